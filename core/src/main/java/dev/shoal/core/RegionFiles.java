@@ -1,0 +1,241 @@
+package dev.shoal.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * File-level work: race-free creation and mapping.
+ *
+ * <h2>Creation</h2>
+ * A creator never writes the region at its final path. It creates a private file
+ * {@code .NAME.creating.PID.NANOS} next to it (create-new, mode 0600 or 0660), sizes and maps it, writes the
+ * header, directory and each structure's initial state, writes the ready word last (release), then
+ * hard-links the private file to the final path. The link is create-new too: when two processes race, exactly
+ * one link succeeds; the loser deletes its private file and opens the winner's. So a file at the final path
+ * is always complete, and a creator that dies at any point leaves only its private file, which the next
+ * creator detects (its pid is dead) and deletes.
+ */
+final class RegionFiles
+{
+    private static final String CREATING = ".creating.";
+
+    private RegionFiles()
+    {
+    }
+
+    /**
+     * A file mapped whole.
+     */
+    record Mapping(MappedByteBuffer mapped, AtomicBuffer buffer, long length)
+    {
+        void unmap()
+        {
+            if (mapped != null)
+            {
+                IoUtil.unmap(mapped);
+            }
+        }
+    }
+
+    /**
+     * Creates a complete region at a private path and links it to the final path.
+     *
+     * @return the mapping, or {@code null} when another process linked its region first.
+     */
+    static Mapping createAndLink(final RegionLocation location, final RegionSpec spec, final RegionOptions options)
+    {
+        final Path path = location.path();
+        final Path dir = path.toAbsolutePath().getParent();
+        try
+        {
+            Files.createDirectories(dir);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create folder " + dir + ": " + ex, ex);
+        }
+        removeStaleCreations(path);
+        final Path temp = dir.resolve("." + path.getFileName() + CREATING + ProcessLiveness.currentPid() + "." +
+            System.nanoTime());
+        final RegionLayout layout = RegionLayout.of(spec);
+        Mapping mapping = null;
+        try
+        {
+            mapping = map(temp, layout.regionLength(), true, options.groupAccess());
+            RegionWriter.write(mapping.buffer(), spec, layout, options);
+            if (!isShm(path))
+            {
+                mapping.mapped().force(); // on disk: the region must survive a crash of the machine too
+            }
+            try
+            {
+                Files.createLink(path, temp);
+            }
+            catch (final FileAlreadyExistsException ex)
+            {
+                mapping.unmap();
+                return null; // lost the race: open the winner's file
+            }
+            return mapping;
+        }
+        catch (final IOException ex)
+        {
+            if (mapping != null)
+            {
+                mapping.unmap();
+            }
+            throw new UncheckedIOException("cannot create region " + path + ": " + ex, ex);
+        }
+        finally
+        {
+            deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * Maps an existing file whole, read-write.
+     */
+    static Mapping mapExisting(final RegionLocation location)
+    {
+        try
+        {
+            final long size = Files.size(location.path());
+            if (size > RegionSpec.MAX_REGION_LENGTH)
+            {
+                throw new RegionFormatException("file length=" + size + " beyond the largest region=" +
+                    RegionSpec.MAX_REGION_LENGTH);
+            }
+            return map(location.path(), size, false, false);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new RegionNotFoundException(location);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open region " + location.path() + ": " + ex, ex);
+        }
+    }
+
+    private static Mapping map(final Path path, final long length, final boolean createNew, final boolean group)
+        throws IOException
+    {
+        final Set<OpenOption> openOptions = createNew ?
+            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE) :
+            Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE);
+        final FileAttribute<?>[] attributes = createNew && supportsPosix(path) ?
+            new FileAttribute<?>[]{ PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString(group ? "rw-rw----" : "rw-------")) } :
+            new FileAttribute<?>[0];
+        try (FileChannel channel = FileChannel.open(path, openOptions, attributes))
+        {
+            if (createNew)
+            {
+                // One byte at the end sizes the file; tmpfs and most file systems keep the rest sparse (zeros).
+                channel.write(ByteBuffer.wrap(new byte[1]), length - 1);
+            }
+            if (length == 0)
+            {
+                return new Mapping(null, new UnsafeBuffer(new byte[0]), 0);
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            return new Mapping(mapped, new UnsafeBuffer(mapped), length);
+        }
+    }
+
+    private static boolean supportsPosix(final Path path)
+    {
+        return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static boolean isShm(final Path path)
+    {
+        return path.toAbsolutePath().startsWith("/dev/shm");
+    }
+
+    /**
+     * Deletes private creation files of this region left by creators that died.
+     */
+    static void removeStaleCreations(final Path path)
+    {
+        final Path dir = path.toAbsolutePath().getParent();
+        final String prefix = "." + path.getFileName() + CREATING;
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, p -> p.getFileName().toString()
+            .startsWith(prefix)))
+        {
+            for (final Path stale : stream)
+            {
+                final String rest = stale.getFileName().toString().substring(prefix.length());
+                final int dot = rest.indexOf('.');
+                final long pid = parsePid(dot > 0 ? rest.substring(0, dot) : rest);
+                if (pid > 0 && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true))
+                {
+                    deleteQuietly(stale);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            // listing failed: stale files stay, nothing depends on them
+        }
+    }
+
+    private static long parsePid(final String s)
+    {
+        try
+        {
+            return Long.parseLong(s);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    static void deleteQuietly(final Path path)
+    {
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException ex)
+        {
+            // best effort
+        }
+    }
+
+    static boolean delete(final RegionLocation location)
+    {
+        try
+        {
+            return Files.deleteIfExists(location.path());
+        }
+        catch (final FileSystemException ex)
+        {
+            throw new UncheckedIOException("cannot delete region " + location.path() + ": " + ex.getMessage(), ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot delete region " + location.path() + ": " + ex, ex);
+        }
+    }
+
+}

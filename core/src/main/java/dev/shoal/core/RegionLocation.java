@@ -1,0 +1,75 @@
+package dev.shoal.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a region's file lives. A bare name ({@code jobs}, no slash) maps to {@code /dev/shm/shoal/NAME} on
+ * Linux (tmpfs: no disk write-back, gone at reboot), or to {@code java.io.tmpdir/shoal/NAME} where there is no
+ * {@code /dev/shm}; anything else is a path to that file (on disk it survives a reboot).
+ *
+ * @param name the name or path as given.
+ * @param path the file.
+ */
+public record RegionLocation(String name, Path path)
+{
+    /** System property overriding the folder for bare names. */
+    public static final String DIRECTORY_PROPERTY = "shoal.dir";
+
+    /**
+     * @param nameOrPath a bare name or a path.
+     * @return the location.
+     * @throws IllegalArgumentException when empty.
+     */
+    public static RegionLocation of(final String nameOrPath)
+    {
+        if (nameOrPath == null || nameOrPath.isBlank())
+        {
+            throw new IllegalArgumentException("region name or path is empty");
+        }
+        if (isBareName(nameOrPath))
+        {
+            return new RegionLocation(nameOrPath, defaultDirectory().resolve(nameOrPath));
+        }
+        return new RegionLocation(nameOrPath, Path.of(nameOrPath).toAbsolutePath().normalize());
+    }
+
+    /**
+     * @param path a file.
+     * @return the location of that file.
+     */
+    public static RegionLocation of(final Path path)
+    {
+        return new RegionLocation(path.toString(), path.toAbsolutePath().normalize());
+    }
+
+    /**
+     * @return the folder bare names map into.
+     */
+    public static Path defaultDirectory()
+    {
+        final String override = System.getProperty(DIRECTORY_PROPERTY);
+        if (override != null && !override.isBlank())
+        {
+            return Path.of(override);
+        }
+        final Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm))
+        {
+            return shm.resolve("shoal");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "shoal");
+    }
+
+    private static boolean isBareName(final String s)
+    {
+        return s.indexOf('/') < 0 && s.indexOf('\\') < 0 && !s.startsWith(".") &&
+            DirectoryDescriptor.isValidName(s);
+    }
+
+    @Override
+    public String toString()
+    {
+        return path.toString();
+    }
+}
