@@ -147,6 +147,11 @@ final class RegionFiles
             new FileAttribute<?>[0];
         try (FileChannel channel = FileChannel.open(path, openOptions, attributes))
         {
+            if (createNew && supportsPosix(path))
+            {
+                // Explicitly, because the umask may have narrowed the mode given at creation.
+                Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(group ? "rw-rw----" : "rw-------"));
+            }
             if (createNew)
             {
                 // One byte at the end sizes the file; tmpfs and most file systems keep the rest sparse (zeros).

@@ -1,0 +1,184 @@
+package dev.shoal.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class RegionTest
+{
+    @TempDir
+    Path dir;
+
+    private RegionSpec spec()
+    {
+        return RegionSpec.builder().longArray("offsets", 64).paddedLongArray("counters", 4).participants(16).build();
+    }
+
+    @Test
+    void shouldCreateThenOpenWithSameLayout()
+    {
+        final Path path = dir.resolve("r1");
+        try (Region created = Region.create(path.toString(), spec()))
+        {
+            assertTrue(created.wasCreated());
+            created.longArray("offsets").set(3, 42);
+            try (Region opened = Region.open(path.toString()))
+            {
+                assertFalse(opened.wasCreated());
+                assertEquals(2, opened.structures().size());
+                assertEquals(42, opened.longArray("offsets").get(3));
+                assertEquals(created.length(), opened.length());
+                assertEquals(16, opened.participants().capacity());
+                assertEquals(ProcessLiveness.currentPid(), opened.creatorPid());
+            }
+        }
+    }
+
+    @Test
+    void shouldPlaceStructuresOnPageBoundaries()
+    {
+        try (Region region = Region.create(dir.resolve("r").toString(), spec()))
+        {
+            for (final StructureInfo info : region.structures())
+            {
+                assertEquals(0, info.offset() % HeaderDescriptor.PAGE_SIZE, info.toString());
+            }
+            assertEquals(Files.exists(dir.resolve("r")), true);
+        }
+    }
+
+    @Test
+    void shouldCreateOwnerOnlyFileByDefaultAndGroupFileOnRequest() throws Exception
+    {
+        try (Region region = Region.create(dir.resolve("private").toString(), spec()))
+        {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("private"))));
+            assertFalse(region.isGroupAccessible());
+        }
+        try (Region region = Region.create(RegionLocation.of(dir.resolve("group")), spec(),
+            RegionOptions.defaults().withGroupAccess(true)))
+        {
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("group"))));
+            assertTrue(region.isGroupAccessible());
+        }
+    }
+
+    @Test
+    void shouldRefuseToCreateTwice()
+    {
+        final String path = dir.resolve("twice").toString();
+        try (Region ignored = Region.create(path, spec()))
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> Region.create(path, spec()));
+            assertTrue(ex.getMessage().contains("already exists"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldOpenOrCreateMatchingAndRejectMismatch()
+    {
+        final String path = dir.resolve("ooc").toString();
+        try (Region first = Region.openOrCreate(path, spec());
+            Region second = Region.openOrCreate(path, spec()))
+        {
+            assertTrue(first.wasCreated());
+            assertFalse(second.wasCreated());
+            final RegionSpec other = RegionSpec.builder().longArray("offsets", 65).paddedLongArray("counters", 4)
+                .participants(16).build();
+            final RegionMismatchException ex = assertThrows(RegionMismatchException.class,
+                () -> Region.openOrCreate(path, other));
+            assertTrue(ex.getMessage().contains("offsets"), ex.getMessage());
+            final RegionMismatchException ex2 = assertThrows(RegionMismatchException.class,
+                () -> Region.openOrCreate(path, RegionSpec.builder().longArray("offsets", 64).participants(16).build()));
+            assertTrue(ex2.getMessage().contains("counters"), ex2.getMessage());
+        }
+    }
+
+    @Test
+    void shouldReportMissingRegion()
+    {
+        final RegionNotFoundException ex = assertThrows(RegionNotFoundException.class,
+            () -> Region.open(dir.resolve("nope").toString()));
+        assertTrue(ex.getMessage().contains("nope"));
+    }
+
+    @Test
+    void shouldDeleteAndKeepMappingValidForHolders()
+    {
+        final String path = dir.resolve("del").toString();
+        try (Region region = Region.create(path, spec()))
+        {
+            assertTrue(Region.delete(path));
+            assertFalse(Files.exists(Path.of(path)));
+            region.longArray("offsets").set(0, 7);
+            assertEquals(7, region.longArray("offsets").get(0));
+        }
+        assertFalse(Region.delete(path));
+    }
+
+    @Test
+    void shouldNameWhatIsThereForWrongNameOrKind()
+    {
+        try (Region region = Region.create(dir.resolve("names").toString(), spec()))
+        {
+            final IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> region.longArray("offset"));
+            assertTrue(missing.getMessage().contains("'offset'") && missing.getMessage().contains("offsets (array)"),
+                missing.getMessage());
+            final IllegalArgumentException kind = assertThrows(IllegalArgumentException.class,
+                () -> region.structure("offsets", StructureKind.JOB_RING));
+            assertTrue(kind.getMessage().contains("is an array, not a ring"), kind.getMessage());
+        }
+    }
+
+    @Test
+    void shouldThrowAfterClose()
+    {
+        final Region region = Region.create(dir.resolve("closed").toString(), spec());
+        final SharedLongArray array = region.longArray("offsets");
+        region.close();
+        region.close();
+        assertThrows(IllegalStateException.class, () -> array.get(0));
+        assertThrows(IllegalStateException.class, () -> region.longArray("offsets"));
+    }
+
+    @Test
+    void shouldMapBareNamesIntoTheShoalFolder()
+    {
+        final RegionLocation loc = RegionLocation.of("jobs");
+        assertEquals("jobs", loc.path().getFileName().toString());
+        assertEquals("shoal", loc.path().getParent().getFileName().toString());
+        assertEquals(dir.resolve("x/y").toAbsolutePath(), RegionLocation.of(dir.resolve("x/y").toString()).path());
+        assertThrows(IllegalArgumentException.class, () -> RegionLocation.of(" "));
+    }
+
+    @Test
+    void shouldRejectBadSpecs()
+    {
+        assertThrows(IllegalArgumentException.class, () -> RegionSpec.builder().longArray("a b", 1));
+        assertThrows(IllegalArgumentException.class, () -> RegionSpec.builder().longArray("a", 0));
+        assertThrows(IllegalArgumentException.class, () -> RegionSpec.builder().longArray("a", 1).longArray("a", 2));
+        assertThrows(IllegalArgumentException.class, () -> RegionSpec.builder().participants(0));
+        assertThrows(IllegalArgumentException.class, () -> RegionSpec.builder().bytes("b", 12));
+    }
+
+    @Test
+    void shouldCleanUpCreationFilesOfDeadCreators() throws Exception
+    {
+        final Path stale = dir.resolve(".r9.creating.999999999.1");
+        Files.write(stale, new byte[]{ 1 });
+        try (Region ignored = Region.create(dir.resolve("r9").toString(), spec()))
+        {
+            assertFalse(Files.exists(stale));
+        }
+        try (var files = Files.list(dir))
+        {
+            assertEquals(1, files.filter(p -> p.getFileName().toString().contains("r9")).count());
+        }
+    }
+}
