@@ -45,6 +45,14 @@ def echo_queues(ping, pong):
         put(msg)
 
 
+def stop(send, msg):
+    """Tell the echo process to exit; it may already be gone if we are failing."""
+    try:
+        send(msg)
+    except OSError:
+        pass
+
+
 def measure(send, recv, n, warmup):
     """Return (wall_seconds, samples_ns, mismatches) for n timed round trips."""
     for i in range(warmup):
@@ -74,7 +82,7 @@ def run_pipe(n, warmup):
         try:
             result = measure(parent.send_bytes, parent.recv_bytes, n, warmup)
         finally:
-            parent.send_bytes(b"")
+            stop(parent.send_bytes, b"")
         w.join([p])
     parent.close()
     return result
@@ -87,7 +95,7 @@ def run_queues(n, warmup):
         try:
             result = measure(ping.put, pong.get, n, warmup)
         finally:
-            ping.put(None)
+            stop(ping.put, None)
         w.join([p])
     for q in (ping, pong):
         q.close()
