@@ -161,8 +161,7 @@ public final class SchedulerDemo implements AutoCloseable
                 workers.add(startWorker(path, i, config.chaos() && i == 0));
             }
             awaitReady(control);
-            final long pops0 = heap.stats().counters().pops();
-            final long reschedules0 = heap.stats().counters().reschedules();
+            final ScheduleHeapStats.Counters atStart = heap.stats().counters();
             final long start = System.nanoTime();
             coordinate(heap, path, start);
             control.set(SchedulerWorker.STOP_INDEX, 1);
@@ -170,7 +169,7 @@ public final class SchedulerDemo implements AutoCloseable
             final ScheduleHeapStats.Counters atStop = heap.stats().counters();
             stopWorkers();
             heap.recoverDeadLeases();
-            return verify(heap, atStop.pops() - pops0, atStop.reschedules() - reschedules0, elapsed);
+            return verify(heap, atStop.pops() - atStart.pops(), atStop.reschedules() - atStart.reschedules(), elapsed);
         }
         finally
         {
