@@ -1,0 +1,149 @@
+package dev.shoal.core;
+
+/**
+ * The binary min-heap over a {@link HeapPool}'s slots, ordered by (key, insertion seq): sift up, sift down,
+ * removal at a position, and Floyd's O(n) heapify for rebuilds. Plain accesses only: called under the heap's
+ * lock. A crash in the middle of a sift leaves the index inconsistent (one slot twice, one missing); that is
+ * harmless because the index is rebuilt from the pool's states after a takeover.
+ */
+final class HeapIndex
+{
+    /**
+     * Test hook: {@code -Dshoal.test.haltInSift=N} halts the JVM at the N-th sift step of this process, with
+     * the lock held and the index half-moved. Read once; 0 (the default) disables it and the JIT folds it away.
+     */
+    private static final long HALT_IN_SIFT = Long.getLong("shoal.test.haltInSift", 0L);
+    /** Exit status of a halt by the test hook. */
+    static final int HALT_STATUS = 77;
+
+    private static long siftSteps;
+
+    private final HeapPool pool;
+
+    HeapIndex(final HeapPool pool)
+    {
+        this.pool = pool;
+    }
+
+    /**
+     * @param slot the slot to add, already QUEUED with its key and seq.
+     * @param size the size before the insert.
+     */
+    void insert(final int slot, final int size)
+    {
+        pool.heapAt(size, slot);
+        siftUp(size);
+    }
+
+    /**
+     * @param pos  position to remove.
+     * @param size the size before the removal.
+     * @return the slot that was at {@code pos}.
+     */
+    int removeAt(final int pos, final int size)
+    {
+        final int removed = pool.heapAt(pos);
+        final int last = size - 1;
+        if (pos != last)
+        {
+            pool.heapAt(pos, pool.heapAt(last));
+            if (siftUp(pos) == pos)
+            {
+                siftDown(pos, last);
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * Builds the heap property over positions 0..size-1, whatever their order (Floyd).
+     *
+     * @param size number of entries.
+     */
+    void heapify(final int size)
+    {
+        for (int i = (size >>> 1) - 1; i >= 0; i--)
+        {
+            siftDown(i, size);
+        }
+    }
+
+    private int siftUp(final int start)
+    {
+        int pos = start;
+        final int slot = pool.heapAt(pos);
+        final long key = pool.key(slot);
+        final long seq = pool.seq(slot);
+        while (pos > 0)
+        {
+            final int parentPos = (pos - 1) >>> 1;
+            final int parent = pool.heapAt(parentPos);
+            if (!less(key, seq, pool.key(parent), pool.seq(parent)))
+            {
+                break;
+            }
+            pool.heapAt(pos, parent);
+            haltHook();
+            pos = parentPos;
+        }
+        if (pos != start)
+        {
+            pool.heapAt(pos, slot);
+        }
+        return pos;
+    }
+
+    private void siftDown(final int start, final int size)
+    {
+        int pos = start;
+        final int slot = pool.heapAt(pos);
+        final long key = pool.key(slot);
+        final long seq = pool.seq(slot);
+        final int half = size >>> 1;
+        while (pos < half)
+        {
+            int childPos = (pos << 1) + 1;
+            int child = pool.heapAt(childPos);
+            long childKey = pool.key(child);
+            long childSeq = pool.seq(child);
+            final int rightPos = childPos + 1;
+            if (rightPos < size)
+            {
+                final int right = pool.heapAt(rightPos);
+                final long rightKey = pool.key(right);
+                final long rightSeq = pool.seq(right);
+                if (less(rightKey, rightSeq, childKey, childSeq))
+                {
+                    childPos = rightPos;
+                    child = right;
+                    childKey = rightKey;
+                    childSeq = rightSeq;
+                }
+            }
+            if (!less(childKey, childSeq, key, seq))
+            {
+                break;
+            }
+            pool.heapAt(pos, child);
+            haltHook();
+            pos = childPos;
+        }
+        if (pos != start)
+        {
+            pool.heapAt(pos, slot);
+        }
+    }
+
+    static boolean less(final long keyA, final long seqA, final long keyB, final long seqB)
+    {
+        return keyA < keyB || (keyA == keyB && seqA < seqB);
+    }
+
+    private static void haltHook()
+    {
+        if (HALT_IN_SIFT > 0 && ++siftSteps == HALT_IN_SIFT)
+        {
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.shoal.core;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static dev.shoal.core.ScheduleHeapDescriptor.*;
+
+/**
+ * The slow paths of a {@link ScheduleHeap}, all under its lock: the rebuild after a takeover, the return of
+ * dead holders' leases, publication of the head, and the consistency check used by tests and tools.
+ */
+final class HeapRecovery
+{
+    private final HeapPool pool;
+    private final HeapIndex index;
+    private final ParticipantTable participants;
+
+    HeapRecovery(final HeapPool pool, final HeapIndex index, final ParticipantTable participants)
+    {
+        this.pool = pool;
+        this.index = index;
+        this.participants = participants;
+    }
+
+    /**
+     * Rebuilds both indexes and the counts from the slot states, after a takeover. Leases of dead holders go
+     * back to the heap (LEASED) or are freed (DROPPED). Every state is validated; the dead holder's half-done
+     * index work is discarded.
+     *
+     * @return number of leases redelivered.
+     */
+    int rebuild()
+    {
+        final Map<Long, Boolean> liveness = new HashMap<>();
+        final int capacity = pool.capacity();
+        int size = 0;
+        int free = 0;
+        int redelivered = 0;
+        long maxIdCounter = 0;
+        long maxSeq = 0;
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            long state = pool.stateVolatile(slot);
+            maxIdCounter = Math.max(maxIdCounter, pool.id(slot) >>> SLOT_BITS);
+            maxSeq = Math.max(maxSeq, pool.seq(slot));
+            if ((state == LEASED || state == DROPPED) && !isAlive(liveness, pool.holder(slot)))
+            {
+                state = state == LEASED ? QUEUED : FREE;
+                redelivered += state == QUEUED ? 1 : 0;
+                pool.holder(slot, 0);
+                pool.stateRelease(slot, state);
+            }
+            if (state == FREE)
+            {
+                pool.freeAt(free++, slot);
+            }
+            else if (state == QUEUED)
+            {
+                pool.payloadLengthChecked(slot);
+                pool.heapAt(size++, slot);
+            }
+        }
+        index.heapify(size);
+        // Release: counts are read without the lock by size() and stats.
+        pool.headerRelease(FREE_COUNT_OFFSET, free);
+        pool.headerRelease(SIZE_OFFSET, size);
+        pool.headerRelease(NEXT_ID_OFFSET, Math.max(pool.headerPlain(NEXT_ID_OFFSET), maxIdCounter + 1));
+        pool.headerRelease(NEXT_SEQ_OFFSET, Math.max(pool.headerPlain(NEXT_SEQ_OFFSET), maxSeq + 1));
+        pool.incrementUnderLock(REDELIVERED_OFFSET, redelivered);
+        publishHead(size);
+        return redelivered;
+    }
+
+    /**
+     * Returns the leases of dead holders (processes killed while holding a record, not the lock) to the heap.
+     * Liveness is checked once per distinct holder.
+     *
+     * @return number of leases redelivered.
+     */
+    int reclaimDeadLeases()
+    {
+        final Map<Long, Boolean> liveness = new HashMap<>();
+        int size = pool.sizeChecked();
+        int free = pool.freeCountChecked();
+        int redelivered = 0;
+        int dropped = 0;
+        for (int slot = 0, capacity = pool.capacity(); slot < capacity; slot++)
+        {
+            final long state = pool.stateVolatile(slot);
+            if ((state == LEASED || state == DROPPED) && !isAlive(liveness, pool.holder(slot)))
+            {
+                pool.holder(slot, 0);
+                if (state == LEASED)
+                {
+                    pool.stateRelease(slot, QUEUED);
+                    index.insert(slot, size++);
+                    redelivered++;
+                }
+                else
+                {
+                    pool.stateRelease(slot, FREE);
+                    pool.freeAt(free++, slot);
+                    dropped++;
+                }
+            }
+        }
+        if (redelivered + dropped > 0)
+        {
+            pool.headerRelease(FREE_COUNT_OFFSET, free);
+            pool.headerRelease(SIZE_OFFSET, size);
+            pool.incrementUnderLock(REDELIVERED_OFFSET, redelivered);
+            publishHead(size);
+        }
+        return redelivered;
+    }
+
+    private boolean isAlive(final Map<Long, Boolean> liveness, final long token)
+    {
+        return liveness.computeIfAbsent(token, participants::isAlive);
+    }
+
+    /**
+     * Publishes the head key for waiters in take, and bumps the head version when it changed.
+     *
+     * @param size the current size.
+     */
+    void publishHead(final int size)
+    {
+        final long headKey = size > 0 ? pool.key(pool.heapAt(0)) : Long.MAX_VALUE;
+        if (headKey != pool.headerPlain(HEAD_KEY_OFFSET))
+        {
+            // Release: a waiter that reads the new key (volatile) also sees the record it names.
+            pool.headerRelease(HEAD_KEY_OFFSET, headKey);
+            // Release, after the key: a waiter that sees the version change re-reads the key.
+            pool.headerRelease(HEAD_VERSION_OFFSET, pool.headerPlain(HEAD_VERSION_OFFSET) + 1);
+        }
+    }
+
+    /**
+     * Checks every invariant between the pool, the indexes and the counts.
+     *
+     * @return a description of the first violation, or {@code null} when consistent.
+     */
+    String check()
+    {
+        final int capacity = pool.capacity();
+        final int size = pool.sizeChecked();
+        final int free = pool.freeCountChecked();
+        final boolean[] seen = new boolean[capacity];
+        int queued = 0;
+        int freeSlots = 0;
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            final long state = pool.stateVolatile(slot);
+            queued += state == QUEUED ? 1 : 0;
+            freeSlots += state == FREE ? 1 : 0;
+            if (state != FREE)
+            {
+                pool.payloadLengthChecked(slot);
+            }
+        }
+        if (queued != size || freeSlots != free)
+        {
+            return "size=" + size + " queued slots=" + queued + " freeCount=" + free + " free slots=" + freeSlots;
+        }
+        for (int pos = 0; pos < size; pos++)
+        {
+            final int slot = pool.heapAt(pos);
+            if (seen[slot] || pool.stateVolatile(slot) != QUEUED || pool.heapPosChecked(slot, size) != pos)
+            {
+                return "heapIndex[" + pos + "]=" + slot + " duplicated, not QUEUED or heapPosition mismatch";
+            }
+            seen[slot] = true;
+            final int parent = pos > 0 ? pool.heapAt((pos - 1) >>> 1) : slot;
+            if (HeapIndex.less(pool.key(slot), pool.seq(slot), pool.key(parent), pool.seq(parent)))
+            {
+                return "heap order broken at position " + pos + " (slot " + slot + " under slot " + parent + ")";
+            }
+        }
+        for (int i = 0; i < free; i++)
+        {
+            final int slot = pool.freeAt(i);
+            if (seen[slot] || pool.stateVolatile(slot) != FREE)
+            {
+                return "freeStack[" + i + "]=" + slot + " duplicated or not FREE";
+            }
+            seen[slot] = true;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,866 @@
+package dev.shoal.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static dev.shoal.core.ScheduleHeapDescriptor.*;
+
+/**
+ * A cross-process min-heap of records (key, id, payload), ordered by key and then by insertion order: the
+ * shared priority and delay queue of the "pop, process, push back with a new timestamp" pattern. Layout in
+ * {@link ScheduleHeapDescriptor}; protocol and crash analysis in {@code docs/schedule-heap.md}.
+ *
+ * <pre>{@code
+ * try (ScheduleHeap heap = ScheduleHeap.open(region, "timers"))   // one handle per thread
+ * {
+ *     ScheduleLease lease = heap.take(Duration.ofSeconds(1), new BackoffIdleStrategy());
+ *     if (lease != null)
+ *     {
+ *         process(lease.payload());
+ *         heap.reschedule(lease, System.currentTimeMillis() + 60_000);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>Protocol</h2>
+ * Every operation runs under a {@link RegionLock} whose word names the holder's participant token. The slot
+ * pool is the truth: a slot's state (FREE, QUEUED, LEASED, DROPPED) changes by one release store, after the
+ * slot's other fields are written. The heap index, the free stack and the size are derived data, written
+ * plain under the lock, and always updated after the state ("truth first, index second"). Hence:
+ * <ul>
+ *   <li>A holder that dies anywhere (in the middle of a sift, between a state write and the index write, in
+ *       the middle of a replaceAll) leaves every slot in one of its four states. The waiter that takes the lock
+ *       over rebuilds the free stack and the heap index from the states (O(n) heapify) and puts the leases of
+ *       dead holders back: LEASED ones to QUEUED (counted as redelivered), DROPPED ones to FREE.</li>
+ *   <li>Ids are never reused: the id counter is advanced before a slot carries the id, and a rebuild raises it
+ *       above every id in the pool. The insertion sequence is handled the same way.</li>
+ *   <li>A worker that dies holding a lease but not the lock: {@link #recoverDeadLeases()} (run periodically by
+ *       one process, e.g. the refresher) puts its leases back.</li>
+ * </ul>
+ * Leases: {@link #poll()} marks the record LEASED by this handle. {@link #reschedule} puts it back with a new
+ * key and a new insertion sequence; {@link #complete} frees it. {@link #cancel} of a leased record and
+ * {@link #replaceAll} turn leases into DROPPED: the holder may still read and complete them, but a reschedule
+ * frees them and returns false, so a refresh never duplicates a record that was in flight.
+ *
+ * <p>Every number read from the region (state, heap position, payload length, sizes, index entries) is checked
+ * before it is followed; a bad one throws {@link RegionFormatException} naming the field and value.
+ *
+ * <p>A handle attaches a {@link Participant} ({@link Role#SCHEDULER}) and belongs to the thread that opened it;
+ * any use after {@link #close()} or from another thread throws {@link IllegalStateException}.
+ */
+public final class ScheduleHeap implements AutoCloseable
+{
+    /** What {@link #push} returns when every slot holds a record. */
+    public static final long FULL = -1;
+
+    private static final long TAKE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Region region;
+    private final AtomicBuffer buffer;
+    private final HeapPool pool;
+    private final HeapIndex index;
+    private final HeapRecovery recovery;
+    private final Participant participant;
+    private final RegionLock lock;
+    private final EpochClock clock;
+    private final Thread owner;
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[0]);
+    private boolean closed;
+
+    private ScheduleHeap(final Region region, final StructureInfo info, final EpochClock clock)
+    {
+        this.region = region;
+        this.buffer = region.buffer();
+        this.pool = new HeapPool(buffer, info);
+        this.index = new HeapIndex(pool);
+        this.recovery = new HeapRecovery(pool, index, region.participants());
+        this.participant = region.attach(Role.SCHEDULER);
+        this.lock = new RegionLock(buffer, pool.headerOffset(LOCK_OFFSET), pool.headerOffset(TAKEOVERS_OFFSET),
+            region.participants(), participant.token());
+        this.clock = clock;
+        this.owner = Thread.currentThread();
+    }
+
+    /**
+     * @param name         structure name.
+     * @param capacity     most records, 1 to {@link ScheduleHeapDescriptor#MAX_CAPACITY}.
+     * @param payloadBytes largest payload, 0 to {@link ScheduleHeapDescriptor#MAX_PAYLOAD_BYTES}.
+     * @return the spec to add to a {@link RegionSpec}.
+     */
+    public static StructureSpec spec(final String name, final int capacity, final int payloadBytes)
+    {
+        checkCapacity(capacity);
+        checkPayloadBytes(payloadBytes);
+        final long bytes = byteLength(capacity, payloadBytes);
+        return new StructureSpec(name, StructureKind.SCHEDULE_HEAP, new long[]{ capacity, payloadBytes },
+            p -> bytes, HeapPool::initialise);
+    }
+
+    /**
+     * Opens a handle for the calling thread, with the system clock (epoch ms) for due times.
+     *
+     * @param region an open region.
+     * @param name   the heap's name.
+     * @return a handle; close it when done.
+     * @throws RegionFormatException when the heap's parameters in the region are invalid.
+     */
+    public static ScheduleHeap open(final Region region, final String name)
+    {
+        return open(region, name, SystemEpochClock.INSTANCE);
+    }
+
+    /**
+     * @param region an open region.
+     * @param name   the heap's name.
+     * @param clock  the clock {@link #take} compares keys with.
+     * @return a handle for the calling thread.
+     */
+    public static ScheduleHeap open(final Region region, final String name, final EpochClock clock)
+    {
+        region.checkOpen();
+        return new ScheduleHeap(region, region.structure(name, StructureKind.SCHEDULE_HEAP), clock);
+    }
+
+    /**
+     * Reads a heap's state without attaching and without the lock (for {@code shoal inspect}).
+     *
+     * @param region an open region.
+     * @param name   the heap's name.
+     * @return the snapshot.
+     */
+    public static ScheduleHeapStats stats(final Region region, final String name)
+    {
+        region.checkOpen();
+        final HeapPool pool = new HeapPool(region.buffer(), region.structure(name, StructureKind.SCHEDULE_HEAP));
+        return readStats(pool, region.participants());
+    }
+
+    /**
+     * Pushes a record.
+     *
+     * @param key     its key, usually an epoch-millis due time.
+     * @param payload its payload, at most {@link #payloadBytes()}.
+     * @return its id (positive), or {@link #FULL} when every slot holds a record (nothing is overwritten).
+     * @throws IllegalArgumentException when the payload is too large.
+     */
+    public long push(final long key, final byte[] payload)
+    {
+        scratch.wrap(payload);
+        return push(key, scratch, 0, payload.length);
+    }
+
+    /**
+     * Pushes a record, copying its payload from a buffer.
+     *
+     * @param key    its key.
+     * @param src    the payload's buffer.
+     * @param offset where the payload starts.
+     * @param length its length, at most {@link #payloadBytes()}.
+     * @return its id (positive), or {@link #FULL} when every slot holds a record.
+     */
+    public long push(final long key, final DirectBuffer src, final int offset, final int length)
+    {
+        checkUsable();
+        checkPayloadLength(length);
+        lock();
+        try
+        {
+            final int free = pool.freeCountChecked();
+            if (free == 0)
+            {
+                return FULL;
+            }
+            final int size = checkRoom(pool.sizeChecked());
+            final int slot = takeFreeSlot(free);
+            final long id = writeRecord(slot, key);
+            buffer.putBytes(pool.payloadOffset(slot), src, offset, length);
+            pool.payloadLength(slot, length);
+            pool.stateRelease(slot, QUEUED);
+            index.insert(slot, size);
+            pool.headerRelease(SIZE_OFFSET, size + 1);
+            pool.incrementUnderLock(PUSHES_OFFSET, 1);
+            recovery.publishHead(size + 1);
+            return id;
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * Polls the head (the smallest key; the earliest pushed among equal keys), due or not.
+     *
+     * @return its lease, or null when the heap is empty.
+     */
+    public ScheduleLease poll()
+    {
+        return pollDue(Long.MAX_VALUE);
+    }
+
+    /**
+     * Polls the head only if its key is at most {@code now}.
+     *
+     * @param now the current time, in the keys' unit.
+     * @return its lease, or null when the heap is empty or its head is not due.
+     */
+    public ScheduleLease pollDue(final long now)
+    {
+        checkUsable();
+        lock();
+        try
+        {
+            final int size = pool.sizeChecked();
+            if (size == 0)
+            {
+                return null;
+            }
+            final int slot = pool.heapAt(0);
+            final long key = pool.key(slot);
+            if (key > now)
+            {
+                return null;
+            }
+            checkState(slot, QUEUED, "heapIndex[0]");
+            final int length = pool.payloadLengthChecked(slot);
+            final int deliveries = pool.deliveries(slot) + 1;
+            pool.deliveries(slot, deliveries);
+            pool.holder(slot, participant.token());
+            pool.stateRelease(slot, LEASED);
+            index.removeAt(0, size);
+            pool.headerRelease(SIZE_OFFSET, size - 1);
+            pool.incrementUnderLock(POPS_OFFSET, 1);
+            recovery.publishHead(size - 1);
+            return new ScheduleLease(this, slot, pool.id(slot), key, deliveries,
+                new UnsafeBuffer(buffer, pool.payloadOffset(slot), length));
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * Waits until the head is due and polls it. Wakes early when an earlier record is pushed: it watches the
+     * head key and head version words (volatile reads, no lock) and takes the lock only when the head is due,
+     * and every 10 ms in any case (so that a dead lock holder is taken over even when the hint is stale).
+     *
+     * @param timeout how long to wait.
+     * @param idle    how to wait (e.g. {@code BackoffIdleStrategy}).
+     * @return the lease, or null when the timeout passed first.
+     */
+    public ScheduleLease take(final Duration timeout, final IdleStrategy idle)
+    {
+        checkUsable();
+        final long start = System.nanoTime();
+        final long timeoutNanos = timeout.toNanos();
+        long nextRecheck = start;
+        long version = pool.headerVolatile(HEAD_VERSION_OFFSET);
+        idle.reset();
+        while (true)
+        {
+            // Volatile: pairs with publishHead's release store; an earlier push shows as a smaller key.
+            final long headKey = pool.headerVolatile(HEAD_KEY_OFFSET);
+            final long now = clock.time();
+            final long nanos = System.nanoTime();
+            if (headKey <= now || nanos - nextRecheck >= 0)
+            {
+                nextRecheck = nanos + TAKE_RECHECK_NANOS;
+                final ScheduleLease lease = pollDue(now);
+                if (lease != null)
+                {
+                    return lease;
+                }
+            }
+            if (nanos - start >= timeoutNanos)
+            {
+                return null;
+            }
+            // Volatile: a new version means the head changed; spin again instead of parking deeper.
+            final long v = pool.headerVolatile(HEAD_VERSION_OFFSET);
+            if (v != version)
+            {
+                version = v;
+                idle.reset();
+            }
+            else
+            {
+                idle.idle();
+            }
+        }
+    }
+
+    /**
+     * @return a copy of the head, or null when empty (taken under the lock).
+     */
+    public ScheduleEntry peek()
+    {
+        checkUsable();
+        lock();
+        try
+        {
+            return pool.sizeChecked() == 0 ? null : entry(pool.heapAt(0), QUEUED);
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * @return the head's key as last published, {@code Long.MAX_VALUE} when empty (volatile read, no lock).
+     */
+    public long peekKey()
+    {
+        checkUsable();
+        return pool.headerVolatile(HEAD_KEY_OFFSET);
+    }
+
+    /**
+     * Puts a leased record back with a new key (and a new insertion sequence: it goes after records already
+     * queued with the same key).
+     *
+     * @param lease  a lease polled through this handle and not yet completed or rescheduled.
+     * @param newKey the new key.
+     * @return true when requeued; false when the record was cancelled or replaced while leased (it is freed).
+     * @throws IllegalArgumentException when the lease belongs to another handle.
+     * @throws IllegalStateException    when the lease was completed or rescheduled already, or is no longer held.
+     */
+    public boolean reschedule(final ScheduleLease lease, final long newKey)
+    {
+        checkUsable();
+        checkLeaseLocally(lease);
+        lock();
+        try
+        {
+            final int slot = lease.slot();
+            final long state = checkLeaseHeld(lease);
+            lease.deactivate();
+            if (state == DROPPED)
+            {
+                freeSlot(slot);
+                return false;
+            }
+            final int size = checkRoom(pool.sizeChecked());
+            pool.key(slot, newKey);
+            pool.seq(slot, nextSeq());
+            pool.holder(slot, 0);
+            pool.stateRelease(slot, QUEUED);
+            index.insert(slot, size);
+            pool.headerRelease(SIZE_OFFSET, size + 1);
+            pool.incrementUnderLock(RESCHEDULES_OFFSET, 1);
+            recovery.publishHead(size + 1);
+            return true;
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * Frees a leased record: it is done and leaves the heap.
+     *
+     * @param lease a lease polled through this handle and not yet completed or rescheduled.
+     * @throws IllegalArgumentException when the lease belongs to another handle.
+     * @throws IllegalStateException    when the lease was completed or rescheduled already, or is no longer held.
+     */
+    public void complete(final ScheduleLease lease)
+    {
+        checkUsable();
+        checkLeaseLocally(lease);
+        lock();
+        try
+        {
+            checkLeaseHeld(lease);
+            lease.deactivate();
+            freeSlot(lease.slot());
+            pool.incrementUnderLock(COMPLETES_OFFSET, 1);
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * Cancels a record by id. A queued record leaves the heap; a leased one becomes DROPPED: its holder's
+     * reschedule will free it instead of requeueing it.
+     *
+     * @param id a record id.
+     * @return true when cancelled; false when no record has that id (never pushed, completed, cancelled).
+     */
+    public boolean cancel(final long id)
+    {
+        checkUsable();
+        final long slotIndex = id & SLOT_MASK;
+        if (id <= 0 || slotIndex >= pool.capacity())
+        {
+            return false;
+        }
+        final int slot = (int)slotIndex;
+        lock();
+        try
+        {
+            final long state = pool.stateVolatile(slot);
+            if (pool.id(slot) != id || state == FREE || state == DROPPED)
+            {
+                return false;
+            }
+            if (state == LEASED)
+            {
+                pool.stateRelease(slot, DROPPED);
+            }
+            else
+            {
+                final int size = pool.sizeChecked();
+                final int pos = pool.heapPosChecked(slot, size);
+                if (pool.heapAt(pos) != slot)
+                {
+                    throw pool.corrupt("slot[" + slot + "].heapPosition=" + pos + " but heapIndex[" + pos + "]=" +
+                        pool.heapAt(pos));
+                }
+                pool.stateRelease(slot, FREE);
+                index.removeAt(pos, size);
+                pool.headerRelease(SIZE_OFFSET, size - 1);
+                freeSlot(slot);
+                recovery.publishHead(size - 1);
+            }
+            pool.incrementUnderLock(CANCELS_OFFSET, 1);
+            return true;
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * Replaces every queued record with the given ones, atomically for every other handle (they wait on the
+     * lock). Leased records stay with their holders but become DROPPED: a holder may complete them, and its
+     * reschedule frees them and returns false, so a record in flight is not duplicated by the refresh. New
+     * records get new ids and insertion sequences in list order.
+     *
+     * <p>If the caller dies in the middle, the heap holds part of the old and part of the new records, each
+     * whole; the caller should refresh again.
+     *
+     * @param records the new content.
+     * @return the new records' ids in list order, or null when they do not fit beside the current leases
+     *         (nothing changed).
+     * @throws IllegalArgumentException when there are more records than the capacity, or a payload is too large.
+     */
+    public long[] replaceAll(final List<ScheduleRecord> records)
+    {
+        checkUsable();
+        final int count = records.size();
+        if (count > pool.capacity())
+        {
+            throw new IllegalArgumentException("records=" + count + " exceed capacity=" + pool.capacity() +
+                " of heap '" + pool.name() + "'");
+        }
+        for (int i = 0; i < count; i++)
+        {
+            checkPayloadLength(records.get(i).payload().length);
+        }
+        lock();
+        try
+        {
+            int free = dropAllForReplace(count);
+            if (free < 0)
+            {
+                return null;
+            }
+            final long[] ids = new long[count];
+            for (int i = 0; i < count; i++)
+            {
+                final ScheduleRecord record = records.get(i);
+                final int slot = pool.freeAt(--free);
+                ids[i] = writeRecord(slot, record.key());
+                buffer.putBytes(pool.payloadOffset(slot), record.payload());
+                pool.payloadLength(slot, record.payload().length);
+                pool.stateRelease(slot, QUEUED);
+                pool.heapAt(i, slot);
+            }
+            pool.headerRelease(FREE_COUNT_OFFSET, free);
+            index.heapify(count);
+            pool.headerRelease(SIZE_OFFSET, count);
+            pool.incrementUnderLock(PUSHES_OFFSET, count);
+            pool.incrementUnderLock(REPLACES_OFFSET, 1);
+            recovery.publishHead(count);
+            return ids;
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * First half of replaceAll: QUEUED to FREE, LEASED to DROPPED, free stack rebuilt, size 0.
+     *
+     * @return the free count, or -1 when {@code count} records would not fit beside the leases (nothing done).
+     */
+    private int dropAllForReplace(final int count)
+    {
+        final int capacity = pool.capacity();
+        int leased = 0;
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            final long state = pool.stateVolatile(slot);
+            leased += state == LEASED || state == DROPPED ? 1 : 0;
+        }
+        if (count > capacity - leased)
+        {
+            return -1;
+        }
+        int free = 0;
+        for (int slot = 0; slot < capacity; slot++)
+        {
+            final long state = pool.stateVolatile(slot);
+            if (state == QUEUED)
+            {
+                pool.stateRelease(slot, FREE);
+            }
+            else if (state == LEASED)
+            {
+                pool.stateRelease(slot, DROPPED);
+            }
+            if (state == QUEUED || state == FREE)
+            {
+                pool.freeAt(free++, slot);
+            }
+        }
+        pool.headerRelease(SIZE_OFFSET, 0);
+        pool.headerRelease(FREE_COUNT_OFFSET, free);
+        return free;
+    }
+
+    /**
+     * Puts back the leases of holders that died (without holding the lock). Checks liveness once per holder;
+     * run it periodically from one process.
+     *
+     * @return number of records redelivered.
+     */
+    public int recoverDeadLeases()
+    {
+        checkUsable();
+        lock();
+        try
+        {
+            return recovery.reclaimDeadLeases();
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * @return a copy of every queued and leased record (not dropped ones), in slot order, taken under the lock.
+     */
+    public List<ScheduleEntry> snapshot()
+    {
+        checkUsable();
+        lock();
+        try
+        {
+            final List<ScheduleEntry> entries = new ArrayList<>();
+            for (int slot = 0, capacity = pool.capacity(); slot < capacity; slot++)
+            {
+                final long state = pool.stateVolatile(slot);
+                if (state == QUEUED || state == LEASED)
+                {
+                    entries.add(entry(slot, state));
+                }
+            }
+            return entries;
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * Checks, under the lock, every invariant between the slot pool, the heap index, the free stack and the
+     * counts.
+     *
+     * @throws IllegalStateException naming the first violation.
+     */
+    public void verify()
+    {
+        checkUsable();
+        lock();
+        try
+        {
+            final String violation = recovery.check();
+            if (violation != null)
+            {
+                throw new IllegalStateException("heap '" + pool.name() + "' inconsistent: " + violation);
+            }
+        }
+        finally
+        {
+            lock.release();
+        }
+    }
+
+    /**
+     * @return the queued records (volatile read, no lock).
+     */
+    public long size()
+    {
+        checkUsable();
+        // Volatile: pairs with the release store of the size under the lock.
+        return pool.headerVolatile(SIZE_OFFSET);
+    }
+
+    /**
+     * @return most records.
+     */
+    public int capacity()
+    {
+        return pool.capacity();
+    }
+
+    /**
+     * @return largest payload.
+     */
+    public int payloadBytes()
+    {
+        return pool.payloadBytes();
+    }
+
+    /**
+     * @return the heap's name.
+     */
+    public String name()
+    {
+        return pool.name();
+    }
+
+    /**
+     * @return this handle's participant token (the holder named in its leases and in the lock word).
+     */
+    public long token()
+    {
+        return participant.token();
+    }
+
+    /**
+     * @return a snapshot for {@code shoal inspect}, read without the lock.
+     */
+    public ScheduleHeapStats stats()
+    {
+        checkUsable();
+        return readStats(pool, region.participants());
+    }
+
+    /**
+     * Detaches this handle. Leases it still holds are left to {@link #recoverDeadLeases()} or a takeover.
+     *
+     * @throws IllegalStateException when called from another thread than the owner's.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            checkThread();
+            closed = true;
+            participant.close();
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private void lock()
+    {
+        if (lock.acquire() == RegionLock.Acquisition.TAKEN_OVER)
+        {
+            try
+            {
+                recovery.rebuild();
+            }
+            catch (final RuntimeException ex)
+            {
+                lock.release();
+                throw ex;
+            }
+        }
+    }
+
+    private int takeFreeSlot(final int free)
+    {
+        final int slot = pool.freeAt(free - 1);
+        checkState(slot, FREE, "freeStack[" + (free - 1) + "]");
+        // Release: stats reads the free count without the lock.
+        pool.headerRelease(FREE_COUNT_OFFSET, free - 1);
+        return slot;
+    }
+
+    private void freeSlot(final int slot)
+    {
+        final int free = pool.freeCountChecked();
+        if (free >= pool.capacity())
+        {
+            throw pool.corrupt("header.freeCount=" + free + " already equals capacity=" + pool.capacity() +
+                " while slot[" + slot + "] is in use");
+        }
+        pool.holder(slot, 0);
+        pool.stateRelease(slot, FREE);
+        pool.freeAt(free, slot);
+        pool.headerRelease(FREE_COUNT_OFFSET, free + 1);
+    }
+
+    private int checkRoom(final int size)
+    {
+        if (size >= pool.capacity())
+        {
+            throw pool.corrupt("header.size=" + size + " already equals capacity=" + pool.capacity() +
+                " while a slot is being queued");
+        }
+        return size;
+    }
+
+    /** Writes key, id, seq and resets holder and deliveries; the id counter advances before the id is used. */
+    private long writeRecord(final int slot, final long key)
+    {
+        final long counter = pool.headerPlain(NEXT_ID_OFFSET);
+        // Release: an id counter is consumed before any slot carries it, so a crash never reuses an id.
+        pool.headerRelease(NEXT_ID_OFFSET, counter + 1);
+        final long id = (counter << SLOT_BITS) | slot;
+        pool.holder(slot, 0);
+        pool.key(slot, key);
+        pool.id(slot, id);
+        pool.seq(slot, nextSeq());
+        pool.deliveries(slot, 0);
+        return id;
+    }
+
+    private long nextSeq()
+    {
+        final long seq = pool.headerPlain(NEXT_SEQ_OFFSET);
+        pool.headerRelease(NEXT_SEQ_OFFSET, seq + 1);
+        return seq;
+    }
+
+    private void checkState(final int slot, final long expected, final String where)
+    {
+        final long state = pool.stateVolatile(slot);
+        if (state != expected)
+        {
+            throw pool.corrupt(where + "=" + slot + " but slot[" + slot + "].state=" + stateName(state) +
+                " (expected " + stateName(expected) + ")");
+        }
+    }
+
+    private void checkLeaseLocally(final ScheduleLease lease)
+    {
+        if (lease.heap() != this)
+        {
+            throw new IllegalArgumentException("lease id=" + lease.id() + " belongs to another heap handle");
+        }
+        if (!lease.isActive())
+        {
+            throw new IllegalStateException("lease id=" + lease.id() + " already completed or rescheduled");
+        }
+    }
+
+    private long checkLeaseHeld(final ScheduleLease lease)
+    {
+        final int slot = lease.slot();
+        final long state = pool.stateVolatile(slot);
+        final long id = pool.id(slot);
+        final long holder = pool.holder(slot);
+        if ((state != LEASED && state != DROPPED) || id != lease.id() || holder != participant.token())
+        {
+            throw new IllegalStateException("lease id=" + lease.id() + " is no longer held by token=" +
+                participant.token() + ": slot[" + slot + "] state=" + stateName(state) + " id=" + id + " holder=" +
+                holder + " (redelivered after this holder was taken for dead?)");
+        }
+        return state;
+    }
+
+    private void checkPayloadLength(final int length)
+    {
+        if (length < 0 || length > pool.payloadBytes())
+        {
+            throw new IllegalArgumentException("payload length=" + length + " exceeds payloadBytes=" +
+                pool.payloadBytes() + " of heap '" + pool.name() + "'");
+        }
+    }
+
+    private ScheduleEntry entry(final int slot, final long state)
+    {
+        final byte[] payload = new byte[pool.payloadLengthChecked(slot)];
+        buffer.getBytes(pool.payloadOffset(slot), payload);
+        return new ScheduleEntry(pool.id(slot), pool.key(slot), state != QUEUED, pool.holder(slot),
+            pool.deliveries(slot), payload);
+    }
+
+    private void checkUsable()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("heap handle closed: heap '" + pool.name() + "'");
+        }
+        checkThread();
+        region.checkOpen();
+    }
+
+    private void checkThread()
+    {
+        if (Thread.currentThread() != owner)
+        {
+            throw new IllegalStateException("heap handle of thread '" + owner.getName() + "' used from thread '" +
+                Thread.currentThread().getName() + "': open one handle per thread");
+        }
+    }
+
+    private static ScheduleHeapStats readStats(final HeapPool pool, final ParticipantTable participants)
+    {
+        final Map<Long, long[]> byHolder = new LinkedHashMap<>();
+        long leases = 0;
+        for (int slot = 0, capacity = pool.capacity(); slot < capacity; slot++)
+        {
+            final long state = pool.stateVolatile(slot);
+            if (state == LEASED || state == DROPPED)
+            {
+                leases++;
+                byHolder.computeIfAbsent(pool.holder(slot), t -> new long[1])[0]++;
+            }
+        }
+        final List<ScheduleHeapStats.Holder> holders = new ArrayList<>();
+        byHolder.forEach((token, count) -> holders.add(
+            new ScheduleHeapStats.Holder(token, count[0], participants.isAlive(token))));
+        final long lockOwner = pool.headerVolatile(LOCK_OFFSET);
+        return new ScheduleHeapStats(pool.name(), pool.capacity(), pool.payloadBytes(),
+            pool.headerVolatile(SIZE_OFFSET), leases, pool.headerVolatile(FREE_COUNT_OFFSET),
+            pool.headerVolatile(HEAD_KEY_OFFSET), List.copyOf(holders), lockOwner,
+            lockOwner != 0 && participants.isAlive(lockOwner),
+            new ScheduleHeapStats.Counters(
+                pool.headerVolatile(PUSHES_OFFSET), pool.headerVolatile(POPS_OFFSET),
+                pool.headerVolatile(RESCHEDULES_OFFSET), pool.headerVolatile(COMPLETES_OFFSET),
+                pool.headerVolatile(CANCELS_OFFSET), pool.headerVolatile(REDELIVERED_OFFSET),
+                pool.headerVolatile(REPLACES_OFFSET), pool.headerVolatile(TAKEOVERS_OFFSET)));
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ScheduleHeap{name=" + pool.name() + ", capacity=" + pool.capacity() + ", payloadBytes=" +
+            pool.payloadBytes() + ", token=" + participant.token() + "}";
+    }
+}
