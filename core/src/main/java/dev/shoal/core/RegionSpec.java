@@ -97,6 +97,19 @@ public final class RegionSpec
         }
 
         /**
+         * A min-heap of timestamped records, see {@link ScheduleHeap}.
+         *
+         * @param name         structure name.
+         * @param capacity     most records.
+         * @param payloadBytes largest payload of a record.
+         * @return this builder.
+         */
+        public Builder scheduleHeap(final String name, final int capacity, final int payloadBytes)
+        {
+            return add(ScheduleHeap.spec(name, capacity, payloadBytes));
+        }
+
+        /**
          * Raw bytes for a structure kept above core (e.g. an Agrona ring buffer).
          *
          * @param name   structure name.

@@ -28,6 +28,10 @@ public final class CreateCommand implements Callable<Integer>
         description = "A shared long array; 'padded' puts each element on its own 128-byte line.")
     List<String> arrays = new ArrayList<>();
 
+    @Option(names = "--heap", paramLabel = "NAME:CAPACITY:PAYLOAD_BYTES",
+        description = "A min-heap of timestamped records (a cross-process scheduler).")
+    List<String> heaps = new ArrayList<>();
+
     @Option(names = "--participants", defaultValue = "128", description = "Participant capacity (default 128).")
     int participants;
 
@@ -41,13 +45,18 @@ public final class CreateCommand implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     /**
-     * Adds the structures of other kinds; ring and heap options live in their own mixins.
+     * Adds the structures other than arrays.
      *
      * @param builder the spec being built.
      */
     void addOtherStructures(final RegionSpec.Builder builder)
     {
-        // ring and heap options are added here as those structures land
+        for (final String h : heaps)
+        {
+            final String[] p = StructureArgs.split("--heap", h, 3, "NAME:CAPACITY:PAYLOAD_BYTES");
+            builder.scheduleHeap(p[0], StructureArgs.parseInt("--heap", "CAPACITY", p[1]),
+                StructureArgs.parseInt("--heap", "PAYLOAD_BYTES", p[2]));
+        }
     }
 
     @Override

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  * {@code shoal demo}: the main job. Subcommands run one pattern each.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run Shoal's patterns with real processes.")
+    description = "Run Shoal's patterns with real processes.",
+    subcommands = { SchedulerDemoCommand.class })
 public final class DemoCommand implements Callable<Integer>
 {
     @CommandLine.Spec

@@ -1,6 +1,11 @@
 package dev.shoal.ipc.cli;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.shoal.core.Region;
+import dev.shoal.core.ScheduleHeap;
+import dev.shoal.core.ScheduleHeapStats;
 import dev.shoal.core.StructureInfo;
 
 /**
@@ -14,6 +19,31 @@ final class StructureStates
 
     static void describe(final Region region, final StructureInfo info, final Json json)
     {
-        json.put("params", info.params());
+        switch (info.kind())
+        {
+            case SCHEDULE_HEAP -> heap(ScheduleHeap.stats(region, info.name()), json);
+            default -> json.put("params", info.params());
+        }
+    }
+
+    private static void heap(final ScheduleHeapStats s, final Json json)
+    {
+        final List<Json> holders = new ArrayList<>();
+        for (final ScheduleHeapStats.Holder h : s.holders())
+        {
+            holders.add(Json.object().put("token", h.token()).put("leases", h.leases()).put("alive", h.alive()));
+        }
+        final ScheduleHeapStats.Counters c = s.counters();
+        json.put("capacity", s.capacity())
+            .put("payload_bytes", s.payloadBytes())
+            .put("size", s.size())
+            .put("head_key", s.size() == 0 ? null : s.headKey())
+            .put("leases", s.leases())
+            .put("lease_holders", holders)
+            .put("lock_owner", s.lockOwnerToken() == 0 ? null : Json.object()
+                .put("token", s.lockOwnerToken()).put("alive", s.lockOwnerAlive()))
+            .put("pushes", c.pushes()).put("pops", c.pops()).put("reschedules", c.reschedules())
+            .put("completes", c.completes()).put("cancels", c.cancels()).put("redelivered", c.redelivered())
+            .put("replaces", c.replaces()).put("takeovers", c.takeovers());
     }
 }
