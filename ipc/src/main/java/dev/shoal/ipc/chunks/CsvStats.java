@@ -1,6 +1,7 @@
 package dev.shoal.ipc.chunks;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,11 +10,13 @@ import java.util.Map;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongLongConsumer;
 
 /**
  * Counts over a user-behaviour CSV ({@code user_id,item_id,behavior_type,user_geohash,item_category,time}):
  * rows per behaviour type (1 click, 2 collect, 3 cart, 4 buy) and rows per item category. Lines that do not
- * parse (such as the header) are counted as skipped. Mutable; one per range while it is filled.
+ * parse (such as the header) are counted as skipped. Categories below 2<sup>20</sup> are counted in a plain
+ * array, others in a hash map. Mutable; one per range while it is filled.
  */
 public final class CsvStats
 {
@@ -27,9 +30,13 @@ public final class CsvStats
     private static final int FIELD_CATEGORY = 4;
     private static final long MISSING = -1;
     private static final int MAX_DIGITS = 18;
+    /** Categories below this are counted in an array (no hashing on the hot path), the rest in a map. */
+    private static final int MAX_DENSE = 1 << 20;
 
     private final long[] behaviors = new long[BEHAVIORS.size()];
     private final Long2LongHashMap categories = new Long2LongHashMap(MISSING);
+    private long[] dense = new long[1024];
+    private int denseDistinct;
     private long skipped;
 
     /**
@@ -87,8 +94,37 @@ public final class CsvStats
             return;
         }
         behaviors[(int)behavior - 1]++;
-        final long rows = categories.get(category);
-        categories.put(category, rows == MISSING ? 1 : rows + 1);
+        count(category, 1);
+    }
+
+    private void count(final long category, final long rows)
+    {
+        if (category < MAX_DENSE)
+        {
+            if (category >= dense.length)
+            {
+                dense = Arrays.copyOf(dense, (int)Math.min(MAX_DENSE, Math.max(category + 1, dense.length * 2L)));
+            }
+            denseDistinct += dense[(int)category] == 0 ? 1 : 0;
+            dense[(int)category] += rows;
+        }
+        else
+        {
+            final long mine = categories.get(category);
+            categories.put(category, mine == MISSING ? rows : mine + rows);
+        }
+    }
+
+    private void forEachCategory(final LongLongConsumer consumer)
+    {
+        for (int i = 0; i < dense.length; i++)
+        {
+            if (dense[i] != 0)
+            {
+                consumer.accept(i, dense[i]);
+            }
+        }
+        categories.forEachLong(consumer);
     }
 
     /**
@@ -102,11 +138,7 @@ public final class CsvStats
             behaviors[i] += other.behaviors[i];
         }
         skipped += other.skipped;
-        other.categories.forEachLong((category, rows) ->
-        {
-            final long mine = categories.get(category);
-            categories.put(category, mine == MISSING ? rows : mine + rows);
-        });
+        other.forEachCategory(this::count);
         return this;
     }
 
@@ -149,7 +181,7 @@ public final class CsvStats
      */
     public int distinctCategories()
     {
-        return categories.size();
+        return denseDistinct + categories.size();
     }
 
     /**
@@ -158,8 +190,8 @@ public final class CsvStats
      */
     public List<CategoryCount> topCategories(final int n)
     {
-        final List<CategoryCount> all = new ArrayList<>(categories.size());
-        categories.forEachLong((category, rows) -> all.add(new CategoryCount(category, rows)));
+        final List<CategoryCount> all = new ArrayList<>(distinctCategories());
+        forEachCategory((category, rows) -> all.add(new CategoryCount(category, rows)));
         all.sort((a, b) -> a.rows() != b.rows() ? Long.compare(b.rows(), a.rows()) :
             Long.compare(a.category(), b.category()));
         return Collections.unmodifiableList(all.subList(0, Math.min(n, all.size())));
@@ -169,7 +201,7 @@ public final class CsvStats
     public String toString()
     {
         return "CsvStats{behaviors=" + behaviorCounts() + ", skipped=" + skipped + ", categories=" +
-            categories.size() + "}";
+            distinctCategories() + "}";
     }
 
     private static final class StatsCodec implements Codec<CsvStats>
@@ -185,17 +217,15 @@ public final class CsvStats
                 buffer.putLong(at, count);
                 at += Long.BYTES;
             }
-            buffer.putInt(at, value.categories.size());
-            at += Integer.BYTES;
-            final Long2LongHashMap.KeyIterator keys = value.categories.keySet().iterator();
-            while (keys.hasNext())
+            buffer.putInt(at, value.distinctCategories());
+            final int[] position = { at + Integer.BYTES };
+            value.forEachCategory((category, rows) ->
             {
-                final long category = keys.nextValue();
-                buffer.putLong(at, category);
-                buffer.putLong(at + Long.BYTES, value.categories.get(category));
-                at += 2 * Long.BYTES;
-            }
-            return at - offset;
+                buffer.putLong(position[0], category);
+                buffer.putLong(position[0] + Long.BYTES, rows);
+                position[0] += 2 * Long.BYTES;
+            });
+            return position[0] - offset;
         }
 
         @Override
@@ -218,7 +248,7 @@ public final class CsvStats
             }
             for (int i = 0; i < size; i++)
             {
-                value.categories.put(buffer.getLong(at), buffer.getLong(at + Long.BYTES));
+                value.count(buffer.getLong(at), buffer.getLong(at + Long.BYTES));
                 at += 2 * Long.BYTES;
             }
             return value;
