@@ -16,8 +16,15 @@ import org.agrona.DirectBuffer;
  * public final class LongestLineJob implements ChunkJob<long[]>
  * {
  *     public long[] newAccumulator() { return new long[1]; }
- *     public void accept(long[] acc, DirectBuffer line, int offset, int length) { acc[0] = Math.max(acc[0], length); }
- *     public long[] merge(long[] earlier, long[] later) { earlier[0] = Math.max(earlier[0], later[0]); return earlier; }
+ *     public void accept(long[] acc, DirectBuffer line, int offset, int length)
+ *     {
+ *         acc[0] = Math.max(acc[0], length);
+ *     }
+ *     public long[] merge(long[] earlier, long[] later)
+ *     {
+ *         earlier[0] = Math.max(earlier[0], later[0]);
+ *         return earlier;
+ *     }
  *     public Codec<long[]> codec() { return ...; }
  * }
  * }</pre>

@@ -137,7 +137,8 @@ class FileChunksThreadsTest
     @Test
     void shouldRefuseARegionOfAnotherRun() throws IOException
     {
-        final Path file = ChunkFixtures.write(dir, "a.txt", "a\nb\nc\n".repeat(100).getBytes(StandardCharsets.US_ASCII));
+        final byte[] bytes = "a\nb\nc\n".repeat(100).getBytes(StandardCharsets.US_ASCII);
+        final Path file = ChunkFixtures.write(dir, "a.txt", bytes);
         final Path region = dir.resolve("region");
         FileChunks.builder(file).processes(false).workers(1).chunkBytes(50).region(region).keepRegion(true).build()
             .run(LineChecksumJob.class);
