@@ -1,5 +1,6 @@
 package dev.shoal.ipc.chunks;
 
+import dev.shoal.ipc.Codec;
 import org.agrona.DirectBuffer;
 
 /**

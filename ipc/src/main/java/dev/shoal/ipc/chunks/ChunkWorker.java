@@ -1,5 +1,6 @@
 package dev.shoal.ipc.chunks;
 
+import dev.shoal.ipc.Codec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,6 @@
 package dev.shoal.ipc.chunks;
 
+import dev.shoal.ipc.Codec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

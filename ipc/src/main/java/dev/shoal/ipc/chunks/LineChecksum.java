@@ -1,5 +1,6 @@
 package dev.shoal.ipc.chunks;
 
+import dev.shoal.ipc.Codec;
 import java.util.zip.CRC32C;
 
 import org.agrona.DirectBuffer;

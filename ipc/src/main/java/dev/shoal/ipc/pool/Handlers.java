@@ -4,6 +4,8 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.shoal.ipc.Codec;
+
 /**
  * The handlers a worker can run, by name. Filled by a {@link HandlerRegistry} in every worker and in the pool's
  * own process (which checks names at submit time, so an unknown name fails at once).
