@@ -110,6 +110,19 @@ public final class RegionSpec
         }
 
         /**
+         * A {@link JobRing}, with one lease record per participant-table entry.
+         *
+         * @param name      structure name.
+         * @param capacity  slot count, a power of two.
+         * @param slotBytes largest job in bytes, a multiple of 8.
+         * @return this builder.
+         */
+        public Builder jobRing(final String name, final int capacity, final int slotBytes)
+        {
+            return add(JobRing.spec(name, capacity, slotBytes));
+        }
+
+        /**
          * Raw bytes for a structure kept above core (e.g. an Agrona ring buffer).
          *
          * @param name   structure name.

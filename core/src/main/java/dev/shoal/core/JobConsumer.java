@@ -1,0 +1,434 @@
+package dev.shoal.core;
+
+import java.time.Duration;
+
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static dev.shoal.core.JobRingDescriptor.*;
+
+/**
+ * Takes jobs from a {@link JobRing}. One handle per thread: a participant that owns one lease record, into
+ * which each job is copied before its slot is released, so a job survives the death of its consumer. A handle
+ * holds at most one job at a time: {@link #poll} delivers it, {@link #taskDone()} acknowledges it.
+ * Using it from another thread or after {@link #close()} throws {@link IllegalStateException}. No allocation
+ * per job.
+ */
+public final class JobConsumer implements AutoCloseable
+{
+    private static final int NO_LEASE = -1;
+    private static final long MIN_SCAN_NANOS = 1_000_000L;
+    private static final long MAX_SCAN_NANOS = 64_000_000L;
+    private static final int SCAN_EVERY_POLLS = 1 << 16;
+
+    private final JobRing ring;
+    private final AtomicBuffer buffer;
+    private final Participant participant;
+    private final RingRecovery recovery;
+    private final Thread owner = Thread.currentThread();
+    private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
+    private final long token;
+    private final int capacity;
+    private final int ownLease;
+    private int heldLease = NO_LEASE;
+    private long heldJobId;
+    private int heldAttempt;
+    private long stalledSequence = -1;
+    private long stalledSince;
+    private long nextScan;
+    private long scanInterval = MIN_SCAN_NANOS;
+    private int pollsSinceScan;
+    private boolean closed;
+
+    JobConsumer(final JobRing ring, final Participant participant)
+    {
+        this.ring = ring;
+        this.buffer = ring.buffer();
+        this.participant = participant;
+        this.token = participant.token();
+        this.recovery = new RingRecovery(ring, token);
+        this.capacity = ring.capacity();
+        if (token > MAX_TOKEN)
+        {
+            participant.close();
+            throw new IllegalStateException("participant token=" + token + " too large for a lease word");
+        }
+        try
+        {
+            this.ownLease = reserveLease(participant.index());
+        }
+        catch (final RuntimeException ex)
+        {
+            participant.close();
+            throw ex;
+        }
+    }
+
+    private int reserveLease(final int preferred)
+    {
+        final int count = ring.leaseCount();
+        final long reserved = leaseWord(token, 0, LEASE_RESERVED);
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final int index = (preferred + i) % count;
+                // CAS from FREE: decides between consumers reserving at once.
+                if (buffer.compareAndSetLong(ring.leaseOffset(index) + LEASE_WORD_OFFSET, 0, reserved))
+                {
+                    return index;
+                }
+            }
+            for (int i = 0; i < count; i++)
+            {
+                recovery.recoverLease(i, false); // frees records of dead handles, dead leases become PENDING
+            }
+        }
+        throw new IllegalStateException("ring '" + ring.name() + "': no free lease record among " + count);
+    }
+
+    /**
+     * Takes the next job, if any, into this handle's lease and gives it to the handler, which reads it in place.
+     * The job stays leased until {@link #taskDone()}; if this process dies first, it is redelivered.
+     *
+     * @param handler receives the job.
+     * @return true when a job was delivered, false when none was available.
+     * @throws IllegalStateException when a job is still held (not acknowledged).
+     * @throws RegionFormatException when the job's stored length is corrupt (the job is skipped and counted).
+     */
+    public boolean poll(final JobHandler handler)
+    {
+        checkUsable();
+        if (heldLease != NO_LEASE)
+        {
+            throw new IllegalStateException("consumer of ring '" + ring.name() + "' still holds job " + heldJobId +
+                ": call taskDone() first");
+        }
+        if (++pollsSinceScan >= SCAN_EVERY_POLLS)
+        {
+            pollsSinceScan = 0;
+            scanLeases();
+        }
+        if (heldLease == NO_LEASE && !takeNext())
+        {
+            final long now = System.nanoTime();
+            if (now - nextScan < 0 || !scanLeases())
+            {
+                return false;
+            }
+        }
+        deliver(handler);
+        return true;
+    }
+
+    /**
+     * Waits for a job and gives it to the handler (see {@link #poll}).
+     *
+     * @param handler receives the job.
+     * @param timeout longest wait.
+     * @param idle    how to wait.
+     * @return true when a job was delivered, false on timeout.
+     */
+    public boolean take(final JobHandler handler, final Duration timeout, final IdleStrategy idle)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        idle.reset();
+        while (!poll(handler))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            idle.idle();
+        }
+        return true;
+    }
+
+    /**
+     * Polls up to {@code limit} jobs, acknowledging each one after the handler returns normally. If the handler
+     * throws, that job stays held (unacknowledged) and the exception propagates.
+     *
+     * @param handler receives each job.
+     * @param limit   most jobs to handle.
+     * @return how many were handled.
+     */
+    public int drain(final JobHandler handler, final int limit)
+    {
+        int count = 0;
+        while (count < limit && poll(handler))
+        {
+            taskDone();
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * Acknowledges the held job: it counts as completed (once, even if it was also delivered elsewhere) and
+     * the lease is cleared.
+     *
+     * @throws IllegalStateException when no job is held.
+     */
+    public void taskDone()
+    {
+        checkUsable();
+        if (heldLease == NO_LEASE)
+        {
+            throw new IllegalStateException("consumer of ring '" + ring.name() + "' holds no job");
+        }
+        final int record = ring.leaseOffset(heldLease);
+        final long done = buffer.getLong(record + LEASE_BASE_OFFSET) + 1;
+        // Release, and idempotent: a recoverer completing a redelivered copy stores the same value.
+        buffer.putLongRelease(record + LEASE_DONE_OFFSET, done);
+        clearHeld();
+    }
+
+    private void clearHeld()
+    {
+        // Release: done (if any) is visible before the lease reads as cleared. Only we write a record we hold.
+        buffer.putLongRelease(ring.leaseOffset(heldLease) + LEASE_WORD_OFFSET,
+            heldLease == ownLease ? leaseWord(token, 0, LEASE_RESERVED) : 0);
+        heldLease = NO_LEASE;
+    }
+
+    /**
+     * @return whether a job is held (polled and not yet acknowledged).
+     */
+    public boolean holdsJob()
+    {
+        return heldLease != NO_LEASE;
+    }
+
+    /**
+     * @return the held job's id.
+     */
+    public long heldJobId()
+    {
+        checkHeld();
+        return heldJobId;
+    }
+
+    /**
+     * @return the held job's delivery attempt.
+     */
+    public int heldAttempt()
+    {
+        checkHeld();
+        return heldAttempt;
+    }
+
+    /**
+     * @return the participant token of this handle.
+     */
+    public long token()
+    {
+        return token;
+    }
+
+    /**
+     * Recovers what dead participants left (dead leases become PENDING; this handle takes none of them).
+     *
+     * @return how many leases or slots were recovered.
+     */
+    public int recoverDeadLeases()
+    {
+        checkUsable();
+        int recovered = 0;
+        for (int i = 0; i < ring.leaseCount(); i++)
+        {
+            recovered += recovery.recoverLease(i, false) != RingRecovery.NONE ? 1 : 0;
+        }
+        return recovered + (recovery.recoverPendingAtHead() ? 1 : 0);
+    }
+
+    /**
+     * Gives a held job back (it is redelivered to another consumer), frees the lease record and detaches.
+     * Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (!ring.region().isClosed() && Thread.currentThread() == owner)
+        {
+            final boolean ownRecordHeld = heldLease == ownLease;
+            if (heldLease != NO_LEASE)
+            {
+                // Release: hand the job, in its record, to any consumer; counted as a redelivery.
+                buffer.putLongRelease(ring.leaseOffset(heldLease) + LEASE_WORD_OFFSET,
+                    leaseWord(0, heldAttempt + 1, LEASE_PENDING));
+                buffer.getAndAddLong(ring.counterOffset(REDELIVERED_OFFSET), 1); // atomic: counted everywhere
+                heldLease = NO_LEASE;
+            }
+            if (!ownRecordHeld)
+            {
+                // Release: the record is free for anyone.
+                buffer.putLongRelease(ring.leaseOffset(ownLease) + LEASE_WORD_OFFSET, 0);
+            }
+        }
+        participant.close();
+    }
+
+    /**
+     * Takes the job at the head into the own lease record.
+     */
+    private boolean takeNext()
+    {
+        final int headOffset = ring.headOffset();
+        long head = buffer.getLongVolatile(headOffset); // volatile: the latest head
+        while (true)
+        {
+            final int slot = ring.slotOffsetOf(head);
+            final long word = buffer.getLongVolatile(slot); // volatile: pairs with the producer's publish CAS
+            if (word == slotWord(head, SLOT_PUBLISHED, 0))
+            {
+                final int record = ring.leaseOffset(ownLease);
+                // Plain: published by the CAS below; a recoverer that finds the slot TAKEN by us reads it.
+                buffer.putLong(record + LEASE_SEQUENCE_OFFSET, head);
+                // CAS: decides which consumer takes the job.
+                if (buffer.compareAndSetLong(slot, word, slotWord(head, SLOT_TAKEN, ownLease)))
+                {
+                    // CAS: fails harmlessly when another consumer helped the head on already.
+                    buffer.compareAndSetLong(headOffset, head, head + 1);
+                    copy(slot, record, head);
+                    return true;
+                }
+                head = buffer.getLongVolatile(headOffset);
+                continue;
+            }
+            final long lap = lapDelta(word, head);
+            if (lap == 0 && word != slotWord(head, SLOT_FREE, 0))
+            {
+                recovery.helpPast(head); // TAKEN or ABANDONED at the head: move it on
+                head = buffer.getLongVolatile(headOffset);
+                continue;
+            }
+            if (lap == 0)
+            {
+                onUnpublished(head);
+                return false;
+            }
+            if (lap < 0)
+            {
+                return false; // the slot still holds an older lap: nothing published at the head
+            }
+            final long reread = buffer.getLongVolatile(headOffset);
+            if (reread == head)
+            {
+                return false;
+            }
+            head = reread;
+        }
+    }
+
+    private void copy(final int slot, final int record, final long sequence)
+    {
+        final int length = buffer.getInt(slot + SLOT_LENGTH_OFFSET);
+        if (length < 0 || length > ring.slotBytes())
+        {
+            // Release: give the slot back; the corrupt job is skipped and counted, never read.
+            buffer.putLongRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
+            buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // atomic: counted everywhere
+            ring.checkedLength(length, "slot[" + (sequence & (capacity - 1)) + "]", sequence);
+        }
+        recovery.copyIntoLease(slot, record, sequence, length);
+        // Release: the copy is visible before the lease says LEASED. Only we write our RESERVED record.
+        buffer.putLongRelease(record + LEASE_WORD_OFFSET, leaseWord(token, 1, LEASE_LEASED));
+        // Release: our reads of the slot happen before a producer reuses it. Only we move our TAKEN slot on.
+        buffer.putLongRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
+        heldLease = ownLease;
+    }
+
+    /**
+     * Slow path: the head is claimed but unpublished. After a stall, abandon it if its claimant is dead.
+     */
+    private void onUnpublished(final long head)
+    {
+        if (buffer.getLongVolatile(ring.tailOffset()) == head)
+        {
+            return; // empty, not stalled
+        }
+        final long now = System.nanoTime();
+        if (stalledSequence != head)
+        {
+            stalledSequence = head;
+            stalledSince = now;
+        }
+        else if (now - stalledSince > RingRecovery.STALL_NANOS)
+        {
+            recovery.abandonIfOrphaned(head);
+            stalledSince = now;
+        }
+    }
+
+    /**
+     * Slow path: looks for PENDING leases and leases of dead holders, and takes the first it can.
+     */
+    private boolean scanLeases()
+    {
+        for (int i = 0; i < ring.leaseCount(); i++)
+        {
+            if (i != ownLease && recovery.recoverLease(i, true) == i)
+            {
+                heldLease = i;
+                scanInterval = MIN_SCAN_NANOS;
+                nextScan = System.nanoTime();
+                return true;
+            }
+        }
+        scanInterval = Math.min(MAX_SCAN_NANOS, scanInterval * 2);
+        nextScan = System.nanoTime() + scanInterval;
+        return false;
+    }
+
+    private void deliver(final JobHandler handler)
+    {
+        final int record = ring.leaseOffset(heldLease);
+        final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // acquire: the record's fields
+        heldJobId = buffer.getLong(record + LEASE_JOB_ID_OFFSET);
+        heldAttempt = leaseAttempt(word);
+        final int length = buffer.getInt(record + LEASE_LENGTH_OFFSET);
+        if (length < 0 || length > ring.slotBytes())
+        {
+            final long jobId = heldJobId;
+            clearHeld(); // a corrupt lease cannot be delivered: drop it (not completed) rather than follow it
+            buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // atomic: counted everywhere
+            ring.checkedLength(length, "lease[" + (record - ring.leaseOffset(0)) + "]", jobId);
+        }
+        view.wrap(buffer, record + LEASE_PAYLOAD_OFFSET, length);
+        handler.onJob(heldJobId, heldAttempt, view, 0, length);
+    }
+
+    private static long lapDelta(final long word, final long head)
+    {
+        final long delta = (slotSequence(word) - (head & SEQUENCE_MASK)) << (64 - SEQUENCE_BITS);
+        return delta >> (64 - SEQUENCE_BITS);
+    }
+
+    private void checkHeld()
+    {
+        if (heldLease == NO_LEASE)
+        {
+            throw new IllegalStateException("consumer of ring '" + ring.name() + "' holds no job");
+        }
+    }
+
+    private void checkUsable()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("consumer closed: ring=" + ring.name());
+        }
+        if (Thread.currentThread() != owner)
+        {
+            throw new IllegalStateException("consumer of ring '" + ring.name() + "' used from thread " +
+                Thread.currentThread().getName() + " but owned by " + owner.getName());
+        }
+        ring.region().checkOpen();
+    }
+}

@@ -1,0 +1,392 @@
+package dev.shoal.core;
+
+import java.time.Duration;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static dev.shoal.core.JobRingDescriptor.*;
+
+/**
+ * Offers jobs to a {@link JobRing}. One handle per thread: it is a participant whose intent word names the
+ * sequences it has claimed, which is how a consumer tells a dead claimant from a slow one. Using it from
+ * another thread or after {@link #close()} throws {@link IllegalStateException}. No allocation per job.
+ *
+ * <p>Every job's id is its sequence in the ring (0 for the first job of a new ring).
+ */
+public final class JobProducer implements AutoCloseable
+{
+    /** Full: returned by {@link #tryClaim} when no slot is free. */
+    public static final long FULL = -1;
+
+    /** Test hook, read once: the process halts right after claiming this sequence (before publishing it). */
+    private static final long HALT_AFTER_CLAIM = Long.getLong("shoal.test.haltAfterClaim", -1);
+
+    private final JobRing ring;
+    private final AtomicBuffer buffer;
+    private final Participant participant;
+    private final RingRecovery recovery;
+    private final Thread owner = Thread.currentThread();
+    private final UnsafeBuffer claimView = new UnsafeBuffer(new byte[0]);
+    private final int capacity;
+    private final int slotBytes;
+    private long claimed = FULL;
+    private long stalledSequence = -1;
+    private long stalledSince;
+    private boolean closed;
+
+    JobProducer(final JobRing ring, final Participant participant)
+    {
+        this.ring = ring;
+        this.buffer = ring.buffer();
+        this.participant = participant;
+        this.recovery = new RingRecovery(ring, participant.token());
+        this.capacity = ring.capacity();
+        this.slotBytes = ring.slotBytes();
+        // Volatile: the tag is visible before any claim intent of this handle.
+        participant.putIntentVolatile(JobRing.TAG_INTENT, ring.tag());
+    }
+
+    /**
+     * Copies a job into the ring.
+     *
+     * @param source where the job is.
+     * @param offset its offset.
+     * @param length its length, at most the ring's slot bytes.
+     * @return true when offered, false when the ring is full.
+     * @throws IllegalArgumentException when the job is larger than a slot.
+     */
+    public boolean offer(final DirectBuffer source, final int offset, final int length)
+    {
+        checkUsable();
+        checkLength(length);
+        final long sequence = claim(1);
+        if (sequence == FULL)
+        {
+            return false;
+        }
+        write(sequence, source, offset, length);
+        publish(sequence, 1);
+        return true;
+    }
+
+    /**
+     * @param source the job.
+     * @param offset its offset.
+     * @param length its length.
+     * @return true when offered, false when the ring is full.
+     */
+    public boolean offer(final byte[] source, final int offset, final int length)
+    {
+        checkUsable();
+        checkLength(length);
+        final long sequence = claim(1);
+        if (sequence == FULL)
+        {
+            return false;
+        }
+        final int slot = ring.slotOffsetOf(sequence);
+        buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
+        buffer.putBytes(slot + SLOT_PAYLOAD_OFFSET, source, offset, length);
+        publish(sequence, 1);
+        return true;
+    }
+
+    /**
+     * Offers {@code count} jobs at once, all or none, with one claim: jobs {@code i} are
+     * {@code source[offsets[i] .. offsets[i] + lengths[i])}.
+     *
+     * @param source  where the jobs are.
+     * @param offsets their offsets.
+     * @param lengths their lengths.
+     * @param count   how many, 1 to {@link JobRing#MAX_BATCH}.
+     * @return the id of the first job (the others follow), or {@link #FULL} when there is no room for all.
+     */
+    public long offerBatch(final DirectBuffer source, final int[] offsets, final int[] lengths, final int count)
+    {
+        checkUsable();
+        if (count < 1 || count > JobRing.MAX_BATCH || count > capacity)
+        {
+            throw new IllegalArgumentException("batch count must be 1.." + Math.min(JobRing.MAX_BATCH, capacity) +
+                ": count=" + count);
+        }
+        for (int i = 0; i < count; i++)
+        {
+            checkLength(lengths[i]);
+        }
+        final long first = claim(count);
+        if (first == FULL)
+        {
+            return FULL;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            write(first + i, source, offsets[i], lengths[i]);
+        }
+        publish(first, count);
+        return first;
+    }
+
+    /**
+     * Offers a job, waiting while the ring is full.
+     *
+     * @param source  where the job is.
+     * @param offset  its offset.
+     * @param length  its length.
+     * @param timeout longest wait.
+     * @param idle    how to wait.
+     * @return true when offered, false on timeout.
+     */
+    public boolean put(
+        final DirectBuffer source, final int offset, final int length, final Duration timeout, final IdleStrategy idle)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        idle.reset();
+        while (!offer(source, offset, length))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                return false;
+            }
+            idle.idle();
+        }
+        return true;
+    }
+
+    /**
+     * Claims a slot for a job written in place: write it into {@link #claimed()}, then {@link #commit()} or
+     * {@link #abort()}. One claim at a time.
+     *
+     * @param length the job's length, at most the ring's slot bytes.
+     * @return the job's id, or {@link #FULL}.
+     */
+    public long tryClaim(final int length)
+    {
+        checkUsable();
+        checkLength(length);
+        if (claimed != FULL)
+        {
+            throw new IllegalStateException("claim of job " + claimed + " still open: commit or abort it first");
+        }
+        final long sequence = claim(1);
+        if (sequence != FULL)
+        {
+            final int slot = ring.slotOffsetOf(sequence);
+            buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
+            claimView.wrap(buffer, slot + SLOT_PAYLOAD_OFFSET, length);
+            claimed = sequence;
+        }
+        return sequence;
+    }
+
+    /**
+     * @return a view of exactly the claimed job's bytes (bounds-checked), valid until commit or abort.
+     */
+    public MutableDirectBuffer claimed()
+    {
+        checkClaim();
+        return claimView;
+    }
+
+    /**
+     * Publishes the claimed job.
+     */
+    public void commit()
+    {
+        checkClaim();
+        final long sequence = claimed;
+        claimed = FULL;
+        publish(sequence, 1);
+    }
+
+    /**
+     * Gives the claimed slot up: consumers skip it, and it counts as aborted.
+     */
+    public void abort()
+    {
+        checkClaim();
+        final long sequence = claimed;
+        claimed = FULL;
+        final int slot = ring.slotOffsetOf(sequence);
+        // CAS from FREE(sequence), like a publish: a recoverer cannot have abandoned it while we live.
+        if (!buffer.compareAndSetLong(slot, slotWord(sequence, SLOT_FREE, 0), slotWord(sequence, SLOT_ABANDONED, 0)))
+        {
+            throw lostClaim(sequence);
+        }
+        buffer.getAndAddLong(ring.counterOffset(ABORTED_OFFSET), 1); // atomic: counted by every process
+    }
+
+    /**
+     * @return the participant token of this handle.
+     */
+    public long token()
+    {
+        return participant.token();
+    }
+
+    /**
+     * Aborts an open claim and detaches. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        if (claimed != FULL && Thread.currentThread() == owner && !ring.region().isClosed())
+        {
+            abort();
+        }
+        closed = true;
+        participant.close();
+    }
+
+    /**
+     * Claims {@code count} consecutive sequences: returns the first, or FULL.
+     */
+    private long claim(final int count)
+    {
+        final int tailOffset = ring.tailOffset();
+        long tail = buffer.getLongVolatile(tailOffset); // volatile: the latest claimed sequence
+        while (true)
+        {
+            final long verdict = checkFree(tail, count);
+            if (verdict == FULL)
+            {
+                return FULL;
+            }
+            if (verdict != tail)
+            {
+                tail = buffer.getLongVolatile(tailOffset); // stale tail: reload
+                continue;
+            }
+            // Volatile, before the CAS: a consumer that sees the tail past our sequences sees this intent.
+            participant.putIntentVolatile(JobRing.CLAIM_INTENT, (tail << 8) | count);
+            // CAS: decides between racing producers which of them owns [tail, tail + count).
+            if (buffer.compareAndSetLong(tailOffset, tail, tail + count))
+            {
+                stalledSequence = -1;
+                if (HALT_AFTER_CLAIM >= tail && HALT_AFTER_CLAIM < tail + count)
+                {
+                    Runtime.getRuntime().halt(86); // test hook: die between claim and publish
+                }
+                return tail;
+            }
+            tail = buffer.getLongVolatile(tailOffset);
+        }
+    }
+
+    /**
+     * @return {@code tail} when slots tail .. tail+count-1 are free for those sequences, FULL when the ring is
+     *     full, another value when the tail is stale.
+     */
+    private long checkFree(final long tail, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final long sequence = tail + i;
+            final int slot = ring.slotOffsetOf(sequence);
+            final long word = buffer.getLongVolatile(slot); // volatile: the slot's state, pairs with its release
+            if (word == slotWord(sequence, SLOT_FREE, 0))
+            {
+                continue;
+            }
+            final long previous = sequence - capacity;
+            if (word == slotWord(previous, SLOT_ABANDONED, 0))
+            {
+                recovery.helpPast(previous); // an abandoner died before releasing: finish for it
+                return tail + 1;
+            }
+            if (slotSequence(word) == (previous & SEQUENCE_MASK))
+            {
+                onFull(sequence, word);
+                return FULL;
+            }
+            return tail + 1; // the slot is for a later lap: our tail is stale
+        }
+        return tail;
+    }
+
+    /**
+     * Slow path of a full ring: after a stall, a slot left TAKEN by a dead consumer is repaired.
+     */
+    private void onFull(final long sequence, final long word)
+    {
+        final long now = System.nanoTime();
+        if (stalledSequence != sequence)
+        {
+            stalledSequence = sequence;
+            stalledSince = now;
+        }
+        else if (now - stalledSince > RingRecovery.STALL_NANOS && slotState(word) == SLOT_TAKEN)
+        {
+            recovery.recoverLease(slotLease(word), false);
+            stalledSince = now;
+        }
+    }
+
+    private void write(final long sequence, final DirectBuffer source, final int offset, final int length)
+    {
+        final int slot = ring.slotOffsetOf(sequence);
+        buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
+        buffer.putBytes(slot + SLOT_PAYLOAD_OFFSET, source, offset, length);
+    }
+
+    private void publish(final long first, final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            final long sequence = first + i;
+            // CAS, not a store: publish and abandon both start from FREE(sequence), so one CAS decides between
+            // them; it also publishes the payload (full fence).
+            if (!buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
+                slotWord(sequence, SLOT_PUBLISHED, 0)))
+            {
+                throw lostClaim(sequence);
+            }
+        }
+        buffer.getAndAddLong(ring.counterOffset(SUBMITTED_OFFSET), count); // atomic: counted by every process
+    }
+
+    private IllegalStateException lostClaim(final long sequence)
+    {
+        return new IllegalStateException("ring '" + ring.name() + "' claim of sequence " + sequence +
+            " was abandoned by a recoverer: this handle's participant was detached or taken over");
+    }
+
+    private void checkLength(final int length)
+    {
+        if (length < 0 || length > slotBytes)
+        {
+            throw new IllegalArgumentException("job larger than a slot of ring '" + ring.name() + "': length=" +
+                length + " slotBytes=" + slotBytes);
+        }
+    }
+
+    private void checkClaim()
+    {
+        checkUsable();
+        if (claimed == FULL)
+        {
+            throw new IllegalStateException("no open claim");
+        }
+    }
+
+    private void checkUsable()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("producer closed: ring=" + ring.name());
+        }
+        if (Thread.currentThread() != owner)
+        {
+            throw new IllegalStateException("producer of ring '" + ring.name() + "' used from thread " +
+                Thread.currentThread().getName() + " but owned by " + owner.getName());
+        }
+        ring.region().checkOpen();
+    }
+}

@@ -1,0 +1,492 @@
+package dev.shoal.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.IdleStrategy;
+
+import static dev.shoal.core.JobRingDescriptor.*;
+
+/**
+ * A lock-free multi-producer multi-consumer job ring in a region, shared by every process that maps it, with
+ * {@code JoinableQueue} semantics and crash recovery. Each job goes to exactly one consumer unless a consumer
+ * dies holding it (then it is redelivered: at-least-once). See {@link JobRingDescriptor} for the bytes and
+ * {@code docs/job-ring.md} for the full protocol with every crash point.
+ *
+ * <pre>{@code
+ * RegionSpec spec = RegionSpec.builder().add(JobRing.spec("jobs", 1024, 64)).build();
+ * JobRing ring = JobRing.open(region, "jobs");
+ * try (JobProducer producer = ring.producer()) { producer.offer(bytes, 0, bytes.length); }
+ * try (JobConsumer consumer = ring.consumer())
+ * {
+ *     if (consumer.poll((id, attempt, buffer, offset, length) -> work(buffer, offset, length)))
+ *     {
+ *         consumer.taskDone();
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>Protocol</h2>
+ * Sequences count up from 0; sequence {@code s} lives in slot {@code s & (capacity - 1)} and is the job's id.
+ * Each slot word names the sequence it is for, so every transition is a CAS from one lap's exact value:
+ * <pre>
+ *   FREE(s) --producer publish CAS--&gt; PUBLISHED(s) --consumer CAS--&gt; TAKEN(s, lease) --release--&gt; FREE(s+cap)
+ *   FREE(s) --recoverer CAS, claimant dead / producer abort--&gt; ABANDONED(s) --release--&gt; FREE(s+cap)
+ * </pre>
+ * <ol>
+ *   <li><b>Offer.</b> Read tail {@code t} (volatile) and slot {@code t} (volatile): it must be {@code FREE(t)}.
+ *       Write the claim intent {@code (t, n)} into the participant's intent word (volatile store), then CAS
+ *       tail {@code t -> t+n}. Write length and payload (plain), then CAS {@code FREE(t) -> PUBLISHED(t)} (full
+ *       fence: publishes the payload), then getAndAdd submitted.</li>
+ *   <li><b>Take.</b> Read head {@code h} and slot {@code h} (volatile); on {@code PUBLISHED(h)} write
+ *       {@code h} into the own lease record's sequence (plain), then CAS the slot to {@code TAKEN(h, lease)}:
+ *       this CAS decides which consumer gets the job. CAS head {@code h -> h+1} (others help). Copy length
+ *       and payload into the lease record with the done base (plain), store the lease word
+ *       {@code LEASED(token, 1)} (release: publishes the copy), then store {@code FREE(h+cap)} into the slot
+ *       (release: our reads of the payload happen before a producer reuses it).</li>
+ *   <li><b>Task done.</b> Store {@code done = base + 1} (release; idempotent, so a redelivered copy that also
+ *       completes counts once), then the lease word back to {@code RESERVED} (or 0 for a handed-over record).</li>
+ * </ol>
+ * Crash recovery (slow paths only, see {@link RingRecovery}): a consumer stalled on {@code FREE(h)} with
+ * {@code tail > h} looks for a live participant whose claim intent covers {@code h}; if none, it CASes
+ * {@code FREE(h) -> ABANDONED(h)}. A producer's publish is a CAS from the same {@code FREE(h)}, so exactly
+ * one of the two happens. A lease record whose holder is dead is taken over with one CAS of its lease word
+ * (handed to the noticing consumer, or made {@code PENDING} for any consumer), and a slot left
+ * {@code TAKEN} by a dead taker is either released (the record holds the job) or copied into the record.
+ */
+public final class JobRing
+{
+    /** Intent word holding the ring tag of a producer handle. */
+    static final int TAG_INTENT = 0;
+    /** Intent word holding a producer's claim: {@code sequence << 8 | count}. */
+    static final int CLAIM_INTENT = 1;
+    /** Largest batch one claim may cover. */
+    public static final int MAX_BATCH = 255;
+
+    private final Region region;
+    private final AtomicBuffer buffer;
+    private final String name;
+    private final int base;
+    private final int capacity;
+    private final int mask;
+    private final int slotBytes;
+    private final int leaseCount;
+    private final int leasesBase;
+    private final long tag;
+
+    private JobRing(final Region region, final StructureInfo info, final int capacity, final int slotBytes,
+        final int leaseCount)
+    {
+        this.region = region;
+        this.buffer = region.buffer();
+        this.name = info.name();
+        this.base = (int)info.offset();
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.slotBytes = slotBytes;
+        this.leaseCount = leaseCount;
+        this.leasesBase = base + (int)leasesOffset(capacity, slotBytes);
+        this.tag = (0x52494E47L << 32) | (info.index() + 1);
+    }
+
+    /**
+     * @param name      structure name.
+     * @param capacity  slot count, a power of two.
+     * @param slotBytes largest job in bytes, a multiple of 8 and at least 8.
+     * @return the spec to add to a {@link RegionSpec}; one lease record per participant-table entry follows.
+     * @throws IllegalArgumentException naming the bad value.
+     */
+    public static StructureSpec spec(final String name, final int capacity, final int slotBytes)
+    {
+        checkCapacity(capacity);
+        checkSlotBytes(slotBytes);
+        return new StructureSpec(name, StructureKind.JOB_RING, new long[]{ capacity, slotBytes },
+            participants -> byteLength(capacity, slotBytes, participants), JobRing::initialise);
+    }
+
+    private static void initialise(final AtomicBuffer buffer, final StructureInfo info)
+    {
+        final int base = (int)info.offset();
+        final int capacity = (int)info.param(PARAM_CAPACITY);
+        final int slotBytes = (int)info.param(PARAM_SLOT_BYTES);
+        final int leaseCount = buffer.getInt(HeaderDescriptor.PARTICIPANT_CAPACITY_OFFSET);
+        checkLeaseCount(leaseCount);
+        buffer.putLong(base + MAGIC_OFFSET, RING_MAGIC);
+        buffer.putInt(base + CAPACITY_OFFSET, capacity);
+        buffer.putInt(base + SLOT_BYTES_OFFSET, slotBytes);
+        buffer.putInt(base + LEASE_COUNT_OFFSET, leaseCount);
+        for (int i = 0; i < capacity; i++)
+        {
+            buffer.putLong(slotOffset(base, slotBytes, i) + SLOT_WORD_OFFSET, slotWord(i, SLOT_FREE, 0));
+        }
+        final int leases = base + (int)leasesOffset(capacity, slotBytes);
+        for (int i = 0; i < leaseCount; i++)
+        {
+            buffer.putLong(JobRingDescriptor.leaseOffset(leases, slotBytes, i) + LEASE_SEQUENCE_OFFSET, -1);
+        }
+        // plain stores suffice: the region's ready word, written last with release, publishes all of this
+    }
+
+    /**
+     * Opens a ring, validating every number read from the directory and the ring header.
+     *
+     * @param region an open region.
+     * @param name   the ring's name.
+     * @return a view of the ring; thread-safe (the handles it makes are not).
+     * @throws IllegalArgumentException when there is no ring of that name.
+     * @throws RegionFormatException    when a stored value is invalid, naming the field and value.
+     */
+    public static JobRing open(final Region region, final String name)
+    {
+        region.checkOpen();
+        final StructureInfo info = region.structure(name, StructureKind.JOB_RING);
+        final String field = "directory[" + info.index() + "]";
+        final long capacity = info.param(PARAM_CAPACITY);
+        final long slotBytes = info.param(PARAM_SLOT_BYTES);
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Long.bitCount(capacity) != 1)
+        {
+            throw new RegionFormatException(field + ".params[0] (ring capacity)=" + capacity +
+                " not a power of two in " + MIN_CAPACITY + ".." + MAX_CAPACITY);
+        }
+        if (slotBytes < Long.BYTES || slotBytes > MAX_SLOT_BYTES || (slotBytes & (Long.BYTES - 1)) != 0)
+        {
+            throw new RegionFormatException(field + ".params[1] (ring slot bytes)=" + slotBytes +
+                " not a multiple of 8 in 8.." + MAX_SLOT_BYTES);
+        }
+        if (info.length() < HEADER_LENGTH)
+        {
+            throw new RegionFormatException(field + ".length=" + info.length() + " smaller than the ring header=" +
+                HEADER_LENGTH);
+        }
+        final AtomicBuffer buffer = region.buffer();
+        final int base = (int)info.offset();
+        checkHeader(buffer, base, field, capacity, slotBytes);
+        final int leaseCount = buffer.getInt(base + LEASE_COUNT_OFFSET);
+        final int participants = region.participants().capacity();
+        if (leaseCount != participants || leaseCount > MAX_LEASES)
+        {
+            throw new RegionFormatException(field + " ring leaseCount=" + leaseCount +
+                " expected the participant capacity=" + participants);
+        }
+        final long needed = byteLength((int)capacity, (int)slotBytes, leaseCount);
+        if (info.length() < needed)
+        {
+            throw new RegionFormatException(field + ".length=" + info.length() + " too small for ring capacity=" +
+                capacity + " slotBytes=" + slotBytes + " leaseCount=" + leaseCount + " (needs " + needed + ")");
+        }
+        return new JobRing(region, info, (int)capacity, (int)slotBytes, leaseCount);
+    }
+
+    private static void checkHeader(
+        final AtomicBuffer buffer, final int base, final String field, final long capacity, final long slotBytes)
+    {
+        final long magic = buffer.getLong(base + MAGIC_OFFSET);
+        if (magic != RING_MAGIC)
+        {
+            throw new RegionFormatException(field + " ring magic=0x" + Long.toHexString(magic) + " expected 0x" +
+                Long.toHexString(RING_MAGIC));
+        }
+        final int storedCapacity = buffer.getInt(base + CAPACITY_OFFSET);
+        if (storedCapacity != capacity)
+        {
+            throw new RegionFormatException(field + " ring capacity=" + storedCapacity + " but directory says " +
+                capacity);
+        }
+        final int storedSlotBytes = buffer.getInt(base + SLOT_BYTES_OFFSET);
+        if (storedSlotBytes != slotBytes)
+        {
+            throw new RegionFormatException(field + " ring slotBytes=" + storedSlotBytes +
+                " but directory says " + slotBytes);
+        }
+    }
+
+    /**
+     * Attaches a producer handle (a {@link Role#PRODUCER} participant). Use it from the calling thread only.
+     *
+     * @return the handle; close it to detach.
+     */
+    public JobProducer producer()
+    {
+        region.checkOpen();
+        return new JobProducer(this, region.attach(Role.PRODUCER));
+    }
+
+    /**
+     * Attaches a consumer handle (a {@link Role#CONSUMER} participant) and reserves a lease record for it.
+     * Use it from the calling thread only.
+     *
+     * @return the handle; close it to detach.
+     */
+    public JobConsumer consumer()
+    {
+        region.checkOpen();
+        return new JobConsumer(this, region.attach(Role.CONSUMER));
+    }
+
+    /**
+     * @return the ring's name.
+     */
+    public String name()
+    {
+        return name;
+    }
+
+    /**
+     * @return slot count.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * @return largest job in bytes.
+     */
+    public int slotBytes()
+    {
+        return slotBytes;
+    }
+
+    /**
+     * @return jobs in the ring, claimed or published and not yet taken (0..capacity).
+     */
+    public int size()
+    {
+        region.checkOpen();
+        // Head first, then tail: the difference can only be overestimated, and is clamped.
+        final long head = buffer.getLongVolatile(base + HEAD_OFFSET);
+        final long tail = buffer.getLongVolatile(base + TAIL_OFFSET);
+        return (int)Math.max(0, Math.min(capacity, tail - head));
+    }
+
+    /**
+     * @return free slots.
+     */
+    public int remainingCapacity()
+    {
+        return capacity - size();
+    }
+
+    /**
+     * @return jobs published so far, from every process.
+     */
+    public long submitted()
+    {
+        region.checkOpen();
+        return buffer.getLongVolatile(base + SUBMITTED_OFFSET); // volatile: sees every producer's getAndAdd
+    }
+
+    /**
+     * @return jobs acknowledged with {@code taskDone}: the sum of every lease record's done count, each counted
+     *     once even when a job was redelivered and completed twice.
+     */
+    public long completed()
+    {
+        region.checkOpen();
+        long sum = 0;
+        for (int i = 0; i < leaseCount; i++)
+        {
+            sum += buffer.getLongVolatile(leaseOffset(i) + LEASE_DONE_OFFSET); // volatile: pairs with release
+        }
+        return sum;
+    }
+
+    /**
+     * @return leases of dead participants handed to another consumer.
+     */
+    public long redelivered()
+    {
+        region.checkOpen();
+        return buffer.getLongVolatile(base + REDELIVERED_OFFSET); // volatile: sees every recoverer's add
+    }
+
+    /**
+     * @return claims whose producer died before publishing, and corrupt jobs skipped.
+     */
+    public long abandoned()
+    {
+        region.checkOpen();
+        return buffer.getLongVolatile(base + ABANDONED_OFFSET); // volatile: sees every recoverer's add
+    }
+
+    /**
+     * @return claims aborted by their producer.
+     */
+    public long aborted()
+    {
+        region.checkOpen();
+        return buffer.getLongVolatile(base + ABORTED_OFFSET); // volatile: sees every producer's add
+    }
+
+    /**
+     * Waits until every job submitted so far is done: nothing claimed, published, being taken or leased. Runs
+     * {@link #recoverDeadLeases()} now and then while it waits, so dead participants cannot block it forever.
+     *
+     * @param timeout longest wait.
+     * @param idle    how to wait between checks.
+     * @return true when the ring is drained, false on timeout.
+     */
+    public boolean join(final Duration timeout, final IdleStrategy idle)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        long nextRecovery = System.nanoTime() + RingRecovery.JOIN_RECOVERY_NANOS;
+        idle.reset();
+        while (!isDrained())
+        {
+            final long now = System.nanoTime();
+            if (now - deadline > 0)
+            {
+                return false;
+            }
+            if (now - nextRecovery > 0)
+            {
+                recoverDeadLeases();
+                nextRecovery = now + RingRecovery.JOIN_RECOVERY_NANOS;
+            }
+            idle.idle();
+        }
+        return true;
+    }
+
+    /**
+     * @return whether nothing is claimed, published, being taken or leased (a consistent-enough check: slots
+     *     are read before leases, and a job moves from a slot into a lease before the slot is released).
+     */
+    public boolean isDrained()
+    {
+        region.checkOpen();
+        final long tail = buffer.getLongVolatile(base + TAIL_OFFSET);
+        for (int i = 0; i < capacity; i++)
+        {
+            final int state = slotState(buffer.getLongVolatile(slotOffset(base, slotBytes, i)));
+            if (state == SLOT_PUBLISHED || state == SLOT_TAKEN)
+            {
+                return false;
+            }
+        }
+        for (int i = 0; i < leaseCount; i++)
+        {
+            final int state = leaseState(buffer.getLongVolatile(leaseOffset(i) + LEASE_WORD_OFFSET));
+            if (state == LEASE_LEASED || state == LEASE_PENDING)
+            {
+                return false;
+            }
+        }
+        return buffer.getLongVolatile(base + HEAD_OFFSET) == tail && buffer.getLongVolatile(base + TAIL_OFFSET) == tail;
+    }
+
+    /**
+     * For supervisors: makes the leases of dead participants {@code PENDING} (any consumer takes them next),
+     * resolves slots left half-taken by dead consumers, and abandons a head slot whose claimant is dead.
+     * Attaches a {@link Role#SUPERVISOR} participant for the duration. Slow: reads {@code /proc}.
+     *
+     * @return how many leases, slots or claims were recovered.
+     */
+    public int recoverDeadLeases()
+    {
+        region.checkOpen();
+        try (Participant supervisor = region.attach(Role.SUPERVISOR))
+        {
+            final RingRecovery recovery = new RingRecovery(this, supervisor.token());
+            int recovered = 0;
+            for (int i = 0; i < leaseCount; i++)
+            {
+                recovered += recovery.recoverLease(i, false) != RingRecovery.NONE ? 1 : 0;
+            }
+            recovered += recovery.recoverPendingAtHead() ? 1 : 0;
+            return recovered;
+        }
+    }
+
+    /**
+     * @return a snapshot for {@code shoal inspect}: counters and every lease in use.
+     */
+    public JobRingStats stats()
+    {
+        region.checkOpen();
+        final List<JobRingStats.Lease> leases = new ArrayList<>();
+        final ParticipantTable table = region.participants();
+        for (int i = 0; i < leaseCount; i++)
+        {
+            final int record = leaseOffset(i);
+            final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // acquire: the fields below
+            final int state = leaseState(word);
+            if (state == LEASE_LEASED || state == LEASE_PENDING)
+            {
+                final long token = leaseToken(word);
+                leases.add(new JobRingStats.Lease(i, state == LEASE_LEASED ? "leased" : "pending", token,
+                    buffer.getLong(record + LEASE_JOB_ID_OFFSET), leaseAttempt(word),
+                    state == LEASE_LEASED && table.isAlive(token)));
+            }
+        }
+        final int size = size();
+        return new JobRingStats(name, capacity, slotBytes, size, capacity - size, submitted(), completed(),
+            redelivered(), abandoned(), aborted(), List.copyOf(leases));
+    }
+
+    @Override
+    public String toString()
+    {
+        return "JobRing{name=" + name + ", capacity=" + capacity + ", slotBytes=" + slotBytes + "}";
+    }
+
+    Region region()
+    {
+        return region;
+    }
+
+    AtomicBuffer buffer()
+    {
+        return buffer;
+    }
+
+    long tag()
+    {
+        return tag;
+    }
+
+    int leaseCount()
+    {
+        return leaseCount;
+    }
+
+    int tailOffset()
+    {
+        return base + TAIL_OFFSET;
+    }
+
+    int headOffset()
+    {
+        return base + HEAD_OFFSET;
+    }
+
+    int counterOffset(final int counter)
+    {
+        return base + counter;
+    }
+
+    int slotOffsetOf(final long sequence)
+    {
+        return slotOffset(base, slotBytes, (int)sequence & mask);
+    }
+
+    int leaseOffset(final int index)
+    {
+        return JobRingDescriptor.leaseOffset(leasesBase, slotBytes, index);
+    }
+
+    /**
+     * Reads a job length stored in the region; never trusted.
+     */
+    int checkedLength(final int length, final String where, final long sequence)
+    {
+        if (length < 0 || length > slotBytes)
+        {
+            throw new RegionFormatException("ring '" + name + "' " + where + " length=" + length +
+                " outside 0..slotBytes=" + slotBytes + " (sequence=" + sequence + "); job skipped");
+        }
+        return length;
+    }
+}
