@@ -378,6 +378,7 @@ public final class Region implements AutoCloseable
     public synchronized Participant attach(final Role role)
     {
         checkOpen();
+        attached.removeIf(Participant::isClosed);
         final Participant participant = participants.attach(role);
         attached.add(participant);
         return participant;

@@ -25,7 +25,8 @@ package dev.shoal.ipc.pool;
  *  +---------------------------------------------------------------+
  *
  * READY (type 3): a worker loaded its handlers and is taking jobs
- *  |        worker id (int)        |        pid (long)             |
+ *  |        worker id (int)        |          reserved             |
+ *  |                           pid (long)                          |
  * </pre>
  */
 final class ResultFrameDescriptor
@@ -49,7 +50,7 @@ final class ResultFrameDescriptor
     static final int LOG_TEXT_OFFSET = LOG_WORKER_OFFSET + Integer.BYTES;
 
     static final int READY_WORKER_OFFSET = 0;
-    static final int READY_PID_OFFSET = READY_WORKER_OFFSET + Integer.BYTES;
+    static final int READY_PID_OFFSET = READY_WORKER_OFFSET + Long.BYTES;
     static final int READY_LENGTH = READY_PID_OFFSET + Long.BYTES;
 
     private ResultFrameDescriptor()

@@ -1,0 +1,25 @@
+package dev.shoal.ipc.pool;
+
+/**
+ * A pool's counters.
+ *
+ * @param submitted      jobs submitted.
+ * @param completed      jobs whose future completed normally.
+ * @param failed         jobs whose future failed (handler threw, attempts exhausted, cancelled).
+ * @param pending        jobs without a result yet.
+ * @param redelivered    jobs delivered again after their worker died (the ring's counter).
+ * @param duplicates     results dropped because the job already had one.
+ * @param workerRestarts workers restarted after they died.
+ * @param recycles       workers replaced after their job quota (maxJobsPerWorker).
+ */
+public record PoolStats(
+    long submitted,
+    long completed,
+    long failed,
+    long pending,
+    long redelivered,
+    long duplicates,
+    long workerRestarts,
+    long recycles)
+{
+}

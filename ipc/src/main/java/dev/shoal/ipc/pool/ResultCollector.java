@@ -1,0 +1,204 @@
+package dev.shoal.ipc.pool;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+import static dev.shoal.ipc.pool.ResultFrameDescriptor.*;
+
+/**
+ * The pool's one reader of the result buffer: a thread that completes futures, forwards log lines and notes
+ * ready workers. Futures complete (and their callbacks run) on this thread: keep callbacks short.
+ *
+ * <p>A worker killed while writing a result leaves a claimed but uncommitted record that would block the
+ * reader forever. Agrona's {@code unblock()} clears it; this collector calls it only when a worker death has
+ * been reported and the buffer has not moved for {@link #UNBLOCK_AFTER_NANOS}: a live writer commits within
+ * nanoseconds, so the stalled record can only be the dead worker's. The job whose result was lost is still
+ * leased (the worker died before {@code taskDone}), so it is redelivered and its result comes again.
+ */
+final class ResultCollector implements Runnable
+{
+    static final long UNBLOCK_AFTER_NANOS = 100_000_000L;
+
+    private final ManyToOneRingBuffer results;
+    private final PendingJobs pending;
+    private final Consumer<String> logSink;
+    private final IntConsumer onReady;
+    private final ResultHook hook;
+    private final IdleStrategy idle = new BackoffIdleStrategy(200, 100, 1_000, 500_000);
+    private volatile boolean running = true;
+    private volatile long deathsReported;
+    private long deathsHandled;
+    private long stalledSinceNanos;
+    private long lastConsumerPosition = -1;
+    private long redeliveredResults;
+    private final org.agrona.concurrent.MessageHandler handler = this::onMessage;
+
+    /**
+     * Called for every result item (for journals and statistics), on the collector thread.
+     */
+    interface ResultHook
+    {
+        void onResult(long jobId, String handler, int status, int attempt, int workerId, byte[] body,
+            long submittedNanos);
+    }
+
+    ResultCollector(final ManyToOneRingBuffer results, final PendingJobs pending, final Consumer<String> logSink,
+        final IntConsumer onReady, final ResultHook hook)
+    {
+        this.results = results;
+        this.pending = pending;
+        this.logSink = logSink;
+        this.onReady = onReady;
+        this.hook = hook;
+    }
+
+    void workerDied()
+    {
+        deathsReported++;
+    }
+
+    void stop()
+    {
+        running = false;
+    }
+
+    long redeliveredResults()
+    {
+        return redeliveredResults;
+    }
+
+    @Override
+    public void run()
+    {
+        while (running)
+        {
+            final int read = results.read(handler, 256);
+            if (read == 0)
+            {
+                unblockIfStalled();
+            }
+            idle.idle(read);
+        }
+        while (results.read(handler, 256) > 0)
+        {
+            // final drain: every result written before stop() is delivered
+        }
+    }
+
+    /**
+     * Reads what is there now (for the closing drain, from another thread after the collector stopped).
+     */
+    void drainOnce()
+    {
+        while (results.read(handler, 256) > 0)
+        {
+            // keep reading
+        }
+    }
+
+    private void unblockIfStalled()
+    {
+        if (deathsReported == deathsHandled || results.producerPosition() == results.consumerPosition())
+        {
+            lastConsumerPosition = -1;
+            return;
+        }
+        final long position = results.consumerPosition();
+        final long now = System.nanoTime();
+        if (position != lastConsumerPosition)
+        {
+            lastConsumerPosition = position;
+            stalledSinceNanos = now;
+        }
+        else if (now - stalledSinceNanos > UNBLOCK_AFTER_NANOS)
+        {
+            if (results.unblock())
+            {
+                logSink.accept("[pool] cleared a result record left half-written by a dead worker");
+            }
+            deathsHandled = deathsReported;
+            lastConsumerPosition = -1;
+        }
+    }
+
+    private void onMessage(final int type, final DirectBuffer buffer, final int offset, final int length)
+    {
+        switch (type)
+        {
+            case TYPE_RESULTS -> onResults(buffer, offset, length);
+            case TYPE_LOG -> logSink.accept("[worker-" + buffer.getInt(offset + LOG_WORKER_OFFSET) + " job " +
+                buffer.getLong(offset + LOG_JOB_ID_OFFSET) + "] " + buffer.getStringWithoutLengthUtf8(
+                offset + LOG_TEXT_OFFSET, length - LOG_TEXT_OFFSET));
+            case TYPE_READY -> onReady.accept(buffer.getInt(offset + READY_WORKER_OFFSET));
+            default -> logSink.accept("[pool] ignoring result message of unknown type " + type);
+        }
+    }
+
+    private void onResults(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long firstJobId = buffer.getLong(offset + JOB_ID_OFFSET);
+        final int workerId = buffer.getInt(offset + WORKER_OFFSET);
+        final int attempt = buffer.getInt(offset + ATTEMPT_OFFSET);
+        final int count = buffer.getInt(offset + COUNT_OFFSET);
+        int at = offset + ITEMS_OFFSET;
+        for (int i = 0; i < count && at + 2 * Integer.BYTES <= offset + length; i++)
+        {
+            final int status = buffer.getInt(at);
+            final int bodyLength = buffer.getInt(at + Integer.BYTES);
+            final byte[] body = new byte[bodyLength];
+            buffer.getBytes(at + 2 * Integer.BYTES, body);
+            at += 2 * Integer.BYTES + bodyLength;
+            complete(firstJobId + i, status, attempt, workerId, body);
+        }
+    }
+
+    private void complete(final long jobId, final int status, final int attempt, final int workerId,
+        final byte[] body)
+    {
+        final PendingJobs.Pending p = pending.take(jobId, status == STATUS_OK);
+        if (p == null)
+        {
+            return; // a duplicate of a redelivered job: its future is already complete
+        }
+        if (attempt > 1)
+        {
+            redeliveredResults++;
+        }
+        if (hook != null)
+        {
+            hook.onResult(jobId, p.handler(), status, attempt, workerId, body, p.submittedNanos());
+        }
+        switch (status)
+        {
+            case STATUS_OK -> p.future().complete(body);
+            case STATUS_THREW -> p.future().completeExceptionally(remote(p.handler(), body));
+            default -> p.future().completeExceptionally(new JobFailedException(string(body, 0)));
+        }
+    }
+
+    private static RemoteJobException remote(final String handler, final byte[] body)
+    {
+        final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(body);
+        final String[] parts = new String[3];
+        int at = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            final int n = b.getInt(at);
+            parts[i] = new String(body, at + Integer.BYTES, n, StandardCharsets.UTF_8);
+            at += Integer.BYTES + n;
+        }
+        return new RemoteJobException(handler, parts[0], parts[1], parts[2]);
+    }
+
+    private static String string(final byte[] body, final int at)
+    {
+        final int n = new org.agrona.concurrent.UnsafeBuffer(body).getInt(at);
+        return new String(body, at + Integer.BYTES, n, StandardCharsets.UTF_8);
+    }
+}
