@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run Shoal's patterns with real processes.",
-    subcommands = { ChunksDemoCommand.class, SchedulerDemoCommand.class })
+    subcommands = { ChunksDemoCommand.class, PoolDemoCommand.class, SchedulerDemoCommand.class })
 public final class DemoCommand implements Callable<Integer>
 {
     @CommandLine.Spec
