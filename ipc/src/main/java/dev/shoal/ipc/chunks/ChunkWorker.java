@@ -1,5 +1,6 @@
 package dev.shoal.ipc.chunks;
 
+import dev.shoal.ipc.ParentWatch;
 import dev.shoal.ipc.Codec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +60,7 @@ public final class ChunkWorker
      */
     public static void main(final String[] args)
     {
+        ParentWatch.haltWhenParentExits();
         if (args.length != 4)
         {
             System.err.println("usage: ChunkWorker REGION FILE JOB_CLASS WINDOW_BYTES");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.shoal.ipc.ParentWatch;
 import dev.shoal.core.JobConsumer;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
@@ -58,6 +59,7 @@ public final class WorkerMain
      */
     public static void main(final String[] args)
     {
+        ParentWatch.haltWhenParentExits();
         final WorkerMain worker;
         try
         {

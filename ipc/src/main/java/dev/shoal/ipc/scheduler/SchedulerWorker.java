@@ -3,6 +3,7 @@ package dev.shoal.ipc.scheduler;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.shoal.ipc.ParentWatch;
 import dev.shoal.core.Region;
 import dev.shoal.core.ScheduleHeap;
 import dev.shoal.core.ScheduleLease;
@@ -38,6 +39,7 @@ public final class SchedulerWorker
      */
     public static void main(final String[] args)
     {
+        ParentWatch.haltWhenParentExits();
         final String regionName = args[0];
         final String heapName = args[1];
         final String controlName = args[2];
