@@ -52,6 +52,15 @@ public final class Json
     }
 
     /**
+     * JSON text written verbatim, for embedding another command's output.
+     *
+     * @param json valid JSON text.
+     */
+    public record Raw(String json)
+    {
+    }
+
+    /**
      * @param value any supported value.
      * @return its JSON text.
      */
@@ -67,6 +76,10 @@ public final class Json
         if (value == null)
         {
             sb.append("null");
+        }
+        else if (value instanceof Raw raw)
+        {
+            sb.append(raw.json().strip());
         }
         else if (value instanceof Json json)
         {

@@ -122,6 +122,16 @@ public final class PoolDemoCommand implements Callable<Integer>
             }
         }
 
+        void updateOf(final long done, final long of)
+        {
+            if (of != total && out != null)
+            {
+                new Progress(out, of).update(done);
+                return;
+            }
+            update(done);
+        }
+
         void finish()
         {
             if (out != null)
