@@ -125,7 +125,7 @@ public final class Harness
                 wanted.add(w.name());
             }
         }
-        if (wanted.isEmpty())
+        if (wanted.isEmpty() || !Boolean.parseBoolean(System.getProperty("shoal.bench.python", "true")))
         {
             return;
         }

@@ -97,8 +97,8 @@ public final class ResultLines
         return Math.round(Stats.of(samples.stream().mapToDouble(field::get).toArray()).median());
     }
 
-    private static double round(final double value)
+    private static long round(final double value)
     {
-        return Math.round(value * 10.0) / 10.0;
+        return Math.round(value);
     }
 }

@@ -48,13 +48,13 @@ public final class Workloads
                 .withSize((Integer)h[3]).withOps(quick ? 500_000 : 5_000_000);
             all.add(new Workload(params, handoffImpls()));
         }
-        all.add(new Workload(CaseParams.of("pingpong", quick).withOps(quick ? 20_000 : 200_000), List.of(
+        all.add(new Workload(CaseParams.of("pingpong", quick).withOps(quick ? 50_000 : 500_000), List.of(
             // SHOAL-IMPL(issue 3): a JobRing pair, e.g. new ShoalPingPongPeer()
             new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
             new AgronaPingPongPeer(),
             new ChroniclePingPongPeer())));
         all.add(new Workload(CaseParams.of("counter-2p", quick).withProcesses(2, 0)
-            .withOps(quick ? 4_000_000 : 40_000_000), List.of(
+            .withOps(quick ? 20_000_000 : 200_000_000), List.of(
             new ShoalCounterPeer(),
             new AtomicCounterPeer())));
         all.add(new Workload(CaseParams.of("heap-2w", quick).withProcesses(2, 0).withRecords(10_000)

@@ -20,7 +20,8 @@ public final class AgronaPingPongPeer implements PeerImpl
     @Override
     public List<Measurement> run(final CaseParams params) throws Exception
     {
-        return List.of(PingPong.run("agrona-pingpong", params, AgronaPingPongTask.class, shared ->
+        return List.of(PingPong.run("agrona-pingpong", params, AgronaPingPongTask.class,
+            ProcessHandoffPeer.CHILD_JVM, shared ->
         {
             AgronaRingPeer.createRingFile(shared, "ping");
             AgronaRingPeer.createRingFile(shared, "pong");

@@ -21,6 +21,12 @@ public final class ChroniclePeer extends ProcessHandoffPeer
     }
 
     @Override
+    protected java.util.List<String> childJvm()
+    {
+        return CHRONICLE_JVM;
+    }
+
+    @Override
     protected Class<? extends ChildTask> task()
     {
         return ChronicleTask.class;

@@ -20,7 +20,8 @@ public final class ChroniclePingPongPeer implements PeerImpl
     @Override
     public List<Measurement> run(final CaseParams params) throws Exception
     {
-        return List.of(PingPong.run("chronicle-pingpong", params, ChroniclePingPongTask.class, shared ->
+        return List.of(PingPong.run("chronicle-pingpong", params, ChroniclePingPongTask.class,
+            ProcessHandoffPeer.CHRONICLE_JVM, shared ->
         {
         }));
     }

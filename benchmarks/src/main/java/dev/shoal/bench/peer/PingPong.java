@@ -31,20 +31,21 @@ public final class PingPong
      * @param label  case label.
      * @param params the case.
      * @param task   the child task (role {@code ping} or {@code pong}).
+     * @param jvm    JVM options of the children.
      * @param setup  creates shared files before the children start.
      * @return the measurement.
      * @throws Exception when it fails.
      */
     public static Measurement run(
-        final String label, final CaseParams params, final Class<? extends ChildTask> task, final Setup setup)
-        throws Exception
+        final String label, final CaseParams params, final Class<? extends ChildTask> task, final List<String> jvm,
+        final Setup setup) throws Exception
     {
         try (CrossProcessCase shared = new CrossProcessCase(label))
         {
             setup.prepare(shared);
             final ChildArgs base = shared.baseArgs().put("size", params.sizeBytes()).put("ops", params.opsPerRun());
-            shared.start(task, base.copy().put("role", "ping"), Pinning.cpuFor(0, 2), ProcessHandoffPeer.CHILD_JVM);
-            shared.start(task, base.copy().put("role", "pong"), Pinning.cpuFor(1, 2), ProcessHandoffPeer.CHILD_JVM);
+            shared.start(task, base.copy().put("role", "ping"), Pinning.cpuFor(0, 2), jvm);
+            shared.start(task, base.copy().put("role", "pong"), Pinning.cpuFor(1, 2), jvm);
             final List<RunRecord[]> runs = shared.runAll(params.totalRuns(), Duration.ofSeconds(60));
             final List<RunSample> samples = new ArrayList<>();
             for (int r = params.warmups(); r < runs.size(); r++)

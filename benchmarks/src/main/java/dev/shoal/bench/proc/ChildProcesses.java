@@ -95,7 +95,14 @@ public final class ChildProcesses implements AutoCloseable
         try
         {
             final List<String> lines = Files.readAllLines(logs.get(index));
-            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 6), lines.size()));
+            for (final String line : lines)
+            {
+                if (line.contains("failed: ") || line.contains("Exception") || line.contains("Error"))
+                {
+                    return line.trim();
+                }
+            }
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
         }
         catch (final IOException | RuntimeException ex)
         {

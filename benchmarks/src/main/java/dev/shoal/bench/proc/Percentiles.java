@@ -21,7 +21,7 @@ public final class Percentiles
         {
             return 0;
         }
-        final int rank = (int)Math.ceil(percentile / 100.0 * count);
+        final int rank = (int)Math.ceil(percentile * count / 100.0 - 1e-9); // 99.9% of 1000 is rank 999, not 1000
         return sorted[Math.min(count, Math.max(rank, 1)) - 1];
     }
 }
