@@ -14,8 +14,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 
 /**
- * PNG charts with XChart, rendered headless: one bar chart of ops/s per workload (log scale, since the peers
- * span several orders of magnitude) and one line chart per scaling dimension.
+ * PNG charts with XChart, rendered headless: one bar chart of ops/s per workload (linear: XChart's bar charts
+ * start at zero, which a log axis refuses) and one log-log line chart per scaling dimension.
  */
 public final class Charts
 {
@@ -69,9 +69,9 @@ public final class Charts
     private static CategoryChart bars(final String workload, final List<String> labels, final List<Double> rates)
     {
         final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-            .title(workload + " (ops/s, median, log scale)").xAxisTitle("implementation").yAxisTitle("ops/s").build();
+            .title(workload + " (ops/s, median of runs)").xAxisTitle("implementation").yAxisTitle("ops/s").build();
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisDecimalPattern("#,###");
         chart.getStyler().setXAxisLabelRotation(30);
         chart.addSeries("ops/s", labels, rates);
         return chart;
