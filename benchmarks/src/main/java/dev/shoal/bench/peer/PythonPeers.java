@@ -45,12 +45,23 @@ public final class PythonPeers
         final String reason = python == null ? "python3 not found on PATH" :
             script == null ? "benchmarks/peers/" + SCRIPT + " not found (set -Dshoal.bench.peers=DIR)" : null;
         final Set<String> seen = new HashSet<>();
+        final int[] heapLines = new int[1];
         String failure = reason;
         if (reason == null)
         {
             failure = runScript(python, script, quick, scaling, line ->
             {
-                seen.add(String.valueOf(line.get("workload")));
+                final String workload = String.valueOf(line.get("workload"));
+                seen.add(workload);
+                // run_all.py --scaling prints the scaling lines after the main ones: tag them for the tables
+                if (workload.startsWith("handoff-1pNc"))
+                {
+                    line.putIfAbsent("scaling", "consumers");
+                }
+                else if ("heap-2w".equals(workload) && heapLines[0]++ > 0 && scaling)
+                {
+                    line.putIfAbsent("scaling", "records");
+                }
                 line.putIfAbsent("pinned", false);
                 line.putIfAbsent("quick", quick);
                 sink.accept(line);

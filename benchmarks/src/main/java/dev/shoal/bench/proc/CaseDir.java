@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -14,11 +16,20 @@ import java.util.stream.Stream;
  */
 public final class CaseDir implements AutoCloseable
 {
+    private static final Set<CaseDir> LIVE = ConcurrentHashMap.newKeySet();
+
+    static
+    {
+        // an interrupted harness (Ctrl-C, SIGTERM) still removes its files; ChildProcesses' hook kills the children
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(CaseDir::delete), "bench-case-dirs"));
+    }
+
     private final Path path;
 
     private CaseDir(final Path path)
     {
         this.path = path;
+        LIVE.add(this);
     }
 
     /**
@@ -62,6 +73,12 @@ public final class CaseDir implements AutoCloseable
      */
     @Override
     public void close()
+    {
+        LIVE.remove(this);
+        delete();
+    }
+
+    private void delete()
     {
         try (Stream<Path> walk = Files.walk(path))
         {
