@@ -1,0 +1,54 @@
+package dev.shoal.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal bench}: the cross-process benchmark harness as a picocli command. Self-contained (public no-arg
+ * constructor), so the {@code shoal} CLI can add it as a subcommand, and {@link BenchMain} runs it alone.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs each workload across real processes over Shoal and its peers (Agrona, Chronicle Queue, JCTools,",
+        "java.util.concurrent, Redis, Python multiprocessing) and prints one JSON line per case with --json.",
+        "--quick finishes in under 3 minutes on 2 cores." })
+public final class BenchCommand implements Callable<Integer>
+{
+    @Option(names = "--quick", description = "Fewer and shorter runs (under 3 minutes).")
+    boolean quick;
+
+    @Option(names = "--json", description = "One JSON line per case on stdout instead of a table.")
+    boolean json;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write results.jsonl, results.md and PNG charts here.")
+    Path out;
+
+    @Option(names = "--only", paramLabel = "WORKLOAD", split = ",",
+        description = "Only these workloads (names or prefixes, comma separated), e.g. handoff,pingpong.")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--scaling", description = "Also run the scaling tables (job size, consumers, heap size).")
+    boolean scaling;
+
+    /**
+     * Creates the command with its defaults.
+     */
+    public BenchCommand()
+    {
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        System.setProperty("java.awt.headless", "true");
+        final BenchOptions options = new BenchOptions(quick, json, out, List.copyOf(only), scaling);
+        return new Harness(options, System.out, System.err).run();
+    }
+}

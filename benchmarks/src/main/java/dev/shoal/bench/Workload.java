@@ -1,0 +1,20 @@
+package dev.shoal.bench;
+
+import java.util.List;
+
+/**
+ * One case of a run: a workload's parameters and the implementations that take part, Shoal first.
+ *
+ * @param params the case.
+ * @param impls  implementations, each measured or skipped with a reason.
+ */
+public record Workload(CaseParams params, List<PeerImpl> impls)
+{
+    /**
+     * @return the workload name.
+     */
+    public String name()
+    {
+        return params.workload();
+    }
+}

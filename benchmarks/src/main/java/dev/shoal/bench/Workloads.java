@@ -1,0 +1,125 @@
+package dev.shoal.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.shoal.bench.peer.AgronaPingPongPeer;
+import dev.shoal.bench.peer.AgronaRingPeer;
+import dev.shoal.bench.peer.AtomicCounterPeer;
+import dev.shoal.bench.peer.ChroniclePeer;
+import dev.shoal.bench.peer.ChroniclePingPongPeer;
+import dev.shoal.bench.peer.InprocQueuePeer;
+import dev.shoal.bench.peer.PbqHeapPeer;
+import dev.shoal.bench.peer.RedisHeapPeer;
+import dev.shoal.bench.peer.ShoalCounterPeer;
+
+/**
+ * Every workload of the harness and the implementations that run it: the registry. Workload and implementation
+ * names are a contract (issue 8); Python lines come from {@code benchmarks/peers/python} and are added by
+ * {@link Harness}.
+ * <p>
+ * Registration points for Shoal's own structures are marked {@code SHOAL-IMPL}: replace the {@link PendingPeer}
+ * by the class that implements {@link PeerImpl} for that structure once its branch is merged.
+ */
+public final class Workloads
+{
+    /** Hand-off workloads: name, producers, consumers, size. */
+    private static final Object[][] HANDOFF = {
+        { "handoff-1p1c-32", 1, 1, 32 },
+        { "handoff-1p1c-256", 1, 1, 256 },
+        { "handoff-1p2c-32", 1, 2, 32 },
+        { "handoff-2p2c-32", 2, 2, 32 },
+    };
+
+    private Workloads()
+    {
+    }
+
+    /**
+     * @param quick whether this is a quick run.
+     * @return the main workloads, in the order they run.
+     */
+    public static List<Workload> main(final boolean quick)
+    {
+        final List<Workload> all = new ArrayList<>();
+        for (final Object[] h : HANDOFF)
+        {
+            final CaseParams params = CaseParams.of((String)h[0], quick).withProcesses((Integer)h[1], (Integer)h[2])
+                .withSize((Integer)h[3]).withOps(quick ? 500_000 : 5_000_000);
+            all.add(new Workload(params, handoffImpls()));
+        }
+        all.add(new Workload(CaseParams.of("pingpong", quick).withOps(quick ? 50_000 : 500_000), List.of(
+            // SHOAL-IMPL(issue 3): a JobRing pair, e.g. new ShoalPingPongPeer()
+            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new AgronaPingPongPeer(),
+            new ChroniclePingPongPeer())));
+        all.add(new Workload(CaseParams.of("counter-2p", quick).withProcesses(2, 0)
+            .withOps(quick ? 20_000_000 : 200_000_000), List.of(
+            new ShoalCounterPeer(),
+            new AtomicCounterPeer())));
+        all.add(new Workload(CaseParams.of("heap-2w", quick).withProcesses(2, 0).withRecords(10_000)
+            .withOps(quick ? 200_000 : 2_000_000), List.of(
+            // SHOAL-IMPL(issue 4): ScheduleHeap pop+reschedule from 2 worker JVMs, e.g. new ShoalHeapPeer()
+            new PendingPeer("shoal", "ScheduleHeap (issue 4) not merged into this branch yet"),
+            new PbqHeapPeer(),
+            new RedisHeapPeer())));
+        all.add(new Workload(CaseParams.of("pool-tiny", quick).withProcesses(1, 2), List.of(
+            // SHOAL-IMPL(issue 5): ProcessPool with 2 worker JVMs and tiny jobs, e.g. new ShoalPoolPeer()
+            new PendingPeer("shoal", "ProcessPool (issue 5) not merged into this branch yet"))));
+        all.add(new Workload(CaseParams.of("chunks", quick).withProcesses(0, 2), List.of(
+            // SHOAL-IMPL(issue 6): FileChunks over a generated file with 2 processes, e.g. new ShoalChunksPeer()
+            new PendingPeer("shoal", "FileChunks (issue 6) not merged into this branch yet"))));
+        return all;
+    }
+
+    /**
+     * @return the hand-off implementations, Shoal first.
+     */
+    static List<PeerImpl> handoffImpls()
+    {
+        return List.of(
+            // SHOAL-IMPL(issue 3): JobRing producer and consumer JVMs, e.g. new ShoalHandoffPeer()
+            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new AgronaRingPeer(true),
+            new AgronaRingPeer(false),
+            new ChroniclePeer(),
+            InprocQueuePeer.jctools(),
+            InprocQueuePeer.arrayBlockingQueue());
+    }
+
+    /**
+     * @param quick whether this is a quick run.
+     * @return the scaling cases: job size, consumer processes, heap size (file size once chunks exist).
+     */
+    public static List<Workload> scaling(final boolean quick)
+    {
+        final List<Workload> all = new ArrayList<>();
+        final long base = quick ? 200_000 : 2_000_000;
+        final List<PeerImpl> sizeImpls = List.of(
+            // SHOAL-IMPL(issue 3): new ShoalHandoffPeer()
+            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new AgronaRingPeer(true),
+            new ChroniclePeer());
+        for (final int size : new int[]{ 32, 256, 1024, 4096, 16384, 65536 })
+        {
+            final long ops = Math.max(quick ? 2_000 : 20_000, base * 32 / size);
+            all.add(new Workload(CaseParams.of("handoff-1p1c-" + size, quick).named("handoff-1p1c-" + size, "size")
+                .withSize(size).withOps(ops), sizeImpls));
+        }
+        for (final int consumers : new int[]{ 1, 2, 4, 8 })
+        {
+            all.add(new Workload(CaseParams.of("handoff-1pNc-32", quick).named("handoff-1pNc-32", "consumers")
+                .withProcesses(1, consumers).withOps(base), sizeImpls));
+        }
+        for (final int records : new int[]{ 1_000, 10_000, 100_000, 1_000_000 })
+        {
+            all.add(new Workload(CaseParams.of("heap-2w", quick).named("heap-2w", "records").withProcesses(2, 0)
+                .withRecords(records).withOps(quick ? 100_000 : 1_000_000), List.of(
+                // SHOAL-IMPL(issue 4): new ShoalHeapPeer()
+                new PendingPeer("shoal", "ScheduleHeap (issue 4) not merged into this branch yet"),
+                new PbqHeapPeer())));
+        }
+        // SHOAL-IMPL(issue 6): file-size scaling for chunks (e.g. 16 MiB .. 1 GiB) once FileChunks exists.
+        return all;
+    }
+}

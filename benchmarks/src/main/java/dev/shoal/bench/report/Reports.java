@@ -1,0 +1,43 @@
+package dev.shoal.bench.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.shoal.bench.BenchOptions;
+import dev.shoal.bench.ResultLines;
+
+/**
+ * Writes {@code results.jsonl}, {@code results.md} and the PNG charts of a run into one directory.
+ */
+public final class Reports
+{
+    private Reports()
+    {
+    }
+
+    /**
+     * @param dir     output directory (created when missing).
+     * @param lines   every result line of the run.
+     * @param options the run's options (for the command line in the Markdown).
+     * @throws IOException when a file cannot be written.
+     */
+    public static void write(final Path dir, final List<Map<String, Object>> lines, final BenchOptions options)
+        throws IOException
+    {
+        Files.createDirectories(dir);
+        final List<String> json = new ArrayList<>();
+        for (final Map<String, Object> line : lines)
+        {
+            json.add(ResultLines.toJson(line));
+        }
+        Files.write(dir.resolve("results.jsonl"), json, StandardCharsets.UTF_8);
+        final List<String> charts = Charts.write(dir, lines);
+        Files.writeString(dir.resolve("results.md"), MarkdownReport.render(lines, options, charts),
+            StandardCharsets.UTF_8);
+    }
+}
