@@ -17,6 +17,7 @@ public final class JvmFlags
         "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.base/java.nio.channels.spi=ALL-UNNAMED",
         "-Dchronicle.analytics.disable=true");
 
     private JvmFlags()

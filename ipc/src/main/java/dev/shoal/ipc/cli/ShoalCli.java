@@ -63,9 +63,40 @@ public final class ShoalCli implements Callable<Integer>
     public static CommandLine commandLine()
     {
         final CommandLine cli = new CommandLine(new ShoalCli());
+        cli.addSubcommand("bench", benchCommand());
         cli.setExecutionExceptionHandler(ShoalCli::handle);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
+    }
+
+    /**
+     * The benchmark harness lives in the benchmarks module, which depends on this one: {@code bin/shoal} puts its
+     * jar on the class path, and the command is found by name.
+     */
+    private static Object benchCommand()
+    {
+        try
+        {
+            return Class.forName("dev.shoal.bench.BenchCommand").getConstructor().newInstance();
+        }
+        catch (final ReflectiveOperationException | LinkageError ex)
+        {
+            return new MissingBench();
+        }
+    }
+
+    /**
+     * Stands in for {@code shoal bench} when the benchmarks jar is not on the class path.
+     */
+    @Command(name = "bench", description = "Run the cross-process benchmarks (needs the benchmarks jar).")
+    static final class MissingBench implements Callable<Integer>
+    {
+        @Override
+        public Integer call()
+        {
+            throw new IllegalStateException("the benchmarks jar is not on the class path: run 'mvn package' and " +
+                "use bin/shoal, which adds benchmarks/target/benchmarks.jar");
+        }
     }
 
     private static int handle(final Exception ex, final CommandLine cmd, final CommandLine.ParseResult parsed)
