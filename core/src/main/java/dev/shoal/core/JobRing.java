@@ -342,12 +342,24 @@ public final class JobRing
             }
             if (now - nextRecovery > 0)
             {
-                recoverDeadLeases();
+                tryRecover();
                 nextRecovery = now + RingRecovery.JOIN_RECOVERY_NANOS;
             }
             idle.idle();
         }
         return true;
+    }
+
+    private void tryRecover()
+    {
+        try
+        {
+            recoverDeadLeases();
+        }
+        catch (final IllegalStateException ex)
+        {
+            // participant table full of live participants: they recover on their own slow paths; wait on
+        }
     }
 
     /**

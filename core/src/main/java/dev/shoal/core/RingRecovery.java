@@ -147,6 +147,8 @@ final class RingRecovery
         final int attempt = leaseAttempt(word);
         if (state == LEASE_PENDING)
         {
+            // The job is in the record: its slot, if a recoverer died before releasing it, can go.
+            releaseTaken(index, buffer.getLong(record + LEASE_SEQUENCE_OFFSET));
             // CAS from PENDING: exactly one consumer takes a waiting job.
             return canLease && buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word,
                 leaseWord(token, attempt, LEASE_LEASED)) ? index : NONE;
