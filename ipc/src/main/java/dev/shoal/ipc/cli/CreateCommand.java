@@ -28,6 +28,10 @@ public final class CreateCommand implements Callable<Integer>
         description = "A shared long array; 'padded' puts each element on its own 128-byte line.")
     List<String> arrays = new ArrayList<>();
 
+    @Option(names = "--ring", paramLabel = "NAME:CAPACITY:SLOT_BYTES",
+        description = "A lock-free job ring: CAPACITY a power of two, SLOT_BYTES (largest job) a multiple of 8.")
+    List<String> rings = new ArrayList<>();
+
     @Option(names = "--heap", paramLabel = "NAME:CAPACITY:PAYLOAD_BYTES",
         description = "A min-heap of timestamped records (a cross-process scheduler).")
     List<String> heaps = new ArrayList<>();
@@ -51,6 +55,12 @@ public final class CreateCommand implements Callable<Integer>
      */
     void addOtherStructures(final RegionSpec.Builder builder)
     {
+        for (final String r : rings)
+        {
+            final String[] p = StructureArgs.split("--ring", r, 3, "NAME:CAPACITY:SLOT_BYTES");
+            builder.jobRing(p[0], StructureArgs.parseInt("--ring", "CAPACITY", p[1]),
+                StructureArgs.parseInt("--ring", "SLOT_BYTES", p[2]));
+        }
         for (final String h : heaps)
         {
             final String[] p = StructureArgs.split("--heap", h, 3, "NAME:CAPACITY:PAYLOAD_BYTES");

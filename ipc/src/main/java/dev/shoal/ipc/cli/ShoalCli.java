@@ -22,6 +22,8 @@ import picocli.CommandLine.Option;
         InspectCommand.class,
         ListCommand.class,
         DeleteCommand.class,
+        ProduceCommand.class,
+        ConsumeCommand.class,
         DemoCommand.class,
     })
 public final class ShoalCli implements Callable<Integer>

@@ -3,6 +3,8 @@ package dev.shoal.ipc.cli;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.shoal.core.JobRing;
+import dev.shoal.core.JobRingStats;
 import dev.shoal.core.Region;
 import dev.shoal.core.ScheduleHeap;
 import dev.shoal.core.ScheduleHeapStats;
@@ -22,8 +24,30 @@ final class StructureStates
         switch (info.kind())
         {
             case SCHEDULE_HEAP -> heap(ScheduleHeap.stats(region, info.name()), json);
+            case JOB_RING -> ring(JobRing.open(region, info.name()).stats(), json);
             default -> json.put("params", info.params());
         }
+    }
+
+    private static void ring(final JobRingStats s, final Json json)
+    {
+        final List<Json> leases = new ArrayList<>();
+        for (final JobRingStats.Lease l : s.leases())
+        {
+            leases.add(Json.object().put("index", l.index()).put("state", l.state()).put("token", l.token())
+                .put("job_id", l.jobId()).put("attempt", l.attempt()).put("alive", l.alive()));
+        }
+        json.put("capacity", s.capacity())
+            .put("slot_bytes", s.slotBytes())
+            .put("size", s.size())
+            .put("remaining", s.remaining())
+            .put("submitted", s.submitted())
+            .put("completed", s.completed())
+            .put("redelivered", s.redelivered())
+            .put("abandoned", s.abandoned())
+            .put("aborted", s.aborted())
+            .put("orphaned_leases", s.orphanedLeases())
+            .put("leases", leases);
     }
 
     private static void heap(final ScheduleHeapStats s, final Json json)
