@@ -19,6 +19,7 @@ import dev.shoal.ipc.JavaProcess;
 final class WorkerSupervisor implements Runnable
 {
     private static final int MAX_FAILED_STARTS_IN_A_ROW = 3;
+    private static final int SIGNAL_EXIT_BASE = 128;
 
     private final ProcessPool.Config config;
     private final Path regionPath;
@@ -137,7 +138,10 @@ final class WorkerSupervisor implements Runnable
             collector.workerDied();
             config.logSink.accept("[pool] worker " + i + " (pid " + dead.process().pid() + ") died with code " + code +
                 "; handing its jobs back and restarting it");
-            failedStartsInARow = dead.isReady() ? 0 : failedStartsInARow + 1;
+            // A worker killed by a signal (exit code 128 + signal) before it was ready did not fail to start:
+            // only a worker that exits by itself before ready (bad class path, failing initializer) counts.
+            final boolean killed = code > SIGNAL_EXIT_BASE;
+            failedStartsInARow = dead.isReady() || killed ? 0 : failedStartsInARow + 1;
             if (failedStartsInARow >= MAX_FAILED_STARTS_IN_A_ROW)
             {
                 brokenReason = "worker " + i + " failed to start " + failedStartsInARow + " times in a row; its output:\n" +
