@@ -335,7 +335,7 @@ public final class FileChunks
     {
         private final Path file;
         private long chunkBytes = DEFAULT_CHUNK_BYTES;
-        private int workers = Runtime.getRuntime().availableProcessors();
+        private int workers = Math.min(64, Runtime.getRuntime().availableProcessors());
         private boolean processes = true;
         private Path region;
         private int windowBytes = DEFAULT_WINDOW_BYTES;

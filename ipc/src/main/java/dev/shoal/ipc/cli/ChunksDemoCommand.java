@@ -36,7 +36,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
     Path file;
 
     @Option(names = "--workers", paramLabel = "W", description = "Worker processes (default: available processors).")
-    int workers = Runtime.getRuntime().availableProcessors();
+    int workers = Math.min(64, Runtime.getRuntime().availableProcessors());
 
     @Option(names = "--chunk-bytes", paramLabel = "B", converter = ByteSize.class,
         description = "Bytes per range, e.g. 4096, 64KB, 1MB (binary units; default 1MB).")

@@ -11,6 +11,7 @@ import dev.shoal.ipc.chunks.ChunkOutcome;
 import dev.shoal.ipc.chunks.CsvGenerator;
 import dev.shoal.ipc.chunks.CsvStats;
 import dev.shoal.ipc.chunks.CsvStatsJob;
+import dev.shoal.ipc.chunks.FileChunks;
 import dev.shoal.ipc.pool.PoolDemo;
 import dev.shoal.ipc.scheduler.SchedulerDemo;
 import picocli.CommandLine;
@@ -69,10 +70,16 @@ public final class DemoCommand implements Callable<Integer>
         say(out, "Shoal demo: three patterns, each with " + workers + " worker JVMs sharing one memory-mapped region");
         ensureSample(out, sample);
 
-        say(out, "\n1. Chunked file aggregation (the shared offset array): counts per behavior type, top categories");
+        say(out, "\n1. Chunked file aggregation (the shared offset array): counts per behavior type, top categories" +
+            (chaos ? "; one worker SIGKILLed, its range redone" : ""));
         final PoolDemoCommand.Progress bar = progressBar(out, 0);
-        final ChunkOutcome<CsvStats> chunks = CsvStatsJob.run(sample, workers, (done, total) ->
-            bar.updateOf(done, total));
+        final FileChunks.Builder chunking = FileChunks.builder(sample).workers(workers).chunkBytes(4L << 20)
+            .progress((done, total) -> bar.updateOf(done, total));
+        if (chaos)
+        {
+            chunking.chaosKillAt(1.0 / 3);
+        }
+        final ChunkOutcome<CsvStats> chunks = chunking.build().run(CsvStatsJob.class);
         bar.finish();
         final boolean chunksOk = chunks.bytes() == Files.size(sample) && chunks.result().rows() +
             chunks.result().skipped() == chunks.lines();
@@ -162,6 +169,11 @@ public final class DemoCommand implements Callable<Integer>
         {
             sb.append(String.format(" %d (%,d)", c.category(), c.rows()));
         }
+        if (o.workersKilled() > 0 || o.rangesRedone() > 0)
+        {
+            sb.append(String.format("%n  chaos: %d worker(s) killed, %d range(s) redone, %d worker(s) restarted",
+                o.workersKilled(), o.rangesRedone(), o.workerRestarts()));
+        }
         sb.append(String.format("%n  %s", ok ? "verified: every byte read once, every line counted once (lines = rows + " +
             "unparsed lines such as the header)" : "NOT verified: bytes or lines do not add up"));
         return sb.toString();
@@ -172,6 +184,7 @@ public final class DemoCommand implements Callable<Integer>
         return Json.object().put("file", o.file().toString()).put("bytes", o.bytes()).put("lines", o.lines())
             .put("rows", o.result().rows()).put("behaviors", o.result().behaviorCounts())
             .put("workers", o.workers()).put("chunks", o.ranges()).put("seconds", Math.round(o.seconds() * 1000) / 1000.0)
-            .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("verified", ok);
+            .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("workers_killed", o.workersKilled())
+            .put("ranges_redone", o.rangesRedone()).put("verified", ok);
     }
 }
