@@ -12,6 +12,7 @@ import dev.shoal.bench.peer.InprocQueuePeer;
 import dev.shoal.bench.peer.PbqHeapPeer;
 import dev.shoal.bench.peer.RedisHeapPeer;
 import dev.shoal.bench.peer.ShoalCounterPeer;
+import dev.shoal.bench.peer.ShoalHandoffPeer;
 
 /**
  * Every workload of the harness and the implementations that run it: the registry. Workload and implementation
@@ -78,8 +79,7 @@ public final class Workloads
     static List<PeerImpl> handoffImpls()
     {
         return List.of(
-            // SHOAL-IMPL(issue 3): JobRing producer and consumer JVMs, e.g. new ShoalHandoffPeer()
-            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new ShoalHandoffPeer(),
             new AgronaRingPeer(true),
             new AgronaRingPeer(false),
             new ChroniclePeer(),
@@ -96,8 +96,7 @@ public final class Workloads
         final List<Workload> all = new ArrayList<>();
         final long base = quick ? 200_000 : 2_000_000;
         final List<PeerImpl> sizeImpls = List.of(
-            // SHOAL-IMPL(issue 3): new ShoalHandoffPeer()
-            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new ShoalHandoffPeer(),
             new AgronaRingPeer(true),
             new ChroniclePeer());
         for (final int size : new int[]{ 32, 256, 1024, 4096, 16384, 65536 })
