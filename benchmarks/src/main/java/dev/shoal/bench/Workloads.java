@@ -13,6 +13,8 @@ import dev.shoal.bench.peer.PbqHeapPeer;
 import dev.shoal.bench.peer.RedisHeapPeer;
 import dev.shoal.bench.peer.ShoalCounterPeer;
 import dev.shoal.bench.peer.ShoalHandoffPeer;
+import dev.shoal.bench.peer.ShoalHeapPeer;
+import dev.shoal.bench.peer.ShoalPingPongPeer;
 
 /**
  * Every workload of the harness and the implementations that run it: the registry. Workload and implementation
@@ -50,8 +52,7 @@ public final class Workloads
             all.add(new Workload(params, handoffImpls()));
         }
         all.add(new Workload(CaseParams.of("pingpong", quick).withOps(quick ? 50_000 : 500_000), List.of(
-            // SHOAL-IMPL(issue 3): a JobRing pair, e.g. new ShoalPingPongPeer()
-            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new ShoalPingPongPeer(),
             new AgronaPingPongPeer(),
             new ChroniclePingPongPeer())));
         all.add(new Workload(CaseParams.of("counter-2p", quick).withProcesses(2, 0)
@@ -60,8 +61,7 @@ public final class Workloads
             new AtomicCounterPeer())));
         all.add(new Workload(CaseParams.of("heap-2w", quick).withProcesses(2, 0).withRecords(10_000)
             .withOps(quick ? 200_000 : 2_000_000), List.of(
-            // SHOAL-IMPL(issue 4): ScheduleHeap pop+reschedule from 2 worker JVMs, e.g. new ShoalHeapPeer()
-            new PendingPeer("shoal", "ScheduleHeap (issue 4) not merged into this branch yet"),
+            new ShoalHeapPeer(),
             new PbqHeapPeer(),
             new RedisHeapPeer())));
         all.add(new Workload(CaseParams.of("pool-tiny", quick).withProcesses(1, 2), List.of(
@@ -114,8 +114,7 @@ public final class Workloads
         {
             all.add(new Workload(CaseParams.of("heap-2w", quick).named("heap-2w", "records").withProcesses(2, 0)
                 .withRecords(records).withOps(quick ? 100_000 : 1_000_000), List.of(
-                // SHOAL-IMPL(issue 4): new ShoalHeapPeer()
-                new PendingPeer("shoal", "ScheduleHeap (issue 4) not merged into this branch yet"),
+                new ShoalHeapPeer(),
                 new PbqHeapPeer())));
         }
         // SHOAL-IMPL(issue 6): file-size scaling for chunks (e.g. 16 MiB .. 1 GiB) once FileChunks exists.
