@@ -15,6 +15,7 @@ import dev.shoal.bench.peer.ShoalCounterPeer;
 import dev.shoal.bench.peer.ShoalHandoffPeer;
 import dev.shoal.bench.peer.ShoalHeapPeer;
 import dev.shoal.bench.peer.ShoalPingPongPeer;
+import dev.shoal.bench.peer.ShoalPoolPeer;
 
 /**
  * Every workload of the harness and the implementations that run it: the registry. Workload and implementation
@@ -64,9 +65,9 @@ public final class Workloads
             new ShoalHeapPeer(),
             new PbqHeapPeer(),
             new RedisHeapPeer())));
-        all.add(new Workload(CaseParams.of("pool-tiny", quick).withProcesses(1, 2), List.of(
-            // SHOAL-IMPL(issue 5): ProcessPool with 2 worker JVMs and tiny jobs, e.g. new ShoalPoolPeer()
-            new PendingPeer("shoal", "ProcessPool (issue 5) not merged into this branch yet"))));
+        all.add(new Workload(CaseParams.of("pool-tiny", quick).withProcesses(1, ShoalPoolPeer.WORKERS)
+            .withSize(2 * Long.BYTES).withOps(quick ? 100_000 : 1_000_000), List.of(
+            new ShoalPoolPeer())));
         all.add(new Workload(CaseParams.of("chunks", quick).withProcesses(0, 2), List.of(
             // SHOAL-IMPL(issue 6): FileChunks over a generated file with 2 processes, e.g. new ShoalChunksPeer()
             new PendingPeer("shoal", "FileChunks (issue 6) not merged into this branch yet"))));

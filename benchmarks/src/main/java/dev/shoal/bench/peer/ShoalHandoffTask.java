@@ -126,7 +126,8 @@ public final class ShoalHandoffTask implements ChildTask, JobHandler
     }
 
     @Override
-    public void onJob(final long jobId, final int attempt, final DirectBuffer buffer, final int offset, final int length)
+    public void onJob(
+        final long jobId, final int attempt, final DirectBuffer buffer, final int offset, final int length)
     {
         final long id = Payload.check(buffer, offset, length, size);
         if (attempt != 1)

@@ -92,7 +92,8 @@ public final class ShoalPingPongTask implements ChildTask, JobHandler
     }
 
     @Override
-    public void onJob(final long jobId, final int attempt, final DirectBuffer buffer, final int offset, final int length)
+    public void onJob(
+        final long jobId, final int attempt, final DirectBuffer buffer, final int offset, final int length)
     {
         received = Payload.check(buffer, offset, length, size);
     }
