@@ -9,8 +9,10 @@ import dev.shoal.bench.peer.AtomicCounterPeer;
 import dev.shoal.bench.peer.ChroniclePeer;
 import dev.shoal.bench.peer.ChroniclePingPongPeer;
 import dev.shoal.bench.peer.InprocQueuePeer;
+import dev.shoal.bench.peer.JavaChunksPeer;
 import dev.shoal.bench.peer.PbqHeapPeer;
 import dev.shoal.bench.peer.RedisHeapPeer;
+import dev.shoal.bench.peer.ShoalChunksPeer;
 import dev.shoal.bench.peer.ShoalCounterPeer;
 import dev.shoal.bench.peer.ShoalHandoffPeer;
 import dev.shoal.bench.peer.ShoalHeapPeer;
@@ -34,6 +36,11 @@ public final class Workloads
         { "handoff-1p2c-32", 1, 2, 32 },
         { "handoff-2p2c-32", 2, 2, 32 },
     };
+
+    /** Input file of the chunks workload in a quick run. */
+    private static final long CHUNKS_QUICK_BYTES = 256L << 20;
+    /** Input file of the chunks workload in a full run: 1 GiB, as issue 6 measures. */
+    private static final long CHUNKS_FULL_BYTES = 1L << 30;
 
     private Workloads()
     {
@@ -68,9 +75,10 @@ public final class Workloads
         all.add(new Workload(CaseParams.of("pool-tiny", quick).withProcesses(1, ShoalPoolPeer.WORKERS)
             .withSize(2 * Long.BYTES).withOps(quick ? 100_000 : 1_000_000), List.of(
             new ShoalPoolPeer())));
-        all.add(new Workload(CaseParams.of("chunks", quick).withProcesses(0, 2), List.of(
-            // SHOAL-IMPL(issue 6): FileChunks over a generated file with 2 processes, e.g. new ShoalChunksPeer()
-            new PendingPeer("shoal", "FileChunks (issue 6) not merged into this branch yet"))));
+        all.add(new Workload(CaseParams.of("chunks", quick).withProcesses(0, 2)
+            .withFileBytes(quick ? CHUNKS_QUICK_BYTES : CHUNKS_FULL_BYTES), List.of(
+            new ShoalChunksPeer(1, 2),
+            new JavaChunksPeer())));
         return all;
     }
 
@@ -90,7 +98,7 @@ public final class Workloads
 
     /**
      * @param quick whether this is a quick run.
-     * @return the scaling cases: job size, consumer processes, heap size (file size once chunks exist).
+     * @return the scaling cases: job size, consumer processes, heap size, file size.
      */
     public static List<Workload> scaling(final boolean quick)
     {
@@ -118,7 +126,13 @@ public final class Workloads
                 new ShoalHeapPeer(),
                 new PbqHeapPeer())));
         }
-        // SHOAL-IMPL(issue 6): file-size scaling for chunks (e.g. 16 MiB .. 1 GiB) once FileChunks exists.
+        for (final long mib : quick ? new long[]{ 16, 64, 256 } : new long[]{ 16, 64, 256, 1024 })
+        {
+            all.add(new Workload(CaseParams.of("chunks", quick).named("chunks", "file").withProcesses(0, 2)
+                .withFileBytes(mib << 20), List.of(
+                new ShoalChunksPeer(1, 2),
+                new JavaChunksPeer())));
+        }
         return all;
     }
 }
