@@ -8,6 +8,7 @@ package dev.shoal.bench;
  * @param consumers  consumer processes (or threads).
  * @param sizeBytes  job / message size.
  * @param records    heap size for heap workloads.
+ * @param fileBytes  input file size for file workloads.
  * @param opsPerRun  operations per measured run (messages, round trips, increments, pairs).
  * @param warmups    runs done and thrown away first.
  * @param runs       runs measured.
@@ -20,6 +21,7 @@ public record CaseParams(
     int consumers,
     int sizeBytes,
     int records,
+    long fileBytes,
     long opsPerRun,
     int warmups,
     int runs,
@@ -33,7 +35,7 @@ public record CaseParams(
      */
     public static CaseParams of(final String workload, final boolean quick)
     {
-        return new CaseParams(workload, 1, 1, 32, 10_000, quick ? 200_000 : 2_000_000, quick ? 1 : 2,
+        return new CaseParams(workload, 1, 1, 32, 10_000, 0, quick ? 200_000 : 2_000_000, quick ? 1 : 2,
             quick ? 3 : 7, quick, null);
     }
 
@@ -44,7 +46,7 @@ public record CaseParams(
      */
     public CaseParams withProcesses(final int p, final int c)
     {
-        return new CaseParams(workload, p, c, sizeBytes, records, opsPerRun, warmups, runs, quick, scaling);
+        return new CaseParams(workload, p, c, sizeBytes, records, fileBytes, opsPerRun, warmups, runs, quick, scaling);
     }
 
     /**
@@ -53,7 +55,8 @@ public record CaseParams(
      */
     public CaseParams withSize(final int bytes)
     {
-        return new CaseParams(workload, producers, consumers, bytes, records, opsPerRun, warmups, runs, quick, scaling);
+        return new CaseParams(workload, producers, consumers, bytes, records, fileBytes, opsPerRun,
+            warmups, runs, quick, scaling);
     }
 
     /**
@@ -62,7 +65,18 @@ public record CaseParams(
      */
     public CaseParams withRecords(final int n)
     {
-        return new CaseParams(workload, producers, consumers, sizeBytes, n, opsPerRun, warmups, runs, quick, scaling);
+        return new CaseParams(workload, producers, consumers, sizeBytes, n, fileBytes, opsPerRun,
+            warmups, runs, quick, scaling);
+    }
+
+    /**
+     * @param bytes input file size.
+     * @return a copy with this file size.
+     */
+    public CaseParams withFileBytes(final long bytes)
+    {
+        return new CaseParams(workload, producers, consumers, sizeBytes, records, bytes, opsPerRun, warmups, runs,
+            quick, scaling);
     }
 
     /**
@@ -71,7 +85,8 @@ public record CaseParams(
      */
     public CaseParams withOps(final long ops)
     {
-        return new CaseParams(workload, producers, consumers, sizeBytes, records, ops, warmups, runs, quick, scaling);
+        return new CaseParams(workload, producers, consumers, sizeBytes, records, fileBytes, ops,
+            warmups, runs, quick, scaling);
     }
 
     /**
@@ -81,7 +96,8 @@ public record CaseParams(
      */
     public CaseParams named(final String name, final String dimension)
     {
-        return new CaseParams(name, producers, consumers, sizeBytes, records, opsPerRun, warmups, runs, quick,
+        return new CaseParams(name, producers, consumers, sizeBytes, records, fileBytes, opsPerRun,
+            warmups, runs, quick,
             dimension);
     }
 

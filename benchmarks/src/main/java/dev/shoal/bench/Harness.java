@@ -10,6 +10,7 @@ import java.util.Set;
 
 import dev.shoal.bench.peer.PythonPeers;
 import dev.shoal.bench.report.Reports;
+import dev.shoal.bench.report.Targets;
 import dev.shoal.bench.report.TextTable;
 
 /**
@@ -67,6 +68,8 @@ public final class Harness
         {
             out.print(TextTable.render(lines));
         }
+        // Stdout stays JSON lines only with --json: the summary goes with the progress then.
+        (options.json() ? log : out).print(Targets.text(Targets.evaluate(lines)));
         if (options.out() != null)
         {
             Reports.write(options.out(), lines, options);

@@ -9,17 +9,23 @@ import dev.shoal.bench.peer.AtomicCounterPeer;
 import dev.shoal.bench.peer.ChroniclePeer;
 import dev.shoal.bench.peer.ChroniclePingPongPeer;
 import dev.shoal.bench.peer.InprocQueuePeer;
+import dev.shoal.bench.peer.JavaChunksPeer;
 import dev.shoal.bench.peer.PbqHeapPeer;
 import dev.shoal.bench.peer.RedisHeapPeer;
+import dev.shoal.bench.peer.ShoalChunksPeer;
 import dev.shoal.bench.peer.ShoalCounterPeer;
+import dev.shoal.bench.peer.ShoalHandoffPeer;
+import dev.shoal.bench.peer.ShoalHeapPeer;
+import dev.shoal.bench.peer.ShoalPingPongPeer;
+import dev.shoal.bench.peer.ShoalPoolPeer;
 
 /**
  * Every workload of the harness and the implementations that run it: the registry. Workload and implementation
  * names are a contract (issue 8); Python lines come from {@code benchmarks/peers/python} and are added by
  * {@link Harness}.
  * <p>
- * Registration points for Shoal's own structures are marked {@code SHOAL-IMPL}: replace the {@link PendingPeer}
- * by the class that implements {@link PeerImpl} for that structure once its branch is merged.
+ * Shoal's own implementation comes first in each workload ({@code shoal}); {@link PendingPeer} stands in for a
+ * structure not on a branch yet.
  */
 public final class Workloads
 {
@@ -30,6 +36,18 @@ public final class Workloads
         { "handoff-1p2c-32", 1, 2, 32 },
         { "handoff-2p2c-32", 2, 2, 32 },
     };
+
+    /** Input file of the chunks workload in a quick run. */
+    private static final long CHUNKS_QUICK_BYTES = 256L << 20;
+    /** Input file of the chunks workload in a full run: 1 GiB, as issue 6 measures. */
+    private static final long CHUNKS_FULL_BYTES = 1L << 30;
+
+    /**
+     * Jobs per run of the consumer scaling in a quick run: with 200k, a run of 9 JVMs on 2 cores lasts tens of
+     * milliseconds and measures their JIT compilers more than the ring (Shoal 1P8C: 0.56M/s at 200k, 6.5-8M/s at
+     * 2M jobs per run on the same machine).
+     */
+    private static final long CONSUMERS_QUICK_OPS = 1_000_000;
 
     private Workloads()
     {
@@ -49,8 +67,7 @@ public final class Workloads
             all.add(new Workload(params, handoffImpls()));
         }
         all.add(new Workload(CaseParams.of("pingpong", quick).withOps(quick ? 50_000 : 500_000), List.of(
-            // SHOAL-IMPL(issue 3): a JobRing pair, e.g. new ShoalPingPongPeer()
-            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new ShoalPingPongPeer(),
             new AgronaPingPongPeer(),
             new ChroniclePingPongPeer())));
         all.add(new Workload(CaseParams.of("counter-2p", quick).withProcesses(2, 0)
@@ -59,16 +76,16 @@ public final class Workloads
             new AtomicCounterPeer())));
         all.add(new Workload(CaseParams.of("heap-2w", quick).withProcesses(2, 0).withRecords(10_000)
             .withOps(quick ? 200_000 : 2_000_000), List.of(
-            // SHOAL-IMPL(issue 4): ScheduleHeap pop+reschedule from 2 worker JVMs, e.g. new ShoalHeapPeer()
-            new PendingPeer("shoal", "ScheduleHeap (issue 4) not merged into this branch yet"),
+            new ShoalHeapPeer(),
             new PbqHeapPeer(),
             new RedisHeapPeer())));
-        all.add(new Workload(CaseParams.of("pool-tiny", quick).withProcesses(1, 2), List.of(
-            // SHOAL-IMPL(issue 5): ProcessPool with 2 worker JVMs and tiny jobs, e.g. new ShoalPoolPeer()
-            new PendingPeer("shoal", "ProcessPool (issue 5) not merged into this branch yet"))));
-        all.add(new Workload(CaseParams.of("chunks", quick).withProcesses(0, 2), List.of(
-            // SHOAL-IMPL(issue 6): FileChunks over a generated file with 2 processes, e.g. new ShoalChunksPeer()
-            new PendingPeer("shoal", "FileChunks (issue 6) not merged into this branch yet"))));
+        all.add(new Workload(CaseParams.of("pool-tiny", quick).withProcesses(1, ShoalPoolPeer.WORKERS)
+            .withSize(2 * Long.BYTES).withOps(quick ? 100_000 : 1_000_000), List.of(
+            new ShoalPoolPeer())));
+        all.add(new Workload(CaseParams.of("chunks", quick).withProcesses(0, 2)
+            .withFileBytes(quick ? CHUNKS_QUICK_BYTES : CHUNKS_FULL_BYTES), List.of(
+            new ShoalChunksPeer(1, 2),
+            new JavaChunksPeer())));
         return all;
     }
 
@@ -78,8 +95,7 @@ public final class Workloads
     static List<PeerImpl> handoffImpls()
     {
         return List.of(
-            // SHOAL-IMPL(issue 3): JobRing producer and consumer JVMs, e.g. new ShoalHandoffPeer()
-            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new ShoalHandoffPeer(),
             new AgronaRingPeer(true),
             new AgronaRingPeer(false),
             new ChroniclePeer(),
@@ -89,15 +105,14 @@ public final class Workloads
 
     /**
      * @param quick whether this is a quick run.
-     * @return the scaling cases: job size, consumer processes, heap size (file size once chunks exist).
+     * @return the scaling cases: job size, consumer processes, heap size, file size.
      */
     public static List<Workload> scaling(final boolean quick)
     {
         final List<Workload> all = new ArrayList<>();
         final long base = quick ? 200_000 : 2_000_000;
         final List<PeerImpl> sizeImpls = List.of(
-            // SHOAL-IMPL(issue 3): new ShoalHandoffPeer()
-            new PendingPeer("shoal", "JobRing (issue 3) not merged into this branch yet"),
+            new ShoalHandoffPeer(),
             new AgronaRingPeer(true),
             new ChroniclePeer());
         for (final int size : new int[]{ 32, 256, 1024, 4096, 16384, 65536 })
@@ -109,17 +124,22 @@ public final class Workloads
         for (final int consumers : new int[]{ 1, 2, 4, 8 })
         {
             all.add(new Workload(CaseParams.of("handoff-1pNc-32", quick).named("handoff-1pNc-32", "consumers")
-                .withProcesses(1, consumers).withOps(base), sizeImpls));
+                .withProcesses(1, consumers).withOps(quick ? CONSUMERS_QUICK_OPS : base), sizeImpls));
         }
         for (final int records : new int[]{ 1_000, 10_000, 100_000, 1_000_000 })
         {
             all.add(new Workload(CaseParams.of("heap-2w", quick).named("heap-2w", "records").withProcesses(2, 0)
                 .withRecords(records).withOps(quick ? 100_000 : 1_000_000), List.of(
-                // SHOAL-IMPL(issue 4): new ShoalHeapPeer()
-                new PendingPeer("shoal", "ScheduleHeap (issue 4) not merged into this branch yet"),
+                new ShoalHeapPeer(),
                 new PbqHeapPeer())));
         }
-        // SHOAL-IMPL(issue 6): file-size scaling for chunks (e.g. 16 MiB .. 1 GiB) once FileChunks exists.
+        for (final long mib : quick ? new long[]{ 16, 64, 256 } : new long[]{ 16, 64, 256, 1024 })
+        {
+            all.add(new Workload(CaseParams.of("chunks", quick).named("chunks", "file").withProcesses(0, 2)
+                .withFileBytes(mib << 20), List.of(
+                new ShoalChunksPeer(1, 2),
+                new JavaChunksPeer())));
+        }
         return all;
     }
 }

@@ -17,7 +17,7 @@ import dev.shoal.bench.BenchOptions;
 public final class MarkdownReport
 {
     private static final Map<String, String> DIMENSION_FIELD = Map.of(
-        "size", "size_bytes", "consumers", "consumers", "records", "records");
+        "size", "size_bytes", "consumers", "consumers", "records", "records", "file", "file_bytes");
 
     private MarkdownReport()
     {
@@ -41,6 +41,7 @@ public final class MarkdownReport
         sb.append("- ops/s is the median over the measured runs; min..max is the spread; latencies are medians of ")
             .append("per-run nearest-rank percentiles. \"x shoal\" is the implementation's rate over Shoal's ")
             .append("(above 1 means it is faster than Shoal).\n\n");
+        sb.append(Targets.markdown(Targets.evaluate(lines)));
         for (final Map.Entry<String, List<Map<String, Object>>> e : Lines.byWorkload(lines).entrySet())
         {
             workloadTable(sb, e.getKey(), e.getValue());

@@ -1,0 +1,75 @@
+package dev.shoal.bench.peer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.shoal.bench.CaseParams;
+import dev.shoal.bench.Measurement;
+import dev.shoal.bench.PeerImpl;
+import dev.shoal.bench.RunSample;
+import dev.shoal.ipc.chunks.ChunkOutcome;
+import dev.shoal.ipc.chunks.FileChunks;
+import dev.shoal.ipc.chunks.LineChecksum;
+import dev.shoal.ipc.chunks.LineChecksumJob;
+
+/**
+ * Shoal's {@code FileChunks} ({@code shoal}) over a generated CSV file with the demo's line-checksum job, once per
+ * worker-process count (variants {@code 1-process}, {@code 2-processes}). The harness JVM coordinates, as the
+ * caller of {@code FileChunks.run} does; ops/s is file bytes per second of the run's wall time as
+ * {@link ChunkOutcome#seconds()} reports it, which includes starting the worker JVMs (about as a Python pool's
+ * start is part of a script's time; it weighs less the larger the file). Every run's lines and checksum must
+ * equal the reference scan's.
+ */
+public final class ShoalChunksPeer implements PeerImpl
+{
+    /** Range size: FileChunks' default. */
+    public static final long CHUNK_BYTES = FileChunks.DEFAULT_CHUNK_BYTES;
+
+    private final int[] workerCounts;
+
+    /**
+     * @param workerCounts worker-process counts to measure, one variant each.
+     */
+    public ShoalChunksPeer(final int... workerCounts)
+    {
+        this.workerCounts = workerCounts.clone();
+    }
+
+    @Override
+    public String impl()
+    {
+        return "shoal";
+    }
+
+    @Override
+    public List<Measurement> run(final CaseParams params)
+    {
+        final Path file = ChunkFiles.file(params.fileBytes());
+        ChunkFiles.expected(file);
+        final List<Measurement> result = new ArrayList<>();
+        for (final int workers : workerCounts)
+        {
+            final List<RunSample> samples = new ArrayList<>();
+            long bytes = 0;
+            long lines = 0;
+            for (int r = 0; r < params.totalRuns(); r++)
+            {
+                final ChunkOutcome<LineChecksum> outcome = FileChunks.builder(file).workers(workers)
+                    .chunkBytes(CHUNK_BYTES).build().run(LineChecksumJob.class);
+                ChunkFiles.check(file, outcome.lines(), outcome.result().checksum());
+                bytes = outcome.bytes();
+                lines = outcome.lines();
+                if (r >= params.warmups())
+                {
+                    samples.add(RunSample.throughput(bytes, Math.round(outcome.seconds() * 1e9)));
+                }
+            }
+            result.add(Measurement.of(samples, false, workers + 1)
+                .withVariant(workers + (workers == 1 ? "-process" : "-processes"))
+                .with("workers", workers).with("file_bytes", bytes).with("lines", lines)
+                .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", true));
+        }
+        return result;
+    }
+}
