@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-        "Runs each workload across real processes over Shoal and its peers (Agrona, Chronicle Queue, JCTools,",
-        "java.util.concurrent, Redis, Python multiprocessing) and prints one JSON line per case with --json.",
-        "--quick finishes in under 3 minutes on 2 cores." })
+        "Run the cross-process benchmarks: Shoal against its peers, side by side.",
+        "Each workload runs across real processes over Shoal and its peers (Agrona, Chronicle Queue, JCTools, "
+            + "java.util.concurrent, Redis, Python multiprocessing); --json prints one JSON line per case; "
+            + "--quick finishes in under 3 minutes on 2 cores." })
 public final class BenchCommand implements Callable<Integer>
 {
     @Option(names = "--quick", description = "Fewer and shorter runs (under 3 minutes).")
