@@ -371,6 +371,7 @@ public final class JobConsumer implements AutoCloseable
      */
     private boolean scanLeases()
     {
+        participant.heartbeat(); // slow path: tells inspect this consumer is alive and polling
         for (int i = 0; i < ring.leaseCount(); i++)
         {
             if (i != ownLease && recovery.recoverLease(i, true) == i)

@@ -151,6 +151,7 @@ public final class JobProducer implements AutoCloseable
             {
                 return false;
             }
+            participant.heartbeat(); // waiting on a full ring: still alive
             idle.idle();
         }
         return true;

@@ -277,6 +277,7 @@ public final class ScheduleHeap implements AutoCloseable
             if (headKey <= now || nanos - nextRecheck >= 0)
             {
                 nextRecheck = nanos + TAKE_RECHECK_NANOS;
+                participant.heartbeat(); // at most every recheck: inspect shows a waiting handle as recent
                 final ScheduleLease lease = pollDue(now);
                 if (lease != null)
                 {
