@@ -14,10 +14,14 @@ public final class JvmFlags
 
     /** Chronicle Queue (the result journal): reflective access into the JDK, and no analytics, ever. */
     public static final List<String> CHRONICLE = List.of(
+        // Chronicle frees direct buffers through jdk.internal.ref.Cleaner (else it warns on every start).
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
         "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/java.nio=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens", "java.base/java.nio.channels.spi=ALL-UNNAMED",
+        // Chronicle's setAccessible goes through AccessibleObject.setAccessible0 (mapping its files needs it).
+        "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
         "-Dchronicle.analytics.disable=true");
 
     private JvmFlags()
