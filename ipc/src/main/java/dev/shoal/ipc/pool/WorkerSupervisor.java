@@ -110,7 +110,7 @@ final class WorkerSupervisor implements Runnable
             for (int i = 0; i < workers.length && running; i++)
             {
                 final WorkerProcess w = workers[i];
-                w.forwardLog(config.logSink);
+                w.forwardLog(config.logSink, config.logHook);
                 if (!w.process().isAlive())
                 {
                     replace(i, w);
@@ -122,7 +122,7 @@ final class WorkerSupervisor implements Runnable
         {
             if (w != null)
             {
-                w.forwardLog(config.logSink);
+                w.forwardLog(config.logSink, config.logHook);
             }
         }
     }
@@ -130,7 +130,7 @@ final class WorkerSupervisor implements Runnable
     private void replace(final int i, final WorkerProcess dead)
     {
         final int code = dead.process().exitValue();
-        dead.forwardLog(config.logSink);
+        dead.forwardLog(config.logSink, config.logHook);
         final boolean recycled = code == 0 && dead.isReady();
         if (!recycled)
         {
@@ -219,7 +219,7 @@ final class WorkerSupervisor implements Runnable
                 Thread.currentThread().interrupt();
                 w.kill();
             }
-            w.forwardLog(config.logSink);
+            w.forwardLog(config.logSink, config.logHook);
         }
     }
 
