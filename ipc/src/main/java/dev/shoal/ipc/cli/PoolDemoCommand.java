@@ -1,6 +1,7 @@
 package dev.shoal.ipc.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,6 +38,14 @@ public final class PoolDemoCommand implements Callable<Integer>
     @Option(names = "--chaos", description = "SIGKILL a worker a third of the way through.")
     boolean chaos;
 
+    @Option(names = "--journal", paramLabel = "DIR", description = "Journal every result and log line to this " +
+        "Chronicle Queue directory (jobs are keyed hash-INDEX).")
+    Path journal;
+
+    @Option(names = "--resume", description = "With --journal: jobs the journal completed before are answered " +
+        "from it without running.")
+    boolean resume;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -51,9 +60,14 @@ public final class PoolDemoCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "need --workers >= 1, --threads >= 1, --jobs >= 1, --batch 1..255, --work-us >= 0");
         }
+        if (resume && journal == null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --journal DIR");
+        }
         final PrintWriter out = spec.commandLine().getOut();
         final Progress bar = new Progress(json ? null : System.console() != null ? out : null, jobs);
-        final PoolDemo.Result r = PoolDemo.run(new PoolDemo.Config(workers, threads, jobs, workMicros, batch, chaos),
+        final PoolDemo.Result r = PoolDemo.run(new PoolDemo.Config(workers, threads, jobs, workMicros, batch, chaos,
+            journal, resume),
             bar::update);
         bar.finish();
         if (json)
@@ -76,15 +90,18 @@ public final class PoolDemoCommand implements Callable<Integer>
             .put("seconds", Math.round(r.seconds() * 1000) / 1000.0)
             .put("jobs_per_s", Math.round(r.jobsPerSecond()))
             .put("p50_us", Math.round(r.p50Micros() * 10) / 10.0).put("p99_us", Math.round(r.p99Micros() * 10) / 10.0)
+            .put("journaled", r.journaled()).put("resumed", r.resumed()).put("checksum", r.checksum())
             .put("verified", r.verified());
     }
 
     static String toText(final PoolDemo.Result r, final int workers, final int threads)
     {
         return String.format("pool demo: %d worker JVMs x %d thread(s), %,d jobs in %.2f s (%,.0f jobs/s, " +
-            "p50 %.1f µs, p99 %.1f µs)%n  redelivered %d, worker restarts %d%s%n  %s",
+            "p50 %.1f µs, p99 %.1f µs)%n  redelivered %d, worker restarts %d%s%n  journaled %d, resumed %d, " +
+            "checksum %016x%n  %s",
             workers, threads, r.jobs(), r.seconds(), r.jobsPerSecond(), r.p50Micros(), r.p99Micros(), r.redelivered(),
             r.workerRestarts(), r.killedPid() != 0 ? " (chaos killed pid " + r.killedPid() + ")" : "",
+            r.journaled(), r.resumed(), r.checksum(),
             r.verified() ? "verified: every job returned its right result (wrong=0, failed=0)" :
             "NOT verified: wrong=" + r.wrong() + " failed=" + r.failed());
     }

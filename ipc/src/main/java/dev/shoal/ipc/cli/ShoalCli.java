@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
         ProduceCommand.class,
         ConsumeCommand.class,
         DemoCommand.class,
+        JournalCommand.class,
     })
 public final class ShoalCli implements Callable<Integer>
 {

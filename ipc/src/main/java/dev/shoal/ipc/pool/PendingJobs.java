@@ -20,11 +20,12 @@ final class PendingJobs
     /**
      * One job waiting for its result.
      *
+     * @param key     the job's key ("" when none), for the journal.
      * @param handler handler name, for error messages.
      * @param future  completed with the result bytes.
      * @param submittedNanos when it was submitted.
      */
-    record Pending(String handler, CompletableFuture<byte[]> future, long submittedNanos)
+    record Pending(String key, String handler, CompletableFuture<byte[]> future, long submittedNanos)
     {
     }
 

@@ -11,6 +11,8 @@ package dev.shoal.ipc.pool;
  * @param duplicates     results dropped because the job already had one.
  * @param workerRestarts workers restarted after they died.
  * @param recycles       workers replaced after their job quota (maxJobsPerWorker).
+ * @param journaled      results appended to the journal (0 without one).
+ * @param resumed        keyed jobs answered from the journal without running (resume).
  */
 public record PoolStats(
     long submitted,
@@ -20,6 +22,8 @@ public record PoolStats(
     long redelivered,
     long duplicates,
     long workerRestarts,
-    long recycles)
+    long recycles,
+    long journaled,
+    long resumed)
 {
 }

@@ -70,6 +70,7 @@ public final class ProcessPool implements AutoCloseable
     private final Thread supervisorThread;
     private final Thread shutdownHook;
     private final Path logDir;
+    private final PoolJournal journal;
     private final AtomicLong nextJobId = new AtomicLong();
     private final ThreadLocal<JobProducer> producers;
     private final List<JobProducer> allProducers = new ArrayList<>();
@@ -80,10 +81,23 @@ public final class ProcessPool implements AutoCloseable
     {
         this.config = config;
         this.handlers = Handlers.load(config.registryClass);
+        // Opened first: a bad journal directory fails the start before any region or process exists.
+        this.journal = config.journal == null ? null : PoolJournal.open(config.journal, config.resume, config.logSink);
+        config.logHook = journal;
         final RegionLocation location = config.region != null ? RegionLocation.of(config.region) :
             RegionLocation.of("pool-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet());
-        this.region = Region.create(location, PoolLayout.spec(config.ringCapacity, config.maxJobBytes,
-            config.resultBufferBytes, config.participants()), dev.shoal.core.RegionOptions.defaults());
+        final Region created;
+        try
+        {
+            created = Region.create(location, PoolLayout.spec(config.ringCapacity, config.maxJobBytes,
+                config.resultBufferBytes, config.participants()), dev.shoal.core.RegionOptions.defaults());
+        }
+        catch (final RuntimeException ex)
+        {
+            closeJournal();
+            throw ex;
+        }
+        this.region = created;
         this.ring = JobRing.open(region, PoolLayout.JOBS);
         this.control = region.longArray(PoolLayout.CONTROL);
         final ManyToOneRingBuffer results = new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS));
@@ -95,17 +109,40 @@ public final class ProcessPool implements AutoCloseable
         {
             region.close();
             Region.delete(location);
+            closeJournal();
             throw new UncheckedIOException("cannot create a folder for worker logs: " + ex.getMessage(), ex);
         }
         final WorkerSupervisor[] holder = new WorkerSupervisor[1];
         this.collector = new ResultCollector(results, pending, config.logSink, id -> holder[0].markReady(id),
-            config.resultHook);
+            hooks(config.resultHook, journal), journal);
         this.supervisor = new WorkerSupervisor(config, location.path(), logDir, ring, collector);
         holder[0] = supervisor;
         this.producers = ThreadLocal.withInitial(this::newProducer);
         this.collectorThread = new Thread(collector, "shoal-pool-results");
         this.supervisorThread = new Thread(supervisor, "shoal-pool-supervisor");
         this.shutdownHook = new Thread(this::emergencyStop, "shoal-pool-reaper");
+    }
+
+    private static ResultCollector.ResultHook hooks(final ResultCollector.ResultHook a,
+        final ResultCollector.ResultHook b)
+    {
+        if (a == null || b == null)
+        {
+            return a == null ? b : a;
+        }
+        return (jobId, job, status, attempt, workerId, body) ->
+        {
+            b.onResult(jobId, job, status, attempt, workerId, body);
+            a.onResult(jobId, job, status, attempt, workerId, body);
+        };
+    }
+
+    private void closeJournal()
+    {
+        if (journal != null)
+        {
+            journal.close();
+        }
     }
 
     /**
@@ -170,6 +207,38 @@ public final class ProcessPool implements AutoCloseable
     public CompletableFuture<byte[]> submit(final String handler, final byte[] argument)
     {
         return submitBatch(handler, List.of(argument)).get(0);
+    }
+
+    /**
+     * Submits one job with a key. With a journal the key is journaled with the result; with resume, a key the
+     * journal already records as completed returns its journaled result without running the job.
+     *
+     * @param key      the job's key (unique within a batch run, e.g. the input's name; "" for none).
+     * @param handler  handler name.
+     * @param argument argument bytes.
+     * @return the future result bytes.
+     */
+    public CompletableFuture<byte[]> submit(final String key, final String handler, final byte[] argument)
+    {
+        return submitBatch(handler, List.of(key), List.of(argument)).get(0);
+    }
+
+    /**
+     * Submits one typed job with a key (see {@link #submit(String, String, byte[])}).
+     *
+     * @param key      the job's key.
+     * @param handler  handler name.
+     * @param argument the argument.
+     * @param in       encodes the argument.
+     * @param out      decodes the result.
+     * @param <A>      argument type.
+     * @param <R>      result type.
+     * @return the future result.
+     */
+    public <A, R> CompletableFuture<R> submit(final String key, final String handler, final A argument,
+        final Codec<A> in, final Codec<R> out)
+    {
+        return submit(key, handler, in.encode(argument)).thenApply(out::decode);
     }
 
     /**
@@ -328,12 +397,81 @@ public final class ProcessPool implements AutoCloseable
      */
     public List<CompletableFuture<byte[]>> submitBatch(final String handler, final List<byte[]> arguments)
     {
+        return submitBatch(handler, null, arguments);
+    }
+
+    /**
+     * Submits keyed arguments for one handler as one job frame, each with its own future. With resume, the keys
+     * the journal records as completed get their journaled results at once and only the others are sent.
+     *
+     * @param handler   handler name.
+     * @param keys      one key per argument ("" for none), or {@code null} for no keys.
+     * @param arguments the arguments, at most 65536.
+     * @return one future per argument, in order.
+     */
+    public List<CompletableFuture<byte[]>> submitBatch(final String handler, final List<String> keys,
+        final List<byte[]> arguments)
+    {
+        if (keys != null && keys.size() != arguments.size())
+        {
+            throw new IllegalArgumentException("one key per argument: keys=" + keys.size() + " arguments=" +
+                arguments.size());
+        }
         if (closing)
         {
             throw new RejectedExecutionException("pool is " + (closed ? "closed" : "closing") +
                 ": no new jobs accepted");
         }
         final byte[] name = handler.getBytes(StandardCharsets.UTF_8);
+        if (handlers.get(handler) == null)
+        {
+            final List<CompletableFuture<byte[]>> failed = new ArrayList<>(arguments.size());
+            for (int i = 0; i < arguments.size(); i++)
+            {
+                failed.add(CompletableFuture.failedFuture(new JobFailedException("no handler named '" + handler +
+                    "'; registered: " + handlers.names())));
+            }
+            return failed;
+        }
+        if (journal != null && keys != null)
+        {
+            return submitResuming(handler, name, keys, arguments);
+        }
+        return submitFrame(handler, name, keys, arguments);
+    }
+
+    private List<CompletableFuture<byte[]>> submitResuming(final String handler, final byte[] name,
+        final List<String> keys, final List<byte[]> arguments)
+    {
+        final List<CompletableFuture<byte[]>> futures = new ArrayList<>(arguments.size());
+        final List<String> runKeys = new ArrayList<>();
+        final List<byte[]> runArguments = new ArrayList<>();
+        final List<Integer> runAt = new ArrayList<>();
+        for (int i = 0; i < arguments.size(); i++)
+        {
+            final byte[] done = journal.completedResult(keys.get(i));
+            futures.add(done == null ? null : CompletableFuture.completedFuture(done));
+            if (done == null)
+            {
+                runKeys.add(keys.get(i));
+                runArguments.add(arguments.get(i));
+                runAt.add(i);
+            }
+        }
+        if (!runArguments.isEmpty())
+        {
+            final List<CompletableFuture<byte[]>> running = submitFrame(handler, name, runKeys, runArguments);
+            for (int j = 0; j < running.size(); j++)
+            {
+                futures.set(runAt.get(j), running.get(j));
+            }
+        }
+        return futures;
+    }
+
+    private List<CompletableFuture<byte[]>> submitFrame(final String handler, final byte[] name,
+        final List<String> keys, final List<byte[]> arguments)
+    {
         final int length = JobFrames.length(name, arguments);
         if (length > config.maxJobBytes)
         {
@@ -342,22 +480,13 @@ public final class ProcessPool implements AutoCloseable
         }
         final long firstId = nextJobId.getAndAdd(arguments.size());
         final List<CompletableFuture<byte[]>> futures = new ArrayList<>(arguments.size());
-        if (handlers.get(handler) == null)
-        {
-            for (int i = 0; i < arguments.size(); i++)
-            {
-                futures.add(CompletableFuture.failedFuture(new JobFailedException("no handler named '" + handler +
-                    "'; registered: " + handlers.names())));
-            }
-            return futures;
-        }
         final long now = System.nanoTime();
         for (int i = 0; i < arguments.size(); i++)
         {
             final CompletableFuture<byte[]> f = new CompletableFuture<>();
             futures.add(f);
             // Registered before publishing: the result may arrive before offer returns.
-            pending.add(firstId + i, new PendingJobs.Pending(handler, f, now));
+            pending.add(firstId + i, new PendingJobs.Pending(keys == null ? "" : keys.get(i), handler, f, now));
         }
         publish(firstId, name, arguments, length);
         return futures;
@@ -424,7 +553,8 @@ public final class ProcessPool implements AutoCloseable
     public PoolStats stats()
     {
         return new PoolStats(nextJobId.get(), pending.completed(), pending.failed(), pending.size(),
-            ring.redelivered(), pending.duplicates(), supervisor.restarts(), supervisor.recycles());
+            ring.redelivered(), pending.duplicates(), supervisor.restarts(), supervisor.recycles(),
+            journal == null ? 0 : journal.journaled(), journal == null ? 0 : journal.resumed());
     }
 
     /**
@@ -516,6 +646,10 @@ public final class ProcessPool implements AutoCloseable
             Region.delete(region.location());
         }
         deleteLogs();
+        if (collectorStopped)
+        {
+            closeJournal(); // after the final drain: every delivered result is journaled
+        }
         removeHook();
         return cancelled;
     }
@@ -603,6 +737,9 @@ public final class ProcessPool implements AutoCloseable
         Duration stopTimeout = Duration.ofSeconds(30);
         Consumer<String> logSink = System.err::println;
         ResultCollector.ResultHook resultHook;
+        LogHook logHook;
+        Path journal;
+        boolean resume;
         String classPath;
 
         Config(final String registryClass)
@@ -813,6 +950,28 @@ public final class ProcessPool implements AutoCloseable
             return this;
         }
 
+        /**
+         * @param dir a journal directory (created when missing): every result and worker log line is appended to
+         *            it, durably, from this (the parent) process.
+         * @return this.
+         */
+        public Builder journal(final Path dir)
+        {
+            config.journal = dir;
+            return this;
+        }
+
+        /**
+         * @param resume with a {@link #journal(Path)}: a keyed job whose key the journal records as completed
+         *               returns the journaled result without running (default false).
+         * @return this.
+         */
+        public Builder resume(final boolean resume)
+        {
+            config.resume = resume;
+            return this;
+        }
+
         Builder resultHook(final ResultCollector.ResultHook hook)
         {
             config.resultHook = hook;
@@ -828,6 +987,10 @@ public final class ProcessPool implements AutoCloseable
         public ProcessPool start()
         {
             config.check();
+            if (config.resume && config.journal == null)
+            {
+                throw new IllegalArgumentException("resume needs a journal: set journal(dir)");
+            }
             final ProcessPool pool = new ProcessPool(config);
             try
             {
@@ -841,6 +1004,7 @@ public final class ProcessPool implements AutoCloseable
                 }
                 Region.delete(pool.region.location());
                 pool.deleteLogs();
+                pool.closeJournal();
                 throw ex;
             }
         }

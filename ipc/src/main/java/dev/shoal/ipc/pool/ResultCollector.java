@@ -30,6 +30,7 @@ final class ResultCollector implements Runnable
     private final Consumer<String> logSink;
     private final IntConsumer onReady;
     private final ResultHook hook;
+    private final LogHook logHook;
     private final IdleStrategy idle = new BackoffIdleStrategy(200, 100, 1_000, 500_000);
     private volatile boolean running = true;
     private volatile long deathsReported;
@@ -44,13 +45,21 @@ final class ResultCollector implements Runnable
      */
     interface ResultHook
     {
-        void onResult(long jobId, String handler, int status, int attempt, int workerId, byte[] body,
-            long submittedNanos);
+        /**
+         * @param jobId    the job.
+         * @param job      its key, handler and submit time.
+         * @param status   {@code ResultFrameDescriptor.STATUS_*}.
+         * @param attempt  which delivery produced it.
+         * @param workerId the worker that ran it.
+         * @param body     the result frame's bytes for this job.
+         */
+        void onResult(long jobId, PendingJobs.Pending job, int status, int attempt, int workerId, byte[] body);
     }
 
     ResultCollector(final ManyToOneRingBuffer results, final PendingJobs pending, final Consumer<String> logSink,
-        final IntConsumer onReady, final ResultHook hook)
+        final IntConsumer onReady, final ResultHook hook, final LogHook logHook)
     {
+        this.logHook = logHook;
         this.results = results;
         this.pending = pending;
         this.logSink = logSink;
@@ -132,11 +141,21 @@ final class ResultCollector implements Runnable
         switch (type)
         {
             case TYPE_RESULTS -> onResults(buffer, offset, length);
-            case TYPE_LOG -> logSink.accept("[worker-" + buffer.getInt(offset + LOG_WORKER_OFFSET) + " job " +
-                buffer.getLong(offset + LOG_JOB_ID_OFFSET) + "] " + buffer.getStringWithoutLengthUtf8(
-                offset + LOG_TEXT_OFFSET, length - LOG_TEXT_OFFSET));
+            case TYPE_LOG -> onLog(buffer, offset, length);
             case TYPE_READY -> onReady.accept(buffer.getInt(offset + READY_WORKER_OFFSET));
             default -> logSink.accept("[pool] ignoring result message of unknown type " + type);
+        }
+    }
+
+    private void onLog(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int workerId = buffer.getInt(offset + LOG_WORKER_OFFSET);
+        final long jobId = buffer.getLong(offset + LOG_JOB_ID_OFFSET);
+        final String text = buffer.getStringWithoutLengthUtf8(offset + LOG_TEXT_OFFSET, length - LOG_TEXT_OFFSET);
+        logSink.accept("[worker-" + workerId + " job " + jobId + "] " + text);
+        if (logHook != null)
+        {
+            logHook.onLog(workerId, jobId, text);
         }
     }
 
@@ -172,7 +191,8 @@ final class ResultCollector implements Runnable
         }
         if (hook != null)
         {
-            hook.onResult(jobId, p.handler(), status, attempt, workerId, body, p.submittedNanos());
+            // Before the future completes: whoever sees the result can rely on the journal holding it.
+            hook.onResult(jobId, p, status, attempt, workerId, body);
         }
         switch (status)
         {
@@ -182,7 +202,7 @@ final class ResultCollector implements Runnable
         }
     }
 
-    private static RemoteJobException remote(final String handler, final byte[] body)
+    static RemoteJobException remote(final String handler, final byte[] body)
     {
         final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(body);
         final String[] parts = new String[3];
@@ -196,7 +216,7 @@ final class ResultCollector implements Runnable
         return new RemoteJobException(handler, parts[0], parts[1], parts[2]);
     }
 
-    private static String string(final byte[] body, final int at)
+    static String string(final byte[] body, final int at)
     {
         final int n = new org.agrona.concurrent.UnsafeBuffer(body).getInt(at);
         return new String(body, at + Integer.BYTES, n, StandardCharsets.UTF_8);

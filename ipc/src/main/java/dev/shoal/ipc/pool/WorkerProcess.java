@@ -59,7 +59,7 @@ final class WorkerProcess
     /**
      * Forwards the complete lines the worker wrote since the last call, each prefixed with its id.
      */
-    void forwardLog(final Consumer<String> sink)
+    void forwardLog(final Consumer<String> sink, final LogHook hook)
     {
         try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r"))
         {
@@ -76,7 +76,12 @@ final class WorkerProcess
             int nl;
             while ((nl = partial.indexOf("\n")) >= 0)
             {
-                sink.accept("[worker-" + id + "] " + partial.substring(0, nl));
+                final String line = partial.substring(0, nl);
+                sink.accept("[worker-" + id + "] " + line);
+                if (hook != null)
+                {
+                    hook.onLog(id, -1, line);
+                }
                 partial.delete(0, nl + 1);
             }
         }

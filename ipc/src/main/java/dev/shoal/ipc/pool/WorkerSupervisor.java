@@ -111,7 +111,7 @@ final class WorkerSupervisor implements Runnable
             for (int i = 0; i < workers.length && running; i++)
             {
                 final WorkerProcess w = workers[i];
-                w.forwardLog(config.logSink);
+                w.forwardLog(config.logSink, config.logHook);
                 if (!w.process().isAlive())
                 {
                     replace(i, w);
@@ -123,7 +123,7 @@ final class WorkerSupervisor implements Runnable
         {
             if (w != null)
             {
-                w.forwardLog(config.logSink);
+                w.forwardLog(config.logSink, config.logHook);
             }
         }
     }
@@ -131,7 +131,7 @@ final class WorkerSupervisor implements Runnable
     private void replace(final int i, final WorkerProcess dead)
     {
         final int code = dead.process().exitValue();
-        dead.forwardLog(config.logSink);
+        dead.forwardLog(config.logSink, config.logHook);
         final boolean recycled = code == 0 && dead.isReady();
         if (!recycled)
         {
@@ -223,7 +223,7 @@ final class WorkerSupervisor implements Runnable
                 Thread.currentThread().interrupt();
                 w.kill();
             }
-            w.forwardLog(config.logSink);
+            w.forwardLog(config.logSink, config.logHook);
         }
     }
 

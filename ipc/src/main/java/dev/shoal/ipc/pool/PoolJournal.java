@@ -1,0 +1,174 @@
+package dev.shoal.ipc.pool;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import dev.shoal.ipc.journal.CompletedJobs;
+import dev.shoal.ipc.journal.JournalStatus;
+import dev.shoal.ipc.journal.LogRecord;
+import dev.shoal.ipc.journal.ResultJournal;
+import dev.shoal.ipc.journal.ResultRecord;
+
+import static dev.shoal.ipc.pool.ResultFrameDescriptor.STATUS_OK;
+import static dev.shoal.ipc.pool.ResultFrameDescriptor.STATUS_THREW;
+
+/**
+ * A pool's side of the journal: appends every result and worker log line (called on the collector and supervisor
+ * threads, never in a worker), and with resume, answers which keys the journal already completed.
+ */
+final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoCloseable
+{
+    private final ResultJournal journal;
+    private final CompletedJobs completed;
+    private final long baseEpochNanos;
+    private final long baseNanoTime;
+    private final AtomicLong journaled = new AtomicLong();
+    private final AtomicLong resumed = new AtomicLong();
+    private final Consumer<String> logSink;
+    private volatile boolean failureReported;
+
+    private PoolJournal(final ResultJournal journal, final CompletedJobs completed, final Consumer<String> logSink)
+    {
+        this.logSink = logSink;
+        this.journal = journal;
+        this.completed = completed;
+        this.baseNanoTime = System.nanoTime();
+        this.baseEpochNanos = System.currentTimeMillis() * 1_000_000L;
+    }
+
+    /**
+     * @param dir    the journal directory.
+     * @param resume whether to index the completed keys.
+     * @param logSink where a failed append is reported (once).
+     * @return the open journal.
+     */
+    static PoolJournal open(final Path dir, final boolean resume, final Consumer<String> logSink)
+    {
+        final ResultJournal journal = ResultJournal.open(dir);
+        try
+        {
+            return new PoolJournal(journal, resume ? journal.completedJobs() : null, logSink);
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @param key a job key ("" for none).
+     * @return the journaled result when resuming and the key completed before, else {@code null}.
+     */
+    byte[] completedResult(final String key)
+    {
+        if (completed == null || key.isEmpty())
+        {
+            return null;
+        }
+        final byte[] result = completed.resultOf(key);
+        if (result != null)
+        {
+            resumed.incrementAndGet();
+        }
+        return result;
+    }
+
+    long journaled()
+    {
+        return journaled.get();
+    }
+
+    long resumed()
+    {
+        return resumed.get();
+    }
+
+    @Override
+    public void onResult(final long jobId, final PendingJobs.Pending job, final int status, final int attempt,
+        final int workerId, final byte[] body)
+    {
+        final JournalStatus journalStatus = status == STATUS_OK ? JournalStatus.OK :
+            status == STATUS_THREW ? JournalStatus.THREW : JournalStatus.FAILED;
+        try
+        {
+            journal.append(new ResultRecord(job.key(), jobId, job.handler(), journalStatus, attempt, workerId,
+                status == STATUS_OK ? body : errorText(job.handler(), status, body), epochNanos(job.submittedNanos()),
+                epochNanos(System.nanoTime())));
+            journaled.incrementAndGet();
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            reportFailure(ex);
+        }
+    }
+
+    /**
+     * A failed append (disk full: a fault writing the mapped page surfaces as an InternalError) must not stop the
+     * collector thread, which would strand every future: the result is still delivered, the failure reported once.
+     */
+    private void reportFailure(final Throwable ex)
+    {
+        if (!failureReported)
+        {
+            failureReported = true;
+            logSink.accept("[pool] journal append failed, results from now on may be missing from " +
+                journal.directory() + ": " + ex);
+        }
+    }
+
+    @Override
+    public void onLog(final int workerId, final long jobId, final String text)
+    {
+        try
+        {
+            journal.append(new LogRecord(workerId, jobId, text, epochNanos(System.nanoTime())));
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            reportFailure(ex);
+        }
+    }
+
+    private static byte[] errorText(final String handler, final int status, final byte[] body)
+    {
+        final String text;
+        if (status == STATUS_THREW)
+        {
+            final RemoteJobException ex = ResultCollector.remote(handler, body);
+            text = ex.remoteClass() + ": " + ex.remoteMessage() + "\n" + ex.remoteStack();
+        }
+        else
+        {
+            text = ResultCollector.string(body, 0);
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private long epochNanos(final long nanoTime)
+    {
+        return baseEpochNanos + (nanoTime - baseNanoTime);
+    }
+
+    /**
+     * Forces the journal to disk and closes it.
+     */
+    @Override
+    public void close()
+    {
+        try
+        {
+            journal.sync();
+        }
+        finally
+        {
+            if (completed != null)
+            {
+                completed.close();
+            }
+            journal.close();
+        }
+    }
+}
