@@ -7,7 +7,8 @@ package dev.shoal.ipc.pool;
  * @param completed      jobs whose future completed normally.
  * @param failed         jobs whose future failed (handler threw, attempts exhausted, cancelled).
  * @param pending        jobs without a result yet.
- * @param redelivered    jobs delivered again after their worker died (the ring's counter).
+ * @param redelivered    ring deliveries repeated after their worker died (the ring's counter: a batch of
+ *                       arguments sent in one slot counts once).
  * @param duplicates     results dropped because the job already had one.
  * @param workerRestarts workers restarted after they died.
  * @param recycles       workers replaced after their job quota (maxJobsPerWorker).

@@ -84,6 +84,7 @@ public final class ProcessPool implements AutoCloseable
         // Opened first: a bad journal directory fails the start before any region or process exists.
         this.journal = config.journal == null ? null : PoolJournal.open(config.journal, config.resume, config.logSink);
         config.logHook = journal;
+        StalePoolFiles.sweep();
         final RegionLocation location = config.region != null ? RegionLocation.of(config.region) :
             RegionLocation.of("pool-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet());
         final Region created;
@@ -103,7 +104,7 @@ public final class ProcessPool implements AutoCloseable
         final ManyToOneRingBuffer results = new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS));
         try
         {
-            this.logDir = Files.createTempDirectory("shoal-pool-logs");
+            this.logDir = Files.createTempDirectory(StalePoolFiles.LOG_PREFIX + ProcessHandle.current().pid() + "-");
         }
         catch (final IOException ex)
         {
@@ -723,7 +724,7 @@ public final class ProcessPool implements AutoCloseable
         final String registryClass;
         int workers = 2;
         int threadsPerWorker = 1;
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
         int maxAttempts = 3;
         long maxJobsPerWorker;
         String initializerClass;
@@ -820,7 +821,7 @@ public final class ProcessPool implements AutoCloseable
         }
 
         /**
-         * @param options JVM options for the workers (replacing the defaults, a small heap and C1).
+         * @param options JVM options for the workers (replacing the defaults: a 256 MiB heap, serial GC).
          * @return this.
          */
         public Builder jvmOptions(final List<String> options)

@@ -158,10 +158,10 @@ public final class WorkerMain
         }
         catch (final IllegalArgumentException ex)
         {
-            System.err.println("worker " + workerId + ": dropping a corrupt job frame: " + ex.getMessage());
+            System.err.println("worker " + workerId + ": corrupt job frame: " + ex.getMessage());
+            failCorrupt(writer, attempt, buffer, offset, length, ex.getMessage());
             return;
         }
-        control.getAndAdd(PoolLayout.STARTED, frame.arguments().length);
         writer.begin(frame.firstJobId(), attempt);
         final Handler handler = handlers.get(frame.handler());
         for (int i = 0; i < frame.arguments().length; i++)
@@ -189,6 +189,31 @@ public final class WorkerMain
                     writer.threw(t);
                 }
             }
+        }
+        writer.flush();
+    }
+
+    /**
+     * Fails the futures of a frame that cannot be read, when its header still names them, so that no caller
+     * waits forever for a job that will never run. A frame too short to name its jobs is only reported.
+     */
+    private static void failCorrupt(final ResultWriter writer, final int attempt, final org.agrona.DirectBuffer buffer,
+        final int offset, final int length, final String problem)
+    {
+        if (length < JobFrameDescriptor.FIXED_LENGTH)
+        {
+            return;
+        }
+        final long firstJobId = buffer.getLong(offset + JobFrameDescriptor.JOB_ID_OFFSET);
+        final int count = buffer.getInt(offset + JobFrameDescriptor.COUNT_OFFSET);
+        if (firstJobId < 0 || count < 1 || count > JobFrameDescriptor.MAX_BATCH)
+        {
+            return;
+        }
+        writer.begin(firstJobId, attempt);
+        for (int i = 0; i < count; i++)
+        {
+            writer.failed("job " + (firstJobId + i) + " arrived corrupt in the job ring: " + problem);
         }
         writer.flush();
     }
