@@ -39,7 +39,8 @@ public final class ListCommand implements Callable<Integer>
         {
             try (Stream<Path> s = Files.list(dir))
             {
-                s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(files::add);
+                s.filter(p -> !p.getFileName().toString().startsWith(".") && Files.isRegularFile(p)).sorted()
+                    .forEach(files::add);
             }
         }
         final PrintWriter out = spec.commandLine().getOut();
