@@ -50,10 +50,13 @@ public final class CompletedJobs implements AutoCloseable
                         break;
                     }
                     final long index = dc.index();
-                    final String key = JournalCodec.completedKey(dc.wire().bytes(), index);
-                    if (key != null)
+                    for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index))
                     {
-                        jobs.indexByKeyHash.put(hash(key), index);
+                        final String key = completedKey(record);
+                        if (key != null)
+                        {
+                            jobs.indexByKeyHash.put(hash(key), index);
+                        }
                     }
                 }
             }
@@ -90,9 +93,21 @@ public final class CompletedJobs implements AutoCloseable
         }
         try (DocumentContext dc = tailer.readingDocument())
         {
-            final JournalRecord record = JournalCodec.read(dc.wire().bytes(), index);
-            return record instanceof ResultRecord r && r.key().equals(key) ? r.body() : null;
+            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index))
+            {
+                if (key.equals(completedKey(record)))
+                {
+                    return ((ResultRecord)record).body();
+                }
+            }
+            return null;
         }
+    }
+
+    private static String completedKey(final JournalRecord record)
+    {
+        return record instanceof ResultRecord r && r.status() == JournalStatus.OK && !r.key().isEmpty() ?
+            r.key() : null;
     }
 
     /**

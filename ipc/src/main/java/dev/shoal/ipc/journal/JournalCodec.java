@@ -93,25 +93,20 @@ final class JournalCodec
     }
 
     /**
-     * Reads only what resume needs.
-     *
-     * @param in    the excerpt, from its read position.
+     * @param in    an excerpt: one record, or a batch of records back to back.
      * @param index its journal index (for messages).
-     * @return the key of a result record with status ok and a non-empty key, else {@code null}.
+     * @return its records, in order.
+     * @throws JournalFormatException when the bytes do not follow the layout.
      */
-    static String completedKey(final Bytes<?> in, final long index)
+    static java.util.List<JournalRecord> readAll(final Bytes<?> in, final long index)
     {
-        checkMinLength(in, index);
-        final long start = in.readPosition();
-        final byte type = in.readByte(start + TYPE_OFFSET);
-        checkHeader(type, in.readByte(start + VERSION_OFFSET), index);
-        if (type != TYPE_RESULT || in.readByte(start + STATUS_OFFSET) != JournalStatus.OK.code())
+        final java.util.List<JournalRecord> records = new java.util.ArrayList<>(1);
+        do
         {
-            return null;
+            records.add(read(in, index));
         }
-        in.readSkip(KEY_LENGTH_OFFSET);
-        final byte[] key = field(in, "key", index);
-        return key.length == 0 ? null : new String(key, StandardCharsets.UTF_8);
+        while (in.readRemaining() > 0);
+        return records;
     }
 
     private static void checkMinLength(final Bytes<?> in, final long index)

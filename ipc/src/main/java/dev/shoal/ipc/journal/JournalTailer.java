@@ -22,6 +22,8 @@ public final class JournalTailer implements AutoCloseable
     private final Path dir;
     private final boolean ownsQueue;
     private final ExcerptTailer tailer;
+    /** Records of the current excerpt not returned yet: a batch excerpt holds several. */
+    private final java.util.ArrayDeque<JournalEntry> pending = new java.util.ArrayDeque<>();
 
     JournalTailer(final ChronicleQueue queue, final Path dir, final boolean ownsQueue)
     {
@@ -62,6 +64,7 @@ public final class JournalTailer implements AutoCloseable
      */
     public boolean moveTo(final long index)
     {
+        pending.clear();
         return tailer.moveToIndex(index);
     }
 
@@ -70,6 +73,7 @@ public final class JournalTailer implements AutoCloseable
      */
     public void toEnd()
     {
+        pending.clear();
         tailer.toEnd();
     }
 
@@ -79,6 +83,10 @@ public final class JournalTailer implements AutoCloseable
      */
     public JournalEntry next()
     {
+        if (!pending.isEmpty())
+        {
+            return pending.poll();
+        }
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
@@ -86,8 +94,12 @@ public final class JournalTailer implements AutoCloseable
                 return null;
             }
             final long index = dc.index();
-            return new JournalEntry(index, JournalCodec.read(dc.wire().bytes(), index));
+            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index))
+            {
+                pending.add(new JournalEntry(index, record));
+            }
         }
+        return pending.poll();
     }
 
     /**

@@ -107,6 +107,25 @@ public final class ResultJournal implements AutoCloseable
     }
 
     /**
+     * Appends job results as one batch: one Chronicle excerpt holding the records back to back, so the cost of an
+     * append is paid once per batch. Readers see the records one by one, in order.
+     *
+     * @param records the results, at least one.
+     * @return the journal index of the batch.
+     */
+    public synchronized long appendAll(final java.util.List<ResultRecord> records)
+    {
+        try (DocumentContext dc = appender().writingDocument())
+        {
+            for (final ResultRecord record : records)
+            {
+                JournalCodec.write(dc.wire().bytes(), record);
+            }
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /**
      * Appends a log line.
      *
      * @param record the line.

@@ -25,6 +25,8 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
     private final long baseEpochNanos;
     private final long baseNanoTime;
     private final AtomicLong journaled = new AtomicLong();
+    /** Results of the current collector read, appended together by {@link #flush()} (collector thread only). */
+    private final java.util.List<ResultRecord> batch = new java.util.ArrayList<>();
     private final AtomicLong resumed = new AtomicLong();
     private final Consumer<String> logSink;
     private volatile boolean failureReported;
@@ -92,16 +94,34 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
     {
         final JournalStatus journalStatus = status == STATUS_OK ? JournalStatus.OK :
             status == STATUS_THREW ? JournalStatus.THREW : JournalStatus.FAILED;
+        batch.add(new ResultRecord(job.key(), jobId, job.handler(), journalStatus, attempt, workerId,
+            status == STATUS_OK ? body : errorText(job.handler(), status, body), epochNanos(job.submittedNanos()),
+            epochNanos(System.nanoTime())));
+    }
+
+    /**
+     * Appends the results collected since the last flush as one journal record batch (one Chronicle excerpt):
+     * one append per read of the result buffer instead of one per job.
+     */
+    @Override
+    public void flush()
+    {
+        if (batch.isEmpty())
+        {
+            return;
+        }
         try
         {
-            journal.append(new ResultRecord(job.key(), jobId, job.handler(), journalStatus, attempt, workerId,
-                status == STATUS_OK ? body : errorText(job.handler(), status, body), epochNanos(job.submittedNanos()),
-                epochNanos(System.nanoTime())));
-            journaled.incrementAndGet();
+            journal.appendAll(batch);
+            journaled.addAndGet(batch.size());
         }
         catch (final RuntimeException | InternalError ex)
         {
             reportFailure(ex);
+        }
+        finally
+        {
+            batch.clear();
         }
     }
 

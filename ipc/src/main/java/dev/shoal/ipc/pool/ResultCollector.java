@@ -24,12 +24,19 @@ import static dev.shoal.ipc.pool.ResultFrameDescriptor.*;
 final class ResultCollector implements Runnable
 {
     static final long UNBLOCK_AFTER_NANOS = 100_000_000L;
+    /** With a journal: results wait at most this long to be journaled together (group commit). */
+    static final long GROUP_COMMIT_NANOS = 50_000L;
 
     private final ManyToOneRingBuffer results;
     private final PendingJobs pending;
     private final Consumer<String> logSink;
     private final IntConsumer onReady;
     private final ResultHook hook;
+    private PendingJobs.Pending[] deferredJobs = new PendingJobs.Pending[256];
+    private int[] deferredStatus = new int[256];
+    private byte[][] deferredBodies = new byte[256][];
+    private int deferredCount;
+    private long firstDeferredNanos;
     private final LogHook logHook;
     private final IdleStrategy idle = new BackoffIdleStrategy(200, 100, 1_000, 500_000);
     private volatile boolean running = true;
@@ -54,6 +61,14 @@ final class ResultCollector implements Runnable
          * @param body     the result frame's bytes for this job.
          */
         void onResult(long jobId, PendingJobs.Pending job, int status, int attempt, int workerId, byte[] body);
+
+        /**
+         * Makes the results given since the last call durable; the collector completes their futures only after
+         * it returns. Lets a journal write one record batch per read of the result buffer instead of one per job.
+         */
+        default void flush()
+        {
+        }
     }
 
     ResultCollector(final ManyToOneRingBuffer results, final PendingJobs pending, final Consumer<String> logSink,
@@ -88,6 +103,20 @@ final class ResultCollector implements Runnable
         while (running)
         {
             final int read = results.read(handler, 256);
+            if (deferredCount > 0)
+            {
+                // Group commit: one journal batch per up to 256 results, or once the oldest waited
+                // GROUP_COMMIT_NANOS; spin meanwhile rather than park, the futures are waiting.
+                if (deferredCount >= 256 || System.nanoTime() - firstDeferredNanos >= GROUP_COMMIT_NANOS)
+                {
+                    completeDeferred();
+                }
+                else if (read == 0)
+                {
+                    Thread.onSpinWait();
+                }
+                continue;
+            }
             if (read == 0)
             {
                 unblockIfStalled();
@@ -96,8 +125,9 @@ final class ResultCollector implements Runnable
         }
         while (results.read(handler, 256) > 0)
         {
-            // final drain: every result written before stop() is delivered
+            completeDeferred(); // final drain: every result written before stop() is delivered
         }
+        completeDeferred();
     }
 
     /**
@@ -107,8 +137,47 @@ final class ResultCollector implements Runnable
     {
         while (results.read(handler, 256) > 0)
         {
-            // keep reading
+            completeDeferred();
         }
+        completeDeferred();
+    }
+
+    /**
+     * With a hook (the journal), futures complete only after the hook has made their results durable: once per
+     * read of up to 256 messages, so the journal writes one batch instead of one record per job.
+     */
+    private void completeDeferred()
+    {
+        if (deferredCount == 0)
+        {
+            return;
+        }
+        hook.flush();
+        for (int i = 0; i < deferredCount; i++)
+        {
+            settle(deferredJobs[i], deferredStatus[i], deferredBodies[i]);
+            deferredJobs[i] = null;
+            deferredBodies[i] = null;
+        }
+        deferredCount = 0;
+    }
+
+    private void defer(final PendingJobs.Pending p, final int status, final byte[] body)
+    {
+        if (deferredCount == deferredJobs.length)
+        {
+            deferredJobs = java.util.Arrays.copyOf(deferredJobs, deferredCount * 2);
+            deferredStatus = java.util.Arrays.copyOf(deferredStatus, deferredCount * 2);
+            deferredBodies = java.util.Arrays.copyOf(deferredBodies, deferredCount * 2);
+        }
+        if (deferredCount == 0)
+        {
+            firstDeferredNanos = System.nanoTime();
+        }
+        deferredJobs[deferredCount] = p;
+        deferredStatus[deferredCount] = status;
+        deferredBodies[deferredCount] = body;
+        deferredCount++;
     }
 
     private void unblockIfStalled()
@@ -193,7 +262,14 @@ final class ResultCollector implements Runnable
         {
             // Before the future completes: whoever sees the result can rely on the journal holding it.
             hook.onResult(jobId, p, status, attempt, workerId, body);
+            defer(p, status, body);
+            return;
         }
+        settle(p, status, body);
+    }
+
+    private void settle(final PendingJobs.Pending p, final int status, final byte[] body)
+    {
         switch (status)
         {
             case STATUS_OK -> p.future().complete(body);

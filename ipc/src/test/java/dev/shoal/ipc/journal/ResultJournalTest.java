@@ -67,6 +67,41 @@ class ResultJournalTest
     }
 
     @Test
+    void shouldReadABatchRecordByRecordAndFindEachOfItsKeys()
+    {
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            journal.append(result("single", 0, JournalStatus.OK, new byte[]{ 9 }));
+            final long batchIndex = journal.appendAll(List.of(
+                result("b-1", 1, JournalStatus.OK, new byte[]{ 1 }),
+                result("b-2", 2, JournalStatus.THREW, new byte[]{ 2 }),
+                result("b-3", 3, JournalStatus.OK, new byte[]{ 3, 3 })));
+            journal.append(new LogRecord(1, 3, "after the batch", 7L));
+            final List<Long> jobIds = new ArrayList<>();
+            final List<Long> indexes = new ArrayList<>();
+            try (JournalTailer tailer = journal.tailer())
+            {
+                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+                {
+                    jobIds.add(e.record() instanceof ResultRecord r ? r.jobId() : -((LogRecord)e.record()).jobId());
+                    indexes.add(e.index());
+                }
+                assertTrue(tailer.moveTo(batchIndex));
+                assertEquals(1, ((ResultRecord)tailer.next().record()).jobId(), "moveTo starts at the batch's first");
+            }
+            assertEquals(List.of(0L, 1L, 2L, 3L, -3L), jobIds, "every record once, in order");
+            assertEquals(List.of(batchIndex, batchIndex, batchIndex), indexes.subList(1, 4), "one index per batch");
+            try (CompletedJobs completed = journal.completedJobs())
+            {
+                assertEquals(3, completed.size(), "single, b-1, b-3");
+                assertArrayEquals(new byte[]{ 3, 3 }, completed.resultOf("b-3"));
+                assertArrayEquals(new byte[]{ 1 }, completed.resultOf("b-1"));
+                assertNull(completed.resultOf("b-2"), "a job that threw runs again on resume");
+            }
+        }
+    }
+
+    @Test
     void shouldFindCompletedKeysOnlyForOkResultsWithAKey()
     {
         try (ResultJournal journal = ResultJournal.open(dir))
