@@ -41,7 +41,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * of an empty queue, a producer of a full one) always returns and the group ends its iteration together. A
  * failed attempt is counted in the {@link AuxCounters}: {@code offersFailed} and {@code pollsFailed}. The
  * figure to read is {@code pollsMade} (jobs handed over per microsecond, all consumers together); the primary
- * score of a group counts failed attempts too and means little.
+ * score of a group counts failed attempts too and means little. With {@code backoff=none} a failed attempt is
+ * retried at once (JCTools' {@code QueueThroughputBackoffNone}); with {@code backoff=yield} the thread calls
+ * {@link Thread#yield()} first, which matters when threads outnumber CPUs (below).
  *
  * <p>The work differs in kind, on purpose: a Shoal producer copies the job's bytes into its slot and a consumer
  * copies them into its lease record (so a dead consumer loses nothing) and reads them there, while the heap
@@ -52,14 +54,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * spinning threads and {@code p2c2} 4 on 2 CPUs, so the OS time-slices them and the figures measure the
  * scheduler as much as the queue: a producer preempted between claiming a slot and publishing it stalls the
  * consumers of an ordered ring (Shoal, JCTools) for the rest of its time slice, and a thread preempted holding
- * {@link ArrayBlockingQueue}'s lock stalls everyone. Compare those cases between implementations on the same
- * machine only, and prefer a machine with at least as many CPUs as threads.
+ * {@link ArrayBlockingQueue}'s lock stalls everyone. Worse, with {@code backoff=none} a thread that finds the
+ * queue full or empty spins out its whole time slice, so the transfer rate tends to {@code capacity} jobs per
+ * scheduler switch whatever the queue: {@code backoff=yield} gives the CPU back instead. The same happens in
+ * {@code p1c1} when the machine is shared with other work. Compare those cases between implementations on the
+ * same machine only, and prefer a quiet machine with at least as many CPUs as threads.
+ *
+ * <p>Forks run with Agrona bounds checks off ({@code agrona.disable.bounds.checks}), as Agrona's own benchmarks do.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = { "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED" })
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true" })
 public class JobRingBenchmark
 {
     private static final String RING = "jobs";
@@ -80,6 +88,12 @@ public class JobRingBenchmark
         @Param({ "1024" })
         public int capacity;
 
+        /** After a failed attempt: {@code none} (try again at once) or {@code yield} ({@link Thread#yield()}). */
+        @Param({ "none", "yield" })
+        public String backoff;
+
+        boolean yield;
+
         SharedRegion shared;
         JobRing ring;
         Queue<byte[]> queue;
@@ -92,6 +106,7 @@ public class JobRingBenchmark
         @Setup(Level.Trial)
         public void setUp() throws IOException
         {
+            yield = checkBackoff(backoff);
             switch (impl)
             {
                 case "shoal":
@@ -345,6 +360,10 @@ public class JobRingBenchmark
         else
         {
             counters.offersFailed++;
+            if (queues.yield)
+            {
+                Thread.yield();
+            }
         }
     }
 
@@ -370,6 +389,23 @@ public class JobRingBenchmark
             }
         }
         counters.pollsFailed++;
+        if (queues.yield)
+        {
+            Thread.yield();
+        }
         return 0;
+    }
+
+    private static boolean checkBackoff(final String backoff)
+    {
+        switch (backoff)
+        {
+            case "none":
+                return false;
+            case "yield":
+                return true;
+            default:
+                throw new IllegalArgumentException("backoff=" + backoff);
+        }
     }
 }
