@@ -16,8 +16,6 @@ final class PoolLayout
 
     /** Control element: the pool's state, see the {@code STATE_*} values. */
     static final int STATE = 0;
-    /** Control element: jobs started by workers (attempts), for progress. */
-    static final int STARTED = 1;
     static final int CONTROL_LENGTH = 4;
 
     static final long STATE_RUNNING = 0;
