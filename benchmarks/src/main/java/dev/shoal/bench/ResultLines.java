@@ -23,7 +23,8 @@ public final class ResultLines
      * @return the result line: workload, impl, variant, ops_per_s (median) and its spread, percentiles (medians
      * over the runs) for round trips, then the parameters.
      */
-    public static Map<String, Object> measured(final CaseParams params, final String impl, final Measurement measurement)
+    public static Map<String, Object> measured(
+        final CaseParams params, final String impl, final Measurement measurement)
     {
         final List<RunSample> samples = measurement.samples();
         final Stats rate = Stats.of(samples.stream().mapToDouble(RunSample::opsPerSecond).toArray());

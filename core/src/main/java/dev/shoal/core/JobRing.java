@@ -38,7 +38,8 @@ import static dev.shoal.core.JobRingDescriptor.*;
  * <ol>
  *   <li><b>Offer.</b> Read tail {@code t} (volatile) and slot {@code t} (volatile): it must be {@code FREE(t)}.
  *       Write the claim intent {@code (t, n)} into the participant's intent word (release store, ordered by
- *       the volatile CAS that follows), then CAS tail {@code t -> t+n}. Write length and payload (plain), then CAS {@code FREE(t) -> PUBLISHED(t)} (full
+ *       the volatile CAS that follows), then CAS tail {@code t -> t+n}. Write length and payload (plain),
+ *       then CAS {@code FREE(t) -> PUBLISHED(t)} (full
  *       fence: publishes the payload), then getAndAdd submitted.</li>
  *   <li><b>Take.</b> Read head {@code h} and slot {@code h} (volatile); on {@code PUBLISHED(h)} write
  *       {@code h} into the own lease record's sequence (plain), then CAS the slot to {@code TAKEN(h, lease)}:

@@ -355,7 +355,8 @@ public final class Region implements AutoCloseable
         if (info.param(0) != info.length() || info.length() < Long.BYTES || (info.length() & (Long.BYTES - 1)) != 0)
         {
             throw new RegionFormatException("directory[" + info.index() + "].length=" + info.length() +
-                " params[0]=" + info.param(0) + ": bytes structure must be a positive multiple of 8 matching params[0]");
+                " params[0]=" + info.param(0) + ": bytes structure must be a positive multiple of 8 matching " +
+                "params[0]");
         }
         return new UnsafeBuffer(buffer, (int)info.offset(), (int)info.length());
     }

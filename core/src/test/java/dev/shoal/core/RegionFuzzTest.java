@@ -75,8 +75,8 @@ class RegionFuzzTest
         for (int e = 0; e < edits; e++)
         {
             final int area = random.nextInt(3);
-            final int from = area == 0 ? 0 : area == 1 ? HeaderDescriptor.HEADER_LENGTH : HeaderDescriptor.HEADER_LENGTH +
-                3 * DirectoryDescriptor.ENTRY_LENGTH;
+            final int from = area == 0 ? 0 : area == 1 ? HeaderDescriptor.HEADER_LENGTH :
+                HeaderDescriptor.HEADER_LENGTH + 3 * DirectoryDescriptor.ENTRY_LENGTH;
             final int to = area == 0 ? 96 : area == 1 ? from + 3 * DirectoryDescriptor.ENTRY_LENGTH : end;
             final int at = from + random.nextInt(to - from);
             switch (mode)

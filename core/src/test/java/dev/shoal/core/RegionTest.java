@@ -57,13 +57,15 @@ class RegionTest
     {
         try (Region region = Region.create(dir.resolve("private").toString(), spec()))
         {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("private"))));
+            assertEquals("rw-------",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("private"))));
             assertFalse(region.isGroupAccessible());
         }
         try (Region region = Region.create(RegionLocation.of(dir.resolve("group")), spec(),
             RegionOptions.defaults().withGroupAccess(true)))
         {
-            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("group"))));
+            assertEquals("rw-rw----",
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("group"))));
             assertTrue(region.isGroupAccessible());
         }
     }
@@ -74,7 +76,8 @@ class RegionTest
         final String path = dir.resolve("twice").toString();
         try (Region ignored = Region.create(path, spec()))
         {
-            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> Region.create(path, spec()));
+            final IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> Region.create(path, spec()));
             assertTrue(ex.getMessage().contains("already exists"), ex.getMessage());
         }
     }
@@ -94,7 +97,8 @@ class RegionTest
                 () -> Region.openOrCreate(path, other));
             assertTrue(ex.getMessage().contains("offsets"), ex.getMessage());
             final RegionMismatchException ex2 = assertThrows(RegionMismatchException.class,
-                () -> Region.openOrCreate(path, RegionSpec.builder().longArray("offsets", 64).participants(16).build()));
+                () -> Region.openOrCreate(path,
+                    RegionSpec.builder().longArray("offsets", 64).participants(16).build()));
             assertTrue(ex2.getMessage().contains("counters"), ex2.getMessage());
         }
     }

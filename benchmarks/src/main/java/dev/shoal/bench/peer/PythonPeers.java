@@ -38,7 +38,10 @@ public final class PythonPeers
      * @param sink      receives each line.
      */
     public static void run(
-        final boolean quick, final boolean scaling, final Set<String> workloads, final Consumer<Map<String, Object>> sink)
+        final boolean quick,
+        final boolean scaling,
+        final Set<String> workloads,
+        final Consumer<Map<String, Object>> sink)
     {
         final String python = findPython();
         final Path script = PeerFiles.find(SCRIPT);

@@ -43,7 +43,8 @@ public final class CaseDir implements AutoCloseable
             Path.of(System.getProperty("java.io.tmpdir"));
         try
         {
-            return new CaseDir(Files.createTempDirectory(base, "shoal-bench-" + label.replaceAll("[^a-z0-9-]", "_") + "-"));
+            final String prefix = "shoal-bench-" + label.replaceAll("[^a-z0-9-]", "_") + "-";
+            return new CaseDir(Files.createTempDirectory(base, prefix));
         }
         catch (final IOException ex)
         {

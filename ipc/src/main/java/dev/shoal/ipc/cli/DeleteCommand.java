@@ -23,7 +23,8 @@ public final class DeleteCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "NAME|PATH", description = "A bare name or a file path.")
     String region;
 
-    @Option(names = "--force", description = "Delete even with live participants, or when the file is not a valid region.")
+    @Option(names = "--force",
+        description = "Delete even with live participants, or when the file is not a valid region.")
     boolean force;
 
     @CommandLine.Spec

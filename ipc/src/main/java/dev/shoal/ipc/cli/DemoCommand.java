@@ -174,7 +174,8 @@ public final class DemoCommand implements Callable<Integer>
             sb.append(String.format("%n  chaos: %d worker(s) killed, %d range(s) redone, %d worker(s) restarted",
                 o.workersKilled(), o.rangesRedone(), o.workerRestarts()));
         }
-        sb.append(String.format("%n  %s", ok ? "verified: every byte read once, every line counted once (lines = rows + " +
+        sb.append(String.format("%n  %s", ok ?
+            "verified: every byte read once, every line counted once (lines = rows + " +
             "unparsed lines such as the header)" : "NOT verified: bytes or lines do not add up"));
         return sb.toString();
     }
@@ -183,7 +184,8 @@ public final class DemoCommand implements Callable<Integer>
     {
         return Json.object().put("file", o.file().toString()).put("bytes", o.bytes()).put("lines", o.lines())
             .put("rows", o.result().rows()).put("behaviors", o.result().behaviorCounts())
-            .put("workers", o.workers()).put("chunks", o.ranges()).put("seconds", Math.round(o.seconds() * 1000) / 1000.0)
+            .put("workers", o.workers()).put("chunks", o.ranges())
+            .put("seconds", Math.round(o.seconds() * 1000) / 1000.0)
             .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("workers_killed", o.workersKilled())
             .put("ranges_redone", o.rangesRedone()).put("verified", ok);
     }

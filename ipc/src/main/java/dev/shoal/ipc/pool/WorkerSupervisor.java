@@ -144,8 +144,8 @@ final class WorkerSupervisor implements Runnable
             failedStartsInARow = dead.isReady() || killed ? 0 : failedStartsInARow + 1;
             if (failedStartsInARow >= MAX_FAILED_STARTS_IN_A_ROW)
             {
-                brokenReason = "worker " + i + " failed to start " + failedStartsInARow + " times in a row; its output:\n" +
-                    dead.output();
+                brokenReason = "worker " + i + " failed to start " + failedStartsInARow +
+                    " times in a row; its output:\n" + dead.output();
                 running = false;
                 return;
             }
