@@ -72,6 +72,9 @@ public final class ProcessPool implements AutoCloseable
     private final Path logDir;
     private final PoolJournal journal;
     private final AtomicLong nextJobId = new AtomicLong();
+    /** Handler names as UTF-8, encoded once per name rather than once per job (read-only after encoding). */
+    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> nameBytes =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<JobProducer> producers;
     private final List<JobProducer> allProducers = new ArrayList<>();
     private volatile boolean closing;
@@ -423,7 +426,7 @@ public final class ProcessPool implements AutoCloseable
             throw new RejectedExecutionException("pool is " + (closed ? "closed" : "closing") +
                 ": no new jobs accepted");
         }
-        final byte[] name = handler.getBytes(StandardCharsets.UTF_8);
+        final byte[] name = nameBytes.computeIfAbsent(handler, h -> h.getBytes(StandardCharsets.UTF_8));
         if (handlers.get(handler) == null)
         {
             final List<CompletableFuture<byte[]>> failed = new ArrayList<>(arguments.size());
@@ -496,9 +499,13 @@ public final class ProcessPool implements AutoCloseable
     private void publish(final long firstId, final byte[] name, final List<byte[]> arguments, final int length)
     {
         final JobProducer producer = producers.get();
-        final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+        IdleStrategy idle = null; // made only when the ring is full: no allocation per job on the fast path
         while (producer.tryClaim(length) == JobProducer.FULL)
         {
+            if (idle == null)
+            {
+                idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+            }
             if (config.failFast || closed || supervisor.brokenReason() != null)
             {
                 for (int i = 0; i < arguments.size(); i++)
