@@ -3,8 +3,6 @@ package dev.shoal.bench.peer;
 import java.nio.MappedByteBuffer;
 
 import dev.shoal.bench.proc.ChildArgs;
-import dev.shoal.bench.proc.ChildTask;
-import dev.shoal.bench.proc.RunRecord;
 import org.agrona.DirectBuffer;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,26 +13,18 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * Child side of {@link AgronaPingPongPeer}: the pinger writes to {@code ping} and reads {@code pong}; the ponger
  * the other way round.
  */
-public final class AgronaPingPongTask implements ChildTask
+public final class AgronaPingPongTask extends PingPongTask
 {
     private MappedByteBuffer outMap;
     private MappedByteBuffer inMap;
     private RingBuffer out;
     private RingBuffer in;
-    private boolean pinger;
-    private int size;
-    private long ops;
-    private long[] samples;
     private UnsafeBuffer source;
     private long received;
 
     @Override
-    public void open(final ChildArgs args)
+    protected void openChannels(final ChildArgs args)
     {
-        pinger = "ping".equals(args.get("role"));
-        size = args.getInt("size");
-        ops = args.getLong("ops");
-        samples = new long[(int)ops];
         source = new UnsafeBuffer(new byte[size]);
         outMap = IoUtil.mapExistingFile(args.dir().resolve(pinger ? "ping" : "pong").toFile(), "out");
         inMap = IoUtil.mapExistingFile(args.dir().resolve(pinger ? "pong" : "ping").toFile(), "in");
@@ -43,34 +33,7 @@ public final class AgronaPingPongTask implements ChildTask
     }
 
     @Override
-    public void run(final long run, final RunRecord record)
-    {
-        record.startNs = System.nanoTime();
-        for (long i = 0; i < ops; i++)
-        {
-            final long id = run * ops + i;
-            if (pinger)
-            {
-                final long sent = System.nanoTime();
-                send(id);
-                awaitEcho(id);
-                samples[(int)i] = System.nanoTime() - sent;
-            }
-            else
-            {
-                awaitEcho(id);
-                send(id);
-            }
-        }
-        record.endNs = System.nanoTime();
-        record.ops = ops;
-        if (pinger)
-        {
-            record.percentilesOf(samples, (int)ops);
-        }
-    }
-
-    private void send(final long id)
+    protected void send(final long id)
     {
         Payload.fill(source, 0, size, id);
         while (!out.write(1, source, 0, size))
@@ -79,17 +42,15 @@ public final class AgronaPingPongTask implements ChildTask
         }
     }
 
-    private void awaitEcho(final long id)
+    @Override
+    protected long receive()
     {
         received = -1;
         while (in.read(this::onMessage, 1) == 0)
         {
             Thread.onSpinWait();
         }
-        if (received != id)
-        {
-            throw new IllegalStateException("expected message " + id + ", got " + received);
-        }
+        return received;
     }
 
     private void onMessage(final int type, final DirectBuffer buffer, final int offset, final int length)

@@ -21,12 +21,6 @@ public final class ChroniclePeer extends ProcessHandoffPeer
     }
 
     @Override
-    protected java.util.List<String> childJvm()
-    {
-        return CHRONICLE_JVM;
-    }
-
-    @Override
     protected Class<? extends ChildTask> task()
     {
         return ChronicleTask.class;

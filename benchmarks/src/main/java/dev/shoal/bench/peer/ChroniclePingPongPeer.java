@@ -21,7 +21,7 @@ public final class ChroniclePingPongPeer implements PeerImpl
     public List<Measurement> run(final CaseParams params) throws Exception
     {
         return List.of(PingPong.run("chronicle-pingpong", params, ChroniclePingPongTask.class,
-            ProcessHandoffPeer.CHRONICLE_JVM, shared ->
+            ProcessHandoffPeer.CHILD_JVM, shared ->
         {
         }));
     }

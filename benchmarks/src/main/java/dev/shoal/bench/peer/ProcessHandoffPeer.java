@@ -24,27 +24,6 @@ public abstract class ProcessHandoffPeer implements PeerImpl
     protected static final List<String> CHILD_JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
 
     /**
-     * JVM options of Chronicle children: {@link #CHILD_JVM} plus the reflective access Chronicle Queue 2026.x needs
-     * beyond Shoal's {@code JvmFlags} (found by running it on JDK 17 and 25).
-     */
-    protected static final List<String> CHRONICLE_JVM = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC",
-        "--add-opens", "java.base/java.nio.channels.spi=ALL-UNNAMED",
-        "--add-opens", "java.base/java.lang.reflect=ALL-UNNAMED",
-        "--add-opens", "java.base/java.io=ALL-UNNAMED",
-        "--add-opens", "java.base/java.util=ALL-UNNAMED",
-        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
-        "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
-        "--add-exports", "jdk.unsupported/sun.misc=ALL-UNNAMED");
-
-    /**
-     * @return JVM options for this peer's children.
-     */
-    protected List<String> childJvm()
-    {
-        return CHILD_JVM;
-    }
-
-    /**
      * @return the child task class.
      */
     protected abstract Class<? extends ChildTask> task();
@@ -83,12 +62,12 @@ public abstract class ProcessHandoffPeer implements PeerImpl
             for (int p = 0; p < producers; p++)
             {
                 shared.start(task(), Handoff.args(base, "producer", p, producers, consumers, params.sizeBytes(), ops),
-                    Pinning.cpuFor(p, processes), childJvm());
+                    Pinning.cpuFor(p, processes), CHILD_JVM);
             }
             for (int c = 0; c < consumers; c++)
             {
                 shared.start(task(), Handoff.args(base, "consumer", c, producers, consumers, params.sizeBytes(), ops),
-                    Pinning.cpuFor(producers + c, processes), childJvm());
+                    Pinning.cpuFor(producers + c, processes), CHILD_JVM);
             }
             final List<RunRecord[]> runs = shared.runAll(params.totalRuns(), Duration.ofSeconds(60));
             final List<RunSample> samples = Handoff.samples(runs, params.warmups(), producers, ops);

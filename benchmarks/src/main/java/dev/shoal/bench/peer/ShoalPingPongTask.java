@@ -1,8 +1,6 @@
 package dev.shoal.bench.peer;
 
 import dev.shoal.bench.proc.ChildArgs;
-import dev.shoal.bench.proc.ChildTask;
-import dev.shoal.bench.proc.RunRecord;
 import dev.shoal.core.JobConsumer;
 import dev.shoal.core.JobHandler;
 import dev.shoal.core.JobProducer;
@@ -15,25 +13,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Child side of {@link ShoalPingPongPeer}: the pinger offers to {@code ping} and polls {@code pong}; the ponger
  * the other way round. Every message is checked and acknowledged.
  */
-public final class ShoalPingPongTask implements ChildTask, JobHandler
+public final class ShoalPingPongTask extends PingPongTask implements JobHandler
 {
     private Region region;
     private JobProducer out;
     private JobConsumer in;
-    private boolean pinger;
-    private int size;
-    private long ops;
-    private long[] samples;
     private UnsafeBuffer source;
     private long received;
 
     @Override
-    public void open(final ChildArgs args)
+    protected void openChannels(final ChildArgs args)
     {
-        pinger = "ping".equals(args.get("role"));
-        size = args.getInt("size");
-        ops = args.getLong("ops");
-        samples = new long[(int)ops];
         source = new UnsafeBuffer(new byte[size]);
         region = Region.open(args.dir().resolve("region").toString());
         out = JobRing.open(region, pinger ? ShoalPingPongPeer.PING : ShoalPingPongPeer.PONG).producer();
@@ -41,34 +31,7 @@ public final class ShoalPingPongTask implements ChildTask, JobHandler
     }
 
     @Override
-    public void run(final long run, final RunRecord record)
-    {
-        record.startNs = System.nanoTime();
-        for (long i = 0; i < ops; i++)
-        {
-            final long id = run * ops + i;
-            if (pinger)
-            {
-                final long sent = System.nanoTime();
-                send(id);
-                awaitEcho(id);
-                samples[(int)i] = System.nanoTime() - sent;
-            }
-            else
-            {
-                awaitEcho(id);
-                send(id);
-            }
-        }
-        record.endNs = System.nanoTime();
-        record.ops = ops;
-        if (pinger)
-        {
-            record.percentilesOf(samples, (int)ops);
-        }
-    }
-
-    private void send(final long id)
+    protected void send(final long id)
     {
         Payload.fill(source, 0, size, id);
         while (!out.offer(source, 0, size))
@@ -77,7 +40,8 @@ public final class ShoalPingPongTask implements ChildTask, JobHandler
         }
     }
 
-    private void awaitEcho(final long id)
+    @Override
+    protected long receive()
     {
         received = -1;
         while (!in.poll(this))
@@ -85,10 +49,7 @@ public final class ShoalPingPongTask implements ChildTask, JobHandler
             Thread.onSpinWait();
         }
         in.taskDone();
-        if (received != id)
-        {
-            throw new IllegalStateException("expected message " + id + ", got " + received);
-        }
+        return received;
     }
 
     @Override

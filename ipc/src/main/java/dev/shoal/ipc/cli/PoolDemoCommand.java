@@ -112,7 +112,7 @@ public final class PoolDemoCommand implements Callable<Integer>
     static final class Progress
     {
         private final PrintWriter out;
-        private final long total;
+        private volatile long total;
         private final AtomicLong lastDraw = new AtomicLong();
 
         Progress(final PrintWriter out, final long total)
@@ -141,11 +141,7 @@ public final class PoolDemoCommand implements Callable<Integer>
 
         void updateOf(final long done, final long of)
         {
-            if (of != total && out != null)
-            {
-                new Progress(out, of).update(done);
-                return;
-            }
+            total = of; // for work whose size is known only once it starts (the ranges of a file)
             update(done);
         }
 

@@ -27,6 +27,7 @@ import dev.shoal.core.RegionLocation;
 import dev.shoal.core.SharedLongArray;
 import dev.shoal.ipc.Codec;
 import dev.shoal.ipc.Codecs;
+import org.agrona.IoUtil;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -696,15 +697,7 @@ public final class ProcessPool implements AutoCloseable
 
     private void deleteLogs()
     {
-        try (var files = Files.list(logDir))
-        {
-            files.forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            // best effort
-        }
-        logDir.toFile().delete();
+        IoUtil.delete(logDir.toFile(), true);
     }
 
     private static void join(final Thread thread)

@@ -44,7 +44,6 @@ final class ResultCollector implements Runnable
     private long deathsHandled;
     private long stalledSinceNanos;
     private long lastConsumerPosition = -1;
-    private long redeliveredResults;
     private final org.agrona.concurrent.MessageHandler handler = this::onMessage;
 
     /**
@@ -90,11 +89,6 @@ final class ResultCollector implements Runnable
     void stop()
     {
         running = false;
-    }
-
-    long redeliveredResults()
-    {
-        return redeliveredResults;
     }
 
     @Override
@@ -253,10 +247,6 @@ final class ResultCollector implements Runnable
         if (p == null)
         {
             return; // a duplicate of a redelivered job: its future is already complete
-        }
-        if (attempt > 1)
-        {
-            redeliveredResults++;
         }
         if (hook != null)
         {

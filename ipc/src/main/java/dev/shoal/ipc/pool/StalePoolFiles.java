@@ -3,11 +3,11 @@ package dev.shoal.ipc.pool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionLocation;
+import org.agrona.IoUtil;
 
 /**
  * A pool whose own JVM was killed (SIGKILL runs no shutdown hook) leaves its region
@@ -49,7 +49,7 @@ final class StalePoolFiles
                     }
                     else
                     {
-                        deleteTree(p);
+                        IoUtil.delete(p.toFile(), true);
                     }
                 }
             });
@@ -70,18 +70,6 @@ final class StalePoolFiles
         catch (final NumberFormatException ex)
         {
             return -1;
-        }
-    }
-
-    static void deleteTree(final Path root)
-    {
-        try (Stream<Path> walk = Files.walk(root))
-        {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-        catch (final IOException ex)
-        {
-            // best effort
         }
     }
 }

@@ -85,18 +85,13 @@ public final class WorkerMain
     private void run(final int threads)
     {
         final List<Thread> consumers = new ArrayList<>();
-        final List<JobConsumer> handles = new ArrayList<>();
-        final Object handlesLock = new Object();
         final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(threads);
         for (int t = 0; t < threads; t++)
         {
             final Thread thread = new Thread(() ->
             {
+                // Detached by region.close() below once every consumer thread has returned.
                 final JobConsumer consumer = ring.consumer();
-                synchronized (handlesLock)
-                {
-                    handles.add(consumer);
-                }
                 attached.countDown();
                 consume(consumer);
             }, "shoal-worker-" + workerId + "-" + t);

@@ -150,7 +150,6 @@ public final class ChildJvms implements AutoCloseable
             {
                 throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
             }
-            Thread.onSpinWait();
             try
             {
                 Thread.sleep(1); // polling interval of a deadline-based wait, not a synchronisation
