@@ -32,6 +32,7 @@ public final class JobConsumer implements AutoCloseable
     private final int capacity;
     private final int ownLease;
     private int heldLease = NO_LEASE;
+    private boolean adopted;
     private long heldJobId;
     private int heldAttempt;
     private long stalledSequence = -1;
@@ -65,6 +66,10 @@ public final class JobConsumer implements AutoCloseable
         }
     }
 
+    /**
+     * Reserves a record of its own: a FREE one, or else a PENDING one, whose waiting job this handle then holds
+     * and delivers at its first poll (a closed consumer's job must not pin a record forever).
+     */
     private int reserveLease(final int preferred)
     {
         final int count = ring.leaseCount();
@@ -74,10 +79,29 @@ public final class JobConsumer implements AutoCloseable
             for (int i = 0; i < count; i++)
             {
                 final int index = (preferred + i) % count;
+                CrashPoints.at(RingCrashPoint.RESERVE_CAS);
                 // CAS from FREE: decides between consumers reserving at once.
                 if (buffer.compareAndSetLong(ring.leaseOffset(index) + LEASE_WORD_OFFSET, 0, reserved))
                 {
                     return index;
+                }
+            }
+            for (int i = 0; i < count; i++)
+            {
+                final int index = (preferred + i) % count;
+                final int record = ring.leaseOffset(index);
+                final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // volatile: current state
+                if (leaseState(word) == LEASE_PENDING)
+                {
+                    CrashPoints.at(RingCrashPoint.RESERVE_PENDING_CAS);
+                    // CAS from PENDING: exactly one consumer takes the waiting job, and the record with it.
+                    if (buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word,
+                        leaseWord(token, leaseAttempt(word), LEASE_LEASED)))
+                    {
+                        heldLease = index;
+                        adopted = true;
+                        return index;
+                    }
                 }
             }
             for (int i = 0; i < count; i++)
@@ -100,6 +124,12 @@ public final class JobConsumer implements AutoCloseable
     public boolean poll(final JobHandler handler)
     {
         checkUsable();
+        if (adopted)
+        {
+            adopted = false; // the pending job adopted with the record: deliver it first
+            deliver(handler);
+            return true;
+        }
         if (heldLease != NO_LEASE)
         {
             throw new IllegalStateException("consumer of ring '" + ring.name() + "' still holds job " + heldJobId +
@@ -173,12 +203,13 @@ public final class JobConsumer implements AutoCloseable
     public void taskDone()
     {
         checkUsable();
-        if (heldLease == NO_LEASE)
+        if (heldLease == NO_LEASE || adopted)
         {
             throw new IllegalStateException("consumer of ring '" + ring.name() + "' holds no job");
         }
         final int record = ring.leaseOffset(heldLease);
         final long done = buffer.getLong(record + LEASE_BASE_OFFSET) + 1;
+        CrashPoints.at(RingCrashPoint.DONE_STORE);
         // Release, and idempotent: a recoverer completing a redelivered copy stores the same value.
         buffer.putLongRelease(record + LEASE_DONE_OFFSET, done);
         clearHeld();
@@ -186,7 +217,9 @@ public final class JobConsumer implements AutoCloseable
 
     private void clearHeld()
     {
-        // Release: done (if any) is visible before the lease reads as cleared. Only we write a record we hold.
+        CrashPoints.at(RingCrashPoint.DONE_CLEAR);
+        // Release: done (if any) is visible before the lease reads as cleared. A plain store is safe: only the
+        // holder writes a record it holds, and a live holder's record is never taken over (exact liveness).
         buffer.putLongRelease(ring.leaseOffset(heldLease) + LEASE_WORD_OFFSET,
             heldLease == ownLease ? leaseWord(token, 0, LEASE_RESERVED) : 0);
         heldLease = NO_LEASE;
@@ -197,7 +230,7 @@ public final class JobConsumer implements AutoCloseable
      */
     public boolean holdsJob()
     {
-        return heldLease != NO_LEASE;
+        return heldLease != NO_LEASE && !adopted;
     }
 
     /**
@@ -259,16 +292,28 @@ public final class JobConsumer implements AutoCloseable
             final boolean ownRecordHeld = heldLease == ownLease;
             if (heldLease != NO_LEASE)
             {
-                // Release: hand the job, in its record, to any consumer; counted as a redelivery.
-                buffer.putLongRelease(ring.leaseOffset(heldLease) + LEASE_WORD_OFFSET,
-                    leaseWord(0, heldAttempt + 1, LEASE_PENDING));
-                buffer.getAndAddLong(ring.counterOffset(REDELIVERED_OFFSET), 1); // atomic: counted everywhere
+                final int record = ring.leaseOffset(heldLease);
+                final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // volatile: our own lease
+                CrashPoints.at(RingCrashPoint.CLOSE_PENDING);
+                // CAS from our own LEASED word: hand the job, in its record, to any consumer (release semantics
+                // publish the record); the CAS fails only if the record is no longer ours.
+                if (leaseState(word) == LEASE_LEASED && leaseToken(word) == token &&
+                    buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word,
+                    leaseWord(0, adopted ? leaseAttempt(word) : leaseAttempt(word) + 1, LEASE_PENDING)) &&
+                    !adopted)
+                {
+                    CrashPoints.at(RingCrashPoint.CLOSE_REDELIVERED_COUNT);
+                    buffer.getAndAddLong(ring.counterOffset(REDELIVERED_OFFSET), 1); // atomic: counted everywhere
+                }
                 heldLease = NO_LEASE;
+                adopted = false;
             }
             if (!ownRecordHeld)
             {
-                // Release: the record is free for anyone.
-                buffer.putLongRelease(ring.leaseOffset(ownLease) + LEASE_WORD_OFFSET, 0);
+                CrashPoints.at(RingCrashPoint.CLOSE_FREE_OWN);
+                // CAS from our own RESERVED word: the record is free for anyone (release semantics).
+                buffer.compareAndSetLong(ring.leaseOffset(ownLease) + LEASE_WORD_OFFSET,
+                    leaseWord(token, 0, LEASE_RESERVED), 0);
             }
         }
         participant.close();
@@ -288,11 +333,14 @@ public final class JobConsumer implements AutoCloseable
             if (word == slotWord(head, SLOT_PUBLISHED, 0))
             {
                 final int record = ring.leaseOffset(ownLease);
+                CrashPoints.at(RingCrashPoint.TAKE_SEQUENCE);
                 // Plain: published by the CAS below; a recoverer that finds the slot TAKEN by us reads it.
                 buffer.putLong(record + LEASE_SEQUENCE_OFFSET, head);
+                CrashPoints.at(RingCrashPoint.TAKE_SLOT_CAS);
                 // CAS: decides which consumer takes the job.
                 if (buffer.compareAndSetLong(slot, word, slotWord(head, SLOT_TAKEN, ownLease)))
                 {
+                    CrashPoints.at(RingCrashPoint.TAKE_HEAD_CAS);
                     // CAS: fails harmlessly when another consumer helped the head on already.
                     buffer.compareAndSetLong(headOffset, head, head + 1);
                     copy(slot, record, head);
@@ -301,28 +349,17 @@ public final class JobConsumer implements AutoCloseable
                 head = buffer.getLongVolatile(headOffset);
                 continue;
             }
-            final long lap = lapDelta(word, head);
-            if (lap == 0 && word != slotWord(head, SLOT_FREE, 0))
-            {
-                recovery.helpPast(head); // TAKEN or ABANDONED at the head: move it on
-                head = buffer.getLongVolatile(headOffset);
-                continue;
-            }
-            if (lap == 0)
+            if (word == slotWord(head, SLOT_FREE, 0))
             {
                 onUnpublished(head);
                 return false;
             }
-            if (lap < 0)
+            // TAKEN or ABANDONED at the head, or a slot already released for a later lap: move the head on.
+            if (!recovery.helpHead(head, word))
             {
                 return false; // the slot still holds an older lap: nothing published at the head
             }
-            final long reread = buffer.getLongVolatile(headOffset);
-            if (reread == head)
-            {
-                return false;
-            }
-            head = reread;
+            head = buffer.getLongVolatile(headOffset);
         }
     }
 
@@ -331,14 +368,19 @@ public final class JobConsumer implements AutoCloseable
         final int length = buffer.getInt(slot + SLOT_LENGTH_OFFSET);
         if (length < 0 || length > ring.slotBytes())
         {
+            CrashPoints.at(RingCrashPoint.TAKE_CORRUPT_RELEASE);
             // Release: give the slot back; the corrupt job is skipped and counted, never read.
             buffer.putLongRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
+            CrashPoints.at(RingCrashPoint.TAKE_CORRUPT_COUNT);
             buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // atomic: counted everywhere
             ring.checkedLength(length, "slot[" + (sequence & (capacity - 1)) + "]", sequence);
         }
+        CrashPoints.at(RingCrashPoint.TAKE_COPY);
         recovery.copyIntoLease(slot, record, sequence, length);
+        CrashPoints.at(RingCrashPoint.TAKE_LEASE_STORE);
         // Release: the copy is visible before the lease says LEASED. Only we write our RESERVED record.
         buffer.putLongRelease(record + LEASE_WORD_OFFSET, leaseWord(token, 1, LEASE_LEASED));
+        CrashPoints.at(RingCrashPoint.TAKE_SLOT_RELEASE);
         // Release: our reads of the slot happen before a producer reuses it. Only we move our TAKEN slot on.
         buffer.putLongRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
         heldLease = ownLease;
@@ -398,6 +440,7 @@ public final class JobConsumer implements AutoCloseable
         {
             final long jobId = heldJobId;
             clearHeld(); // a corrupt lease cannot be delivered: drop it (not completed) rather than follow it
+            CrashPoints.at(RingCrashPoint.TAKE_CORRUPT_COUNT);
             buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // atomic: counted everywhere
             ring.checkedLength(length, "lease[" + (record - ring.leaseOffset(0)) + "]", jobId);
         }
@@ -405,15 +448,9 @@ public final class JobConsumer implements AutoCloseable
         handler.onJob(heldJobId, heldAttempt, view, 0, length);
     }
 
-    private static long lapDelta(final long word, final long head)
-    {
-        final long delta = (slotSequence(word) - (head & SEQUENCE_MASK)) << (64 - SEQUENCE_BITS);
-        return delta >> (64 - SEQUENCE_BITS);
-    }
-
     private void checkHeld()
     {
-        if (heldLease == NO_LEASE)
+        if (heldLease == NO_LEASE || adopted)
         {
             throw new IllegalStateException("consumer of ring '" + ring.name() + "' holds no job");
         }

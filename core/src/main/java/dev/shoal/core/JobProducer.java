@@ -63,12 +63,21 @@ public final class JobProducer implements AutoCloseable
     {
         checkUsable();
         checkLength(length);
+        checkSource(offset, length, source.capacity());
         final long sequence = claim(1);
         if (sequence == FULL)
         {
             return false;
         }
-        write(sequence, source, offset, length);
+        try
+        {
+            write(sequence, source, offset, length);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            abandonClaim(sequence, 1); // never leave a live claim unpublished: every consumer would wait on it
+            throw ex;
+        }
         publish(sequence, 1);
         return true;
     }
@@ -83,14 +92,24 @@ public final class JobProducer implements AutoCloseable
     {
         checkUsable();
         checkLength(length);
+        checkSource(offset, length, source.length);
         final long sequence = claim(1);
         if (sequence == FULL)
         {
             return false;
         }
-        final int slot = ring.slotOffsetOf(sequence);
-        buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
-        buffer.putBytes(slot + SLOT_PAYLOAD_OFFSET, source, offset, length);
+        try
+        {
+            final int slot = ring.slotOffsetOf(sequence);
+            CrashPoints.at(RingCrashPoint.OFFER_WRITE);
+            buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
+            buffer.putBytes(slot + SLOT_PAYLOAD_OFFSET, source, offset, length);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            abandonClaim(sequence, 1); // never leave a live claim unpublished: every consumer would wait on it
+            throw ex;
+        }
         publish(sequence, 1);
         return true;
     }
@@ -113,18 +132,32 @@ public final class JobProducer implements AutoCloseable
             throw new IllegalArgumentException("batch count must be 1.." + Math.min(JobRing.MAX_BATCH, capacity) +
                 ": count=" + count);
         }
+        if (offsets.length < count || lengths.length < count)
+        {
+            throw new IllegalArgumentException("batch count=" + count + " but offsets.length=" + offsets.length +
+                " lengths.length=" + lengths.length);
+        }
         for (int i = 0; i < count; i++)
         {
             checkLength(lengths[i]);
+            checkSource(offsets[i], lengths[i], source.capacity());
         }
         final long first = claim(count);
         if (first == FULL)
         {
             return FULL;
         }
-        for (int i = 0; i < count; i++)
+        try
         {
-            write(first + i, source, offsets[i], lengths[i]);
+            for (int i = 0; i < count; i++)
+            {
+                write(first + i, source, offsets[i], lengths[i]);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            abandonClaim(first, count); // never leave a live claim unpublished: every consumer would wait on it
+            throw ex;
         }
         publish(first, count);
         return first;
@@ -176,6 +209,7 @@ public final class JobProducer implements AutoCloseable
         if (sequence != FULL)
         {
             final int slot = ring.slotOffsetOf(sequence);
+            CrashPoints.at(RingCrashPoint.OFFER_WRITE);
             buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
             claimView.wrap(buffer, slot + SLOT_PAYLOAD_OFFSET, length);
             claimed = sequence;
@@ -211,13 +245,10 @@ public final class JobProducer implements AutoCloseable
         checkClaim();
         final long sequence = claimed;
         claimed = FULL;
-        final int slot = ring.slotOffsetOf(sequence);
-        // CAS from FREE(sequence), like a publish: a recoverer cannot have abandoned it while we live.
-        if (!buffer.compareAndSetLong(slot, slotWord(sequence, SLOT_FREE, 0), slotWord(sequence, SLOT_ABANDONED, 0)))
+        if (!abandonClaim(sequence, 1))
         {
             throw lostClaim(sequence);
         }
-        buffer.getAndAddLong(ring.counterOffset(ABORTED_OFFSET), 1); // atomic: counted by every process
     }
 
     /**
@@ -268,7 +299,9 @@ public final class JobProducer implements AutoCloseable
             // Release, before the CAS: the CAS is a volatile write of the tail, so a consumer whose volatile read
             // sees the tail past our sequences also sees this intent (program order + synchronizes-with). A full
             // fence here would cost a second serialising instruction per offer for no extra guarantee.
+            CrashPoints.at(RingCrashPoint.OFFER_INTENT);
             participant.putIntentRelease(JobRing.CLAIM_INTENT, (tail << 8) | count);
+            CrashPoints.at(RingCrashPoint.OFFER_TAIL_CAS);
             // CAS: decides between racing producers which of them owns [tail, tail + count).
             if (buffer.compareAndSetLong(tailOffset, tail, tail + count))
             {
@@ -279,6 +312,11 @@ public final class JobProducer implements AutoCloseable
                 }
                 return tail;
             }
+            // Lost the race: the intent names sequences another producer owns. Clear it (release: ordered before
+            // our next claim) so that a recoverer never waits on us for them: if their owner dies and we go idle
+            // (the ring full), a stale intent of ours would make them look claimed by a live producer forever.
+            CrashPoints.at(RingCrashPoint.OFFER_INTENT_CLEAR);
+            participant.putIntentRelease(JobRing.CLAIM_INTENT, 0);
             tail = buffer.getLongVolatile(tailOffset);
         }
     }
@@ -335,6 +373,7 @@ public final class JobProducer implements AutoCloseable
     private void write(final long sequence, final DirectBuffer source, final int offset, final int length)
     {
         final int slot = ring.slotOffsetOf(sequence);
+        CrashPoints.at(RingCrashPoint.OFFER_WRITE);
         buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
         buffer.putBytes(slot + SLOT_PAYLOAD_OFFSET, source, offset, length);
     }
@@ -346,13 +385,51 @@ public final class JobProducer implements AutoCloseable
             final long sequence = first + i;
             // CAS, not a store: publish and abandon both start from FREE(sequence), so one CAS decides between
             // them; it also publishes the payload (full fence).
+            CrashPoints.at(RingCrashPoint.OFFER_PUBLISH_CAS);
             if (!buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
                 slotWord(sequence, SLOT_PUBLISHED, 0)))
             {
                 throw lostClaim(sequence);
             }
         }
-        buffer.getAndAddLong(ring.counterOffset(SUBMITTED_OFFSET), count); // atomic: counted by every process
+        // No submitted counter to add to: submitted is derived from the tail (see JobRing.submitted()).
+    }
+
+    /**
+     * Gives claimed, unpublished sequences up (abort, or an exception between claim and publish): each is
+     * CASed {@code FREE(s) -> ABANDONED(s)}, the same decision a recoverer makes for a dead claimant.
+     *
+     * @return whether every sequence was still ours to abandon.
+     */
+    private boolean abandonClaim(final long first, final int count)
+    {
+        boolean all = true;
+        for (int i = 0; i < count; i++)
+        {
+            final long sequence = first + i;
+            CrashPoints.at(RingCrashPoint.ABORT_CAS);
+            // CAS from FREE(sequence), like a publish: a recoverer abandons it only once we are dead.
+            if (buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
+                slotWord(sequence, SLOT_ABANDONED, 0)))
+            {
+                CrashPoints.at(RingCrashPoint.ABORT_COUNT);
+                buffer.getAndAddLong(ring.counterOffset(ABORTED_OFFSET), 1); // atomic: counted by every process
+            }
+            else
+            {
+                all = false;
+            }
+        }
+        return all;
+    }
+
+    private static void checkSource(final int offset, final int length, final int capacity)
+    {
+        if (offset < 0 || offset > capacity - length)
+        {
+            throw new IndexOutOfBoundsException("job source range offset=" + offset + " length=" + length +
+                " outside source capacity=" + capacity);
+        }
     }
 
     private IllegalStateException lostClaim(final long sequence)

@@ -271,12 +271,21 @@ public final class JobRing
     }
 
     /**
-     * @return jobs published so far, from every process.
+     * Jobs submitted so far, from every process: every sequence claimed, less those abandoned (dead claimant,
+     * corrupt job) and aborted. Derived, not counted per job: a producer killed between its publish and a
+     * counter add cannot make it drift, and the offer path saves an atomic add. A claimed job counts from its
+     * claim, before its publish completes.
+     *
+     * @return jobs submitted.
      */
     public long submitted()
     {
         region.checkOpen();
-        return buffer.getLongVolatile(base + SUBMITTED_OFFSET); // volatile: sees every producer's getAndAdd
+        // Counters first, tail last (volatile reads): a claim abandoned between the reads is subtracted at most
+        // once too often for a moment, never counted twice.
+        final long abandoned = buffer.getLongVolatile(base + ABANDONED_OFFSET);
+        final long aborted = buffer.getLongVolatile(base + ABORTED_OFFSET);
+        return buffer.getLongVolatile(base + TAIL_OFFSET) - abandoned - aborted;
     }
 
     /**

@@ -12,7 +12,8 @@ package dev.shoal.core;
  *  +--------------------------------------------+   256
  *  | line 2: head: next sequence to take         |       consumers CAS (a hint, helped forward)
  *  +--------------------------------------------+   384
- *  | line 3: submitted                           |       producers getAndAdd after publishing
+ *  | line 3: reserved (was submitted: now tail   |       submitted = tail - abandoned - aborted
+ *  |         less abandoned and aborted)         |
  *  +--------------------------------------------+   512
  *  | line 4: redelivered                         |       recoverers getAndAdd
  *  +--------------------------------------------+   640
@@ -118,7 +119,7 @@ public final class JobRingDescriptor
     public static final int TAIL_OFFSET = LINE;
     /** Offset of the head. */
     public static final int HEAD_OFFSET = TAIL_OFFSET + LINE;
-    /** Offset of the submitted counter. */
+    /** Offset of a reserved line (a submitted counter once; submitted is now derived from the tail). */
     public static final int SUBMITTED_OFFSET = HEAD_OFFSET + LINE;
     /** Offset of the redelivered counter. */
     public static final int REDELIVERED_OFFSET = SUBMITTED_OFFSET + LINE;

@@ -5,16 +5,28 @@ import org.agrona.concurrent.AtomicBuffer;
 import static dev.shoal.core.JobRingDescriptor.*;
 
 /**
- * The slow paths of a {@link JobRing} that repair what dead participants left behind. Each repair is decided
- * by one CAS from a value that names a dead holder (or a lap-tagged slot word), so racing recoverers, and a
- * slow but live holder, can never both act. Liveness is read only here, never on a fast path.
+ * The slow paths of a {@link JobRing} that repair what dead participants left behind. Liveness is read only
+ * here, never on a fast path. Two rules make every repair safe against racing recoverers, a slow but live
+ * holder, and a recoverer that is itself paused or killed halfway:
+ * <ol>
+ *   <li><b>Decide by one CAS from a value that names the dead.</b> A slot word names its sequence and state; a
+ *       lease word names its holder's token, and a dead token never becomes alive again. So the CAS fails
+ *       when anything changed since the read, however long the recoverer was paused in between.</li>
+ *   <li><b>Own first, then act.</b> A recoverer first makes a dead holder's record its own (CAS to its own
+ *       token); only then does it read the record's fields and release the slot the record names, and only at
+ *       the end does it hand the job to any consumer ({@code PENDING}). A record is {@code PENDING} only after
+ *       its slot was released, so whoever takes a pending job has nothing left to release.</li>
+ * </ol>
  *
  * <ul>
  *   <li>{@link #abandonIfOrphaned}: a claimed, unpublished head slot whose claimant is dead:
  *       {@code FREE(h) -> ABANDONED(h)}, the same expected value as the producer's publish CAS.</li>
- *   <li>{@link #recoverLease}: a lease record whose holder is dead: {@code LEASED(dead)} is handed to the
- *       caller or made {@code PENDING}; {@code RESERVED(dead)} is taken over, and a slot its holder had
- *       {@code TAKEN} but not yet copied is copied into it; either way the slot is released.</li>
+ *   <li>{@link #recoverLease}: a lease record whose holder is dead: {@code LEASED(dead)} and
+ *       {@code RESERVED(dead)} become the caller's; a slot the dead holder had {@code TAKEN} but not yet copied
+ *       is copied into the record; the slot is released; then the caller keeps the job or makes it
+ *       {@code PENDING}.</li>
+ *   <li>{@link #helpHead}: a head left behind a slot that is taken, abandoned or already released for a later
+ *       lap is moved on by whoever reads it.</li>
  * </ul>
  */
 final class RingRecovery
@@ -45,8 +57,9 @@ final class RingRecovery
 
     /**
      * Abandons sequence {@code h} when its slot is claimed but unpublished and no live participant's claim
-     * intent covers it. A live claimant wrote its intent (volatile) before its tail CAS, and we read the tail
-     * past {@code h} before the intents, so a live claimant is always seen.
+     * intent covers it. A live claimant wrote its intent (release) before its tail CAS, and we read the tail
+     * past {@code h} before the intents, so a live claimant is always seen. A producer clears the intent of a
+     * tail CAS it lost, so a live producer never stands in for a dead claimant.
      *
      * @return true when this call abandoned the slot.
      */
@@ -71,18 +84,21 @@ final class RingRecovery
                 }
             }
         }
+        CrashPoints.at(RingCrashPoint.ABANDON_CAS);
         // CAS from FREE(h): the same expected value as the producer's publish, so exactly one of them wins.
         if (!buffer.compareAndSetLong(slot, free, slotWord(h, SLOT_ABANDONED, 0)))
         {
             return false;
         }
+        CrashPoints.at(RingCrashPoint.ABANDON_COUNT);
         buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // atomic: counted by every process
         helpPast(h);
         return true;
     }
 
     /**
-     * For supervisors: repairs the head slot if its claimant died, and helps the head past a taken slot.
+     * For supervisors: repairs the head slot if its claimant died, and helps the head past a slot that no
+     * longer holds a job for it.
      *
      * @return true when a claim was abandoned.
      */
@@ -94,11 +110,41 @@ final class RingRecovery
         {
             return abandonIfOrphaned(h);
         }
-        if (slotSequence(word) == (h & SEQUENCE_MASK) && slotState(word) != SLOT_PUBLISHED)
-        {
-            helpPast(h);
-        }
+        helpHead(h, word);
         return false;
+    }
+
+    /**
+     * Moves the head past {@code h} when the slot word read at it shows that {@code h} holds no job to take:
+     * TAKEN or ABANDONED for {@code h}, or already released for a later lap (a taker that died between its
+     * slot CAS and its head CAS, recovered before anyone else reached the head).
+     *
+     * @param h    the head read.
+     * @param word the slot word read at {@code h} after it.
+     * @return true when the head may have moved (re-read it).
+     */
+    boolean helpHead(final long h, final long word)
+    {
+        final long lap = lapDelta(word, h);
+        if (lap == 0)
+        {
+            final int state = slotState(word);
+            if (state == SLOT_TAKEN || state == SLOT_ABANDONED)
+            {
+                helpPast(h);
+                return true;
+            }
+            return false;
+        }
+        if (lap > 0)
+        {
+            // A later lap's word means sequence h was taken or abandoned and its slot released: the head is
+            // behind. CAS: fails harmlessly when another reader moved it first.
+            CrashPoints.at(RingCrashPoint.HELP_HEAD_LATER_LAP);
+            buffer.compareAndSetLong(ring.headOffset(), h, h + 1);
+            return true;
+        }
+        return false; // an older lap: h is not published yet
     }
 
     /**
@@ -107,24 +153,13 @@ final class RingRecovery
      */
     void helpPast(final long h)
     {
+        CrashPoints.at(RingCrashPoint.HELP_HEAD_CAS);
         // CAS: fails harmlessly when another process already moved the head.
         buffer.compareAndSetLong(ring.headOffset(), h, h + 1);
+        CrashPoints.at(RingCrashPoint.HELP_RELEASE_ABANDONED);
         // CAS from ABANDONED(h): releases the slot to the producer of h + capacity, once.
         buffer.compareAndSetLong(ring.slotOffsetOf(h), slotWord(h, SLOT_ABANDONED, 0),
             slotWord(h + capacity, SLOT_FREE, 0));
-    }
-
-    /**
-     * Releases slot {@code sequence} when it is still TAKEN by {@code lease} (its taker died after copying).
-     */
-    void releaseTaken(final int lease, final long sequence)
-    {
-        if (sequence >= 0)
-        {
-            // CAS from the lap-tagged TAKEN word: a no-op when the taker released it already.
-            buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_TAKEN, lease),
-                slotWord(sequence + capacity, SLOT_FREE, 0));
-        }
     }
 
     /**
@@ -147,9 +182,9 @@ final class RingRecovery
         final int attempt = leaseAttempt(word);
         if (state == LEASE_PENDING)
         {
-            // The job is in the record: its slot, if a recoverer died before releasing it, can go.
-            releaseTaken(index, buffer.getLong(record + LEASE_SEQUENCE_OFFSET));
-            // CAS from PENDING: exactly one consumer takes a waiting job.
+            // Its slot was released before the record became PENDING: nothing to repair, only a job to take.
+            CrashPoints.at(RingCrashPoint.RECOVER_TAKE_PENDING);
+            // CAS from PENDING: exactly one consumer takes a waiting job; the fields are read after it.
             return canLease && buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word,
                 leaseWord(token, attempt, LEASE_LEASED)) ? index : NONE;
         }
@@ -160,16 +195,18 @@ final class RingRecovery
         }
         if (state == LEASE_LEASED)
         {
-            final long next = canLease ?
-                leaseWord(token, attempt + 1, LEASE_LEASED) : leaseWord(0, attempt + 1, LEASE_PENDING);
-            // CAS from LEASED(dead holder): exactly one recoverer redelivers the job.
-            if (!buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word, next))
+            CrashPoints.at(RingCrashPoint.RECOVER_LEASED_CAS);
+            // CAS from LEASED(dead holder) to LEASED(us): exactly one recoverer owns the record from here on.
+            if (!buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word, leaseWord(token, attempt + 1,
+                LEASE_LEASED)))
             {
                 return NONE;
             }
+            CrashPoints.at(RingCrashPoint.RECOVER_REDELIVERED_COUNT);
             buffer.getAndAddLong(ring.counterOffset(REDELIVERED_OFFSET), 1); // atomic: counted by every process
+            // Ours now: nobody else writes the sequence, so the slot it names is the one the dead holder took.
             releaseTaken(index, buffer.getLong(record + LEASE_SEQUENCE_OFFSET));
-            return canLease ? index : RECOVERED;
+            return canLease ? index : handOff(record, attempt + 1);
         }
         return recoverReserved(index, record, word, canLease);
     }
@@ -180,32 +217,65 @@ final class RingRecovery
      */
     private int recoverReserved(final int index, final int record, final long word, final boolean canLease)
     {
+        CrashPoints.at(RingCrashPoint.RECOVER_RESERVED_CAS);
         // CAS from RESERVED(dead): we become the record's only writer.
         if (!buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word, leaseWord(token, 0, LEASE_RESERVED)))
         {
             return NONE;
         }
-        final long sequence = buffer.getLong(record + LEASE_SEQUENCE_OFFSET);
+        final long sequence = buffer.getLong(record + LEASE_SEQUENCE_OFFSET); // ours: stable from here on
         final int slot = ring.slotOffsetOf(Math.max(0, sequence));
         // Volatile: a TAKEN word naming this record means the job is still in the slot, unreleased.
         if (sequence < 0 || buffer.getLongVolatile(slot) != slotWord(sequence, SLOT_TAKEN, index))
         {
+            CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
             buffer.putLongRelease(record + LEASE_WORD_OFFSET, 0); // release: the record is free for anyone
             return RECOVERED;
         }
         final int length = buffer.getInt(slot + SLOT_LENGTH_OFFSET);
         if (length < 0 || length > ring.slotBytes())
         {
+            CrashPoints.at(RingCrashPoint.RECOVER_CORRUPT_COUNT);
             buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // a corrupt job is skipped, counted
-            buffer.putLongRelease(record + LEASE_WORD_OFFSET, 0); // release: the record is free for anyone
             releaseTaken(index, sequence);
+            CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
+            buffer.putLongRelease(record + LEASE_WORD_OFFSET, 0); // release: the record is free for anyone
             return RECOVERED;
         }
+        CrashPoints.at(RingCrashPoint.RECOVER_COPY);
         copyIntoLease(slot, record, sequence, length);
-        final long next = canLease ? leaseWord(token, 1, LEASE_LEASED) : leaseWord(0, 1, LEASE_PENDING);
-        buffer.putLongRelease(record + LEASE_WORD_OFFSET, next); // release: publishes the copy above
+        CrashPoints.at(RingCrashPoint.RECOVER_LEASE_STORE);
+        // Release: publishes the copy; from here the record, not the slot, holds the job.
+        buffer.putLongRelease(record + LEASE_WORD_OFFSET, leaseWord(token, 1, LEASE_LEASED));
         releaseTaken(index, sequence);
-        return canLease ? index : RECOVERED;
+        return canLease ? index : handOff(record, 1);
+    }
+
+    /**
+     * Releases slot {@code sequence} when it is still TAKEN by {@code lease}. The caller owns the record, whose
+     * job is in the record by now.
+     */
+    private void releaseTaken(final int lease, final long sequence)
+    {
+        if (sequence >= 0)
+        {
+            CrashPoints.at(RingCrashPoint.RECOVER_RELEASE_SLOT);
+            // CAS from the lap-tagged TAKEN word: a no-op when the taker released it already.
+            buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_TAKEN, lease),
+                slotWord(sequence + capacity, SLOT_FREE, 0));
+        }
+    }
+
+    /**
+     * Hands a job in a record we own (its slot released) to any consumer.
+     */
+    private int handOff(final int record, final int attempt)
+    {
+        CrashPoints.at(RingCrashPoint.RECOVER_HAND_PENDING);
+        // Release: the record's fields are visible to whoever takes the PENDING job with its CAS. We own the
+        // record (LEASED by our token), so a plain release store cannot overwrite anyone else's state.
+        buffer.putLongRelease(record + LEASE_WORD_OFFSET, leaseWord(0, attempt, LEASE_PENDING));
+        return RECOVERED;
     }
 
     /**
@@ -218,6 +288,15 @@ final class RingRecovery
         buffer.putLong(record + LEASE_JOB_ID_OFFSET, sequence);
         buffer.putInt(record + LEASE_LENGTH_OFFSET, length);
         buffer.putBytes(record + LEASE_PAYLOAD_OFFSET, buffer, slot + SLOT_PAYLOAD_OFFSET, length);
+    }
+
+    /**
+     * @return how many laps the slot word is ahead of sequence {@code h} (negative: behind), modulo 2^47.
+     */
+    static long lapDelta(final long word, final long h)
+    {
+        final long delta = (slotSequence(word) - (h & SEQUENCE_MASK)) << (64 - SEQUENCE_BITS);
+        return delta >> (64 - SEQUENCE_BITS);
     }
 
     private static boolean covers(final long claim, final long h)
