@@ -411,15 +411,24 @@ public final class JobRing
         region.checkOpen();
         try (Participant supervisor = region.attach(Role.SUPERVISOR))
         {
-            final RingRecovery recovery = new RingRecovery(this, supervisor.token());
-            int recovered = 0;
-            for (int i = 0; i < leaseCount; i++)
-            {
-                recovered += recovery.recoverLease(i, false) != RingRecovery.NONE ? 1 : 0;
-            }
-            recovered += recovery.recoverPendingAtHead() ? 1 : 0;
-            return recovered;
+            return recoverDeadLeases(supervisor.token());
         }
+    }
+
+    /**
+     * Recovery on behalf of an attached participant (its token names the recoverer in every record it takes
+     * over, so that its own death is recovered in turn).
+     */
+    int recoverDeadLeases(final long token)
+    {
+        final RingRecovery recovery = new RingRecovery(this, token);
+        int recovered = 0;
+        for (int i = 0; i < leaseCount; i++)
+        {
+            recovered += recovery.recoverLease(i, false) != RingRecovery.NONE ? 1 : 0;
+        }
+        recovered += recovery.recoverPendingAtHead() ? 1 : 0;
+        return recovered;
     }
 
     /**

@@ -79,7 +79,7 @@ public enum RingCrashPoint implements CrashPoint
     RECOVER_COPY,
     /** Recoverer, before the LEASED store after its copy: RESERVED by a dead holder, slot still TAKEN. */
     RECOVER_LEASE_STORE,
-    /** Recoverer, before counting a corrupt job it skipped: the abandoned count misses one. */
+    /** Recoverer, after its CAS released a corrupt job's slot, before counting it: the count misses one. */
     RECOVER_CORRUPT_COUNT;
 
     @Override

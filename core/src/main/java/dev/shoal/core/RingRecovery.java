@@ -235,9 +235,13 @@ final class RingRecovery
         final int length = buffer.getInt(slot + SLOT_LENGTH_OFFSET);
         if (length < 0 || length > ring.slotBytes())
         {
-            CrashPoints.at(RingCrashPoint.RECOVER_CORRUPT_COUNT);
-            buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // a corrupt job is skipped, counted
-            releaseTaken(index, sequence);
+            // Release first, count only when our CAS released it: a recoverer killed between the two leaves
+            // one uncounted (the documented window), never one counted twice by the next recoverer.
+            if (releaseTaken(index, sequence))
+            {
+                CrashPoints.at(RingCrashPoint.RECOVER_CORRUPT_COUNT);
+                buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // a corrupt job skipped, counted
+            }
             CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
             buffer.putLongRelease(record + LEASE_WORD_OFFSET, 0); // release: the record is free for anyone
             return RECOVERED;
@@ -254,16 +258,19 @@ final class RingRecovery
     /**
      * Releases slot {@code sequence} when it is still TAKEN by {@code lease}. The caller owns the record, whose
      * job is in the record by now.
+     *
+     * @return whether this call released it.
      */
-    private void releaseTaken(final int lease, final long sequence)
+    private boolean releaseTaken(final int lease, final long sequence)
     {
-        if (sequence >= 0)
+        if (sequence < 0)
         {
-            CrashPoints.at(RingCrashPoint.RECOVER_RELEASE_SLOT);
-            // CAS from the lap-tagged TAKEN word: a no-op when the taker released it already.
-            buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_TAKEN, lease),
-                slotWord(sequence + capacity, SLOT_FREE, 0));
+            return false;
         }
+        CrashPoints.at(RingCrashPoint.RECOVER_RELEASE_SLOT);
+        // CAS from the lap-tagged TAKEN word: a no-op when the taker released it already.
+        return buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_TAKEN, lease),
+            slotWord(sequence + capacity, SLOT_FREE, 0));
     }
 
     /**

@@ -1,0 +1,274 @@
+package dev.shoal.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One actor of a crash exploration: a daemon thread that runs the steps it is given, one at a time, so the
+ * driver decides the order of every shared write. The explorer's hook may stop it at a crash point: killed
+ * (it parks for good: it never writes again, and its participants are made dead) or paused (it waits until
+ * {@link #resume()}). The driver learns of each finished step, failure or stop through {@link #await}.
+ */
+final class CrashActor
+{
+    /** What a step came to. */
+    enum Outcome
+    {
+        /** The step returned. */
+        DONE,
+        /** The step threw (the throwable is in {@link #failure()}). */
+        FAILED,
+        /** The actor stopped at a crash point (killed or paused). */
+        STOPPED
+    }
+
+    /** Thrown inside a killed actor when the case is over, to end its thread without running its code on. */
+    static final class Unwind extends Error
+    {
+        private static final long serialVersionUID = 1L;
+
+        Unwind()
+        {
+            super("killed actor unwound", null, false, false);
+        }
+    }
+
+    private static final ThreadLocal<CrashActor> CURRENT = new ThreadLocal<>();
+
+    private final String name;
+    private final Thread thread;
+    private final LinkedBlockingQueue<Runnable> steps = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
+    private final List<Long> tokens = new ArrayList<>();
+    private volatile Throwable failure;
+    private volatile boolean killed;
+    private volatile boolean paused;
+    private volatile boolean unwind;
+    private volatile boolean stopping;
+    private volatile int hits;
+
+    CrashActor(final String name)
+    {
+        this.name = name;
+        this.thread = new Thread(this::loop, "actor-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    static CrashActor current()
+    {
+        return CURRENT.get();
+    }
+
+    String name()
+    {
+        return name;
+    }
+
+    /**
+     * Records a participant token this actor's handles hold, so that killing the actor kills them.
+     */
+    void owns(final long token)
+    {
+        synchronized (tokens)
+        {
+            tokens.add(token);
+        }
+    }
+
+    List<Long> tokens()
+    {
+        synchronized (tokens)
+        {
+            return List.copyOf(tokens);
+        }
+    }
+
+    boolean isKilled()
+    {
+        return killed;
+    }
+
+    boolean isPaused()
+    {
+        return paused;
+    }
+
+    Throwable failure()
+    {
+        return failure;
+    }
+
+    /**
+     * @return crash points this actor reached so far (on its own thread only).
+     */
+    int nextHit()
+    {
+        return ++hits;
+    }
+
+    /**
+     * @return crash points reached so far (read by the driver while the actor is stopped).
+     */
+    int hitsSoFar()
+    {
+        return hits;
+    }
+
+    /**
+     * Starts a step on the actor's thread.
+     */
+    void submit(final Runnable step)
+    {
+        if (killed)
+        {
+            throw new IllegalStateException("actor " + name + " is dead");
+        }
+        steps.add(step);
+    }
+
+    /**
+     * Waits for what the last submitted (or resumed) step came to.
+     *
+     * @param timeoutMillis longest wait.
+     * @return the outcome.
+     * @throws AssertionError on timeout: the step is stalled.
+     */
+    Outcome await(final long timeoutMillis)
+    {
+        try
+        {
+            final Outcome outcome = outcomes.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+            if (outcome == null)
+            {
+                throw new AssertionError("actor " + name + " stalled: no outcome within " + timeoutMillis + " ms\n" +
+                    stackOf(thread));
+            }
+            return outcome;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", ex);
+        }
+    }
+
+    /**
+     * Runs a step and waits for it.
+     */
+    Outcome run(final Runnable step, final long timeoutMillis)
+    {
+        submit(step);
+        return await(timeoutMillis);
+    }
+
+    /**
+     * Called by the hook on the actor's own thread: stop here for good (killed) or until resumed (paused).
+     */
+    void stopHere(final boolean kill)
+    {
+        if (kill)
+        {
+            killed = true;
+            outcomes.add(Outcome.STOPPED);
+            while (!unwind)
+            {
+                LockSupport.park(this);
+            }
+            throw new Unwind();
+        }
+        paused = true;
+        outcomes.add(Outcome.STOPPED);
+        while (paused)
+        {
+            LockSupport.park(this);
+        }
+    }
+
+    /**
+     * Lets a paused actor go on; its step's outcome follows through {@link #await}.
+     */
+    void resume()
+    {
+        paused = false;
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Ends the thread: a killed actor unwinds (call only once its region is no longer checked), an idle one
+     * stops taking steps.
+     *
+     * @return whether the thread ended (if not, it may still touch its region, which must stay mapped).
+     */
+    boolean stop()
+    {
+        stopping = true;
+        unwind = true;
+        paused = false;
+        steps.add(() -> { });
+        LockSupport.unpark(thread);
+        try
+        {
+            thread.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    private void loop()
+    {
+        CURRENT.set(this);
+        while (!stopping)
+        {
+            final Runnable step;
+            try
+            {
+                step = steps.take();
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            if (stopping)
+            {
+                return;
+            }
+            try
+            {
+                step.run();
+                outcomes.add(Outcome.DONE);
+            }
+            catch (final Unwind ex)
+            {
+                return;
+            }
+            catch (final Throwable ex)
+            {
+                failure = ex;
+                outcomes.add(Outcome.FAILED);
+            }
+        }
+    }
+
+    private static String stackOf(final Thread thread)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (final StackTraceElement element : thread.getStackTrace())
+        {
+            text.append("    at ").append(element).append('\n');
+        }
+        return text.toString();
+    }
+
+    @Override
+    public String toString()
+    {
+        return name;
+    }
+}

@@ -1,0 +1,472 @@
+package dev.shoal.core;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * Crash-point exploration: runs a scenario's script once without faults to record every crash point each
+ * actor reaches, then once per (actor, hit) and mode with that actor stopped at that hit, and checks the
+ * scenario's invariants after each case. The enumeration, not the author, picks the instructions.
+ *
+ * <p>Modes (see {@link Mode}): the actor is killed there; killed, and the recoverer that repairs after it is
+ * killed at each of its own hits (double kill) or paused at each of them while traffic goes on; paused there
+ * while others run and recover, then resumed; paused, then killed at its next write after it resumes.
+ *
+ * <p>Killing is in-process: the actor's thread parks inside the hook for good (it never writes again) and
+ * its participants' owner words are cleared, the state a dead process leaves once its entry is reclaimed.
+ * The protocols identify actors only by participant token, so this is the state SIGKILL leaves; the
+ * cross-process tests in ipc check the same with real processes.
+ */
+final class CrashExplorer
+{
+    /** How a case stops its actor. */
+    enum Mode
+    {
+        /** Killed at the point; a recoverer repairs; traffic and a drain follow. */
+        KILL,
+        /** Killed at the point; the recoverer is killed at each of its own hits; a second recoverer repairs. */
+        KILL_TWICE,
+        /** Killed at the point; the recoverer is paused at each of its hits while traffic runs, then resumed. */
+        KILL_PAUSE_RECOVERER,
+        /** Paused at the point while the others run and recover, then resumed. */
+        PAUSE,
+        /** Paused at the point while the others run and recover, then killed at its next write. */
+        PAUSE_THEN_KILL
+    }
+
+    /** One scripted step: an actor and what it does. */
+    record Step(String actor, Runnable action)
+    {
+    }
+
+    /** One case's world: a fresh region, the script and the invariants. */
+    interface Run extends AutoCloseable
+    {
+        /**
+         * @return the steps, in order.
+         */
+        List<Step> script();
+
+        /**
+         * @return the case's region (to make a killed actor's participants dead).
+         */
+        Region region();
+
+        /**
+         * Repairs after a death, on a fresh actor's thread (e.g. a supervisor's recoverDeadLeases).
+         *
+         * @param self the recovering actor.
+         */
+        void recover(CrashActor self);
+
+        /**
+         * Drains what is left and checks every invariant; throws AssertionError naming what broke.
+         *
+         * @param explorer to run steps on fresh actors.
+         */
+        void finish(CrashExplorer explorer);
+
+        @Override
+        void close();
+    }
+
+    /** A scenario: makes a fresh {@link Run} per case. */
+    interface Scenario
+    {
+        /**
+         * @return the scenario's name.
+         */
+        String name();
+
+        /**
+         * @param dir a folder for the case's region.
+         * @param explorer the explorer (for kills and fresh actors).
+         * @return a fresh run.
+         */
+        Run start(Path dir, CrashExplorer explorer);
+    }
+
+    static final long STEP_MILLIS = 10_000;
+
+    private final Map<String, CrashActor> actors = new LinkedHashMap<>();
+    private final Map<String, List<CrashPoint>> trace = new TreeMap<>();
+    private final Map<CrashPoint, EnumMap<Mode, Integer>> faulted = new LinkedHashMap<>();
+    private final Set<String> reached = new TreeSet<>();
+    private final List<String> failures = new ArrayList<>();
+    private volatile String armedActor;
+    private volatile int armedHit;
+    private volatile boolean armedKill;
+    private volatile CrashPoint stoppedAt;
+    private final List<CrashPoint> killedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private Mode currentMode;
+    private int cases;
+    private int fresh;
+
+    CrashExplorer()
+    {
+        CrashPoints.install(this::reached);
+    }
+
+    private void reached(final CrashPoint point)
+    {
+        final CrashActor actor = CrashActor.current();
+        if (actor == null)
+        {
+            return;
+        }
+        final int hit = actor.nextHit();
+        synchronized (this)
+        {
+            reached.add(point.id());
+            trace.computeIfAbsent(actor.name(), k -> new ArrayList<>()).add(point);
+        }
+        if (actor.name().equals(armedActor) && hit == armedHit)
+        {
+            armedActor = null;
+            stoppedAt = point;
+            if (armedKill)
+            {
+                killedAt.add(point);
+            }
+            if (currentMode != null)
+            {
+                synchronized (this)
+                {
+                    faulted.computeIfAbsent(point, k -> new EnumMap<>(Mode.class))
+                        .merge(currentMode, 1, Integer::sum);
+                }
+            }
+            actor.stopHere(armedKill);
+        }
+    }
+
+    /**
+     * @return the actor of that name in the current case, started on first use.
+     */
+    CrashActor actor(final String name)
+    {
+        return actors.computeIfAbsent(name, CrashActor::new);
+    }
+
+    /**
+     * Runs a step on a fresh actor and expects it to finish.
+     *
+     * @param prefix  a name prefix.
+     * @param action  what it does.
+     * @param timeout longest wait in ms.
+     * @return the actor.
+     */
+    CrashActor runFresh(final String prefix, final Consumer<CrashActor> action, final long timeout)
+    {
+        final CrashActor actor = actor(prefix + "#" + (++fresh));
+        expectDone(actor, actor.run(() -> action.accept(actor), timeout));
+        return actor;
+    }
+
+    /**
+     * Makes an actor's participants dead: their owner words are cleared, as when a dead process's entry is
+     * reclaimed (owner CAS to 0; intents and generation left as they were).
+     */
+    static void killTokens(final Region region, final CrashActor actor)
+    {
+        final var buffer = region.buffer();
+        final int table = buffer.getInt(HeaderDescriptor.PARTICIPANTS_OFFSET_OFFSET);
+        for (final long token : actor.tokens())
+        {
+            final int entry = ParticipantDescriptor.entryOffset(table, ParticipantTable.indexOf(token));
+            buffer.putLongVolatile(entry + ParticipantDescriptor.OWNER_OFFSET, 0);
+        }
+    }
+
+    /**
+     * Explores one scenario in every mode given.
+     *
+     * @param scenario what to run.
+     * @param dir      a folder for regions.
+     * @param modes    the modes to explore.
+     */
+    void explore(final Scenario scenario, final Path dir, final Set<Mode> modes)
+    {
+        final Map<String, List<CrashPoint>> clean = record(scenario, dir, null, null, 0, null, 0);
+        for (final Map.Entry<String, List<CrashPoint>> entry : clean.entrySet())
+        {
+            final String name = entry.getKey();
+            if (!isScripted(scenario, name))
+            {
+                continue;
+            }
+            for (int hit = 1; hit <= entry.getValue().size(); hit++)
+            {
+                for (final Mode mode : modes)
+                {
+                    explorePoint(scenario, dir, mode, name, hit);
+                }
+            }
+        }
+    }
+
+    private boolean isScripted(final Scenario scenario, final String name)
+    {
+        return !name.contains("#");
+    }
+
+    private void explorePoint(
+        final Scenario scenario, final Path dir, final Mode mode, final String name, final int hit)
+    {
+        if (mode == Mode.KILL_TWICE || mode == Mode.KILL_PAUSE_RECOVERER)
+        {
+            // First the single kill, to learn the recoverer's hits; then one case per hit.
+            final Map<String, List<CrashPoint>> after = record(scenario, dir, Mode.KILL, name, hit, null, 0);
+            final int recovererHits = after.getOrDefault(RECOVERER, List.of()).size();
+            for (int second = 1; second <= recovererHits; second++)
+            {
+                record(scenario, dir, mode, name, hit, RECOVERER, second);
+            }
+            return;
+        }
+        record(scenario, dir, mode, name, hit, null, 0);
+    }
+
+    static final String RECOVERER = "recoverer";
+
+    private Map<String, List<CrashPoint>> record(
+        final Scenario scenario, final Path dir, final Mode mode, final String name, final int hit,
+        final String secondName, final int secondHit)
+    {
+        cases++;
+        final String label = scenario.name() + " " + (mode == null ? "clean" : mode + " " + name + "@" + hit +
+            (secondName == null ? "" : " then " + secondName + "@" + secondHit));
+        synchronized (this)
+        {
+            trace.clear();
+        }
+        currentMode = mode;
+        stoppedAt = null;
+        killedAt.clear();
+        fresh = 0;
+        final Run run = scenario.start(dir.resolve("case" + cases), this);
+        boolean ended = true;
+        try
+        {
+            runCase(run, mode, name, hit, secondName, secondHit);
+            run.finish(this);
+        }
+        catch (final AssertionError | RuntimeException ex)
+        {
+            failures.add(label + " [stopped at " + (stoppedAt == null ? "-" : stoppedAt.id()) + "]: " + ex);
+            if (failures.size() <= 3)
+            {
+                ex.printStackTrace();
+            }
+        }
+        finally
+        {
+            armedActor = null;
+            for (final CrashActor actor : actors.values())
+            {
+                actor.resume();
+            }
+            for (final CrashActor actor : actors.values())
+            {
+                ended &= actor.stop();
+            }
+            actors.clear();
+            if (ended)
+            {
+                run.close();
+            }
+            else
+            {
+                // An actor still runs (stalled inside a call): unmapping under it would crash the JVM, so the
+                // case's region stays mapped until the JVM exits.
+                failures.add(label + ": an actor did not end; its region is left mapped");
+            }
+        }
+        synchronized (this)
+        {
+            return new TreeMap<>(trace);
+        }
+    }
+
+    private void runCase(
+        final Run run, final Mode mode, final String name, final int hit, final String secondName,
+        final int secondHit)
+    {
+        if (mode != null)
+        {
+            arm(name, hit, mode != Mode.PAUSE && mode != Mode.PAUSE_THEN_KILL);
+        }
+        final List<Step> deferred = new ArrayList<>();
+        CrashActor stopped = null;
+        CrashActor pausedRecoverer = null;
+        for (final Step step : run.script())
+        {
+            final CrashActor actor = actor(step.actor());
+            if (actor.isKilled())
+            {
+                continue; // a dead actor's steps never run
+            }
+            if (actor.isPaused())
+            {
+                deferred.add(step);
+                continue;
+            }
+            final CrashActor.Outcome outcome = actor.run(step.action(), STEP_MILLIS);
+            if (outcome != CrashActor.Outcome.STOPPED)
+            {
+                expectDone(actor, outcome);
+                continue;
+            }
+            stopped = actor;
+            if (actor.isKilled())
+            {
+                killTokens(run.region(), actor);
+                pausedRecoverer = recoverAfterDeath(run, mode, secondName, secondHit);
+            }
+            else
+            {
+                runFresh("bystander", run::recover, STEP_MILLIS); // a recoverer must leave a live actor alone
+            }
+        }
+        if (stopped != null && stopped.isPaused())
+        {
+            resumePaused(run, stopped, mode);
+            if (!stopped.isKilled())
+            {
+                for (final Step step : deferred)
+                {
+                    expectDone(stopped, stopped.run(step.action(), STEP_MILLIS));
+                }
+            }
+        }
+        if (pausedRecoverer != null)
+        {
+            pausedRecoverer.resume();
+            expectDone(pausedRecoverer, pausedRecoverer.await(STEP_MILLIS));
+        }
+        if (mode != null && stopped == null)
+        {
+            throw new AssertionError("the armed hit was never reached (the scenario is not deterministic)");
+        }
+    }
+
+    private CrashActor recoverAfterDeath(
+        final Run run, final Mode mode, final String secondName, final int secondHit)
+    {
+        final CrashActor recoverer = actor(RECOVERER);
+        if (secondName != null)
+        {
+            arm(secondName, secondHit, mode == Mode.KILL_TWICE);
+        }
+        final CrashActor.Outcome outcome = recoverer.run(() -> run.recover(recoverer), STEP_MILLIS);
+        if (outcome != CrashActor.Outcome.STOPPED)
+        {
+            expectDone(recoverer, outcome);
+            return null;
+        }
+        if (recoverer.isKilled())
+        {
+            killTokens(run.region(), recoverer);
+            runFresh("recoverer2", run::recover, STEP_MILLIS);
+            return null;
+        }
+        return recoverer; // paused: the script's traffic runs on, then it resumes
+    }
+
+    private void resumePaused(final Run run, final CrashActor stopped, final Mode mode)
+    {
+        if (mode == Mode.PAUSE_THEN_KILL)
+        {
+            arm(stopped.name(), stopped.hitsSoFar() + 1, true);
+        }
+        stopped.resume();
+        final CrashActor.Outcome outcome = stopped.await(STEP_MILLIS);
+        if (outcome == CrashActor.Outcome.STOPPED)
+        {
+            killTokens(run.region(), stopped);
+            runFresh("recoverer", run::recover, STEP_MILLIS);
+            return;
+        }
+        armedActor = null;
+        expectDone(stopped, outcome);
+    }
+
+    private void arm(final String name, final int hit, final boolean kill)
+    {
+        armedHit = hit;
+        armedKill = kill;
+        armedActor = name;
+    }
+
+    private static void expectDone(final CrashActor actor, final CrashActor.Outcome outcome)
+    {
+        if (outcome == CrashActor.Outcome.FAILED)
+        {
+            throw new AssertionError("actor " + actor.name() + " failed: " + actor.failure(), actor.failure());
+        }
+        if (outcome == CrashActor.Outcome.STOPPED)
+        {
+            throw new AssertionError("actor " + actor.name() + " stopped unexpectedly");
+        }
+    }
+
+    /**
+     * @return whether an actor of this case was killed just before a counter add that follows its decision
+     *     (abandon or abort counted late): the one documented counter window.
+     */
+    boolean stoppedAtCountWindow()
+    {
+        return killedAt.stream().anyMatch(COUNT_WINDOWS::contains);
+    }
+
+    private static final Set<CrashPoint> COUNT_WINDOWS = Set.of(RingCrashPoint.ABANDON_COUNT,
+        RingCrashPoint.ABORT_COUNT, RingCrashPoint.TAKE_CORRUPT_COUNT, RingCrashPoint.RECOVER_CORRUPT_COUNT);
+
+    /**
+     * @return the failures so far, one line each.
+     */
+    List<String> failures()
+    {
+        return failures;
+    }
+
+    /**
+     * @return cases run so far.
+     */
+    int cases()
+    {
+        return cases;
+    }
+
+    /**
+     * @return ids of points reached by any actor in any case.
+     */
+    Set<String> reached()
+    {
+        return reached;
+    }
+
+    /**
+     * @return per point, how many cases stopped an actor there, by mode.
+     */
+    Map<CrashPoint, EnumMap<Mode, Integer>> faulted()
+    {
+        return faulted;
+    }
+
+    /**
+     * Removes the hook.
+     */
+    void close()
+    {
+        CrashPoints.install(null);
+    }
+}

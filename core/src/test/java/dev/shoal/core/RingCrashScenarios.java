@@ -1,0 +1,539 @@
+package dev.shoal.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static dev.shoal.core.JobRingDescriptor.*;
+
+/**
+ * Job ring scenarios for the {@link CrashExplorer}. Each job carries a value and a check word derived from
+ * it, so a torn or overwritten job is seen; the run records what was offered, delivered and completed, and
+ * {@link RingRun#finish} drains the ring with a fresh consumer under a deadline and checks:
+ * <ul>
+ *   <li>no stall: every offered job is completed before the deadline, and the ring reads drained;</li>
+ *   <li>nothing torn or invented: every delivery carries a valid check word and an offered value;</li>
+ *   <li>exactly once, or redelivered as documented: a value is delivered twice only when an actor holding it
+ *       died or closed without acknowledging it; a job whose offer was cut short by a death is delivered at
+ *       most once;</li>
+ *   <li>counters exact: submitted equals completed equals the number of distinct values completed, except
+ *       for the documented window of a recoverer killed between an abandon and its count.</li>
+ * </ul>
+ */
+final class RingCrashScenarios
+{
+    private static final int JOB_BYTES = 16;
+    private static final long MIX = 0x9E3779B97F4A7C15L;
+    private static final long DRAIN_MILLIS = 5_000;
+
+    private RingCrashScenarios()
+    {
+    }
+
+    /**
+     * @return every ring scenario.
+     */
+    static List<CrashExplorer.Scenario> all()
+    {
+        return List.of(
+            scenario("1p1c-wrap", 2, 16, RingCrashScenarios::onePoneC),
+            scenario("2p2c", 4, 16, RingCrashScenarios::twoPtwoC),
+            scenario("batch-claim-abort", 4, 16, RingCrashScenarios::batch),
+            scenario("adopt-pending", 8, 5, RingCrashScenarios::adopt),
+            scenario("corrupt-length", 4, 16, RingCrashScenarios::corrupt));
+    }
+
+    private interface Script
+    {
+        void write(RingRun run);
+    }
+
+    private static CrashExplorer.Scenario scenario(
+        final String name, final int capacity, final int participants, final Script script)
+    {
+        return new CrashExplorer.Scenario()
+        {
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public CrashExplorer.Run start(final Path dir, final CrashExplorer explorer)
+            {
+                final RingRun run = new RingRun(dir, capacity, participants);
+                script.write(run);
+                return run;
+            }
+        };
+    }
+
+    private static void onePoneC(final RingRun r)
+    {
+        r.producer("P");
+        r.consumer("C");
+        r.offer("P", 1);
+        r.offer("P", 2);
+        r.offer("P", 3);
+        r.pollDone("C");
+        r.offer("P", 4);
+        r.pollDone("C");
+        r.pollDone("C");
+        r.offer("P", 5);
+        r.pollDone("C");
+        r.close("P");
+        r.close("C");
+    }
+
+    private static void twoPtwoC(final RingRun r)
+    {
+        r.producer("P1");
+        r.producer("P2");
+        r.consumer("C1");
+        r.consumer("C2");
+        r.offer("P1", 1);
+        r.offer("P2", 2);
+        r.pollHold("C1");
+        r.pollDone("C2");
+        r.offer("P1", 3);
+        r.done("C1");
+        r.offer("P2", 4);
+        r.pollDone("C2");
+        r.pollHold("C1");
+        r.close("C1");
+        r.offer("P1", 5);
+        r.pollDone("C2");
+        r.pollDone("C2");
+        r.close("P1");
+        r.close("P2");
+        r.close("C2");
+    }
+
+    private static void batch(final RingRun r)
+    {
+        r.producer("P");
+        r.consumer("C");
+        r.offerBatch("P", 1, 3);
+        r.pollDone("C");
+        r.claimCommit("P", 4);
+        r.claimAbort("P", 5);
+        r.pollDone("C");
+        r.pollDone("C");
+        r.pollDone("C");
+        r.offerBatch("P", 6, 2);
+        r.pollDone("C");
+        r.close("P");
+        r.close("C");
+    }
+
+    private static void adopt(final RingRun r)
+    {
+        r.producer("P");
+        for (int v = 1; v <= 5; v++)
+        {
+            r.offer("P", v);
+        }
+        r.close("P");
+        for (int c = 1; c <= 4; c++)
+        {
+            r.consumer("C" + c);
+            r.pollHold("C" + c);
+            r.close("C" + c);
+        }
+        r.consumer("C5");
+        r.consumer("C6");
+        r.pollDone("C6");
+        r.pollDone("C5");
+        r.pollDone("C6");
+        r.close("C5");
+        r.close("C6");
+    }
+
+    private static void corrupt(final RingRun r)
+    {
+        r.producer("P");
+        r.consumer("C");
+        r.offer("P", 1);
+        r.corruptHead("P", 1);
+        r.offer("P", 2);
+        r.pollDone("C");
+        r.pollDone("C");
+        r.close("P");
+        r.close("C");
+    }
+
+    static long checkWord(final long value)
+    {
+        return value * MIX ^ 0x5A5A5A5A5A5A5A5AL;
+    }
+
+    /**
+     * One case of a ring scenario.
+     */
+    static final class RingRun implements CrashExplorer.Run
+    {
+        private final Path dir;
+        private final Region region;
+        private final JobRing ring;
+        private final List<CrashExplorer.Step> script = new ArrayList<>();
+        private final Map<String, JobProducer> producers = new ConcurrentHashMap<>();
+        private final Map<String, JobConsumer> consumers = new ConcurrentHashMap<>();
+        private final Set<Long> offered = ConcurrentHashMap.newKeySet();
+        private final Set<Long> maybe = ConcurrentHashMap.newKeySet();
+        private final Set<Long> corrupted = ConcurrentHashMap.newKeySet();
+        private final Set<Long> mayRepeat = ConcurrentHashMap.newKeySet();
+        private final Set<Long> completed = ConcurrentHashMap.newKeySet();
+        private final Map<Long, Integer> delivered = new ConcurrentHashMap<>();
+        private final Map<String, Long> held = new ConcurrentHashMap<>();
+        private final List<String> problems = new ArrayList<>();
+        private final UnsafeBuffer source = new UnsafeBuffer(new byte[JOB_BYTES * 8]);
+
+        RingRun(final Path dir, final int capacity, final int participants)
+        {
+            this.dir = dir;
+            this.region = Region.create(dir.toString(),
+                RegionSpec.builder().jobRing("jobs", capacity, JOB_BYTES).participants(participants).build());
+            this.ring = JobRing.open(region, "jobs");
+        }
+
+        @Override
+        public Region region()
+        {
+            return region;
+        }
+
+        @Override
+        public List<CrashExplorer.Step> script()
+        {
+            return script;
+        }
+
+        void producer(final String actor)
+        {
+            step(actor, self ->
+            {
+                final Participant participant = region.attach(Role.PRODUCER);
+                self.owns(participant.token()); // known before any ring write: a death inside is recoverable
+                producers.put(actor, new JobProducer(ring, participant));
+            });
+        }
+
+        void consumer(final String actor)
+        {
+            step(actor, self -> consumers.put(actor, attachConsumer(self)));
+        }
+
+        private JobConsumer attachConsumer(final CrashActor self)
+        {
+            final Participant participant = region.attach(Role.CONSUMER);
+            self.owns(participant.token()); // known before any ring write: a death inside is recoverable
+            return new JobConsumer(ring, participant);
+        }
+
+        void offer(final String actor, final long value)
+        {
+            step(actor, self ->
+            {
+                maybe.add(value);
+                final UnsafeBuffer job = job(value);
+                if (producers.get(actor).offer(job, 0, JOB_BYTES))
+                {
+                    offered.add(value);
+                }
+                maybe.remove(value);
+            });
+        }
+
+        void offerBatch(final String actor, final long first, final int count)
+        {
+            step(actor, self ->
+            {
+                final int[] offsets = new int[count];
+                final int[] lengths = new int[count];
+                for (int i = 0; i < count; i++)
+                {
+                    maybe.add(first + i);
+                    source.putLong(i * JOB_BYTES, first + i);
+                    source.putLong(i * JOB_BYTES + 8, checkWord(first + i));
+                    offsets[i] = i * JOB_BYTES;
+                    lengths[i] = JOB_BYTES;
+                }
+                if (producers.get(actor).offerBatch(source, offsets, lengths, count) != JobProducer.FULL)
+                {
+                    for (int i = 0; i < count; i++)
+                    {
+                        offered.add(first + i);
+                    }
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    maybe.remove(first + i);
+                }
+            });
+        }
+
+        void claimCommit(final String actor, final long value)
+        {
+            step(actor, self ->
+            {
+                maybe.add(value);
+                final JobProducer producer = producers.get(actor);
+                if (producer.tryClaim(JOB_BYTES) != JobProducer.FULL)
+                {
+                    producer.claimed().putLong(0, value);
+                    producer.claimed().putLong(8, checkWord(value));
+                    producer.commit();
+                    offered.add(value);
+                }
+                maybe.remove(value);
+            });
+        }
+
+        void claimAbort(final String actor, final long value)
+        {
+            step(actor, self ->
+            {
+                final JobProducer producer = producers.get(actor);
+                if (producer.tryClaim(JOB_BYTES) != JobProducer.FULL)
+                {
+                    producer.claimed().putLong(0, value);
+                    producer.claimed().putLong(8, checkWord(value));
+                    producer.abort();
+                }
+            });
+        }
+
+        /**
+         * Corrupts the length of the oldest published job (value given), as a stray write would.
+         */
+        void corruptHead(final String actor, final long value)
+        {
+            step(actor, self ->
+            {
+                final long head = region.buffer().getLongVolatile(ring.headOffset());
+                final int slot = ring.slotOffsetOf(head);
+                if (region.buffer().getLongVolatile(slot) == slotWord(head, SLOT_PUBLISHED, 0) &&
+                    region.buffer().getLong(slot + SLOT_PAYLOAD_OFFSET) == value)
+                {
+                    region.buffer().putInt(slot + SLOT_LENGTH_OFFSET, -7);
+                    corrupted.add(value);
+                }
+            });
+        }
+
+        void pollDone(final String actor)
+        {
+            step(actor, self ->
+            {
+                if (poll(actor, consumers.get(actor)))
+                {
+                    done(actor, consumers.get(actor));
+                }
+            });
+        }
+
+        void pollHold(final String actor)
+        {
+            step(actor, self -> poll(actor, consumers.get(actor)));
+        }
+
+        void done(final String actor)
+        {
+            step(actor, self ->
+            {
+                if (held.containsKey(actor))
+                {
+                    done(actor, consumers.get(actor));
+                }
+            });
+        }
+
+        void close(final String actor)
+        {
+            step(actor, self ->
+            {
+                final JobProducer producer = producers.remove(actor);
+                if (producer != null)
+                {
+                    producer.close();
+                }
+                final JobConsumer consumer = consumers.remove(actor);
+                if (consumer != null)
+                {
+                    final Long value = held.remove(actor);
+                    if (value != null)
+                    {
+                        mayRepeat.add(value); // given back unacknowledged: redelivered, as documented
+                    }
+                    consumer.close();
+                }
+            });
+        }
+
+        private void step(final String actor, final java.util.function.Consumer<CrashActor> action)
+        {
+            script.add(new CrashExplorer.Step(actor, () -> action.accept(CrashActor.current())));
+        }
+
+        private boolean poll(final String actor, final JobConsumer consumer)
+        {
+            try
+            {
+                return consumer.poll((id, attempt, buffer, offset, length) ->
+                {
+                    final long value = length == JOB_BYTES ? buffer.getLong(offset) : -1;
+                    if (length != JOB_BYTES || buffer.getLong(offset + 8) != checkWord(value))
+                    {
+                        problem("torn job delivered: id=" + id + " length=" + length + " value=" + value);
+                    }
+                    delivered.merge(value, 1, Integer::sum);
+                    held.put(actor, value);
+                });
+            }
+            catch (final RegionFormatException ex)
+            {
+                if (corrupted.isEmpty())
+                {
+                    throw ex;
+                }
+                return false; // the corrupt job is skipped and counted, as documented
+            }
+        }
+
+        private void done(final String actor, final JobConsumer consumer)
+        {
+            final long value = held.get(actor);
+            consumer.taskDone();
+            completed.add(value);
+            held.remove(actor);
+        }
+
+        private UnsafeBuffer job(final long value)
+        {
+            final UnsafeBuffer job = new UnsafeBuffer(new byte[JOB_BYTES]);
+            job.putLong(0, value);
+            job.putLong(8, checkWord(value));
+            return job;
+        }
+
+        private synchronized void problem(final String text)
+        {
+            problems.add(text);
+        }
+
+        @Override
+        public void recover(final CrashActor self)
+        {
+            final Participant supervisor = region.attach(Role.SUPERVISOR);
+            self.owns(supervisor.token());
+            ring.recoverDeadLeases(supervisor.token());
+            supervisor.close();
+        }
+
+        @Override
+        public void finish(final CrashExplorer explorer)
+        {
+            markDeadHolders(explorer);
+            explorer.runFresh("drainer", self ->
+            {
+                final JobConsumer consumer = attachConsumer(self);
+                final long deadline = System.nanoTime() + Duration.ofMillis(DRAIN_MILLIS).toNanos();
+                long nextRecovery = 0;
+                while (!(ring.isDrained() && missing().isEmpty()))
+                {
+                    if (System.nanoTime() - deadline > 0)
+                    {
+                        throw new AssertionError("stall: ring not drained within " + DRAIN_MILLIS + " ms; missing " +
+                            missing() + "; " + ring.stats());
+                    }
+                    if (poll(self.name(), consumer))
+                    {
+                        done(self.name(), consumer);
+                    }
+                    else if (System.nanoTime() - nextRecovery > 0)
+                    {
+                        ring.recoverDeadLeases(consumer.token());
+                        nextRecovery = System.nanoTime() + 2_000_000L;
+                    }
+                    else
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+                consumer.close();
+            }, DRAIN_MILLIS * 2);
+            check(explorer);
+        }
+
+        private void markDeadHolders(final CrashExplorer explorer)
+        {
+            for (final Map.Entry<String, Long> entry : held.entrySet())
+            {
+                if (explorer.actor(entry.getKey()).isKilled())
+                {
+                    mayRepeat.add(entry.getValue()); // its holder died unacknowledged: redelivered, as documented
+                }
+            }
+        }
+
+        private Set<Long> missing()
+        {
+            final Set<Long> missing = new HashSet<>(offered);
+            missing.removeAll(completed);
+            missing.removeAll(corrupted); // skipped and counted, as documented
+            return missing;
+        }
+
+        private void check(final CrashExplorer explorer)
+        {
+            final List<String> found = new ArrayList<>(problems);
+            for (final Map.Entry<Long, Integer> entry : delivered.entrySet())
+            {
+                final long value = entry.getKey();
+                if (!offered.contains(value) && !maybe.contains(value))
+                {
+                    found.add("value " + value + " delivered but never offered");
+                }
+                if (entry.getValue() > 1 && !mayRepeat.contains(value))
+                {
+                    found.add("value " + value + " delivered " + entry.getValue() + " times; no holder of it died");
+                }
+                if (corrupted.contains(value))
+                {
+                    found.add("corrupt value " + value + " delivered");
+                }
+            }
+            final long distinct = completed.size();
+            final long slack = explorer.stoppedAtCountWindow() ? 1 : 0;
+            if (ring.completed() != distinct)
+            {
+                found.add("completed()=" + ring.completed() + " but " + distinct + " distinct jobs completed");
+            }
+            final long submitted = ring.submitted();
+            if (submitted != distinct && submitted != distinct + slack)
+            {
+                found.add("submitted()=" + submitted + " but " + distinct + " jobs completed" +
+                    (slack > 0 ? " (one abandoned or aborted uncounted allowed)" : ""));
+            }
+            if (!found.isEmpty())
+            {
+                throw new AssertionError(String.join("; ", found));
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            region.close();
+            Region.delete(dir.toString());
+        }
+    }
+}
