@@ -3,8 +3,9 @@ package dev.shoal.core;
 /**
  * The binary min-heap over a {@link HeapPool}'s slots, ordered by (key, insertion seq): sift up, sift down,
  * removal at a position, and Floyd's O(n) heapify for rebuilds. Plain accesses only: called under the heap's
- * lock. A crash in the middle of a sift leaves the index inconsistent (one slot twice, one missing); that is
- * harmless because the index is rebuilt from the pool's states after a takeover.
+ * lock, after the heap's dirty word is set. A crash or an exception in the middle of a sift leaves the index
+ * inconsistent (one slot twice, one missing); that is harmless because the dirty word stays set and the next
+ * holder rebuilds the index from the pool's states. Each write is a {@link HeapCrashPoint}.
  */
 final class HeapIndex
 {
@@ -31,6 +32,7 @@ final class HeapIndex
      */
     void insert(final int slot, final int size)
     {
+        CrashPoints.at(HeapCrashPoint.INDEX_APPEND);
         pool.heapAt(size, slot);
         siftUp(size);
     }
@@ -46,7 +48,9 @@ final class HeapIndex
         final int last = size - 1;
         if (pos != last)
         {
-            pool.heapAt(pos, pool.heapAt(last));
+            final int moved = pool.heapAt(last);
+            CrashPoints.at(HeapCrashPoint.INDEX_MOVE_LAST);
+            pool.heapAt(pos, moved);
             if (siftUp(pos) == pos)
             {
                 siftDown(pos, last);
@@ -82,12 +86,14 @@ final class HeapIndex
             {
                 break;
             }
+            CrashPoints.at(HeapCrashPoint.SIFT_UP_MOVE);
             pool.heapAt(pos, parent);
             haltHook();
             pos = parentPos;
         }
         if (pos != start)
         {
+            CrashPoints.at(HeapCrashPoint.SIFT_UP_PLACE);
             pool.heapAt(pos, slot);
         }
         return pos;
@@ -124,12 +130,14 @@ final class HeapIndex
             {
                 break;
             }
+            CrashPoints.at(HeapCrashPoint.SIFT_DOWN_MOVE);
             pool.heapAt(pos, child);
             haltHook();
             pos = childPos;
         }
         if (pos != start)
         {
+            CrashPoints.at(HeapCrashPoint.SIFT_DOWN_PLACE);
             pool.heapAt(pos, slot);
         }
     }

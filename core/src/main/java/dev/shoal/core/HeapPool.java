@@ -1,5 +1,7 @@
 package dev.shoal.core;
 
+import java.lang.invoke.VarHandle;
+
 import org.agrona.concurrent.AtomicBuffer;
 
 import static dev.shoal.core.ScheduleHeapDescriptor.*;
@@ -12,6 +14,10 @@ import static dev.shoal.core.ScheduleHeapDescriptor.*;
  * is the truth a repair reads after a takeover and {@code stats} reads without the lock. Every other slot field,
  * the heap index and the free stack are plain: they are written and read under the heap's lock, whose
  * acquiring CAS and releasing store order them, and a state release store orders them for a repair.
+ *
+ * <p>The dirty word brackets every write under the lock: {@link #dirtyMark} (a store followed by a store-store
+ * fence) before the first, {@link #dirtyClearRelease} (a release store) after the last. A holder that sees it
+ * non-zero after acquiring the lock knows the index may disagree with the pool and rebuilds.
  */
 final class HeapPool
 {
@@ -122,6 +128,28 @@ final class HeapPool
     {
         // Release: stats readers (no lock) see a whole value; the lock orders successive writers.
         buffer.putLongRelease(base + field, buffer.getLong(base + field) + delta);
+    }
+
+    long dirtyVolatile()
+    {
+        // Volatile: read after the acquiring CAS; must see a mark left by a holder that threw or died.
+        return buffer.getLongVolatile(base + DIRTY_OFFSET);
+    }
+
+    void dirtyMark(final long token)
+    {
+        buffer.putLong(base + DIRTY_OFFSET, token);
+        // Store-store fence: the mark becomes visible before any write of the operation that follows it, so a
+        // holder that dies after any write leaves the mark behind it (a release store would order only the
+        // writes before it, and a full fence would pay for a store-load order nobody needs).
+        VarHandle.storeStoreFence();
+    }
+
+    void dirtyClearRelease()
+    {
+        // Release: every write of the operation is visible before the mark reads clean (and the lock's release
+        // store, after this one, publishes both to the next holder).
+        buffer.putLongRelease(base + DIRTY_OFFSET, 0);
     }
 
     int sizeChecked()

@@ -6,8 +6,9 @@ import java.util.Map;
 import static dev.shoal.core.ScheduleHeapDescriptor.*;
 
 /**
- * The slow paths of a {@link ScheduleHeap}, all under its lock: the rebuild after a takeover, the return of
- * dead holders' leases, publication of the head, and the consistency check used by tests and tools.
+ * The slow paths of a {@link ScheduleHeap}, all under its lock with its dirty word set: the rebuild after a
+ * takeover or an unfinished holder, the return of dead holders' leases, publication of the head, and the
+ * consistency check used by tests and tools.
  */
 final class HeapRecovery
 {
@@ -23,9 +24,10 @@ final class HeapRecovery
     }
 
     /**
-     * Rebuilds both indexes and the counts from the slot states, after a takeover. Leases of dead holders go
-     * back to the heap (LEASED) or are freed (DROPPED). Every state is validated; the dead holder's half-done
-     * index work is discarded.
+     * Rebuilds both indexes and the counts from the slot states, after a takeover or when the dirty word says a
+     * holder left its writes unfinished. The caller has set the dirty word, so a rebuild that is itself cut
+     * short is redone by the next holder. Leases of dead holders go back to the heap (LEASED) or are freed
+     * (DROPPED). Every state is validated; the index, free stack and counts found are ignored.
      *
      * @return number of leases redelivered.
      */
@@ -47,28 +49,49 @@ final class HeapRecovery
             {
                 state = state == LEASED ? QUEUED : FREE;
                 redelivered += state == QUEUED ? 1 : 0;
+                CrashPoints.at(HeapCrashPoint.REBUILD_HOLDER);
                 pool.holder(slot, 0);
+                CrashPoints.at(HeapCrashPoint.REBUILD_STATE);
                 pool.stateRelease(slot, state);
             }
             if (state == FREE)
             {
+                CrashPoints.at(HeapCrashPoint.REBUILD_FREE_STACK);
                 pool.freeAt(free++, slot);
             }
             else if (state == QUEUED)
             {
                 pool.payloadLengthChecked(slot);
+                CrashPoints.at(HeapCrashPoint.REBUILD_INDEX);
                 pool.heapAt(size++, slot);
             }
         }
         index.heapify(size);
-        // Release: counts are read without the lock by size() and stats.
-        pool.headerRelease(FREE_COUNT_OFFSET, free);
-        pool.headerRelease(SIZE_OFFSET, size);
-        pool.headerRelease(NEXT_ID_OFFSET, Math.max(pool.headerPlain(NEXT_ID_OFFSET), maxIdCounter + 1));
-        pool.headerRelease(NEXT_SEQ_OFFSET, Math.max(pool.headerPlain(NEXT_SEQ_OFFSET), maxSeq + 1));
+        publishCounts(free, size, maxIdCounter, maxSeq);
+        CrashPoints.at(HeapCrashPoint.REBUILD_REDELIVERED_COUNT);
         pool.incrementUnderLock(REDELIVERED_OFFSET, redelivered);
+        CrashPoints.at(HeapCrashPoint.REBUILD_REPAIRS_COUNT);
+        pool.incrementUnderLock(REPAIRS_OFFSET, 1);
         publishHead(size);
         return redelivered;
+    }
+
+    private void publishCounts(final int free, final int size, final long maxIdCounter, final long maxSeq)
+    {
+        CrashPoints.at(HeapCrashPoint.REBUILD_FREE_COUNT);
+        // Release: counts are read without the lock by size() and stats.
+        pool.headerRelease(FREE_COUNT_OFFSET, free);
+        CrashPoints.at(HeapCrashPoint.REBUILD_SIZE);
+        // Release: as above.
+        pool.headerRelease(SIZE_OFFSET, size);
+        final long nextId = Math.max(pool.headerPlain(NEXT_ID_OFFSET), maxIdCounter + 1);
+        CrashPoints.at(HeapCrashPoint.REBUILD_ID_COUNTER);
+        // Release: stats reads the counters without the lock; the lock orders them for the next holder.
+        pool.headerRelease(NEXT_ID_OFFSET, nextId);
+        final long nextSeq = Math.max(pool.headerPlain(NEXT_SEQ_OFFSET), maxSeq + 1);
+        CrashPoints.at(HeapCrashPoint.REBUILD_SEQ_COUNTER);
+        // Release: as above.
+        pool.headerRelease(NEXT_SEQ_OFFSET, nextSeq);
     }
 
     /**
@@ -89,16 +112,20 @@ final class HeapRecovery
             final long state = pool.stateVolatile(slot);
             if ((state == LEASED || state == DROPPED) && !isAlive(liveness, pool.holder(slot)))
             {
+                CrashPoints.at(HeapCrashPoint.RECLAIM_HOLDER);
                 pool.holder(slot, 0);
                 if (state == LEASED)
                 {
+                    CrashPoints.at(HeapCrashPoint.RECLAIM_QUEUED);
                     pool.stateRelease(slot, QUEUED);
                     index.insert(slot, size++);
                     redelivered++;
                 }
                 else
                 {
+                    CrashPoints.at(HeapCrashPoint.RECLAIM_FREE_STATE);
                     pool.stateRelease(slot, FREE);
+                    CrashPoints.at(HeapCrashPoint.RECLAIM_FREE_STACK);
                     pool.freeAt(free++, slot);
                     dropped++;
                 }
@@ -106,8 +133,13 @@ final class HeapRecovery
         }
         if (redelivered + dropped > 0)
         {
+            CrashPoints.at(HeapCrashPoint.RECLAIM_FREE_COUNT);
+            // Release: counts are read without the lock by size() and stats.
             pool.headerRelease(FREE_COUNT_OFFSET, free);
+            CrashPoints.at(HeapCrashPoint.RECLAIM_SIZE);
+            // Release: as above.
             pool.headerRelease(SIZE_OFFSET, size);
+            CrashPoints.at(HeapCrashPoint.RECLAIM_REDELIVERED_COUNT);
             pool.incrementUnderLock(REDELIVERED_OFFSET, redelivered);
             publishHead(size);
         }
@@ -129,10 +161,13 @@ final class HeapRecovery
         final long headKey = size > 0 ? pool.key(pool.heapAt(0)) : Long.MAX_VALUE;
         if (headKey != pool.headerPlain(HEAD_KEY_OFFSET))
         {
+            CrashPoints.at(HeapCrashPoint.HEAD_KEY);
             // Release: a waiter that reads the new key (volatile) also sees the record it names.
             pool.headerRelease(HEAD_KEY_OFFSET, headKey);
+            final long version = pool.headerPlain(HEAD_VERSION_OFFSET) + 1;
+            CrashPoints.at(HeapCrashPoint.HEAD_VERSION);
             // Release, after the key: a waiter that sees the version change re-reads the key.
-            pool.headerRelease(HEAD_VERSION_OFFSET, pool.headerPlain(HEAD_VERSION_OFFSET) + 1);
+            pool.headerRelease(HEAD_VERSION_OFFSET, version);
         }
     }
 
@@ -176,6 +211,11 @@ final class HeapRecovery
             {
                 return "heap order broken at position " + pos + " (slot " + slot + " under slot " + parent + ")";
             }
+        }
+        final long headKey = size > 0 ? pool.key(pool.heapAt(0)) : Long.MAX_VALUE;
+        if (pool.headerVolatile(HEAD_KEY_OFFSET) != headKey)
+        {
+            return "header.headKey=" + pool.headerVolatile(HEAD_KEY_OFFSET) + " but the head's key=" + headKey;
         }
         for (int i = 0; i < free; i++)
         {

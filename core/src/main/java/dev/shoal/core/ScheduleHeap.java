@@ -37,17 +37,26 @@ import static dev.shoal.core.ScheduleHeapDescriptor.*;
  * Every operation runs under a {@link RegionLock} whose word names the holder's participant token. The slot
  * pool is the truth: a slot's state (FREE, QUEUED, LEASED, DROPPED) changes by one release store, after the
  * slot's other fields are written. The heap index, the free stack and the size are derived data, written
- * plain under the lock, and always updated after the state ("truth first, index second"). Hence:
+ * plain under the lock, and always updated after the state ("truth first, index second"). The dirty word
+ * brackets every writer's hold of the lock:
  * <ul>
- *   <li>A holder that dies anywhere (in the middle of a sift, between a state write and the index write, in
- *       the middle of a replaceAll) leaves every slot in one of its four states. The waiter that takes the lock
- *       over rebuilds the free stack and the heap index from the states (O(n) heapify) and puts the leases of
- *       dead holders back: LEASED ones to QUEUED (counted as redelivered), DROPPED ones to FREE.</li>
+ *   <li>A writer sets it (its token; a store followed by a store-store fence) right after acquiring, before
+ *       its first write, and clears it (release store) as its last write before releasing. Any other exit, an
+ *       exception (a bad argument found late, an OutOfMemoryError mid-sift, the InternalError a SIGBUS
+ *       becomes) or death, leaves it set.</li>
+ *   <li>The next holder that gets {@code TAKEN_OVER} or finds the word set, whichever operation it runs,
+ *       sets it for itself and rebuilds the free stack and the heap index from the states (O(n) heapify),
+ *       putting the leases of dead holders back: LEASED ones to QUEUED (counted as redelivered), DROPPED ones
+ *       to FREE. A rebuild cut short leaves the word set, so the next holder rebuilds again.</li>
  *   <li>Ids are never reused: the id counter is advanced before a slot carries the id, and a rebuild raises it
  *       above every id in the pool. The insertion sequence is handled the same way.</li>
  *   <li>A worker that dies holding a lease but not the lock: {@link #recoverDeadLeases()} (run periodically by
  *       one process, e.g. the refresher) puts its leases back.</li>
  * </ul>
+ * Arguments are checked before the lock is taken (payload length, source bounds, the records of a
+ * replaceAll), and a lease is allocated before the poll that returns it writes anything, so only a fault
+ * leaves the word dirty. Every shared write is a {@link HeapCrashPoint}.
+ *
  * Leases: {@link #poll()} marks the record LEASED by this handle. {@link #reschedule} puts it back with a new
  * key and a new insertion sequence; {@link #complete} frees it. {@link #cancel} of a leased record and
  * {@link #replaceAll} turn leases into DROPPED: the holder may still read and complete them, but a reschedule
@@ -76,6 +85,8 @@ public final class ScheduleHeap implements AutoCloseable
     private final EpochClock clock;
     private final Thread owner;
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[0]);
+    /** Whether this handle set the dirty word during its current hold of the lock. */
+    private boolean marked;
     private boolean closed;
 
     private ScheduleHeap(final Region region, final StructureInfo info, final EpochClock clock)
@@ -173,30 +184,44 @@ public final class ScheduleHeap implements AutoCloseable
     {
         checkUsable();
         checkPayloadLength(length);
-        lock();
+        // Before the lock: a source shorter than the length must throw before anything is written.
+        src.boundsCheck(offset, length);
+        lockToWrite();
         try
         {
-            final int free = pool.freeCountChecked();
-            if (free == 0)
-            {
-                return FULL;
-            }
-            final int size = checkRoom(pool.sizeChecked());
-            final int slot = takeFreeSlot(free);
-            final long id = writeRecord(slot, key);
-            buffer.putBytes(pool.payloadOffset(slot), src, offset, length);
-            pool.payloadLength(slot, length);
-            pool.stateRelease(slot, QUEUED);
-            index.insert(slot, size);
-            pool.headerRelease(SIZE_OFFSET, size + 1);
-            pool.incrementUnderLock(PUSHES_OFFSET, 1);
-            recovery.publishHead(size + 1);
+            final long id = pushUnderLock(key, src, offset, length);
+            finishClean();
             return id;
         }
         finally
         {
             lock.release();
         }
+    }
+
+    private long pushUnderLock(final long key, final DirectBuffer src, final int offset, final int length)
+    {
+        final int free = pool.freeCountChecked();
+        if (free == 0)
+        {
+            return FULL;
+        }
+        final int size = checkRoom(pool.sizeChecked());
+        final int slot = takeFreeSlot(free);
+        final long id = writeRecord(slot, key);
+        CrashPoints.at(HeapCrashPoint.PUSH_PAYLOAD);
+        buffer.putBytes(pool.payloadOffset(slot), src, offset, length);
+        pool.payloadLength(slot, length);
+        CrashPoints.at(HeapCrashPoint.PUSH_QUEUED);
+        pool.stateRelease(slot, QUEUED);
+        index.insert(slot, size);
+        CrashPoints.at(HeapCrashPoint.PUSH_SIZE);
+        // Release: size() and stats read it without the lock.
+        pool.headerRelease(SIZE_OFFSET, size + 1);
+        CrashPoints.at(HeapCrashPoint.PUSH_COUNT);
+        pool.incrementUnderLock(PUSHES_OFFSET, 1);
+        recovery.publishHead(size + 1);
+        return id;
     }
 
     /**
@@ -218,37 +243,52 @@ public final class ScheduleHeap implements AutoCloseable
     public ScheduleLease pollDue(final long now)
     {
         checkUsable();
-        lock();
+        lockToWrite();
         try
         {
-            final int size = pool.sizeChecked();
-            if (size == 0)
-            {
-                return null;
-            }
-            final int slot = pool.heapAt(0);
-            final long key = pool.key(slot);
-            if (key > now)
-            {
-                return null;
-            }
-            checkState(slot, QUEUED, "heapIndex[0]");
-            final int length = pool.payloadLengthChecked(slot);
-            final int deliveries = pool.deliveries(slot) + 1;
-            pool.deliveries(slot, deliveries);
-            pool.holder(slot, participant.token());
-            pool.stateRelease(slot, LEASED);
-            index.removeAt(0, size);
-            pool.headerRelease(SIZE_OFFSET, size - 1);
-            pool.incrementUnderLock(POPS_OFFSET, 1);
-            recovery.publishHead(size - 1);
-            return new ScheduleLease(this, slot, pool.id(slot), key, deliveries,
-                new UnsafeBuffer(buffer, pool.payloadOffset(slot), length));
+            final ScheduleLease lease = pollUnderLock(now);
+            finishClean();
+            return lease;
         }
         finally
         {
             lock.release();
         }
+    }
+
+    private ScheduleLease pollUnderLock(final long now)
+    {
+        final int size = pool.sizeChecked();
+        if (size == 0)
+        {
+            return null;
+        }
+        final int slot = pool.heapAt(0);
+        final long key = pool.key(slot);
+        if (key > now)
+        {
+            return null;
+        }
+        checkState(slot, QUEUED, "heapIndex[0]");
+        final int length = pool.payloadLengthChecked(slot);
+        final int deliveries = pool.deliveries(slot) + 1;
+        // Allocated before the first write: a failed allocation leaves the record queued, not leased to nobody.
+        final ScheduleLease lease = new ScheduleLease(this, slot, pool.id(slot), key, deliveries,
+            new UnsafeBuffer(buffer, pool.payloadOffset(slot), length));
+        CrashPoints.at(HeapCrashPoint.POLL_DELIVERIES);
+        pool.deliveries(slot, deliveries);
+        CrashPoints.at(HeapCrashPoint.POLL_HOLDER);
+        pool.holder(slot, participant.token());
+        CrashPoints.at(HeapCrashPoint.POLL_LEASED);
+        pool.stateRelease(slot, LEASED);
+        index.removeAt(0, size);
+        CrashPoints.at(HeapCrashPoint.POLL_SIZE);
+        // Release: size() and stats read it without the lock.
+        pool.headerRelease(SIZE_OFFSET, size - 1);
+        CrashPoints.at(HeapCrashPoint.POLL_COUNT);
+        pool.incrementUnderLock(POPS_OFFSET, 1);
+        recovery.publishHead(size - 1);
+        return lease;
     }
 
     /**
@@ -308,10 +348,12 @@ public final class ScheduleHeap implements AutoCloseable
     public ScheduleEntry peek()
     {
         checkUsable();
-        lock();
+        lockToRead();
         try
         {
-            return pool.sizeChecked() == 0 ? null : entry(pool.heapAt(0), QUEUED);
+            final ScheduleEntry head = pool.sizeChecked() == 0 ? null : entry(pool.heapAt(0), QUEUED);
+            finishClean();
+            return head;
         }
         finally
         {
@@ -342,32 +384,46 @@ public final class ScheduleHeap implements AutoCloseable
     {
         checkUsable();
         checkLeaseLocally(lease);
-        lock();
+        lockToWrite();
         try
         {
-            final int slot = lease.slot();
-            final long state = checkLeaseHeld(lease);
-            lease.deactivate();
-            if (state == DROPPED)
-            {
-                freeSlot(slot);
-                return false;
-            }
-            final int size = checkRoom(pool.sizeChecked());
-            pool.key(slot, newKey);
-            pool.seq(slot, nextSeq());
-            pool.holder(slot, 0);
-            pool.stateRelease(slot, QUEUED);
-            index.insert(slot, size);
-            pool.headerRelease(SIZE_OFFSET, size + 1);
-            pool.incrementUnderLock(RESCHEDULES_OFFSET, 1);
-            recovery.publishHead(size + 1);
-            return true;
+            final boolean requeued = rescheduleUnderLock(lease, newKey);
+            lease.deactivate(); // only once the record moved: a lease whose reschedule threw may be retried
+            finishClean();
+            return requeued;
         }
         finally
         {
             lock.release();
         }
+    }
+
+    private boolean rescheduleUnderLock(final ScheduleLease lease, final long newKey)
+    {
+        final int slot = lease.slot();
+        if (checkLeaseHeld(lease) == DROPPED)
+        {
+            freeSlot(slot);
+            return false;
+        }
+        final int size = checkRoom(pool.sizeChecked());
+        CrashPoints.at(HeapCrashPoint.RESCHEDULE_KEY);
+        pool.key(slot, newKey);
+        final long seq = nextSeq();
+        CrashPoints.at(HeapCrashPoint.RESCHEDULE_SEQ);
+        pool.seq(slot, seq);
+        CrashPoints.at(HeapCrashPoint.RESCHEDULE_HOLDER);
+        pool.holder(slot, 0);
+        CrashPoints.at(HeapCrashPoint.RESCHEDULE_QUEUED);
+        pool.stateRelease(slot, QUEUED);
+        index.insert(slot, size);
+        CrashPoints.at(HeapCrashPoint.RESCHEDULE_SIZE);
+        // Release: size() and stats read it without the lock.
+        pool.headerRelease(SIZE_OFFSET, size + 1);
+        CrashPoints.at(HeapCrashPoint.RESCHEDULE_COUNT);
+        pool.incrementUnderLock(RESCHEDULES_OFFSET, 1);
+        recovery.publishHead(size + 1);
+        return true;
     }
 
     /**
@@ -381,13 +437,15 @@ public final class ScheduleHeap implements AutoCloseable
     {
         checkUsable();
         checkLeaseLocally(lease);
-        lock();
+        lockToWrite();
         try
         {
             checkLeaseHeld(lease);
-            lease.deactivate();
             freeSlot(lease.slot());
+            CrashPoints.at(HeapCrashPoint.COMPLETE_COUNT);
             pool.incrementUnderLock(COMPLETES_OFFSET, 1);
+            lease.deactivate();
+            finishClean();
         }
         finally
         {
@@ -410,41 +468,50 @@ public final class ScheduleHeap implements AutoCloseable
         {
             return false;
         }
-        final int slot = (int)slotIndex;
-        lock();
+        lockToWrite();
         try
         {
-            final long state = pool.stateVolatile(slot);
-            if (pool.id(slot) != id || state == FREE || state == DROPPED)
-            {
-                return false;
-            }
-            if (state == LEASED)
-            {
-                pool.stateRelease(slot, DROPPED);
-            }
-            else
-            {
-                final int size = pool.sizeChecked();
-                final int pos = pool.heapPosChecked(slot, size);
-                if (pool.heapAt(pos) != slot)
-                {
-                    throw pool.corrupt("slot[" + slot + "].heapPosition=" + pos + " but heapIndex[" + pos + "]=" +
-                        pool.heapAt(pos));
-                }
-                pool.stateRelease(slot, FREE);
-                index.removeAt(pos, size);
-                pool.headerRelease(SIZE_OFFSET, size - 1);
-                freeSlot(slot);
-                recovery.publishHead(size - 1);
-            }
-            pool.incrementUnderLock(CANCELS_OFFSET, 1);
-            return true;
+            final boolean cancelled = cancelUnderLock((int)slotIndex, id);
+            finishClean();
+            return cancelled;
         }
         finally
         {
             lock.release();
         }
+    }
+
+    private boolean cancelUnderLock(final int slot, final long id)
+    {
+        final long state = pool.stateVolatile(slot);
+        if (pool.id(slot) != id || state == FREE || state == DROPPED)
+        {
+            return false;
+        }
+        if (state == LEASED)
+        {
+            CrashPoints.at(HeapCrashPoint.CANCEL_DROP);
+            pool.stateRelease(slot, DROPPED);
+        }
+        else
+        {
+            final int size = pool.sizeChecked();
+            final int pos = pool.heapPosChecked(slot, size);
+            if (pool.heapAt(pos) != slot)
+            {
+                throw pool.corrupt("slot[" + slot + "].heapPosition=" + pos + " but heapIndex[" + pos + "]=" +
+                    pool.heapAt(pos));
+            }
+            freeSlot(slot);
+            index.removeAt(pos, size);
+            CrashPoints.at(HeapCrashPoint.CANCEL_SIZE);
+            // Release: size() and stats read it without the lock.
+            pool.headerRelease(SIZE_OFFSET, size - 1);
+            recovery.publishHead(size - 1);
+        }
+        CrashPoints.at(HeapCrashPoint.CANCEL_COUNT);
+        pool.incrementUnderLock(CANCELS_OFFSET, 1);
+        return true;
     }
 
     /**
@@ -453,8 +520,8 @@ public final class ScheduleHeap implements AutoCloseable
      * reschedule frees them and returns false, so a record in flight is not duplicated by the refresh. New
      * records get new ids and insertion sequences in list order.
      *
-     * <p>If the caller dies in the middle, the heap holds part of the old and part of the new records, each
-     * whole; the caller should refresh again.
+     * <p>If the caller dies in the middle, the next holder repairs the index, and the heap holds part of the old
+     * and part of the new records, each whole; the caller should refresh again.
      *
      * @param records the new content.
      * @return the new records' ids in list order, or null when they do not fit beside the current leases
@@ -464,47 +531,65 @@ public final class ScheduleHeap implements AutoCloseable
     public long[] replaceAll(final List<ScheduleRecord> records)
     {
         checkUsable();
-        final int count = records.size();
-        if (count > pool.capacity())
+        // Copied and checked before the lock: a bad list throws before anything is written.
+        final ScheduleRecord[] copy = records.toArray(new ScheduleRecord[0]);
+        if (copy.length > pool.capacity())
         {
-            throw new IllegalArgumentException("records=" + count + " exceed capacity=" + pool.capacity() +
+            throw new IllegalArgumentException("records=" + copy.length + " exceed capacity=" + pool.capacity() +
                 " of heap '" + pool.name() + "'");
         }
-        for (int i = 0; i < count; i++)
+        for (final ScheduleRecord record : copy)
         {
-            checkPayloadLength(records.get(i).payload().length);
+            checkPayloadLength(record.payload().length);
         }
-        lock();
+        final long[] ids = new long[copy.length];
+        lockToWrite();
         try
         {
-            int free = dropAllForReplace(count);
-            if (free < 0)
-            {
-                return null;
-            }
-            final long[] ids = new long[count];
-            for (int i = 0; i < count; i++)
-            {
-                final ScheduleRecord record = records.get(i);
-                final int slot = pool.freeAt(--free);
-                ids[i] = writeRecord(slot, record.key());
-                buffer.putBytes(pool.payloadOffset(slot), record.payload());
-                pool.payloadLength(slot, record.payload().length);
-                pool.stateRelease(slot, QUEUED);
-                pool.heapAt(i, slot);
-            }
-            pool.headerRelease(FREE_COUNT_OFFSET, free);
-            index.heapify(count);
-            pool.headerRelease(SIZE_OFFSET, count);
-            pool.incrementUnderLock(PUSHES_OFFSET, count);
-            pool.incrementUnderLock(REPLACES_OFFSET, 1);
-            recovery.publishHead(count);
-            return ids;
+            final boolean replaced = replaceUnderLock(copy, ids);
+            finishClean();
+            return replaced ? ids : null;
         }
         finally
         {
             lock.release();
         }
+    }
+
+    private boolean replaceUnderLock(final ScheduleRecord[] records, final long[] ids)
+    {
+        final int count = records.length;
+        int free = dropAllForReplace(count);
+        if (free < 0)
+        {
+            return false;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            final ScheduleRecord record = records[i];
+            final int slot = pool.freeAt(--free);
+            ids[i] = writeRecord(slot, record.key());
+            CrashPoints.at(HeapCrashPoint.REPLACE_PAYLOAD);
+            buffer.putBytes(pool.payloadOffset(slot), record.payload());
+            pool.payloadLength(slot, record.payload().length);
+            CrashPoints.at(HeapCrashPoint.REPLACE_QUEUED);
+            pool.stateRelease(slot, QUEUED);
+            CrashPoints.at(HeapCrashPoint.REPLACE_INDEX);
+            pool.heapAt(i, slot);
+        }
+        CrashPoints.at(HeapCrashPoint.REPLACE_FREE_COUNT);
+        // Release: stats reads it without the lock.
+        pool.headerRelease(FREE_COUNT_OFFSET, free);
+        index.heapify(count);
+        CrashPoints.at(HeapCrashPoint.REPLACE_SIZE);
+        // Release: size() and stats read it without the lock.
+        pool.headerRelease(SIZE_OFFSET, count);
+        CrashPoints.at(HeapCrashPoint.REPLACE_PUSH_COUNT);
+        pool.incrementUnderLock(PUSHES_OFFSET, count);
+        CrashPoints.at(HeapCrashPoint.REPLACE_COUNT);
+        pool.incrementUnderLock(REPLACES_OFFSET, 1);
+        recovery.publishHead(count);
+        return true;
     }
 
     /**
@@ -531,18 +616,25 @@ public final class ScheduleHeap implements AutoCloseable
             final long state = pool.stateVolatile(slot);
             if (state == QUEUED)
             {
+                CrashPoints.at(HeapCrashPoint.REPLACE_FREE_QUEUED);
                 pool.stateRelease(slot, FREE);
             }
             else if (state == LEASED)
             {
+                CrashPoints.at(HeapCrashPoint.REPLACE_DROP_LEASED);
                 pool.stateRelease(slot, DROPPED);
             }
             if (state == QUEUED || state == FREE)
             {
+                CrashPoints.at(HeapCrashPoint.REPLACE_FREE_STACK);
                 pool.freeAt(free++, slot);
             }
         }
+        CrashPoints.at(HeapCrashPoint.REPLACE_CLEAR_SIZE);
+        // Release: size() and stats read it without the lock.
         pool.headerRelease(SIZE_OFFSET, 0);
+        CrashPoints.at(HeapCrashPoint.REPLACE_CLEAR_FREE_COUNT);
+        // Release: stats reads it without the lock.
         pool.headerRelease(FREE_COUNT_OFFSET, free);
         return free;
     }
@@ -556,10 +648,12 @@ public final class ScheduleHeap implements AutoCloseable
     public int recoverDeadLeases()
     {
         checkUsable();
-        lock();
+        lockToWrite();
         try
         {
-            return recovery.reclaimDeadLeases();
+            final int redelivered = recovery.reclaimDeadLeases();
+            finishClean();
+            return redelivered;
         }
         finally
         {
@@ -573,7 +667,7 @@ public final class ScheduleHeap implements AutoCloseable
     public List<ScheduleEntry> snapshot()
     {
         checkUsable();
-        lock();
+        lockToRead();
         try
         {
             final List<ScheduleEntry> entries = new ArrayList<>();
@@ -585,6 +679,7 @@ public final class ScheduleHeap implements AutoCloseable
                     entries.add(entry(slot, state));
                 }
             }
+            finishClean();
             return entries;
         }
         finally
@@ -602,7 +697,7 @@ public final class ScheduleHeap implements AutoCloseable
     public void verify()
     {
         checkUsable();
-        lock();
+        lockToRead();
         try
         {
             final String violation = recovery.check();
@@ -610,6 +705,7 @@ public final class ScheduleHeap implements AutoCloseable
             {
                 throw new IllegalStateException("heap '" + pool.name() + "' inconsistent: " + violation);
             }
+            finishClean();
         }
         finally
         {
@@ -686,19 +782,57 @@ public final class ScheduleHeap implements AutoCloseable
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
-    private void lock()
+    /** Takes the lock for an operation that writes: repairs if needed, and leaves the dirty word set. */
+    private void lockToWrite()
     {
-        if (lock.acquire() == RegionLock.Acquisition.TAKEN_OVER)
+        lockAndRepair(true);
+    }
+
+    /** Takes the lock for an operation that only reads: repairs if needed (and only then marks the word). */
+    private void lockToRead()
+    {
+        lockAndRepair(false);
+    }
+
+    /**
+     * Acquires the lock, then: a takeover or a dirty word means the last holder did not finish cleanly, so the
+     * heap is marked dirty (by us) and rebuilt from the pool before anything else. A writer marks the heap
+     * dirty in any case, before its first write. The mark is cleared by {@link #finishClean()}, and only there:
+     * any other way out of the lock (an exception, an error, death) leaves it for the next holder.
+     */
+    private void lockAndRepair(final boolean write)
+    {
+        final RegionLock.Acquisition acquisition = lock.acquire();
+        marked = false;
+        try
         {
-            try
+            final boolean repair = acquisition == RegionLock.Acquisition.TAKEN_OVER || pool.dirtyVolatile() != 0;
+            if (write || repair)
+            {
+                CrashPoints.at(HeapCrashPoint.DIRTY_SET);
+                pool.dirtyMark(participant.token());
+                marked = true;
+            }
+            if (repair)
             {
                 recovery.rebuild();
             }
-            catch (final RuntimeException ex)
-            {
-                lock.release();
-                throw ex;
-            }
+        }
+        catch (final Throwable ex)
+        {
+            lock.release();
+            throw ex;
+        }
+    }
+
+    /** Clears the dirty mark: the last step under the lock of an operation that ran to its end. */
+    private void finishClean()
+    {
+        if (marked)
+        {
+            marked = false;
+            CrashPoints.at(HeapCrashPoint.DIRTY_CLEAR);
+            pool.dirtyClearRelease();
         }
     }
 
@@ -706,6 +840,7 @@ public final class ScheduleHeap implements AutoCloseable
     {
         final int slot = pool.freeAt(free - 1);
         checkState(slot, FREE, "freeStack[" + (free - 1) + "]");
+        CrashPoints.at(HeapCrashPoint.PUSH_FREE_COUNT);
         // Release: stats reads the free count without the lock.
         pool.headerRelease(FREE_COUNT_OFFSET, free - 1);
         return slot;
@@ -719,9 +854,14 @@ public final class ScheduleHeap implements AutoCloseable
             throw pool.corrupt("header.freeCount=" + free + " already equals capacity=" + pool.capacity() +
                 " while slot[" + slot + "] is in use");
         }
+        CrashPoints.at(HeapCrashPoint.FREE_HOLDER);
         pool.holder(slot, 0);
+        CrashPoints.at(HeapCrashPoint.FREE_STATE);
         pool.stateRelease(slot, FREE);
+        CrashPoints.at(HeapCrashPoint.FREE_STACK);
         pool.freeAt(free, slot);
+        CrashPoints.at(HeapCrashPoint.FREE_COUNT);
+        // Release: stats reads the free count without the lock.
         pool.headerRelease(FREE_COUNT_OFFSET, free + 1);
     }
 
@@ -739,13 +879,17 @@ public final class ScheduleHeap implements AutoCloseable
     private long writeRecord(final int slot, final long key)
     {
         final long counter = pool.headerPlain(NEXT_ID_OFFSET);
+        CrashPoints.at(HeapCrashPoint.RECORD_ID_COUNTER);
         // Release: an id counter is consumed before any slot carries it, so a crash never reuses an id.
         pool.headerRelease(NEXT_ID_OFFSET, counter + 1);
         final long id = (counter << SLOT_BITS) | slot;
+        CrashPoints.at(HeapCrashPoint.RECORD_FIELDS);
         pool.holder(slot, 0);
         pool.key(slot, key);
         pool.id(slot, id);
-        pool.seq(slot, nextSeq());
+        final long seq = nextSeq();
+        CrashPoints.at(HeapCrashPoint.RECORD_SEQ);
+        pool.seq(slot, seq);
         pool.deliveries(slot, 0);
         return id;
     }
@@ -753,6 +897,8 @@ public final class ScheduleHeap implements AutoCloseable
     private long nextSeq()
     {
         final long seq = pool.headerPlain(NEXT_SEQ_OFFSET);
+        CrashPoints.at(HeapCrashPoint.SEQ_COUNTER);
+        // Release: a sequence is consumed before any slot carries it (as the id counter above).
         pool.headerRelease(NEXT_SEQ_OFFSET, seq + 1);
         return seq;
     }
@@ -850,12 +996,13 @@ public final class ScheduleHeap implements AutoCloseable
         return new ScheduleHeapStats(pool.name(), pool.capacity(), pool.payloadBytes(),
             pool.headerVolatile(SIZE_OFFSET), leases, pool.headerVolatile(FREE_COUNT_OFFSET),
             pool.headerVolatile(HEAD_KEY_OFFSET), List.copyOf(holders), lockOwner,
-            lockOwner != 0 && participants.isAlive(lockOwner),
+            lockOwner != 0 && participants.isAlive(lockOwner), pool.headerVolatile(DIRTY_OFFSET),
             new ScheduleHeapStats.Counters(
                 pool.headerVolatile(PUSHES_OFFSET), pool.headerVolatile(POPS_OFFSET),
                 pool.headerVolatile(RESCHEDULES_OFFSET), pool.headerVolatile(COMPLETES_OFFSET),
                 pool.headerVolatile(CANCELS_OFFSET), pool.headerVolatile(REDELIVERED_OFFSET),
-                pool.headerVolatile(REPLACES_OFFSET), pool.headerVolatile(TAKEOVERS_OFFSET)));
+                pool.headerVolatile(REPLACES_OFFSET), pool.headerVolatile(TAKEOVERS_OFFSET),
+                pool.headerVolatile(REPAIRS_OFFSET)));
     }
 
     @Override

@@ -19,10 +19,11 @@ package dev.shoal.core;
  * Header, one hot word group per 128-byte line:
  * <pre>
  *  line 0    0: lock word (owner token, 0 = free)       8: takeovers
+ *           16: dirty word (token of a holder that began writing and did not finish, 0 = clean)
  *  line 1  128: head version (+1 per head change)     136: head key (Long.MAX_VALUE when empty)
  *  line 2  256: size (queued)   264: free count   272: next id counter   280: next insertion seq
  *  line 3  384: pushes  392: pops  400: reschedules  408: completes  416: cancels  424: redelivered
- *          432: replaces
+ *          432: replaces  440: repairs
  *  line 4  512: capacity   520: payload bytes   528: slot length     (written once at creation)
  * </pre>
  *
@@ -86,6 +87,13 @@ public final class ScheduleHeapDescriptor
     public static final int LOCK_OFFSET = 0;
     /** Offset of the takeover counter (written only on a takeover, so it may share the lock's line). */
     public static final int TAKEOVERS_OFFSET = LOCK_OFFSET + Long.BYTES;
+    /**
+     * Offset of the dirty word: 0 when the index, free stack and counts agree with the slot pool; else the token
+     * of the holder that began writing under the lock and has not finished cleanly (it threw, or it died). The
+     * next holder that finds it non-zero rebuilds from the pool before anything else. Written only by the lock
+     * holder, right after the lock word, so it shares the lock's line (already owned by the holder's CAS).
+     */
+    public static final int DIRTY_OFFSET = TAKEOVERS_OFFSET + Long.BYTES;
     /** Offset of the head version: bumped whenever the head changes; watched by waiters in take. */
     public static final int HEAD_VERSION_OFFSET = LOCK_OFFSET + LINE_LENGTH;
     /** Offset of the head key. */
@@ -112,6 +120,8 @@ public final class ScheduleHeapDescriptor
     public static final int REDELIVERED_OFFSET = CANCELS_OFFSET + Long.BYTES;
     /** Offset of the replace counter. */
     public static final int REPLACES_OFFSET = REDELIVERED_OFFSET + Long.BYTES;
+    /** Offset of the repair counter: rebuilds of the index from the pool (after a takeover or a dirty word). */
+    public static final int REPAIRS_OFFSET = REPLACES_OFFSET + Long.BYTES;
     /** Offset of the capacity (long, written once). */
     public static final int CAPACITY_OFFSET = PUSHES_OFFSET + LINE_LENGTH;
     /** Offset of the payload bytes (long, written once). */

@@ -16,6 +16,8 @@ import java.util.List;
  * @param holders        lease holders with their lease counts and liveness.
  * @param lockOwnerToken token in the lock word, 0 when free.
  * @param lockOwnerAlive whether the lock owner is alive (false when free).
+ * @param dirtyToken     the dirty word: 0 when the index agrees with the pool, else the token of the holder that
+ *                       began writing and has not finished (the next holder repairs).
  * @param counters       the operation counters.
  */
 public record ScheduleHeapStats(
@@ -29,6 +31,7 @@ public record ScheduleHeapStats(
     List<Holder> holders,
     long lockOwnerToken,
     boolean lockOwnerAlive,
+    long dirtyToken,
     Counters counters)
 {
     /**
@@ -54,10 +57,11 @@ public record ScheduleHeapStats(
      * @param redelivered leases of dead holders put back.
      * @param replaces    replaceAll calls.
      * @param takeovers   lock takeovers from dead holders.
+     * @param repairs     rebuilds of the index from the pool (after a takeover or a dirty word).
      */
     public record Counters(
         long pushes, long pops, long reschedules, long completes, long cancels, long redelivered, long replaces,
-        long takeovers)
+        long takeovers, long repairs)
     {
     }
 }
