@@ -71,6 +71,11 @@ public enum RingCrashPoint implements CrashPoint
     RECOVER_RELEASE_SLOT,
     /** Recoverer, before handing a recovered job to any consumer: the record is LEASED by a dead holder. */
     RECOVER_HAND_PENDING,
+    /**
+     * Recoverer, before reading the sequence a record names (a read, not a write: pausing here between two reads
+     * is how a stale decision would show; killing here leaves the state of the next write's point).
+     */
+    RECOVER_READ_SEQUENCE,
     /** Recoverer, before taking over a dead holder's RESERVED record: nothing changed. */
     RECOVER_RESERVED_CAS,
     /** Recoverer, before freeing a record that holds no job: the record is RESERVED by a dead holder. */

@@ -205,6 +205,7 @@ final class RingRecovery
             CrashPoints.at(RingCrashPoint.RECOVER_REDELIVERED_COUNT);
             buffer.getAndAddLong(ring.counterOffset(REDELIVERED_OFFSET), 1); // atomic: counted by every process
             // Ours now: nobody else writes the sequence, so the slot it names is the one the dead holder took.
+            CrashPoints.at(RingCrashPoint.RECOVER_READ_SEQUENCE);
             releaseTaken(index, buffer.getLong(record + LEASE_SEQUENCE_OFFSET));
             return canLease ? index : handOff(record, attempt + 1);
         }
@@ -223,6 +224,7 @@ final class RingRecovery
         {
             return NONE;
         }
+        CrashPoints.at(RingCrashPoint.RECOVER_READ_SEQUENCE);
         final long sequence = buffer.getLong(record + LEASE_SEQUENCE_OFFSET); // ours: stable from here on
         final int slot = ring.slotOffsetOf(Math.max(0, sequence));
         // Volatile: a TAKEN word naming this record means the job is still in the slot, unreleased.

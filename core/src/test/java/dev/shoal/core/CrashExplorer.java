@@ -36,6 +36,12 @@ final class CrashExplorer
         KILL_TWICE,
         /** Killed at the point; the recoverer is paused at each of its hits while traffic runs, then resumed. */
         KILL_PAUSE_RECOVERER,
+        /**
+         * Killed at the point; the recoverer is paused at each of its hits; while it is paused, the traffic's
+         * actors are paused in turn at each of their writes, the recoverer resumes and finishes, then the
+         * traffic goes on: a stale recoverer acting while another actor is midway through a write.
+         */
+        KILL_PAUSE_RECOVERER_INTERLEAVED,
         /** Paused at the point while the others run and recover, then resumed. */
         PAUSE,
         /** Paused at the point while the others run and recover, then killed at its next write. */
@@ -106,6 +112,11 @@ final class CrashExplorer
     private volatile String armedActor;
     private volatile int armedHit;
     private volatile boolean armedKill;
+    private volatile boolean countingAny;
+    private volatile int anyHits;
+    private volatile int anyTarget;
+    private volatile CrashPoint interleaved;
+    private int interleaveStride = 1;
     private volatile CrashPoint stoppedAt;
     private final List<CrashPoint> killedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Mode currentMode;
@@ -129,6 +140,16 @@ final class CrashExplorer
         {
             reached.add(point.id());
             trace.computeIfAbsent(actor.name(), k -> new ArrayList<>()).add(point);
+        }
+        if (countingAny && !actor.name().startsWith(RECOVERER))
+        {
+            final int any = ++anyHits;
+            if (any == anyTarget)
+            {
+                interleaved = point;
+                actor.stopHere(false);
+                return;
+            }
         }
         if (actor.name().equals(armedActor) && hit == armedHit)
         {
@@ -227,6 +248,24 @@ final class CrashExplorer
         {
             return; // enough to act on; a broken protocol would otherwise cost a drain deadline per case
         }
+        if (mode == Mode.KILL_PAUSE_RECOVERER_INTERLEAVED)
+        {
+            final Map<String, List<CrashPoint>> after = record(scenario, dir, Mode.KILL, name, hit, null, 0);
+            final int recovererHits = after.getOrDefault(RECOVERER, List.of()).size();
+            for (int second = 1; second <= recovererHits; second++)
+            {
+                anyTarget = Integer.MAX_VALUE; // first learn how many traffic writes follow the pause
+                record(scenario, dir, Mode.KILL_PAUSE_RECOVERER, name, hit, RECOVERER, second);
+                final int traffic = anyHits;
+                for (int third = 1; third <= traffic && failures.size() < MAX_FAILURES; third += interleaveStride)
+                {
+                    anyTarget = third;
+                    record(scenario, dir, mode, name, hit, RECOVERER, second);
+                }
+                anyTarget = 0;
+            }
+            return;
+        }
         if (mode == Mode.KILL_TWICE || mode == Mode.KILL_PAUSE_RECOVERER)
         {
             // First the single kill, to learn the recoverer's hits; then one case per hit.
@@ -256,6 +295,9 @@ final class CrashExplorer
         }
         currentMode = mode;
         stoppedAt = null;
+        interleaved = null;
+        countingAny = false;
+        anyHits = 0;
         killedAt.clear();
         fresh = 0;
         final Run run = scenario.start(dir.resolve("case" + cases), this);
@@ -267,11 +309,10 @@ final class CrashExplorer
         }
         catch (final AssertionError | RuntimeException ex)
         {
-            failures.add(label + " [stopped at " + (stoppedAt == null ? "-" : stoppedAt.id()) + "]: " + ex);
-            if (failures.size() <= 3)
-            {
-                ex.printStackTrace();
-            }
+            failures.add(label + (anyTarget > 0 && anyTarget < Integer.MAX_VALUE ? " interleaved@" + anyTarget +
+                (interleaved == null ? "" : " " + interleaved.id()) : "") + " [stopped at " +
+                (stoppedAt == null ? "-" : stoppedAt.id()) + "]: " + ex);
+            System.out.println("FAILED " + failures.get(failures.size() - 1));
         }
         finally
         {
@@ -313,6 +354,7 @@ final class CrashExplorer
         final List<Step> deferred = new ArrayList<>();
         CrashActor stopped = null;
         CrashActor pausedRecoverer = null;
+        CrashActor pausedTraffic = null;
         for (final Step step : run.script())
         {
             final CrashActor actor = actor(step.actor());
@@ -331,11 +373,27 @@ final class CrashExplorer
                 expectDone(actor, outcome);
                 continue;
             }
+            if (pausedRecoverer != null && actor.isPaused())
+            {
+                // Interleaved: the recoverer acts on what it read before its pause while this actor is midway
+                // through a write; then the traffic goes on around the still paused actor.
+                countingAny = false;
+                pausedRecoverer.resume();
+                expectDone(pausedRecoverer, pausedRecoverer.await(STEP_MILLIS));
+                pausedRecoverer = null;
+                pausedTraffic = actor;
+                continue;
+            }
             stopped = actor;
             if (actor.isKilled())
             {
                 killTokens(run.region(), actor);
                 pausedRecoverer = recoverAfterDeath(run, mode, secondName, secondHit);
+                if (pausedRecoverer != null)
+                {
+                    anyHits = 0;
+                    countingAny = anyTarget > 0; // count (and maybe stop at) the traffic's writes from here
+                }
             }
             else
             {
@@ -351,6 +409,16 @@ final class CrashExplorer
                 {
                     expectDone(stopped, stopped.run(step.action(), STEP_MILLIS));
                 }
+            }
+        }
+        countingAny = false;
+        if (pausedTraffic != null)
+        {
+            pausedTraffic.resume();
+            expectDone(pausedTraffic, pausedTraffic.await(STEP_MILLIS));
+            for (final Step step : deferred)
+            {
+                expectDone(pausedTraffic, pausedTraffic.run(step.action(), STEP_MILLIS));
             }
         }
         if (pausedRecoverer != null)
@@ -466,6 +534,14 @@ final class CrashExplorer
     Map<CrashPoint, EnumMap<Mode, Integer>> faulted()
     {
         return faulted;
+    }
+
+    /**
+     * @param stride explore every stride-th traffic write in the interleaved mode (1: every one).
+     */
+    void interleaveStride(final int stride)
+    {
+        interleaveStride = stride;
     }
 
     /**

@@ -47,7 +47,8 @@ final class RingCrashScenarios
             scenario("2p2c", 4, 16, RingCrashScenarios::twoPtwoC),
             scenario("batch-claim-abort", 4, 16, RingCrashScenarios::batch),
             scenario("adopt-pending", 8, 5, RingCrashScenarios::adopt),
-            scenario("corrupt-length", 4, 16, RingCrashScenarios::corrupt));
+            scenario("corrupt-length", 4, 16, RingCrashScenarios::corrupt),
+            scenario("consumer-churn", 2, 16, RingCrashScenarios::churn));
     }
 
     private interface Script
@@ -155,6 +156,37 @@ final class RingCrashScenarios
         r.pollDone("C6");
         r.close("C5");
         r.close("C6");
+    }
+
+    /**
+     * Consumers come and go while jobs flow, so that a lease record is given back, taken, freed and reserved
+     * again by a newcomer around a recovery: where a recoverer acting on a stale read would do harm.
+     */
+    private static void churn(final RingRun r)
+    {
+        r.producer("P");
+        r.consumer("C1");
+        r.consumer("C2");
+        r.offer("P", 1);
+        r.offer("P", 2);
+        r.pollHold("C1");
+        r.pollHold("C2");
+        r.close("C1");
+        r.offer("P", 3);
+        r.done("C2");
+        r.pollDone("C2");
+        for (int round = 0; round < 3; round++)
+        {
+            final String c = "N" + round;
+            r.consumer(c);
+            r.offer("P", 10 + round);
+            r.pollDone(c);
+            r.offer("P", 20 + round);
+            r.pollDone("C2");
+            r.close(c);
+        }
+        r.close("C2");
+        r.close("P");
     }
 
     private static void corrupt(final RingRun r)
