@@ -105,7 +105,7 @@ class JobRingLincheckTest
     {
         LincheckSupport.start("ring-mpmc-stress", spec());
         new StressOptions()
-            .iterations(10)
+            .iterations(40)
             .invocationsPerIteration(200)
             .threads(THREADS)
             .actorsPerThread(3)
@@ -120,8 +120,8 @@ class JobRingLincheckTest
     {
         LincheckSupport.start("ring-mpmc-mc", spec());
         LincheckSupport.modelChecking()
-            .iterations(6)
-            .invocationsPerIteration(150)
+            .iterations(30)
+            .invocationsPerIteration(40)
             .threads(THREADS)
             .actorsPerThread(2)
             .actorsBefore(2)
@@ -135,8 +135,8 @@ class JobRingLincheckTest
     {
         LincheckSupport.start("ring-spsc-stress", spec());
         new StressOptions()
-            .iterations(10)
-            .invocationsPerIteration(200)
+            .iterations(30)
+            .invocationsPerIteration(150)
             .threads(THREADS)
             .actorsPerThread(3)
             .actorsBefore(2)
@@ -150,8 +150,8 @@ class JobRingLincheckTest
     {
         LincheckSupport.start("ring-spsc-mc", spec());
         LincheckSupport.modelChecking()
-            .iterations(6)
-            .invocationsPerIteration(150)
+            .iterations(30)
+            .invocationsPerIteration(40)
             .threads(2)
             .actorsPerThread(3)
             .actorsBefore(2)

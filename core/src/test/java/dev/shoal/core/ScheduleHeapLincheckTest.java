@@ -62,8 +62,8 @@ class ScheduleHeapLincheckTest
     {
         LincheckSupport.start("heap-stress", spec());
         new StressOptions()
-            .iterations(10)
-            .invocationsPerIteration(200)
+            .iterations(30)
+            .invocationsPerIteration(150)
             .threads(THREADS)
             .actorsPerThread(3)
             .actorsBefore(3)
@@ -77,8 +77,8 @@ class ScheduleHeapLincheckTest
     {
         LincheckSupport.start("heap-mc", spec());
         LincheckSupport.modelChecking()
-            .iterations(6)
-            .invocationsPerIteration(150)
+            .iterations(20)
+            .invocationsPerIteration(40)
             .threads(THREADS)
             .actorsPerThread(2)
             .actorsBefore(3)
