@@ -70,7 +70,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <h2>Modes</h2>
  * Stress mode (real threads on a real mapped region) and model-checking mode (every Agrona buffer call one
- * atomic, switchable step: see {@link LincheckSupport}; Lincheck's own analysis of Agrona fails).
+ * atomic, switchable step: see {@link LincheckSupport}; Lincheck's own analysis of Agrona fails). The model
+ * checker makes {@code System.nanoTime()} constant, so there the retry deadline never passes: a window that
+ * never closed would show as a hang that Lincheck reports, not as {@code STUCK}. Stress tests use three
+ * threads even for one producer and one consumer: with as many threads as cores Lincheck's executor spins
+ * instead of parking, and on a busy two-core machine that slowed the test twentyfold.
  *
  * <h2>Threads and handles</h2>
  * Lincheck runs the initial part, the first parallel thread and the post part on one executor thread, and
@@ -321,8 +325,8 @@ class JobRingLincheckTest
         /**
          * @param value the job.
          * @param role  the logical thread.
-         * @return true when offered, false when the ring was full with no poll in flight; {@code STUCK} never
-         *     (as a String: see {@link #poll}).
+         * @return true when offered, false when the ring was full with no poll in flight, {@link #STUCK} when
+         *     polls kept overlapping a FULL answer for {@link #RETRY_NANOS}.
          */
         @Operation
         public Object offer(@Param(gen = IntGen.class, conf = "1:9") final int value,
