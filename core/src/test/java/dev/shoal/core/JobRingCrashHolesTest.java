@@ -129,6 +129,8 @@ class JobRingCrashHolesTest
     @Test
     void hole2ShouldNeverLetAPausedRecovererActOnARecordItNoLongerOwns()
     {
+        // Entries: 0 producer, 1 the victim (then whoever attaches next), 2 the recoverer. A newcomer that
+        // attaches into entry 1 prefers record 1: the dead victim's record, once it is free again.
         final Region region = region(2, 4);
         final JobRing ring = JobRing.open(region, "jobs");
         final Map<String, CrashActor> actors = new HashMap<>();
@@ -154,11 +156,14 @@ class JobRingCrashHolesTest
         try (JobProducer producer = ring.producer())
         {
             producer.offer(job(1), 0, 16);
-            stageDeathBetweenLeaseAndRelease(region, ring);
+            final JobConsumer victim = ring.consumer();
+            final Participant supervisor = region.attach(Role.SUPERVISOR);
+            toClose.add(supervisor);
+            stageDeathBetweenLeaseAndRelease(region, ring, victim);
 
             // The recoverer stops just before it reads the sequence the record names.
             stopAt[0] = RingCrashPoint.RECOVER_READ_SEQUENCE;
-            recoverer.submit(ring::recoverDeadLeases);
+            recoverer.submit(() -> ring.recoverDeadLeases(supervisor.token()));
             assertEquals(CrashActor.Outcome.STOPPED, recoverer.await(10_000));
 
             // Meanwhile everyone else does all it can: take whatever is pending, finish it, leave, and a newcomer
@@ -281,7 +286,7 @@ class JobRingCrashHolesTest
         final JobRing ring = JobRing.open(region, "jobs");
         final CrashActor loser = new CrashActor("loser");
         final CrashActor winner = new CrashActor("winner");
-        final boolean[] once = { true };
+        final boolean[] once = { true, false };
         CrashPoints.install(point ->
         {
             final CrashActor actor = CrashActor.current();
@@ -290,7 +295,7 @@ class JobRingCrashHolesTest
                 once[0] = false;
                 actor.stopHere(false); // intent written, tail CAS not yet tried
             }
-            else if (actor == winner && point == RingCrashPoint.OFFER_WRITE)
+            else if (actor == winner && point == RingCrashPoint.OFFER_WRITE && once[1])
             {
                 actor.stopHere(true); // claimed, then dies
             }
@@ -300,16 +305,29 @@ class JobRingCrashHolesTest
             final JobProducer[] producers = new JobProducer[2];
             assertEquals(CrashActor.Outcome.DONE, loser.run(() -> producers[0] = ring.producer(), 10_000));
             assertEquals(CrashActor.Outcome.DONE, winner.run(() -> producers[1] = ring.producer(), 10_000));
-            loser.submit(() -> producers[0].offer(job(1), 0, 16));
+            assertEquals(CrashActor.Outcome.DONE, winner.run(() -> producers[1].offer(job(100), 0, 16), 10_000));
+            final boolean[] offered = { true };
+            loser.submit(() -> offered[0] = producers[0].offer(job(1), 0, 16));
             assertEquals(CrashActor.Outcome.STOPPED, loser.await(10_000));
+            once[1] = true;
             winner.submit(() -> producers[1].offer(job(2), 0, 16));
             assertEquals(CrashActor.Outcome.STOPPED, winner.await(10_000));
             kill(region, producers[1].token());
-            loser.resume(); // its CAS fails; it claims the next sequence, publishes, and stays idle
+            loser.resume(); // its CAS fails, the ring is full: it returns FULL and stays idle
             assertEquals(CrashActor.Outcome.DONE, loser.await(10_000));
+            assertFalse(offered[0]);
             CrashPoints.install(null);
-            assertEquals(1, take(consumer), "the dead winner's claim is abandoned, not waited on forever");
-            assertEquals(1, ring.abandoned());
+            assertEquals(100, take(consumer));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (ring.abandoned() == 0)
+            {
+                assertTrue(System.nanoTime() - deadline < 0, "stall: the dead winner's claim is waited on forever");
+                assertEquals(-1, poll(consumer));
+            }
+            assertEquals(CrashActor.Outcome.DONE, loser.run(() -> offered[0] = producers[0].offer(job(1), 0, 16),
+                10_000));
+            assertTrue(offered[0]);
+            assertEquals(1, take(consumer));
         }
         finally
         {
@@ -320,9 +338,9 @@ class JobRingCrashHolesTest
     }
 
     /** A consumer dies between its LEASED store and its slot release: LEASED(dead), slot still TAKEN. */
-    private static void stageDeathBetweenLeaseAndRelease(final Region region, final JobRing ring)
+    private static void stageDeathBetweenLeaseAndRelease(
+        final Region region, final JobRing ring, final JobConsumer victim)
     {
-        final JobConsumer victim = ring.consumer();
         final int lease = leaseOf(ring, victim.token());
         region.buffer().putLong(ring.leaseOffset(lease) + LEASE_SEQUENCE_OFFSET, 0);
         region.buffer().putLongVolatile(ring.slotOffsetOf(0), slotWord(0, SLOT_TAKEN, lease));
