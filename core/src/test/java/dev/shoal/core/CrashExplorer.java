@@ -117,6 +117,8 @@ final class CrashExplorer
     private volatile int anyTarget;
     private volatile CrashPoint interleaved;
     private int interleaveStride = 1;
+    private long deadline = System.nanoTime() + Long.MAX_VALUE / 2;
+    private int skipped;
     private volatile CrashPoint stoppedAt;
     private final List<CrashPoint> killedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
     private Mode currentMode;
@@ -247,6 +249,11 @@ final class CrashExplorer
         if (failures.size() >= MAX_FAILURES)
         {
             return; // enough to act on; a broken protocol would otherwise cost a drain deadline per case
+        }
+        if (System.nanoTime() - deadline > 0)
+        {
+            skipped++;
+            return;
         }
         if (mode == Mode.KILL_PAUSE_RECOVERER_INTERLEAVED)
         {
@@ -542,6 +549,22 @@ final class CrashExplorer
     void interleaveStride(final int stride)
     {
         interleaveStride = stride;
+    }
+
+    /**
+     * @param seconds time budget: (actor, hit, mode) combinations not started by then are counted as skipped.
+     */
+    void budget(final long seconds)
+    {
+        deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    }
+
+    /**
+     * @return (actor, hit, mode) combinations skipped for the time budget.
+     */
+    int skipped()
+    {
+        return skipped;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,14 +47,35 @@ class RingCrashExplorationTest
         return modes;
     }
 
+    /**
+     * The bounded sweep of {@code mvn verify}: every point, scenario and mode, with the interleaved mode
+     * sampled at every 24th traffic write.
+     */
     @Test
     void shouldKeepEveryRingInvariantWhenAnyActorIsKilledOrPausedAtAnyWrite() throws java.io.IOException
     {
+        sweep(Integer.getInteger("shoal.crash.stride", 24), Long.MAX_VALUE / 4_000_000_000L);
+    }
+
+    /**
+     * The full sweep of {@code -Psoak}: the interleaved mode at every traffic write, within a time budget.
+     */
+    @Test
+    @Tag("soak")
+    @Timeout(value = 3600, unit = TimeUnit.SECONDS)
+    void shouldKeepEveryRingInvariantInTheFullSweep() throws java.io.IOException
+    {
+        sweep(1, Long.getLong("shoal.crash.seconds", 1200));
+    }
+
+    private void sweep(final int stride, final long seconds) throws java.io.IOException
+    {
         final Path dir = regions();
         final CrashExplorer explorer = new CrashExplorer();
+        explorer.budget(seconds);
         try
         {
-            explorer.interleaveStride(Integer.getInteger("shoal.crash.stride", 24));
+            explorer.interleaveStride(stride);
             final String only = System.getProperty("shoal.crash.scenarios", "");
             for (final CrashExplorer.Scenario scenario : RingCrashScenarios.all())
             {
@@ -74,7 +96,8 @@ class RingCrashExplorationTest
             final var modes = explorer.faulted().get(point);
             coverage.put(point.id(), modes == null ? "NEVER STOPPED AT" : modes.toString());
         }
-        System.out.println("ring crash exploration: " + explorer.cases() + " cases");
+        System.out.println("ring crash exploration: " + explorer.cases() + " cases, stride " + stride + ", " +
+            explorer.skipped() + " combinations skipped by the " + seconds + " s budget");
         coverage.forEach((point, modes) -> System.out.println("  " + point + " " + modes));
         explorer.failures().forEach(f -> System.out.println("FAILED " + f));
         assertEquals(0, explorer.failures().size(), explorer.failures().size() + " cases failed, first: " +
