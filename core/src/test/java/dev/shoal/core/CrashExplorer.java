@@ -34,7 +34,10 @@ final class CrashExplorer
         KILL,
         /** Killed at the point; the recoverer is killed at each of its own hits; a second recoverer repairs. */
         KILL_TWICE,
-        /** Killed at the point; the recoverer is paused at each of its hits while traffic runs, then resumed. */
+        /**
+         * Killed at the point; the recoverer is paused at each of its hits while a second recoverer runs in full
+         * and the traffic goes on; then it resumes.
+         */
         KILL_PAUSE_RECOVERER,
         /**
          * Killed at the point; the recoverer is paused at each of its hits; while it is paused, the traffic's
@@ -398,6 +401,8 @@ final class CrashExplorer
                 pausedRecoverer = recoverAfterDeath(run, mode, secondName, secondHit);
                 if (pausedRecoverer != null)
                 {
+                    // Two recoverers: a second one runs in full while the first is paused mid-repair.
+                    runFresh(RECOVERER + "2", run::recover, STEP_MILLIS);
                     anyHits = 0;
                     countingAny = anyTarget > 0; // count (and maybe stop at) the traffic's writes from here
                 }
