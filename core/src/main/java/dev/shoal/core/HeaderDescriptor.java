@@ -38,8 +38,11 @@ public final class HeaderDescriptor
 {
     /** "SHOALRGN" read as a little-endian long. */
     public static final long MAGIC = 0x4E4752_4C414F4853L;
-    /** The layout this code writes and reads. A file with a higher version is refused. */
-    public static final int LAYOUT_VERSION = 1;
+    /**
+     * The layout this code writes and reads; any other version is refused. 2: process identities hold start
+     * ticks since boot (1 held wall-clock centiseconds) and participant entries carry the boot id.
+     */
+    public static final int LAYOUT_VERSION = 2;
     /** Value of the ready word once the creator has written everything else. */
     public static final int READY = 1;
     /** Page size used for alignment of the header and the structures. */

@@ -408,7 +408,7 @@ public final class JobRing
      */
     public int recoverDeadLeases()
     {
-        region.checkOpen();
+        region.checkIntact(); // recovery walks every lease record: fail clearly rather than fault
         try (Participant supervisor = region.attach(Role.SUPERVISOR))
         {
             return recoverDeadLeases(supervisor.token());

@@ -9,8 +9,9 @@ package dev.shoal.core;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+  0
- *  |   owner word (long): 0 = free, else the owner's process      |
- *  |   identity (start time and pid, see ProcessLiveness); CAS    |
+ *  |   owner word (long): 0 = free, -identity while the owner     |
+ *  |   initialises the entry, +identity once it has (pid and      |
+ *  |   start ticks, see ProcessLiveness); CAS                     |
  *  +---------------------------------------------------------------+  8
  *  |   generation (long): +1 on every attach; part of the token   |
  *  +---------------------------------------------------------------+ 16
@@ -27,7 +28,8 @@ package dev.shoal.core;
  *  |        intent words: 8 longs owned by the structures          |
  *  |        (e.g. a producer's claim intent on a job ring)         |
  *  +---------------------------------------------------------------+ 120
- *  |                          reserved                             |
+ *  |   boot id (long): hash of the owner's boot, written before    |
+ *  |   the owner word turns positive                               |
  *  +---------------------------------------------------------------+ 128
  * </pre>
  */
@@ -54,6 +56,8 @@ public final class ParticipantDescriptor
     public static final int ATTACHED_AT_OFFSET = ROLE_OFFSET + Long.BYTES;
     /** Offset of the first intent word. */
     public static final int INTENTS_OFFSET = ATTACHED_AT_OFFSET + Long.BYTES;
+    /** Offset of the owner's boot id. */
+    public static final int BOOT_ID_OFFSET = INTENTS_OFFSET + INTENT_COUNT * Long.BYTES;
     /** Length of one entry. */
     public static final int ENTRY_LENGTH = 128;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import org.agrona.concurrent.AtomicBuffer;
 
 import static dev.shoal.core.ParticipantDescriptor.ATTACHED_AT_OFFSET;
+import static dev.shoal.core.ParticipantDescriptor.BOOT_ID_OFFSET;
 import static dev.shoal.core.ParticipantDescriptor.GENERATION_OFFSET;
 import static dev.shoal.core.ParticipantDescriptor.HEARTBEAT_OFFSET;
 import static dev.shoal.core.ParticipantDescriptor.INTENT_COUNT;
@@ -27,12 +28,21 @@ import static dev.shoal.core.ParticipantDescriptor.intentOffset;
  *
  * <h2>Protocol of an entry</h2>
  * <ol>
- *   <li>Attach: CAS the owner word from 0 (free) or from a dead owner's identity to this process's identity.
- *       The CAS decides between racing attachers, and a dead owner's entry can be taken by exactly one.</li>
- *   <li>The new owner clears the intent words, writes pid, start time, role, heartbeat, then bumps the
- *       generation with a volatile store. Only then does it hand out the token.</li>
- *   <li>Detach: clear the intent words, then store 0 to the owner word with release semantics.</li>
+ *   <li>Attach: CAS the owner word from 0 (free) or from a dead owner's value to {@code -identity} (this
+ *       process, initialising). The CAS decides between racing attachers, and a dead owner's entry can be
+ *       taken by exactly one.</li>
+ *   <li>The new owner clears the intent words, writes pid, start time, role, heartbeat and this boot's id,
+ *       then stores {@code +identity} to the owner word (volatile), then bumps the generation (volatile). Only
+ *       then does it hand out the token.</li>
+ *   <li>Detach: clear the intent words, then CAS the owner word from its own identity to 0 (only while the
+ *       generation is still its own).</li>
  * </ol>
+ *
+ * <h2>Liveness of an owner</h2>
+ * A negative owner is judged by its process alone (its boot id may not be written yet). A positive owner is
+ * dead when the entry's boot id is another boot's (a region on disk outlives a reboot, and start ticks
+ * restart at boot) or when {@link ProcessLiveness#isAlive} proves its process gone. Because the boot id is
+ * written while the owner word is still negative, a reader never pairs a new owner with an old boot id.
  * A checker reads the generation (volatile) and then the owner word (volatile). Between step 1 and the
  * generation bump an old token looks alive for a moment (owner alive, generation not yet bumped): that errs
  * on the safe side, delaying a recovery, never starting a wrong one. No live token ever reads as dead.
@@ -70,11 +80,12 @@ public final class ParticipantTable
      */
     public Participant attach(final Role role)
     {
-        final long me = ProcessLiveness.currentIdentity();
+        final long claiming = -ProcessLiveness.currentIdentity();
         for (int i = 0; i < capacity; i++)
         {
+            CrashPoints.at(ParticipantCrashPoint.ATTACH_CLAIM_CAS);
             // CAS from free: decides between racing attachers.
-            if (buffer.compareAndSetLong(entry(i) + OWNER_OFFSET, 0, me))
+            if (buffer.compareAndSetLong(entry(i) + OWNER_OFFSET, 0, claiming))
             {
                 return initialise(i, role);
             }
@@ -82,11 +93,14 @@ public final class ParticipantTable
         for (int i = 0; i < capacity; i++)
         {
             final long owner = buffer.getLongVolatile(entry(i) + OWNER_OFFSET);
-            // CAS from the dead identity we read: exactly one attacher takes over a dead owner's entry.
-            if (owner != 0 && !ProcessLiveness.isAlive(owner) &&
-                buffer.compareAndSetLong(entry(i) + OWNER_OFFSET, owner, me))
+            if (owner != 0 && !ownerAlive(entry(i), owner))
             {
-                return initialise(i, role);
+                CrashPoints.at(ParticipantCrashPoint.ATTACH_TAKEOVER_CAS);
+                // CAS from the dead owner we read: exactly one attacher takes over a dead owner's entry.
+                if (buffer.compareAndSetLong(entry(i) + OWNER_OFFSET, owner, claiming))
+                {
+                    return initialise(i, role);
+                }
             }
         }
         throw new IllegalStateException("participant table full: capacity=" + capacity +
@@ -96,17 +110,24 @@ public final class ParticipantTable
     private Participant initialise(final int index, final Role role)
     {
         final int e = entry(index);
+        CrashPoints.at(ParticipantCrashPoint.ATTACH_INTENTS);
         for (int s = 0; s < INTENT_COUNT; s++)
         {
             buffer.putLongVolatile(e + intentOffset(s), 0);
         }
         final long now = System.currentTimeMillis();
+        CrashPoints.at(ParticipantCrashPoint.ATTACH_FIELDS);
         buffer.putLong(e + PID_OFFSET, ProcessLiveness.currentPid());
         buffer.putLong(e + START_TIME_OFFSET, ProcessLiveness.currentStartMillis());
         buffer.putInt(e + ROLE_OFFSET, role.code());
         buffer.putLong(e + ATTACHED_AT_OFFSET, now);
         buffer.putLongRelease(e + HEARTBEAT_OFFSET, now);
+        buffer.putLongRelease(e + BOOT_ID_OFFSET, ProcessLiveness.bootId()); // release: before the owner store
+        CrashPoints.at(ParticipantCrashPoint.ATTACH_OWNER);
+        // Volatile: the owner turns positive only once its boot id is visible (see "Liveness of an owner").
+        buffer.putLongVolatile(e + OWNER_OFFSET, ProcessLiveness.currentIdentity());
         final long generation = buffer.getLongVolatile(e + GENERATION_OFFSET) + 1;
+        CrashPoints.at(ParticipantCrashPoint.ATTACH_GENERATION);
         // Volatile: the new token becomes valid only after every field above is visible.
         buffer.putLongVolatile(e + GENERATION_OFFSET, generation);
         return new Participant(this, index, token(generation, index), role);
@@ -119,12 +140,33 @@ public final class ParticipantTable
         {
             return; // taken over already (we were considered dead): nothing of ours left to clear
         }
+        CrashPoints.at(ParticipantCrashPoint.DETACH_INTENTS);
         for (int s = 0; s < INTENT_COUNT; s++)
         {
             buffer.putLongVolatile(e + intentOffset(s), 0);
         }
-        // Release: the cleared intents are visible before the entry reads as free.
+        CrashPoints.at(ParticipantCrashPoint.DETACH_OWNER_CAS);
+        // CAS from our own identity (a full fence: the cleared intents are visible before the entry reads as
+        // free); it fails, harmlessly, when the entry was reclaimed because we were judged dead.
         buffer.compareAndSetLong(e + OWNER_OFFSET, ProcessLiveness.currentIdentity(), 0);
+    }
+
+    /**
+     * @return whether an owner word read from entry {@code e} names a live process (see "Liveness of an owner").
+     */
+    private boolean ownerAlive(final int e, final long owner)
+    {
+        if (owner == 0)
+        {
+            return false;
+        }
+        if (owner < 0)
+        {
+            return ProcessLiveness.isAlive(-owner); // initialising: its boot id may not be written yet
+        }
+        // Volatile: the boot id was stored before the owner word turned positive, which we read before it.
+        return buffer.getLongVolatile(e + BOOT_ID_OFFSET) == ProcessLiveness.bootId() &&
+            ProcessLiveness.isAlive(owner);
     }
 
     /**
@@ -145,7 +187,7 @@ public final class ParticipantTable
         // Generation first, owner second: see the class comment for why this order errs on the safe side.
         final long generation = buffer.getLongVolatile(e + GENERATION_OFFSET);
         final long owner = buffer.getLongVolatile(e + OWNER_OFFSET);
-        return generation == generationOf(token) && owner != 0 && ProcessLiveness.isAlive(owner);
+        return generation == generationOf(token) && ownerAlive(e, owner);
     }
 
     /**
@@ -182,9 +224,13 @@ public final class ParticipantTable
     {
         checkIndex(index);
         final long owner = buffer.getLongVolatile(entry(index) + OWNER_OFFSET);
-        // CAS from the dead identity we read: a concurrent attacher that took the entry first wins.
-        return owner != 0 && !ProcessLiveness.isAlive(owner) &&
-            buffer.compareAndSetLong(entry(index) + OWNER_OFFSET, owner, 0);
+        if (owner == 0 || ownerAlive(entry(index), owner))
+        {
+            return false;
+        }
+        CrashPoints.at(ParticipantCrashPoint.RECLAIM_CAS);
+        // CAS from the dead owner we read: a concurrent attacher that took the entry first wins.
+        return buffer.compareAndSetLong(entry(index) + OWNER_OFFSET, owner, 0);
     }
 
     /**
@@ -222,7 +268,7 @@ public final class ParticipantTable
                 buffer.getLongVolatile(e + HEARTBEAT_OFFSET),
                 Role.fromCode(buffer.getInt(e + ROLE_OFFSET)),
                 buffer.getLong(e + ATTACHED_AT_OFFSET),
-                ProcessLiveness.isAlive(owner)));
+                ownerAlive(e, owner)));
         }
         return list;
     }

@@ -3,28 +3,35 @@ package dev.shoal.core;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Identity and liveness of processes, for the slow paths that must decide whether the holder of a claim, a
  * lease or a lock is gone. Never called per operation.
  *
- * <p>A process identity packs the pid (22 bits: Linux's {@code PID_MAX_LIMIT} on 64-bit) and the process
- * start time in centiseconds since the epoch (41 bits) into one positive long, so that one CAS can name an
- * owner and a reused pid is not mistaken for the original process:
+ * <p>A process identity packs the pid (22 bits: Linux's {@code PID_MAX_LIMIT} on 64-bit) and the process's
+ * start time as the kernel keeps it (field 22 of {@code /proc/PID/stat}: clock ticks since boot, 41 bits) into
+ * one positive long, so that one CAS can name an owner and a reused pid is not mistaken for the original:
  *
  * <pre>
  *   63  62                                         22 21                 0
  *  +---+---------------------------------------------+--------------------+
- *  | 0 |   start time, centiseconds since epoch      |        pid         |
+ *  | 0 |   start time, clock ticks since boot        |        pid         |
  *  +---+---------------------------------------------+--------------------+
  * </pre>
  *
- * A process is alive when its pid exists, is not a zombie, and its start time matches the identity's
- * within {@link #START_TOLERANCE_CENTIS} (start times are derived from clock ticks and the boot time, which
- * may round differently between JDKs). An identity whose start time is 0 (unknown) is checked by pid alone.
+ * <p>The start ticks are compared exactly. They come from the kernel, not from a wall clock: a clock step
+ * (NTP, a resumed VM) between two processes' starts cannot make either judge the other dead. A region on
+ * disk outlives a reboot, and ticks restart at boot: participant entries carry the boot id as well (see
+ * {@link ParticipantTable}).
+ *
+ * <p><b>Dead means proven dead.</b> A process is dead when its pid does not exist, it is a zombie, or its
+ * start ticks differ from the identity's (pid reuse). Anything unknown reads as alive: a stat file that
+ * exists but cannot be read (another user under {@code hidepid}) or does not parse, or an identity with start
+ * ticks 0 (no {@code /proc}: checked by pid alone). Judging a live process dead would hand its lock or job to
+ * another while it still runs; judging a dead one alive only delays a recovery.
  */
 public final class ProcessLiveness
 {
@@ -32,12 +39,30 @@ public final class ProcessLiveness
     public static final int PID_BITS = 22;
     /** Largest pid an identity can hold. */
     public static final long MAX_PID = (1L << PID_BITS) - 1;
-    /** Allowed difference between recorded and observed start times. */
-    public static final long START_TOLERANCE_CENTIS = 100;
+    /** Largest start tick count an identity can hold (2^41 ticks: 697 years at 100 Hz). */
+    public static final long MAX_TICKS = (1L << (63 - PID_BITS)) - 1;
 
+    /** How the stat file of a pid is read; a test seam. */
+    interface StatReader
+    {
+        /**
+         * @param pid a process id.
+         * @return the text of {@code /proc/PID/stat}.
+         * @throws NoSuchFileException when the process does not exist.
+         * @throws IOException         when it exists but cannot be read.
+         */
+        String read(long pid) throws IOException;
+    }
+
+    private static final StatReader PROC = pid ->
+        new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")), StandardCharsets.US_ASCII);
+    private static final boolean HAS_PROC = Files.isDirectory(Path.of("/proc/self"));
     private static final long CURRENT_PID = ProcessHandle.current().pid();
-    private static final long CURRENT_START_MS = startMillis(ProcessHandle.current());
-    private static final long CURRENT_IDENTITY = identity(CURRENT_PID, CURRENT_START_MS);
+    private static final long CURRENT_TICKS = startTicks(PROC, CURRENT_PID);
+    private static final long CURRENT_IDENTITY = identity(CURRENT_PID, CURRENT_TICKS);
+    private static final long CURRENT_START_MS =
+        ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    private static final long BOOT_ID = readBootId();
 
     private ProcessLiveness()
     {
@@ -60,7 +85,16 @@ public final class ProcessLiveness
     }
 
     /**
-     * @return this process's start time in epoch milliseconds, 0 when the OS does not tell.
+     * @return this process's start time in clock ticks since boot, 0 when the OS does not tell.
+     */
+    public static long currentStartTicks()
+    {
+        return CURRENT_TICKS;
+    }
+
+    /**
+     * @return this process's start time in epoch milliseconds (for display only: never used to decide
+     *     liveness), 0 when the OS does not tell.
      */
     public static long currentStartMillis()
     {
@@ -68,18 +102,30 @@ public final class ProcessLiveness
     }
 
     /**
-     * @param pid         process id.
-     * @param startMillis process start time in epoch ms, or 0 when unknown.
+     * @return a hash of this boot's id ({@code /proc/sys/kernel/random/boot_id}), never 0; a constant when the
+     *     OS has no boot id.
+     */
+    public static long bootId()
+    {
+        return BOOT_ID;
+    }
+
+    /**
+     * @param pid        process id.
+     * @param startTicks process start in clock ticks since boot, or 0 when unknown (pid-only checks).
      * @return the packed identity.
      */
-    public static long identity(final long pid, final long startMillis)
+    public static long identity(final long pid, final long startTicks)
     {
         if (pid <= 0 || pid > MAX_PID)
         {
             throw new IllegalArgumentException("pid out of range 1.." + MAX_PID + ": pid=" + pid);
         }
-        final long centis = Math.max(0, startMillis / 10);
-        return (centis << PID_BITS) | pid;
+        if (startTicks < 0 || startTicks > MAX_TICKS)
+        {
+            throw new IllegalArgumentException("start ticks out of range 0.." + MAX_TICKS + ": " + startTicks);
+        }
+        return (startTicks << PID_BITS) | pid;
     }
 
     /**
@@ -93,18 +139,23 @@ public final class ProcessLiveness
 
     /**
      * @param identity a packed identity.
-     * @return its start time in epoch ms (centisecond precision), 0 when unknown.
+     * @return its start in clock ticks since boot, 0 when unknown.
      */
-    public static long startMillisOf(final long identity)
+    public static long startTicksOf(final long identity)
     {
-        return (identity >>> PID_BITS) * 10;
+        return identity >>> PID_BITS;
     }
 
     /**
      * @param identity a packed identity, as stored in an owner word.
-     * @return true when that very process (same pid, same start time) is still running.
+     * @return false only when that very process (same pid, same start ticks) is proven gone.
      */
     public static boolean isAlive(final long identity)
+    {
+        return isAlive(identity, PROC);
+    }
+
+    static boolean isAlive(final long identity, final StatReader reader)
     {
         if (identity <= 0)
         {
@@ -115,44 +166,112 @@ public final class ProcessLiveness
             return true;
         }
         final long pid = pidOf(identity);
-        final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive() || isZombie(pid))
+        if (!HAS_PROC && reader == PROC)
         {
-            return false;
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false); // no /proc: pid only
         }
-        final long recordedCentis = identity >>> PID_BITS;
-        if (recordedCentis == 0)
-        {
-            return true;
-        }
-        final long observedMs = startMillis(handle.get());
-        if (observedMs == 0)
-        {
-            return true; // the OS hides the start time: the pid is all we can check
-        }
-        return Math.abs(observedMs / 10 - recordedCentis) <= START_TOLERANCE_CENTIS;
-    }
-
-    private static long startMillis(final ProcessHandle handle)
-    {
-        return handle.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-    }
-
-    /**
-     * A killed child whose parent has not reaped it yet still has a pid; it is dead all the same.
-     */
-    private static boolean isZombie(final long pid)
-    {
-        final Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        final String stat;
         try
         {
-            final String text = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
-            final int close = text.lastIndexOf(')');
-            return close > 0 && close + 2 < text.length() && text.charAt(close + 2) == 'Z';
+            stat = reader.read(pid);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return false; // the pid does not exist
         }
         catch (final IOException | SecurityException ex)
         {
-            return false; // not Linux, or the process just went away: the other checks decide
+            return true; // exists but unreadable: unknown, so alive
+        }
+        final int close = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
+        if (close < 0 || close + 2 >= stat.length())
+        {
+            return true; // unparsable: unknown, so alive
+        }
+        final char state = stat.charAt(close + 2);
+        if (state == 'Z' || state == 'X')
+        {
+            return false; // a zombie or a dying task: killed, not yet reaped
+        }
+        final long recorded = startTicksOf(identity);
+        if (recorded == 0)
+        {
+            return true;
+        }
+        final long observed = parseStartTicks(stat, close);
+        return observed < 0 || observed == recorded; // unparsable ticks: unknown, so alive
+    }
+
+    /**
+     * @return field 22 (start time in clock ticks) of a stat line, -1 when it does not parse.
+     */
+    static long parseStartTicks(final String stat, final int close)
+    {
+        // Fields after the command: " S ppid pgrp ..." where S is field 3; field 22 is the 20th after ')'.
+        int field = 2;
+        int i = close + 1;
+        final int length = stat.length();
+        while (i < length)
+        {
+            while (i < length && stat.charAt(i) == ' ')
+            {
+                i++;
+            }
+            final int start = i;
+            while (i < length && stat.charAt(i) != ' ' && stat.charAt(i) != '\n')
+            {
+                i++;
+            }
+            if (start == i)
+            {
+                break;
+            }
+            field++;
+            if (field == 22)
+            {
+                try
+                {
+                    return Long.parseLong(stat, start, i, 10);
+                }
+                catch (final NumberFormatException ex)
+                {
+                    return -1;
+                }
+            }
+        }
+        return -1;
+    }
+
+    static long startTicks(final StatReader reader, final long pid)
+    {
+        try
+        {
+            final String stat = reader.read(pid);
+            final int close = stat.lastIndexOf(')');
+            final long ticks = close < 0 ? -1 : parseStartTicks(stat, close);
+            return ticks < 0 || ticks > MAX_TICKS ? 0 : ticks;
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return 0; // no /proc: identities of this process are checked by pid alone
+        }
+    }
+
+    private static long readBootId()
+    {
+        try
+        {
+            final String text = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+            long hash = 1125899906842597L;
+            for (int i = 0; i < text.length(); i++)
+            {
+                hash = 31 * hash + text.charAt(i);
+            }
+            return hash == 0 ? 1 : hash;
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return 1; // no boot id: every entry reads as this boot's
         }
     }
 }

@@ -30,8 +30,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * header, directory and each structure's initial state, writes the ready word last (release), then
  * hard-links the private file to the final path. The link is create-new too: when two processes race, exactly
  * one link succeeds; the loser deletes its private file and opens the winner's. So a file at the final path
- * is always complete, and a creator that dies at any point leaves only its private file, which the next
- * creator detects (its pid is dead) and deletes.
+ * is always complete, and a creator that dies at any point leaves only its private file
+ * ({@code .NAME.creating.PID-TICKS.NANOS}), which the next process that opens or creates the region removes
+ * once its creator is proven dead (pid and start ticks, see {@link ProcessLiveness}).
  */
 final class RegionFiles
 {
@@ -73,13 +74,16 @@ final class RegionFiles
             throw new UncheckedIOException("cannot create folder " + dir + ": " + ex, ex);
         }
         removeStaleCreations(path);
-        final Path temp = dir.resolve("." + path.getFileName() + CREATING + ProcessLiveness.currentPid() + "." +
-            System.nanoTime());
+        // The name carries the creator's identity (pid and start ticks), so a sweep can tell a dead creator's
+        // file from a live one's exactly, even when the pid was reused.
+        final Path temp = dir.resolve("." + path.getFileName() + CREATING + ProcessLiveness.currentPid() + "-" +
+            ProcessLiveness.currentStartTicks() + "." + System.nanoTime());
         final RegionLayout layout = RegionLayout.of(spec);
         Mapping mapping = null;
         try
         {
             mapping = map(temp, layout.regionLength(), true, options.groupAccess());
+            CrashPoints.at(RegionCrashPoint.CREATE_FILL);
             RegionWriter.write(mapping.buffer(), spec, layout, options);
             if (!isShm(path))
             {
@@ -87,6 +91,7 @@ final class RegionFiles
             }
             try
             {
+                CrashPoints.at(RegionCrashPoint.CREATE_LINK);
                 Files.createLink(path, temp);
             }
             catch (final FileAlreadyExistsException ex)
@@ -106,6 +111,7 @@ final class RegionFiles
         }
         finally
         {
+            CrashPoints.at(RegionCrashPoint.CREATE_UNLINK_TEMP);
             deleteQuietly(temp);
         }
     }
@@ -115,6 +121,7 @@ final class RegionFiles
      */
     static Mapping mapExisting(final RegionLocation location)
     {
+        removeStaleCreations(location.path()); // a dead creator's file would otherwise stay in tmpfs for good
         try
         {
             final long size = Files.size(location.path());
@@ -190,9 +197,15 @@ final class RegionFiles
             {
                 final String rest = stale.getFileName().toString().substring(prefix.length());
                 final int dot = rest.indexOf('.');
-                final long pid = parsePid(dot > 0 ? rest.substring(0, dot) : rest);
-                if (pid > 0 && ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true))
+                final String creator = dot > 0 ? rest.substring(0, dot) : rest;
+                final int dash = creator.indexOf('-');
+                final long pid = parsePid(dash > 0 ? creator.substring(0, dash) : creator);
+                final long ticks = dash > 0 ? parsePid(creator.substring(dash + 1)) : 0;
+                final boolean dead = pid > ProcessLiveness.MAX_PID || pid > 0 && ticks >= 0 &&
+                    !ProcessLiveness.isAlive(ProcessLiveness.identity(pid, Math.min(ticks, ProcessLiveness.MAX_TICKS)));
+                if (dead)
                 {
+                    CrashPoints.at(RegionCrashPoint.SWEEP_DELETE);
                     deleteQuietly(stale);
                 }
             }

@@ -28,8 +28,8 @@ import org.agrona.concurrent.IdleStrategy;
  *       wins; it bumps the takeover counter and reports {@link Acquisition#TAKEN_OVER}, so that the caller
  *       repairs whatever the dead holder left half done. A dead token never becomes alive again (tokens
  *       carry the participant entry's generation), so the CAS cannot take the lock from a live holder.</li>
- *   <li>Release: check (volatile read) that the word still holds my token, then store 0 with release
- *       semantics: every write made under the lock is visible to the next holder's acquiring CAS.</li>
+ *   <li>Release: CAS the word from my token to 0 (a full fence: every write made under the lock is visible to
+ *       the next holder's acquiring CAS). It fails, and throws, if the lock was taken over meanwhile.</li>
  * </ol>
  *
  * <p>The dead holder never released, so nothing orders its writes before the taker's reads in the Java memory
@@ -114,7 +114,8 @@ public final class RegionLock
      */
     public Acquisition tryAcquire(final long timeout, final TimeUnit unit)
     {
-        // CAS 0 -> token: full fence, so the previous holder's release store and the writes before it are seen.
+        CrashPoints.at(ParticipantCrashPoint.LOCK_ACQUIRE_CAS);
+        // CAS 0 -> token: full fence, so the previous holder's release and the writes before it are seen.
         if (buffer.compareAndSetLong(lockOffset, 0, token))
         {
             return Acquisition.ACQUIRED;
@@ -137,6 +138,7 @@ public final class RegionLock
             }
             if (owner == 0)
             {
+                CrashPoints.at(ParticipantCrashPoint.LOCK_ACQUIRE_CAS);
                 // CAS 0 -> token: loses to any other waiter that saw the same release.
                 if (buffer.compareAndSetLong(lockOffset, 0, token))
                 {
@@ -149,8 +151,9 @@ public final class RegionLock
             {
                 nextLivenessCheck = now + LIVENESS_CHECK_NANOS;
                 // CAS deadToken -> token: exactly one waiter takes over, and never from a holder that moved on.
-                if (!participants.isAlive(owner) && buffer.compareAndSetLong(lockOffset, owner, token))
+                if (!participants.isAlive(owner) && takeOver(owner))
                 {
+                    CrashPoints.at(ParticipantCrashPoint.LOCK_TAKEOVER_COUNT);
                     // Atomic add: takeovers by different processes must all count.
                     buffer.getAndAddLong(takeoverCountOffset, 1);
                     return Acquisition.TAKEN_OVER;
@@ -172,15 +175,20 @@ public final class RegionLock
      */
     public void release()
     {
-        // Volatile read: a takeover by another process must be seen, never overwritten.
-        final long owner = buffer.getLongVolatile(lockOffset);
-        if (owner != token)
+        CrashPoints.at(ParticipantCrashPoint.LOCK_RELEASE_CAS);
+        // CAS from our own token (a full fence: every write made under the lock is visible to the next holder's
+        // acquiring CAS). A check-then-store could clear the lock of a holder that took it over in between.
+        if (!buffer.compareAndSetLong(lockOffset, token, 0))
         {
             throw new IllegalStateException("lock at offset=" + lockOffset + " not held by token=" + token +
-                ": lock word=" + owner);
+                ": lock word=" + buffer.getLongVolatile(lockOffset));
         }
-        // Release: every write made under the lock is visible to the next holder's acquiring CAS.
-        buffer.putLongRelease(lockOffset, 0);
+    }
+
+    private boolean takeOver(final long deadOwner)
+    {
+        CrashPoints.at(ParticipantCrashPoint.LOCK_TAKEOVER_CAS);
+        return buffer.compareAndSetLong(lockOffset, deadOwner, token);
     }
 
     /**

@@ -45,10 +45,10 @@ final class RegionValidator
             throw new RegionFormatException("header.version=" + version +
                 " is newer than this Shoal supports (" + LAYOUT_VERSION + "): upgrade Shoal to open it");
         }
-        if (version < 1)
+        if (version < LAYOUT_VERSION)
         {
-            throw new RegionFormatException("header.version=" + version + " invalid (expected 1.." +
-                LAYOUT_VERSION + ")");
+            throw new RegionFormatException("header.version=" + version + " is older than this Shoal reads (" +
+                LAYOUT_VERSION + "): its processes identify themselves differently; recreate the region");
         }
     }
 
@@ -68,7 +68,7 @@ final class RegionValidator
         if (regionLength > fileLength)
         {
             throw new RegionFormatException("header.regionLength=" + regionLength + " beyond file length=" +
-                fileLength + " (truncated file)");
+                fileLength + ": the file was truncated");
         }
         final int directoryOffset = buffer.getInt(DIRECTORY_OFFSET_OFFSET);
         if (directoryOffset != HEADER_LENGTH)

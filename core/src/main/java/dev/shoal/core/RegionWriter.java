@@ -52,6 +52,7 @@ final class RegionWriter
             s.initialiser().initialise(buffer, new StructureInfo(
                 i, s.name(), s.kind(), layout.structureOffset(i), layout.structureLength(i), params));
         }
+        CrashPoints.at(RegionCrashPoint.CREATE_READY);
         // Release, and last: an opener that reads READY with acquire sees everything written above.
         buffer.putIntRelease(READY_OFFSET, READY);
     }

@@ -815,6 +815,7 @@ public final class ScheduleHeap implements AutoCloseable
             }
             if (repair)
             {
+                region.checkIntact(); // the rebuild walks every slot: fail clearly rather than fault
                 recovery.rebuild();
             }
         }

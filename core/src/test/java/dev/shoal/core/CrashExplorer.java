@@ -128,15 +128,22 @@ final class CrashExplorer
     private int cases;
     private int fresh;
 
-    CrashExplorer()
+    private final Set<String> protocols;
+
+    /**
+     * @param protocols the protocols whose points this explorer counts and stops at (e.g. "ring"); points of
+     *                  the others (a participant attach inside a ring scenario) pass through untouched.
+     */
+    CrashExplorer(final String... protocols)
     {
+        this.protocols = Set.of(protocols);
         CrashPoints.install(this::reached);
     }
 
     private void reached(final CrashPoint point)
     {
         final CrashActor actor = CrashActor.current();
-        if (actor == null)
+        if (actor == null || !protocols.contains(point.protocol()))
         {
             return;
         }

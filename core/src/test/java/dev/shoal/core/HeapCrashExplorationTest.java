@@ -29,7 +29,7 @@ class HeapCrashExplorationTest
     @Test
     void shouldKeepEveryHeapRecordExactlyOnceWhenAnyHolderIsKilledAtAnyWrite()
     {
-        final CrashExplorer explorer = new CrashExplorer();
+        final CrashExplorer explorer = new CrashExplorer("heap");
         try
         {
             for (final CrashExplorer.Scenario scenario : HeapCrashScenarios.killed())

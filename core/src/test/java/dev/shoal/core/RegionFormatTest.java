@@ -109,7 +109,17 @@ class RegionFormatTest
         final Path path = validRegion("newer");
         putInt(path, HeaderDescriptor.VERSION_OFFSET, HeaderDescriptor.LAYOUT_VERSION + 1);
         final RegionFormatException ex = openFails(path);
-        assertTrue(ex.getMessage().contains("header.version=2") && ex.getMessage().contains("newer"),
+        assertTrue(ex.getMessage().contains("header.version=" + (HeaderDescriptor.LAYOUT_VERSION + 1)) &&
+            ex.getMessage().contains("newer"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectOlderLayoutWhoseProcessesIdentifyThemselvesDifferently() throws Exception
+    {
+        final Path path = validRegion("older");
+        putInt(path, HeaderDescriptor.VERSION_OFFSET, 1);
+        final RegionFormatException ex = openFails(path);
+        assertTrue(ex.getMessage().contains("header.version=1") && ex.getMessage().contains("older"),
             ex.getMessage());
     }
 

@@ -71,7 +71,7 @@ class RingCrashExplorationTest
     private void sweep(final int stride, final long seconds) throws java.io.IOException
     {
         final Path dir = regions();
-        final CrashExplorer explorer = new CrashExplorer();
+        final CrashExplorer explorer = new CrashExplorer("ring");
         if (seconds > 0)
         {
             explorer.budget(seconds);
