@@ -70,6 +70,16 @@ final class CrashExplorer
         Region region();
 
         /**
+         * Makes a stopped actor dead: by default its registered participants.
+         *
+         * @param actor the killed actor.
+         */
+        default void kill(final CrashActor actor)
+        {
+            killTokens(region(), actor);
+        }
+
+        /**
          * Repairs after a death, on a fresh actor's thread (e.g. a supervisor's recoverDeadLeases).
          *
          * @param self the recovering actor.
@@ -207,8 +217,9 @@ final class CrashExplorer
     }
 
     /**
-     * Makes an actor's participants dead: their owner words are cleared, as when a dead process's entry is
-     * reclaimed (owner CAS to 0; intents and generation left as they were).
+     * Makes an actor's participants dead: each owner word is rewritten to the identity of a process that is
+     * proven gone (this pid with other start ticks: a reused pid), sign kept, as a SIGKILLed process leaves its
+     * entries. Liveness then takes its real path ({@link ProcessLiveness#isAlive}) to the verdict.
      */
     static void killTokens(final Region region, final CrashActor actor)
     {
@@ -216,8 +227,21 @@ final class CrashExplorer
         final int table = buffer.getInt(HeaderDescriptor.PARTICIPANTS_OFFSET_OFFSET);
         for (final long token : actor.tokens())
         {
-            final int entry = ParticipantDescriptor.entryOffset(table, ParticipantTable.indexOf(token));
-            buffer.putLongVolatile(entry + ParticipantDescriptor.OWNER_OFFSET, 0);
+            killEntry(region, ParticipantDescriptor.entryOffset(table, ParticipantTable.indexOf(token)));
+        }
+    }
+
+    /**
+     * Rewrites one entry's owner word (when owned) to a dead process's identity, sign kept.
+     */
+    static void killEntry(final Region region, final int entry)
+    {
+        final long dead = ProcessLiveness.identity(ProcessLiveness.currentPid(),
+            ProcessLiveness.currentStartTicks() + 1);
+        final long owner = region.buffer().getLongVolatile(entry + ParticipantDescriptor.OWNER_OFFSET);
+        if (owner != 0)
+        {
+            region.buffer().putLongVolatile(entry + ParticipantDescriptor.OWNER_OFFSET, owner < 0 ? -dead : dead);
         }
     }
 
@@ -404,7 +428,7 @@ final class CrashExplorer
             stopped = actor;
             if (actor.isKilled())
             {
-                killTokens(run.region(), actor);
+                run.kill(actor);
                 pausedRecoverer = recoverAfterDeath(run, mode, secondName, secondHit);
                 if (pausedRecoverer != null)
                 {
@@ -467,7 +491,7 @@ final class CrashExplorer
         }
         if (recoverer.isKilled())
         {
-            killTokens(run.region(), recoverer);
+            run.kill(recoverer);
             runFresh("recoverer2", run::recover, STEP_MILLIS);
             return null;
         }
@@ -484,7 +508,7 @@ final class CrashExplorer
         final CrashActor.Outcome outcome = stopped.await(STEP_MILLIS);
         if (outcome == CrashActor.Outcome.STOPPED)
         {
-            killTokens(run.region(), stopped);
+            run.kill(stopped);
             runFresh("recoverer", run::recover, STEP_MILLIS);
             return;
         }
