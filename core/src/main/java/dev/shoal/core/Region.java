@@ -34,6 +34,7 @@ public final class Region implements AutoCloseable
     private final List<StructureInfo> directory;
     private final ParticipantTable participants;
     private final boolean created;
+    private final long regionLength;
     private final List<Participant> attached = new ArrayList<>();
     private volatile boolean closed;
 
@@ -50,6 +51,12 @@ public final class Region implements AutoCloseable
         this.participants = new ParticipantTable(
             buffer, buffer.getInt(PARTICIPANTS_OFFSET_OFFSET), buffer.getInt(PARTICIPANT_CAPACITY_OFFSET));
         this.created = created;
+        this.regionLength = buffer.getLong(REGION_LENGTH_OFFSET); // validated against the file by checkLayout
+    }
+
+    private static List<StructureInfo> layoutOf(final RegionLocation location, final RegionFiles.Mapping mapping)
+    {
+        return RegionValidator.checkLayout(mapping.buffer(), mapping.length(), location.path());
     }
 
     /**
@@ -79,7 +86,7 @@ public final class Region implements AutoCloseable
         {
             throw new IllegalStateException("region already exists: " + location.path());
         }
-        return new Region(location, mapping, RegionValidator.checkLayout(mapping.buffer(), mapping.length()), true);
+        return new Region(location, mapping, layoutOf(location, mapping), true);
     }
 
     /**
@@ -107,7 +114,7 @@ public final class Region implements AutoCloseable
         {
             RegionValidator.checkPreamble(mapping.buffer(), mapping.length());
             awaitReady(location, mapping.buffer(), options);
-            return new Region(location, mapping, RegionValidator.checkLayout(mapping.buffer(), mapping.length()),
+            return new Region(location, mapping, layoutOf(location, mapping),
                 false);
         }
         catch (final RuntimeException ex)
@@ -147,7 +154,7 @@ public final class Region implements AutoCloseable
                 if (mapping != null)
                 {
                     return new Region(location, mapping,
-                        RegionValidator.checkLayout(mapping.buffer(), mapping.length()), true);
+                        layoutOf(location, mapping), true);
                 }
             }
             try
@@ -245,28 +252,21 @@ public final class Region implements AutoCloseable
     }
 
     /**
-     * Checks that the file still holds the whole region: another process that truncates a mapped file turns
-     * every access past the new end into SIGBUS (an {@code InternalError} in Java). Recovery paths call this
-     * before they walk the region. What remains: a truncation between this check and an access still faults.
+     * Checks that the mapped file still holds the whole region. Another process that truncates a mapped file
+     * turns every access past the new end into SIGBUS, which the JVM raises as an {@code InternalError} at some
+     * later access, possibly under a lock. Recovery paths call this before they walk the region, so that they
+     * fail with a name instead. Cheap (one {@code fstat} of the mapped file, not of whatever the path names
+     * now), but not a guarantee: a truncation between this check and an access still faults.
      *
      * @throws RegionFormatException naming the file and both lengths when the file is shorter than the region.
      */
     public void checkIntact()
     {
         checkOpen();
-        final long size;
-        try
+        final long size = mapping.fileSize();
+        if (size >= 0 && size < regionLength) // -1: size unknown; the access itself will tell
         {
-            size = java.nio.file.Files.size(location.path());
-        }
-        catch (final java.io.IOException ex)
-        {
-            return; // deleted while mapped: the mapping (and the unlinked file) stay whole
-        }
-        if (size < length())
-        {
-            throw new RegionFormatException("region " + location.path() + " was truncated to " + size +
-                " bytes while in use; expected " + length());
+            throw RegionValidator.truncated(location.path(), size, regionLength);
         }
     }
 

@@ -43,15 +43,39 @@ final class RegionFiles
     }
 
     /**
-     * A file mapped whole.
+     * A file mapped whole, with a channel to the mapped file kept open so that its size can be re-checked (the
+     * channel names the mapped inode, not whatever file the path names now).
      */
-    record Mapping(MappedByteBuffer mapped, AtomicBuffer buffer, long length)
+    record Mapping(MappedByteBuffer mapped, AtomicBuffer buffer, long length, FileChannel channel)
     {
+        /**
+         * @return the current size of the mapped file, or -1 when it cannot be read.
+         */
+        long fileSize()
+        {
+            try
+            {
+                return channel.size();
+            }
+            catch (final IOException ex)
+            {
+                return -1;
+            }
+        }
+
         void unmap()
         {
             if (mapped != null)
             {
                 IoUtil.unmap(mapped);
+            }
+            try
+            {
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                // nothing to undo: the mapping is gone already
             }
         }
     }
@@ -152,7 +176,8 @@ final class RegionFiles
             new FileAttribute<?>[]{ PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString(group ? "rw-rw----" : "rw-------")) } :
             new FileAttribute<?>[0];
-        try (FileChannel channel = FileChannel.open(path, openOptions, attributes))
+        final FileChannel channel = FileChannel.open(path, openOptions, attributes);
+        try
         {
             if (createNew && supportsPosix(path))
             {
@@ -166,10 +191,15 @@ final class RegionFiles
             }
             if (length == 0)
             {
-                return new Mapping(null, new UnsafeBuffer(new byte[0]), 0);
+                return new Mapping(null, new UnsafeBuffer(new byte[0]), 0, channel);
             }
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            return new Mapping(mapped, new UnsafeBuffer(mapped), length);
+            return new Mapping(mapped, new UnsafeBuffer(mapped), length, channel);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            throw ex;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.shoal.core;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -53,11 +54,20 @@ final class RegionValidator
     }
 
     /**
+     * @return the exception for a file shorter than the region its header describes.
+     */
+    static RegionFormatException truncated(final Path file, final long fileLength, final long regionLength)
+    {
+        return new RegionFormatException("region " + file + " is " + fileLength + " bytes but its header says " +
+            regionLength + ": truncated");
+    }
+
+    /**
      * Everything after the ready word: lengths, offsets, counts and every directory entry.
      *
      * @return the validated directory.
      */
-    static List<StructureInfo> checkLayout(final AtomicBuffer buffer, final long fileLength)
+    static List<StructureInfo> checkLayout(final AtomicBuffer buffer, final long fileLength, final Path file)
     {
         final long regionLength = buffer.getLong(REGION_LENGTH_OFFSET);
         if (regionLength < HEADER_LENGTH || regionLength > RegionSpec.MAX_REGION_LENGTH)
@@ -67,8 +77,7 @@ final class RegionValidator
         }
         if (regionLength > fileLength)
         {
-            throw new RegionFormatException("header.regionLength=" + regionLength + " beyond file length=" +
-                fileLength + ": the file was truncated");
+            throw truncated(file, fileLength, regionLength);
         }
         final int directoryOffset = buffer.getInt(DIRECTORY_OFFSET_OFFSET);
         if (directoryOffset != HEADER_LENGTH)

@@ -160,8 +160,8 @@ class LivenessTest
                 channel.truncate(100);
             }
             final RegionFormatException ex = assertThrows(RegionFormatException.class, region::checkIntact);
-            assertTrue(ex.getMessage().contains("truncated to 100 bytes") &&
-                ex.getMessage().contains("expected " + region.length()), ex.getMessage());
+            assertEquals("region " + Path.of(name) + " is 100 bytes but its header says " + region.length() +
+                ": truncated", ex.getMessage());
             assertThrows(RegionFormatException.class, ring::recoverDeadLeases, "recovery checks before it walks");
         }
         final RegionFormatException reopen = assertThrows(RegionFormatException.class, () -> Region.open(name));

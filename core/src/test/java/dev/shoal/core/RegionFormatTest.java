@@ -84,8 +84,8 @@ class RegionFormatTest
             raf.setLength(full - HeaderDescriptor.PAGE_SIZE);
         }
         final RegionFormatException ex = openFails(path);
-        assertTrue(ex.getMessage().contains("header.regionLength=" + full) &&
-            ex.getMessage().contains("beyond file length=" + (full - HeaderDescriptor.PAGE_SIZE)), ex.getMessage());
+        assertTrue(ex.getMessage().contains("region " + path + " is " + (full - HeaderDescriptor.PAGE_SIZE) +
+            " bytes but its header says " + full + ": truncated"), ex.getMessage());
     }
 
     @Test
