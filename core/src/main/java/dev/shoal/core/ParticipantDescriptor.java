@@ -28,8 +28,8 @@ package dev.shoal.core;
  *  |        intent words: 8 longs owned by the structures          |
  *  |        (e.g. a producer's claim intent on a job ring)         |
  *  +---------------------------------------------------------------+ 120
- *  |   boot id (long): hash of the owner's boot, written before    |
- *  |   the owner word turns positive                               |
+ *  |   boot id (long): hash of the owner's boot (0 = unknown),     |
+ *  |   written before the owner word turns positive                |
  *  +---------------------------------------------------------------+ 128
  * </pre>
  */

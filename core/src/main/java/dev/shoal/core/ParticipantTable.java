@@ -40,8 +40,9 @@ import static dev.shoal.core.ParticipantDescriptor.intentOffset;
  *
  * <h2>Liveness of an owner</h2>
  * A negative owner is judged by its process alone (its boot id may not be written yet). A positive owner is
- * dead when the entry's boot id is another boot's (a region on disk outlives a reboot, and start ticks
- * restart at boot) or when {@link ProcessLiveness#isAlive} proves its process gone. Because the boot id is
+ * dead when the entry's boot id is another boot's, both being known (a region on disk outlives a reboot, and
+ * start ticks restart at boot; 0 is unknown, see {@link ProcessLiveness#sameBoot}) or when
+ * {@link ProcessLiveness#isAlive} proves its process gone. Because the boot id is
  * written while the owner word is still negative, a reader never pairs a new owner with an old boot id.
  * A checker reads the generation (volatile) and then the owner word (volatile). Between step 1 and the
  * generation bump an old token looks alive for a moment (owner alive, generation not yet bumped): that errs
@@ -165,7 +166,7 @@ public final class ParticipantTable
             return ProcessLiveness.isAlive(-owner); // initialising: its boot id may not be written yet
         }
         // Volatile: the boot id was stored before the owner word turned positive, which we read before it.
-        return buffer.getLongVolatile(e + BOOT_ID_OFFSET) == ProcessLiveness.bootId() &&
+        return ProcessLiveness.sameBoot(buffer.getLongVolatile(e + BOOT_ID_OFFSET)) &&
             ProcessLiveness.isAlive(owner);
     }
 

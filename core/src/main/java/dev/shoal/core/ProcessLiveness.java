@@ -102,12 +102,22 @@ public final class ProcessLiveness
     }
 
     /**
-     * @return a hash of this boot's id ({@code /proc/sys/kernel/random/boot_id}), never 0; a constant when the
-     *     OS has no boot id.
+     * @return a hash of this boot's id ({@code /proc/sys/kernel/random/boot_id}), 0 when this process cannot
+     *     read it (no {@code /proc}, or masked in a container): unknown, so never a reason to judge dead.
      */
     public static long bootId()
     {
         return BOOT_ID;
+    }
+
+    /**
+     * @param entryBoot the boot id recorded with an owner (see {@link #bootId()}).
+     * @return false only when both this boot's id and the recorded one are known and differ: the owner ran
+     *     before a reboot.
+     */
+    public static boolean sameBoot(final long entryBoot)
+    {
+        return entryBoot == 0 || BOOT_ID == 0 || entryBoot == BOOT_ID;
     }
 
     /**
@@ -267,11 +277,11 @@ public final class ProcessLiveness
             {
                 hash = 31 * hash + text.charAt(i);
             }
-            return hash == 0 ? 1 : hash;
+            return hash == 0 ? 1 : hash; // 0 is kept for unknown
         }
         catch (final IOException | SecurityException ex)
         {
-            return 1; // no boot id: every entry reads as this boot's
+            return 0; // unknown: a process that can read it must not judge ours dead, nor we its
         }
     }
 }

@@ -95,6 +95,11 @@ class LivenessTest
             region.buffer().putLongVolatile(entry + ParticipantDescriptor.BOOT_ID_OFFSET,
                 ProcessLiveness.bootId() + 1);
             assertFalse(region.participants().isAlive(participant.token()), "a region on disk outlived a reboot");
+            region.buffer().putLongVolatile(entry + ParticipantDescriptor.BOOT_ID_OFFSET, 0);
+            assertTrue(region.participants().isAlive(participant.token()),
+                "an owner that could not read its boot id is judged by its process alone");
+            region.buffer().putLongVolatile(entry + ParticipantDescriptor.BOOT_ID_OFFSET,
+                ProcessLiveness.bootId() + 1);
             assertTrue(region.participants().reclaimIfDead(participant.index()));
         }
     }
