@@ -93,6 +93,7 @@ public final class ParticipantTable
         }
         for (int i = 0; i < capacity; i++)
         {
+            // Volatile: the owner value the takeover CAS below expects; a newer owner makes the CAS fail.
             final long owner = buffer.getLongVolatile(entry(i) + OWNER_OFFSET);
             if (owner != 0 && !ownerAlive(entry(i), owner))
             {
@@ -114,6 +115,7 @@ public final class ParticipantTable
         CrashPoints.at(ParticipantCrashPoint.ATTACH_INTENTS);
         for (int s = 0; s < INTENT_COUNT; s++)
         {
+            // Volatile: a recoverer reading a dead previous owner's intents must see them cleared, never half.
             buffer.putLongVolatile(e + intentOffset(s), 0);
         }
         final long now = System.currentTimeMillis();
@@ -122,11 +124,14 @@ public final class ParticipantTable
         buffer.putLong(e + START_TIME_OFFSET, ProcessLiveness.currentStartMillis());
         buffer.putInt(e + ROLE_OFFSET, role.code());
         buffer.putLong(e + ATTACHED_AT_OFFSET, now);
+        // Release: the plain fields above are visible to whoever reads the heartbeat with acquire (inspect).
         buffer.putLongRelease(e + HEARTBEAT_OFFSET, now);
-        buffer.putLongRelease(e + BOOT_ID_OFFSET, ProcessLiveness.bootId()); // release: before the owner store
+        // Release: ordered before the owner store below, so a reader of +identity sees this boot id.
+        buffer.putLongRelease(e + BOOT_ID_OFFSET, ProcessLiveness.bootId());
         CrashPoints.at(ParticipantCrashPoint.ATTACH_OWNER);
         // Volatile: the owner turns positive only once its boot id is visible (see "Liveness of an owner").
         buffer.putLongVolatile(e + OWNER_OFFSET, ProcessLiveness.currentIdentity());
+        // Volatile: only the entry's owner bumps it, and we own it since our CAS; the read sees the last bump.
         final long generation = buffer.getLongVolatile(e + GENERATION_OFFSET) + 1;
         CrashPoints.at(ParticipantCrashPoint.ATTACH_GENERATION);
         // Volatile: the new token becomes valid only after every field above is visible.
@@ -137,6 +142,8 @@ public final class ParticipantTable
     void detach(final int index, final long token)
     {
         final int e = entry(index);
+        // Volatile: sees a takeover's bump. A live process is never judged dead (see ProcessLiveness), so once
+        // this matches the entry stays ours until our CAS below; only a simulated death in tests breaks that.
         if (buffer.getLongVolatile(e + GENERATION_OFFSET) != generationOf(token))
         {
             return; // taken over already (we were considered dead): nothing of ours left to clear
@@ -144,6 +151,7 @@ public final class ParticipantTable
         CrashPoints.at(ParticipantCrashPoint.DETACH_INTENTS);
         for (int s = 0; s < INTENT_COUNT; s++)
         {
+            // Volatile: a structure's recoverer reading our intents sees each cleared whole.
             buffer.putLongVolatile(e + intentOffset(s), 0);
         }
         CrashPoints.at(ParticipantCrashPoint.DETACH_OWNER_CAS);
