@@ -131,6 +131,52 @@ class LivenessTest
     }
 
     @Test
+    void shouldNotClearTheLockOfAHolderThatTookItOverWhileTheReleaserWasInsideRelease()
+    {
+        try (Region region = Region.create(dir.resolve("race").toString(),
+            RegionSpec.builder().scheduleHeap("h", 4, 8).participants(4).build()))
+        {
+            final Participant first = region.attach(Role.CONSUMER);
+            final Participant second = region.attach(Role.CONSUMER);
+            final int lockWord = (int)region.structure("h").offset() + ScheduleHeapDescriptor.LOCK_OFFSET;
+            final RegionLock a = new RegionLock(region.buffer(), lockWord, lockWord + 8, region.participants(),
+                first.token());
+            final RegionLock b = new RegionLock(region.buffer(), lockWord, lockWord + 8, region.participants(),
+                second.token());
+            assertEquals(RegionLock.Acquisition.ACQUIRED, a.acquire());
+            final CrashActor releaser = new CrashActor("releaser");
+            releaser.owns(first.token());
+            CrashPoints.install(point ->
+            {
+                if (point == ParticipantCrashPoint.LOCK_RELEASE_CAS && CrashActor.current() == releaser)
+                {
+                    releaser.stopHere(false);
+                }
+            });
+            try
+            {
+                // The releaser is inside release (a check-then-store would have checked already) when it is
+                // judged dead and the lock is taken over; then it goes on.
+                assertEquals(CrashActor.Outcome.STOPPED, releaser.run(a::release, 5_000));
+                CrashExplorer.killTokens(region, releaser);
+                assertEquals(RegionLock.Acquisition.TAKEN_OVER, b.acquire());
+                releaser.resume();
+                assertEquals(CrashActor.Outcome.FAILED, releaser.await(5_000));
+                assertInstanceOf(IllegalStateException.class, releaser.failure());
+                assertTrue(releaser.failure().getMessage().contains("lock word=" + second.token()),
+                    releaser.failure().getMessage());
+                assertTrue(b.isHeldByMe(), "the late release left the new holder's lock word alone");
+                b.release();
+            }
+            finally
+            {
+                CrashPoints.install(null);
+                releaser.stop();
+            }
+        }
+    }
+
+    @Test
     void shouldSweepADeadCreatorsFileWhenTheRegionAlreadyExists() throws IOException
     {
         final String name = dir.resolve("r").toString();
