@@ -12,14 +12,15 @@ import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
  * result reader hands it. Futures complete and their callbacks run here, so a callback that blocks holds up later
  * completions (until it returns) but never the reading of results.
  *
- * <p>The queue is unbounded: the reader never waits for this thread. When idle the thread spins, then yields,
- * then parks until {@link #execute} unparks it; {@code parked} is written before the queue's last poll and read
+ * <p>The queue is unbounded: the reader never waits for this thread. When idle the thread yields a while (no
+ * busy spin: on a small machine the reader and the workers already spin), then parks until {@link #execute}
+ * unparks it; {@code parked} is written before the queue's last poll and read
  * after the queue's offer (both volatile), so a task offered while the thread goes to sleep is never missed.
  */
 final class CompletionThread implements Executor
 {
-    private static final int SPINS = 200;
-    private static final int YIELDS = 100;
+    private static final int SPINS = 0;
+    private static final int YIELDS = 300;
 
     private final ManyToOneConcurrentLinkedQueue<Runnable> tasks = new ManyToOneConcurrentLinkedQueue<>();
     private final Consumer<String> logSink;
