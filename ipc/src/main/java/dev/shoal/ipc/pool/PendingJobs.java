@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The futures of submitted jobs that have no result yet, by job id. A result completes its future once; a
- * duplicate (a job redelivered after its worker died between writing the result and acknowledging it) finds no
- * entry and is only counted.
+ * The futures of submitted jobs that are not complete yet: by job id until their result is read, then counted as
+ * settling until the completion executor has completed them. A result completes its future once; a duplicate (a
+ * job redelivered after its worker died between writing the result and acknowledging it) finds no entry and is
+ * only counted.
  */
 final class PendingJobs
 {
@@ -33,6 +34,8 @@ final class PendingJobs
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
+    /** Taken by the reader, their futures not yet completed by the completion executor. */
+    private final AtomicLong settling = new AtomicLong();
 
     void add(final long jobId, final Pending pending)
     {
@@ -44,11 +47,22 @@ final class PendingJobs
         return byId.remove(jobId);
     }
 
+    /**
+     * Takes a job whose result was read; unless it is a duplicate, it counts as settling until
+     * {@link #settled(int)}.
+     *
+     * @param jobId the job.
+     * @param ok    whether it succeeded.
+     * @return its entry, or {@code null} for a duplicate.
+     */
     Pending take(final long jobId, final boolean ok)
     {
+        // Counted as settling before it leaves the map: size() never reads 0 while its future is incomplete.
+        settling.incrementAndGet();
         final Pending p = byId.remove(jobId);
         if (p == null)
         {
+            settling.decrementAndGet();
             duplicates.incrementAndGet();
         }
         else if (ok)
@@ -62,9 +76,22 @@ final class PendingJobs
         return p;
     }
 
+    /**
+     * @param count jobs taken earlier whose futures are now complete.
+     */
+    void settled(final int count)
+    {
+        settling.addAndGet(-count);
+    }
+
+    /**
+     * @return jobs whose futures are not complete yet (read in this order: a job moves from the map to
+     *     settling, so it is seen at least once).
+     */
     int size()
     {
-        return byId.size();
+        final int waiting = byId.size();
+        return waiting + (int)settling.get();
     }
 
     long completed()
@@ -92,7 +119,7 @@ final class PendingJobs
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
         long park = TimeUnit.MICROSECONDS.toNanos(10);
-        while (!byId.isEmpty())
+        while (size() != 0)
         {
             if (System.nanoTime() - deadline > 0)
             {

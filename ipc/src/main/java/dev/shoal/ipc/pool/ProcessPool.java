@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +24,7 @@ import java.util.function.Consumer;
 
 import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
+import dev.shoal.core.JobRingDescriptor;
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionLocation;
 import dev.shoal.core.SharedLongArray;
@@ -53,7 +56,27 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
  *   <li>{@link #close()} stops intake, waits for every result, then stops and reaps the workers: no result lost,
  *       no process left. A JVM shutdown hook reaps the workers if the pool is never closed.</li>
  * </ul>
- * Thread-safe: any thread may submit.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li><b>Submitting</b>: thread-safe; any number of threads may submit, platform or virtual, long- or
+ *       short-lived. A ring producer handle belongs to one thread and holds one of the region's participant
+ *       entries, so the pool keeps a bounded set: the first {@code submitHandles} threads to submit (default 16)
+ *       keep a handle while they live, and a submit from them costs no lock; a handle whose thread has ended goes
+ *       to the next thread that asks. Any other thread attaches a handle for each submit and detaches it after,
+ *       at most {@code submitHandles} at once (others wait for one): correct for any number of threads, but slower
+ *       per job, so a few long-lived threads submitting many jobs is the fast path.</li>
+ *   <li><b>Completing</b>: one reader thread ({@code shoal-pool-results}) reads results and hands them, in batches
+ *       and in the order read, to the completion executor, which completes the futures; so callbacks
+ *       ({@code thenApply}, {@code thenCompose}, ...) run there, or on the thread that attaches them to a future
+ *       already complete. The default executor is one thread of the pool's ({@code shoal-pool-completions}):
+ *       callbacks run in order, one at a time, and one that blocks (say, submitting into a full ring) holds up
+ *       later completions until it returns, but never the reading of results, so the workers and the ring keep
+ *       moving. A callback that waits for another result of this pool needs
+ *       {@link Builder#completionExecutor(Executor)} with enough threads, or an {@code *Async} callback.</li>
+ *   <li>{@link #join()} and {@link #close()} return once every future is complete (its callbacks on the
+ *       completion executor have run).</li>
+ * </ul>
  */
 public final class ProcessPool implements AutoCloseable
 {
@@ -76,8 +99,9 @@ public final class ProcessPool implements AutoCloseable
     /** Handler names as UTF-8, encoded once per name rather than once per job (read-only after encoding). */
     private final java.util.concurrent.ConcurrentHashMap<String, byte[]> nameBytes =
         new java.util.concurrent.ConcurrentHashMap<>();
-    private final ThreadLocal<JobProducer> producers;
-    private final List<JobProducer> allProducers = new ArrayList<>();
+    private final SubmitHandles handles;
+    /** The pool's own completion thread, or {@code null} when the builder was given an executor. */
+    private final CompletionThread completionThread;
     private volatile boolean closing;
     private volatile boolean closed;
 
@@ -118,11 +142,14 @@ public final class ProcessPool implements AutoCloseable
             throw new UncheckedIOException("cannot create a folder for worker logs: " + ex.getMessage(), ex);
         }
         final WorkerSupervisor[] holder = new WorkerSupervisor[1];
+        this.completionThread = config.completionExecutor != null ? null :
+            new CompletionThread("shoal-pool-completions", config.logSink);
         this.collector = new ResultCollector(results, pending, config.logSink, id -> holder[0].markReady(id),
-            hooks(config.resultHook, journal), journal);
+            hooks(config.resultHook, journal), journal,
+            completionThread != null ? completionThread : config.completionExecutor);
         this.supervisor = new WorkerSupervisor(config, location.path(), logDir, ring, collector);
         holder[0] = supervisor;
-        this.producers = ThreadLocal.withInitial(this::newProducer);
+        this.handles = new SubmitHandles(ring, config.submitHandles, config.submitHandles);
         this.collectorThread = new Thread(collector, "shoal-pool-results");
         this.supervisorThread = new Thread(supervisor, "shoal-pool-supervisor");
         this.shutdownHook = new Thread(this::emergencyStop, "shoal-pool-reaper");
@@ -171,6 +198,10 @@ public final class ProcessPool implements AutoCloseable
     private ProcessPool startWorkers()
     {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (completionThread != null)
+        {
+            completionThread.start();
+        }
         collectorThread.setDaemon(true);
         collectorThread.start();
         try
@@ -182,22 +213,13 @@ public final class ProcessPool implements AutoCloseable
         {
             emergencyStop();
             stopCollector();
+            stopCompletions();
             removeHook();
             throw ex;
         }
         supervisorThread.setDaemon(true);
         supervisorThread.start();
         return this;
-    }
-
-    private JobProducer newProducer()
-    {
-        final JobProducer producer = ring.producer();
-        synchronized (allProducers)
-        {
-            allProducers.add(producer);
-        }
-        return producer;
     }
 
     /**
@@ -493,13 +515,46 @@ public final class ProcessPool implements AutoCloseable
             // Registered before publishing: the result may arrive before offer returns.
             pending.add(firstId + i, new PendingJobs.Pending(keys == null ? "" : keys.get(i), handler, f, now));
         }
-        publish(firstId, name, arguments, length);
+        try
+        {
+            publish(firstId, name, arguments, length);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            for (int i = 0; i < arguments.size(); i++)
+            {
+                pending.remove(firstId + i); // never published: join and close must not wait for it
+            }
+            throw ex;
+        }
         return futures;
     }
 
+    /**
+     * Publishes with the calling thread's kept handle, or else with one borrowed for this submit.
+     */
     private void publish(final long firstId, final byte[] name, final List<byte[]> arguments, final int length)
     {
-        final JobProducer producer = producers.get();
+        final JobProducer kept = handles.kept();
+        if (kept != null)
+        {
+            publish(kept, firstId, name, arguments, length);
+            return;
+        }
+        final JobProducer borrowed = handles.borrow();
+        try
+        {
+            publish(borrowed, firstId, name, arguments, length);
+        }
+        finally
+        {
+            handles.giveBack(borrowed);
+        }
+    }
+
+    private void publish(final JobProducer producer, final long firstId, final byte[] name,
+        final List<byte[]> arguments, final int length)
+    {
         IdleStrategy idle = null; // made only when the ring is full: no allocation per job on the fast path
         while (producer.tryClaim(length) == JobProducer.FULL)
         {
@@ -509,17 +564,21 @@ public final class ProcessPool implements AutoCloseable
             }
             if (config.failFast || closed || supervisor.brokenReason() != null)
             {
-                for (int i = 0; i < arguments.size(); i++)
-                {
-                    pending.remove(firstId + i);
-                }
                 throw new RejectedExecutionException(supervisor.brokenReason() != null ?
                     "pool broken: " + supervisor.brokenReason() :
                     "job ring full: " + config.ringCapacity + " jobs in flight");
             }
             idle.idle();
         }
-        JobFrames.write(producer.claimed(), firstId, name, arguments);
+        try
+        {
+            JobFrames.write(producer.claimed(), firstId, name, arguments);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            producer.abort(); // the slot is skipped, not left claimed: consumers would wait on it
+            throw ex;
+        }
         producer.commit();
     }
 
@@ -564,6 +623,14 @@ public final class ProcessPool implements AutoCloseable
         return new PoolStats(nextJobId.get(), pending.completed(), pending.failed(), pending.size(),
             ring.redelivered(), pending.duplicates(), supervisor.restarts(), supervisor.recycles(),
             journal == null ? 0 : journal.journaled(), journal == null ? 0 : journal.resumed());
+    }
+
+    /**
+     * @return the participant entries of the pool's region (workers, submit handles and spare).
+     */
+    int participantBound()
+    {
+        return config.participants();
     }
 
     /**
@@ -640,12 +707,10 @@ public final class ProcessPool implements AutoCloseable
         {
             collector.drainOnce();
         }
+        stopCompletions(); // after the reader's last hand-off: every result read is completed
         final int cancelled = pending.failAll(leftover);
         closed = true;
-        synchronized (allProducers)
-        {
-            allProducers.clear();
-        }
+        handles.close();
         if (collectorStopped)
         {
             region.close(); // unmap only once no thread of ours can touch the mapping
@@ -671,6 +736,14 @@ public final class ProcessPool implements AutoCloseable
         collector.stop();
         join(collectorThread);
         return !collectorThread.isAlive();
+    }
+
+    private void stopCompletions()
+    {
+        if (completionThread != null && !completionThread.stopAndJoin(30_000))
+        {
+            config.logSink.accept("[pool] the completion thread is still in a callback after 30 s; left running");
+        }
     }
 
     private void emergencyStop()
@@ -742,22 +815,39 @@ public final class ProcessPool implements AutoCloseable
         Path journal;
         boolean resume;
         String classPath;
+        int submitHandles = 16;
+        Executor completionExecutor;
 
         Config(final String registryClass)
         {
             this.registryClass = registryClass;
         }
 
+        /**
+         * Each worker's consumers and writer, twice (a restarted worker attaches before its predecessor's entries
+         * are reclaimed), the kept and borrowed submit handles, and spare entries for tools such as inspect.
+         */
         int participants()
         {
-            return Math.min(4096, workers * (threadsPerWorker + 2) * 2 + 64);
+            return Math.min(4096, workers * (threadsPerWorker + 2) * 2 + 2 * submitHandles + 16);
         }
 
         void check()
         {
             positive("workers", workers);
             positive("threadsPerWorker", threadsPerWorker);
-            positive("maxAttempts", maxAttempts);
+            if (maxAttempts < 1 || maxAttempts >= JobRingDescriptor.MAX_ATTEMPT)
+            {
+                // The worker fails a job on delivery maxAttempts + 1, and the lease word's attempt count saturates
+                // at MAX_ATTEMPT: a larger maxAttempts could never fire and a poison job would run forever.
+                throw new IllegalArgumentException("maxAttempts must be 1.." + (JobRingDescriptor.MAX_ATTEMPT - 1) +
+                    " (a lease counts deliveries up to JobRingDescriptor.MAX_ATTEMPT=" + JobRingDescriptor.MAX_ATTEMPT +
+                    ", and a job fails on delivery maxAttempts + 1): maxAttempts=" + maxAttempts);
+            }
+            if (submitHandles < 1 || submitHandles > 1024)
+            {
+                throw new IllegalArgumentException("submitHandles must be 1..1024: submitHandles=" + submitHandles);
+            }
             if (Integer.bitCount(ringCapacity) != 1)
             {
                 throw new IllegalArgumentException("ringCapacity must be a power of two: ringCapacity=" + ringCapacity);
@@ -831,7 +921,8 @@ public final class ProcessPool implements AutoCloseable
         }
 
         /**
-         * @param n deliveries of a job before its future fails (default 3).
+         * @param n deliveries of a job before its future fails (default 3, at most
+         *          {@code JobRingDescriptor.MAX_ATTEMPT - 1}: the ring's lease counts deliveries only that far).
          * @return this.
          */
         public Builder maxAttempts(final int n)
@@ -970,6 +1061,31 @@ public final class ProcessPool implements AutoCloseable
         public Builder resume(final boolean resume)
         {
             config.resume = resume;
+            return this;
+        }
+
+        /**
+         * @param n producer handles the pool keeps for submitting threads (default 16; see "Threads" in the
+         *          class comment): the first {@code n} threads to submit keep one each while they live, and up to
+         *          {@code n} other threads at once attach one for each submit.
+         * @return this.
+         */
+        public Builder submitHandles(final int n)
+        {
+            config.submitHandles = n;
+            return this;
+        }
+
+        /**
+         * @param executor runs the completion of futures and so their callbacks (default: one thread of the pool's
+         *                 own, {@code shoal-pool-completions}); results are handed to it in batches, in the order
+         *                 they were read. The pool does not shut it down. A callback that waits for another of the
+         *                 pool's results needs an executor with more threads than such callbacks at once.
+         * @return this.
+         */
+        public Builder completionExecutor(final Executor executor)
+        {
+            config.completionExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -1,6 +1,9 @@
 package dev.shoal.ipc.pool;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -12,8 +15,12 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import static dev.shoal.ipc.pool.ResultFrameDescriptor.*;
 
 /**
- * The pool's one reader of the result buffer: a thread that completes futures, forwards log lines and notes
- * ready workers. Futures complete (and their callbacks run) on this thread: keep callbacks short.
+ * The pool's one reader of the result buffer: a thread that forwards log lines, notes ready workers, and hands the
+ * results it reads to the completion executor in batches (one per read of up to 256 messages; with a journal, one
+ * per group commit). Futures complete, and their callbacks run, on that executor, never on this thread: a callback
+ * that blocks, for example one that submits into a full ring, cannot stop results from being read, which would
+ * stop the workers (their result writes wait for room) and so the ring from draining. The batch's jobs are counted
+ * in {@link PendingJobs#size()} from the moment they are taken until their futures are complete.
  *
  * <p>A worker killed while writing a result leaves a claimed but uncommitted record that would block the
  * reader forever. Agrona's {@code unblock()} clears it; this collector calls it only when a worker death has
@@ -32,6 +39,8 @@ final class ResultCollector implements Runnable
     private final Consumer<String> logSink;
     private final IntConsumer onReady;
     private final ResultHook hook;
+    private final Executor completions;
+    private boolean warnedRejected;
     private PendingJobs.Pending[] deferredJobs = new PendingJobs.Pending[256];
     private int[] deferredStatus = new int[256];
     private byte[][] deferredBodies = new byte[256][];
@@ -71,8 +80,9 @@ final class ResultCollector implements Runnable
     }
 
     ResultCollector(final ManyToOneRingBuffer results, final PendingJobs pending, final Consumer<String> logSink,
-        final IntConsumer onReady, final ResultHook hook, final LogHook logHook)
+        final IntConsumer onReady, final ResultHook hook, final LogHook logHook, final Executor completions)
     {
+        this.completions = completions;
         this.logHook = logHook;
         this.results = results;
         this.pending = pending;
@@ -97,6 +107,10 @@ final class ResultCollector implements Runnable
         while (running)
         {
             final int read = results.read(handler, 256);
+            if (deferredCount > 0 && hook == null)
+            {
+                completeDeferred(); // no journal to wait for: hand this read's results over at once
+            }
             if (deferredCount > 0)
             {
                 // Group commit: one journal batch per up to 256 results, or once the oldest waited
@@ -137,8 +151,8 @@ final class ResultCollector implements Runnable
     }
 
     /**
-     * With a hook (the journal), futures complete only after the hook has made their results durable: once per
-     * read of up to 256 messages, so the journal writes one batch instead of one record per job.
+     * Hands the results read so far to the completion executor as one batch. With a hook (the journal), only
+     * after the hook has made them durable, so the journal writes one batch instead of one record per job.
      */
     private void completeDeferred()
     {
@@ -146,23 +160,38 @@ final class ResultCollector implements Runnable
         {
             return;
         }
-        hook.flush();
-        for (int i = 0; i < deferredCount; i++)
+        if (hook != null)
         {
-            settle(deferredJobs[i], deferredStatus[i], deferredBodies[i]);
-            deferredJobs[i] = null;
-            deferredBodies[i] = null;
+            hook.flush();
         }
+        final Settlement batch = new Settlement(pending, Arrays.copyOf(deferredJobs, deferredCount),
+            Arrays.copyOf(deferredStatus, deferredCount), Arrays.copyOf(deferredBodies, deferredCount));
+        Arrays.fill(deferredJobs, 0, deferredCount, null);
+        Arrays.fill(deferredBodies, 0, deferredCount, null);
         deferredCount = 0;
+        try
+        {
+            completions.execute(batch);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            if (!warnedRejected)
+            {
+                warnedRejected = true;
+                logSink.accept("[pool] the completion executor refused a batch; completing on the result reader: " +
+                    ex.getMessage());
+            }
+            batch.run(); // never drop a result: better a late callback on this thread than a future never done
+        }
     }
 
     private void defer(final PendingJobs.Pending p, final int status, final byte[] body)
     {
         if (deferredCount == deferredJobs.length)
         {
-            deferredJobs = java.util.Arrays.copyOf(deferredJobs, deferredCount * 2);
-            deferredStatus = java.util.Arrays.copyOf(deferredStatus, deferredCount * 2);
-            deferredBodies = java.util.Arrays.copyOf(deferredBodies, deferredCount * 2);
+            deferredJobs = Arrays.copyOf(deferredJobs, deferredCount * 2);
+            deferredStatus = Arrays.copyOf(deferredStatus, deferredCount * 2);
+            deferredBodies = Arrays.copyOf(deferredBodies, deferredCount * 2);
         }
         if (deferredCount == 0)
         {
@@ -252,19 +281,61 @@ final class ResultCollector implements Runnable
         {
             // Before the future completes: whoever sees the result can rely on the journal holding it.
             hook.onResult(jobId, p, status, attempt, workerId, body);
-            defer(p, status, body);
-            return;
         }
-        settle(p, status, body);
+        defer(p, status, body);
     }
 
-    private void settle(final PendingJobs.Pending p, final int status, final byte[] body)
+    private static void settle(final PendingJobs.Pending p, final int status, final byte[] body)
     {
-        switch (status)
+        try
         {
-            case STATUS_OK -> p.future().complete(body);
-            case STATUS_THREW -> p.future().completeExceptionally(remote(p.handler(), body));
-            default -> p.future().completeExceptionally(new JobFailedException(string(body, 0)));
+            switch (status)
+            {
+                case STATUS_OK -> p.future().complete(body);
+                case STATUS_THREW -> p.future().completeExceptionally(remote(p.handler(), body));
+                default -> p.future().completeExceptionally(new JobFailedException(string(body, 0)));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            p.future().completeExceptionally(ex); // a malformed error body: the future still completes
+        }
+    }
+
+    /**
+     * Results handed to the completion executor together: completes their futures in order, then takes them off
+     * {@link PendingJobs#size()}.
+     */
+    private static final class Settlement implements Runnable
+    {
+        private final PendingJobs pending;
+        private final PendingJobs.Pending[] jobs;
+        private final int[] status;
+        private final byte[][] bodies;
+
+        Settlement(final PendingJobs pending, final PendingJobs.Pending[] jobs, final int[] status,
+            final byte[][] bodies)
+        {
+            this.pending = pending;
+            this.jobs = jobs;
+            this.status = status;
+            this.bodies = bodies;
+        }
+
+        @Override
+        public void run()
+        {
+            try
+            {
+                for (int i = 0; i < jobs.length; i++)
+                {
+                    settle(jobs[i], status[i], bodies[i]);
+                }
+            }
+            finally
+            {
+                pending.settled(jobs.length);
+            }
         }
     }
 
