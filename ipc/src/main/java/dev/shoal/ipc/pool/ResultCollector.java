@@ -113,6 +113,7 @@ final class ResultCollector implements Runnable
             }
             if (deferredCount > 0)
             {
+                idle.reset(); // results are flowing: the next idle spell starts from the shortest wait
                 // Group commit: one journal batch per up to 256 results, or once the oldest waited
                 // GROUP_COMMIT_NANOS; spin meanwhile rather than park, the futures are waiting.
                 if (deferredCount >= 256 || System.nanoTime() - firstDeferredNanos >= GROUP_COMMIT_NANOS)
