@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.shoal.bench.model.BenchOptions;
+
 /**
  * {@code shoal bench}: the cross-process benchmark harness as a picocli command. Self-contained (public no-arg
  * constructor), so the {@code shoal} CLI can add it as a subcommand, and {@link BenchMain} runs it alone.

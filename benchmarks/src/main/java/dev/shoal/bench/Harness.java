@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.shoal.bench.model.BenchOptions;
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.PeerImpl;
+import dev.shoal.bench.model.ResultLines;
 import dev.shoal.bench.peer.PythonPeers;
 import dev.shoal.bench.report.Reports;
 import dev.shoal.bench.report.Targets;

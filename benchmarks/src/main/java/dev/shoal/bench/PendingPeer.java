@@ -2,6 +2,10 @@ package dev.shoal.bench;
 
 import java.util.List;
 
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.PeerImpl;
+
 /**
  * Stands in for an implementation that is not on this branch yet: always skipped, with the reason. Replace it
  * in {@link Workloads} by the real class once its issue is merged.

@@ -2,6 +2,9 @@ package dev.shoal.bench;
 
 import java.util.List;
 
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.PeerImpl;
+
 /**
  * One case of a run: a workload's parameters and the implementations that take part, Shoal first.
  *

@@ -3,6 +3,8 @@ package dev.shoal.bench;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.peer.AgronaPingPongPeer;
 import dev.shoal.bench.peer.AgronaRingPeer;
 import dev.shoal.bench.peer.AtomicCounterPeer;

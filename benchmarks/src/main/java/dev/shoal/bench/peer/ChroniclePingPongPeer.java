@@ -2,9 +2,9 @@ package dev.shoal.bench.peer;
 
 import java.util.List;
 
-import dev.shoal.bench.CaseParams;
-import dev.shoal.bench.Measurement;
-import dev.shoal.bench.PeerImpl;
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.PeerImpl;
 
 /**
  * Ping-pong over a pair of Chronicle queues (one per direction, each with one appender and one tailer).

@@ -10,8 +10,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 import dev.shoal.bench.proc.CaseDir;
-import dev.shoal.ipc.chunks.CsvGenerator;
-import dev.shoal.ipc.chunks.LineChecksum;
+import dev.shoal.chunks.CsvGenerator;
+import dev.shoal.chunks.LineChecksum;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 

@@ -3,7 +3,7 @@ package dev.shoal.bench.peer;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.shoal.bench.RunSample;
+import dev.shoal.bench.model.RunSample;
 import dev.shoal.bench.proc.RunRecord;
 
 /**

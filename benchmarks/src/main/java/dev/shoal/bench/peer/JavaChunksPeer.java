@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.shoal.bench.CaseParams;
-import dev.shoal.bench.Measurement;
-import dev.shoal.bench.PeerImpl;
-import dev.shoal.bench.RunSample;
-import dev.shoal.ipc.chunks.LineChecksum;
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.PeerImpl;
+import dev.shoal.bench.model.RunSample;
+import dev.shoal.chunks.LineChecksum;
 
 /**
  * The single-threaded Java reference of the {@code chunks} workload ({@code java-1thread}): one thread of the

@@ -3,9 +3,9 @@ package dev.shoal.bench.peer;
 import java.time.Duration;
 import java.util.List;
 
-import dev.shoal.bench.CaseParams;
-import dev.shoal.bench.Measurement;
-import dev.shoal.bench.PeerImpl;
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.proc.CrossProcessCase;
 import dev.shoal.bench.proc.RunRecord;
 

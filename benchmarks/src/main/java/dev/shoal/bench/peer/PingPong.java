@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.shoal.bench.CaseParams;
-import dev.shoal.bench.Measurement;
-import dev.shoal.bench.RunSample;
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.RunSample;
 import dev.shoal.bench.proc.ChildArgs;
 import dev.shoal.bench.proc.ChildTask;
 import dev.shoal.bench.proc.CrossProcessCase;

@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
-import dev.shoal.bench.ResultLines;
+import dev.shoal.bench.model.ResultLines;
 import dev.shoal.bench.report.JsonReader;
 
 /**

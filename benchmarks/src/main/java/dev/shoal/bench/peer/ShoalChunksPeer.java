@@ -4,14 +4,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.shoal.bench.CaseParams;
-import dev.shoal.bench.Measurement;
-import dev.shoal.bench.PeerImpl;
-import dev.shoal.bench.RunSample;
-import dev.shoal.ipc.chunks.ChunkOutcome;
-import dev.shoal.ipc.chunks.FileChunks;
-import dev.shoal.ipc.chunks.LineChecksum;
-import dev.shoal.ipc.chunks.LineChecksumJob;
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.PeerImpl;
+import dev.shoal.bench.model.RunSample;
+import dev.shoal.chunks.ChunkOutcome;
+import dev.shoal.chunks.FileChunks;
+import dev.shoal.chunks.LineChecksum;
+import dev.shoal.chunks.LineChecksumJob;
 
 /**
  * Shoal's {@code FileChunks} ({@code shoal}) over a generated CSV file with the demo's line-checksum job, once per

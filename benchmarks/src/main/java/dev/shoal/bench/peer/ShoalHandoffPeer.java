@@ -1,6 +1,6 @@
 package dev.shoal.bench.peer;
 
-import dev.shoal.bench.CaseParams;
+import dev.shoal.bench.model.CaseParams;
 import dev.shoal.bench.proc.ChildTask;
 import dev.shoal.bench.proc.CrossProcessCase;
 import dev.shoal.core.Region;

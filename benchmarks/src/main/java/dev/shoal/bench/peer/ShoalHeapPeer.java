@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 
-import dev.shoal.bench.CaseParams;
-import dev.shoal.bench.Measurement;
-import dev.shoal.bench.PeerImpl;
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.proc.CrossProcessCase;
 import dev.shoal.bench.proc.Pinning;
 import dev.shoal.bench.proc.RunRecord;

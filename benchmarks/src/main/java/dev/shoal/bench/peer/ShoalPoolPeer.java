@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.shoal.bench.CaseParams;
-import dev.shoal.bench.Measurement;
-import dev.shoal.bench.PeerImpl;
-import dev.shoal.bench.RunSample;
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.PeerImpl;
+import dev.shoal.bench.model.RunSample;
 import dev.shoal.bench.proc.RunRecord;
-import dev.shoal.ipc.Codecs;
-import dev.shoal.ipc.pool.DemoHandlers;
-import dev.shoal.ipc.pool.ProcessPool;
+import dev.shoal.pool.Codecs;
+import dev.shoal.cli.demo.DemoHandlers;
+import dev.shoal.pool.ProcessPool;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import dev.shoal.ipc.JavaProcess;
+import dev.shoal.process.JavaProcess;
 
 /**
  * The child JVMs of one benchmark case. Each is a {@link ChildMain} started through {@link JavaProcess} (same

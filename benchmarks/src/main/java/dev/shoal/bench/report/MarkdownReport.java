@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import dev.shoal.bench.BenchOptions;
+import dev.shoal.bench.model.BenchOptions;
 
 /**
  * The Markdown report: the machine and command, one table per workload with ratios against Shoal, the skipped

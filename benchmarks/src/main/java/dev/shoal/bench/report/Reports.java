@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.shoal.bench.BenchOptions;
-import dev.shoal.bench.ResultLines;
+import dev.shoal.bench.model.BenchOptions;
+import dev.shoal.bench.model.ResultLines;
 
 /**
  * Writes {@code results.jsonl}, {@code results.md} and the PNG charts of a run into one directory.

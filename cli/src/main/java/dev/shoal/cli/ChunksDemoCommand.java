@@ -1,0 +1,227 @@
+package dev.shoal.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import dev.shoal.chunks.ChunkOutcome;
+import dev.shoal.chunks.CsvGenerator;
+import dev.shoal.chunks.FileChunks;
+import dev.shoal.chunks.LineChecksum;
+import dev.shoal.chunks.LineChecksumJob;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal demo chunks}: splits a file into byte ranges processed by worker processes, and prints the
+ * file's lines, bytes and checksum (the sum, modulo 2<sup>64</sup>, of the CRC32C of every line without its
+ * {@code '\n'}, as an unsigned decimal). {@code --generate SIZE} writes a sample CSV instead; {@code --chaos}
+ * kills a worker mid-run to show the resume. Exit codes: 0 ok, 2 usage error, 1 any other failure (one line
+ * on stderr).
+ */
+@Command(name = "chunks", mixinStandardHelpOptions = true,
+    description = {
+        "Count a file's lines, bytes and line checksum with worker processes splitting it into byte ranges.",
+        "With --generate SIZE, write a sample user-behaviour CSV of about SIZE bytes instead."
+    })
+public final class ChunksDemoCommand implements Callable<Integer>
+{
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The file to read (or write).")
+    Path file;
+
+    @Option(names = "--workers", paramLabel = "W", description = "Worker processes (default: available processors).")
+    int workers = Math.min(64, Runtime.getRuntime().availableProcessors());
+
+    @Option(names = "--chunk-bytes", paramLabel = "B", converter = ByteSize.class,
+        description = "Bytes per range, e.g. 4096, 64KB, 1MB (binary units; default 1MB).")
+    long chunkBytes = FileChunks.DEFAULT_CHUNK_BYTES;
+
+    @Option(names = "--generate", paramLabel = "SIZE", converter = ByteSize.class,
+        description = "Write a sample CSV of about SIZE bytes (e.g. 300MB, 1GB) to --file and stop.")
+    Long generate;
+
+    @Option(names = "--seed", description = "Seed of --generate (default: ${DEFAULT-VALUE}).")
+    long seed = CsvGenerator.DEFAULT_SEED;
+
+    @Option(names = "--chaos", description = "Kill a worker process a third of the way through, and resume.")
+    boolean chaos;
+
+    @Option(names = "--threads", description = "Use threads of this JVM instead of worker processes.")
+    boolean threads;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * For picocli.
+     */
+    public ChunksDemoCommand()
+    {
+    }
+
+    @Override
+    public Integer call()
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        try
+        {
+            if (generate != null)
+            {
+                generate(out);
+            }
+            else
+            {
+                count(out);
+            }
+            out.flush();
+            return 0;
+        }
+        catch (final RuntimeException | IOException ex)
+        {
+            final PrintWriter err = spec.commandLine().getErr();
+            err.println(oneLine(ex));
+            err.flush();
+            return 1;
+        }
+    }
+
+    private void generate(final PrintWriter out) throws IOException
+    {
+        final long start = System.nanoTime();
+        final long bytes = CsvGenerator.generate(file, generate, seed);
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        if (json)
+        {
+            out.println(Json.object().put("file", file.toAbsolutePath().toString()).put("bytes", bytes)
+                .put("seed", seed).put("seconds", seconds).put("bytes_per_s", rate(bytes, seconds)));
+        }
+        else
+        {
+            out.printf(Locale.ROOT, "wrote %s to %s in %.2f s (%s/s), seed %d%n", human(bytes), file, seconds,
+                human((long)rate(bytes, seconds)), seed);
+        }
+    }
+
+    private void count(final PrintWriter out)
+    {
+        if (!Files.isRegularFile(file))
+        {
+            throw new IllegalArgumentException("file not found: " + file);
+        }
+        if (chaos && threads)
+        {
+            throw new IllegalArgumentException("--chaos needs worker processes: drop --threads");
+        }
+        final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).workers(workers).chunkBytes(chunkBytes)
+            .processes(!threads).chaosKillAt(chaos ? 1.0 / 3 : -1).build().run(LineChecksumJob.class);
+        final String checksum = Long.toUnsignedString(o.result().checksum());
+        if (o.result().lines() != o.lines())
+        {
+            throw new IllegalStateException("line counts disagree: job=" + o.result().lines() + " ranges=" + o.lines());
+        }
+        if (json)
+        {
+            out.println(Json.object().put("file", o.file().toString()).put("lines", o.lines()).put("bytes", o.bytes())
+                .put("checksum", new BigInteger(checksum)).put("workers", o.workers())
+                .put("mode", o.processes() ? "processes" : "threads").put("chunks", o.ranges())
+                .put("chunk_bytes", o.chunkBytes()).put("seconds", o.seconds())
+                .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("resumed_ranges", o.rangesResumed())
+                .put("redone_ranges", o.rangesRedone()).put("workers_killed", o.workersKilled())
+                .put("worker_restarts", o.workerRestarts()));
+            return;
+        }
+        out.printf(Locale.ROOT, "%s: %s in %,d ranges of %s, %d worker %s%n", o.file(), human(o.bytes()), o.ranges(),
+            human(o.chunkBytes()), o.workers(), o.processes() ? "processes" : "threads");
+        out.printf(Locale.ROOT, "  lines     %,d%n  bytes     %,d%n  checksum  %s%n", o.lines(), o.bytes(), checksum);
+        out.printf(Locale.ROOT, "  time      %.3f s (%s/s)%n", o.seconds(), human((long)o.bytesPerSecond()));
+        if (o.rangesResumed() > 0)
+        {
+            out.printf(Locale.ROOT, "  resumed   %,d ranges were done by an earlier run%n", o.rangesResumed());
+        }
+        if (chaos || o.rangesRedone() > 0)
+        {
+            out.printf(Locale.ROOT, "  chaos     %d worker killed with SIGKILL, %d started in its place; %d range%s " +
+                "redone; totals complete%n", o.workersKilled(), o.workerRestarts(), o.rangesRedone(),
+                o.rangesRedone() == 1 ? "" : "s");
+        }
+    }
+
+    private static double rate(final long bytes, final double seconds)
+    {
+        return seconds > 0 ? bytes / seconds : 0;
+    }
+
+    static String human(final long bytes)
+    {
+        final String[] units = { "B", "KiB", "MiB", "GiB", "TiB" };
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    private static String oneLine(final Exception ex)
+    {
+        final Throwable cause = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
+        final String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        final int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /**
+     * Parses sizes such as {@code 4096}, {@code 64KB}, {@code 300MB}, {@code 1GB} (binary units: KB = KiB).
+     */
+    public static final class ByteSize implements CommandLine.ITypeConverter<Long>
+    {
+        /**
+         * For picocli.
+         */
+        public ByteSize()
+        {
+        }
+
+        @Override
+        public Long convert(final String value)
+        {
+            final String text = value.trim().toUpperCase(Locale.ROOT).replace("IB", "B");
+            int end = 0;
+            while (end < text.length() && Character.isDigit(text.charAt(end)))
+            {
+                end++;
+            }
+            final String unit = text.substring(end).trim();
+            final int shift = switch (unit)
+            {
+                case "", "B" -> 0;
+                case "K", "KB" -> 10;
+                case "M", "MB" -> 20;
+                case "G", "GB" -> 30;
+                case "T", "TB" -> 40;
+                default -> -1;
+            };
+            if (end == 0 || end > 12 || shift < 0)
+            {
+                throw new CommandLine.TypeConversionException("not a size: '" + value + "' (e.g. 4096, 64KB, 1GB)");
+            }
+            final long number = Long.parseLong(text.substring(0, end));
+            if (number < 1)
+            {
+                throw new CommandLine.TypeConversionException("size must be at least 1: '" + value + "'");
+            }
+            return number << shift;
+        }
+    }
+}

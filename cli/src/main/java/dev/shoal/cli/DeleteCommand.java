@@ -1,0 +1,63 @@
+package dev.shoal.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import dev.shoal.core.ParticipantInfo;
+import dev.shoal.core.Region;
+import dev.shoal.core.RegionLocation;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code shoal delete NAME|PATH [--force]}: removes a region's file, refusing while live participants are
+ * attached, or when the file is not a region at all, unless forced.
+ */
+@Command(name = "delete", mixinStandardHelpOptions = true,
+    description = "Delete a region; refuses while live participants are attached unless --force.")
+public final class DeleteCommand implements Callable<Integer>
+{
+    @Parameters(index = "0", paramLabel = "NAME|PATH", description = "A bare name or a file path.")
+    String region;
+
+    @Option(names = "--force",
+        description = "Delete even with live participants, or when the file is not a valid region.")
+    boolean force;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        final RegionLocation location = RegionLocation.of(region);
+        try (Region opened = Region.open(location.path().toString()))
+        {
+            final List<ParticipantInfo> live = opened.participants().snapshot().stream()
+                .filter(ParticipantInfo::alive).collect(Collectors.toList());
+            if (!live.isEmpty() && !force)
+            {
+                throw new IllegalStateException(live.size() + " live participant(s) attached to " + location.path() +
+                    " (pids " + live.stream().map(p -> Long.toString(p.pid())).distinct()
+                    .collect(Collectors.joining(",")) + "); stop them or use --force");
+            }
+        }
+        catch (final dev.shoal.core.RegionFormatException ex)
+        {
+            if (!force)
+            {
+                throw new IllegalStateException("not deleting " + location.path() + ": it is not a valid region (" +
+                    ShoalCli.oneLine(ex) + "); use --force to delete it anyway");
+            }
+        }
+        if (!Region.delete(location))
+        {
+            throw new IllegalStateException("region not found: " + location.path());
+        }
+        spec.commandLine().getOut().println("deleted " + location.path());
+        return 0;
+    }
+}

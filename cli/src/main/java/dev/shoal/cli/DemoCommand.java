@@ -1,0 +1,192 @@
+package dev.shoal.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.shoal.chunks.ChunkOutcome;
+import dev.shoal.chunks.CsvGenerator;
+import dev.shoal.chunks.CsvStats;
+import dev.shoal.chunks.CsvStatsJob;
+import dev.shoal.chunks.FileChunks;
+import dev.shoal.cli.demo.PoolDemo;
+import dev.shoal.cli.demo.SchedulerDemo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal demo}: the main job. Generates a sample CSV (once), then runs the three patterns with real
+ * processes: chunked aggregation of the file, a job pool, a scheduler. Each ends with its verification line.
+ * Subcommands run one pattern each, with all their options.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run Shoal's three patterns with real processes: chunked file aggregation, a job pool, "
+        + "a scheduler. Subcommands run one pattern with all its options.",
+    subcommands = { ChunksDemoCommand.class, PoolDemoCommand.class, SchedulerDemoCommand.class })
+public final class DemoCommand implements Callable<Integer>
+{
+    @Option(names = "--file", paramLabel = "FILE",
+        description = "Sample CSV (default: java.io.tmpdir/shoal-demo/sample.csv; generated when missing).")
+    Path file;
+
+    @Option(names = "--size", paramLabel = "SIZE", converter = ChunksDemoCommand.ByteSize.class,
+        defaultValue = "300MB", description = "Size of the generated sample (default: ${DEFAULT-VALUE}).")
+    long size;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Worker processes per pattern (default: " +
+        "${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--jobs", defaultValue = "200000", description = "Pool jobs (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Scheduler run time (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--chaos", description = "SIGKILL a worker in every pattern, and show that nothing is lost.")
+    boolean chaos;
+
+    @Option(names = "--json", description = "Print one JSON object with a member per pattern.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        if (workers < 1 || jobs < 1 || seconds <= 0 || size < 1)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "need --workers >= 1, --jobs >= 1, --seconds > 0, --size > 0");
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final Path sample = file != null ? file : Path.of(System.getProperty("java.io.tmpdir"), "shoal-demo",
+            "sample.csv");
+        say(out, "Shoal demo: three patterns, each with " + workers + " worker JVMs sharing one memory-mapped region");
+        ensureSample(out, sample);
+
+        say(out, "\n1. Chunked file aggregation (the shared offset array): counts per behavior type, top categories" +
+            (chaos ? "; one worker SIGKILLed, its range redone" : ""));
+        final PoolDemoCommand.Progress bar = progressBar(out, 0);
+        final FileChunks.Builder chunking = FileChunks.builder(sample).workers(workers).chunkBytes(4L << 20)
+            .progress((done, total) -> bar.updateOf(done, total));
+        if (chaos)
+        {
+            chunking.chaosKillAt(1.0 / 3);
+        }
+        final ChunkOutcome<CsvStats> chunks = chunking.build().run(CsvStatsJob.class);
+        bar.finish();
+        final boolean chunksOk = chunks.bytes() == Files.size(sample) && chunks.result().rows() +
+            chunks.result().skipped() == chunks.lines();
+        say(out, chunksText(chunks, chunksOk));
+
+        say(out, "\n2. Job pool (the job ring): " + jobs + " jobs, each result checked" +
+            (chaos ? ", one worker SIGKILLed" : ""));
+        final PoolDemoCommand.Progress poolBar = progressBar(out, jobs);
+        final PoolDemo.Result pool = PoolDemo.run(new PoolDemo.Config(workers, 1, jobs, 0, 1, chaos),
+            poolBar::update);
+        poolBar.finish();
+        say(out, PoolDemoCommand.toText(pool, workers, 1));
+
+        say(out, "\n3. Scheduler (the shared min-heap): pop the earliest record, process it, push it back later" +
+            (chaos ? "; workers SIGKILLed, one while holding the lock" : ""));
+        final SchedulerDemo.Result scheduler;
+        try (SchedulerDemo demo = new SchedulerDemo(new SchedulerDemo.Config(workers, 10_000, seconds, chaos, 0,
+            System.nanoTime())))
+        {
+            scheduler = demo.run();
+        }
+        say(out, SchedulerDemoCommand.toText(scheduler, chaos));
+
+        final boolean verified = chunksOk && pool.verified() && scheduler.verified();
+        if (json)
+        {
+            out.println(Json.object()
+                .put("chunks", chunksJson(chunks, chunksOk))
+                .put("pool", PoolDemoCommand.toJson(pool, workers, 1, chaos))
+                .put("scheduler", new Json.Raw(SchedulerDemoCommand.toJson(scheduler, chaos)))
+                .put("verified", verified));
+        }
+        else
+        {
+            out.println(verified ? "\nAll three patterns verified: nothing lost, nothing duplicated." :
+                "\nVERIFICATION FAILED: see above.");
+        }
+        out.flush();
+        return verified ? 0 : 1;
+    }
+
+    private void say(final PrintWriter out, final String text)
+    {
+        if (!json)
+        {
+            out.println(text);
+            out.flush();
+        }
+    }
+
+    private PoolDemoCommand.Progress progressBar(final PrintWriter out, final long total)
+    {
+        return new PoolDemoCommand.Progress(json || System.console() == null ? null : out, total);
+    }
+
+    private void ensureSample(final PrintWriter out, final Path sample) throws IOException
+    {
+        if (Files.isRegularFile(sample) && Files.size(sample) >= size)
+        {
+            say(out, "  sample: " + sample + " (" + Files.size(sample) / 1_000_000 + " MB, reused)");
+            return;
+        }
+        if (file != null && Files.exists(sample))
+        {
+            say(out, "  sample: " + sample + " (" + Files.size(sample) / 1_000_000 + " MB)");
+            return;
+        }
+        Files.createDirectories(sample.toAbsolutePath().getParent());
+        final long start = System.nanoTime();
+        final long written = CsvGenerator.generate(sample, size, CsvGenerator.DEFAULT_SEED);
+        say(out, String.format("  sample: generated %s (%,d MB of user_id,item_id,behavior_type,... rows) in %.1f s",
+            sample, written / 1_000_000, (System.nanoTime() - start) / 1e9));
+    }
+
+    private static String chunksText(final ChunkOutcome<CsvStats> o, final boolean ok)
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format("  %,d rows, %,d MB in %.2f s (%,.0f MB/s) across %d ranges, %d worker JVMs%n",
+            o.result().rows(), o.bytes() / 1_000_000, o.seconds(), o.bytesPerSecond() / 1e6, o.ranges(), o.workers()));
+        sb.append("  behavior:");
+        for (final Map.Entry<String, Long> e : o.result().behaviorCounts().entrySet())
+        {
+            sb.append(String.format(" %s=%,d", e.getKey(), e.getValue()));
+        }
+        sb.append("\n  top categories:");
+        for (final CsvStats.CategoryCount c : o.result().topCategories(5))
+        {
+            sb.append(String.format(" %d (%,d)", c.category(), c.rows()));
+        }
+        if (o.workersKilled() > 0 || o.rangesRedone() > 0)
+        {
+            sb.append(String.format("%n  chaos: %d worker(s) killed, %d range(s) redone, %d worker(s) restarted",
+                o.workersKilled(), o.rangesRedone(), o.workerRestarts()));
+        }
+        sb.append(String.format("%n  %s", ok ?
+            "verified: every byte read once, every line counted once (lines = rows + " +
+            "unparsed lines such as the header)" : "NOT verified: bytes or lines do not add up"));
+        return sb.toString();
+    }
+
+    private static Json chunksJson(final ChunkOutcome<CsvStats> o, final boolean ok)
+    {
+        return Json.object().put("file", o.file().toString()).put("bytes", o.bytes()).put("lines", o.lines())
+            .put("rows", o.result().rows()).put("behaviors", o.result().behaviorCounts())
+            .put("workers", o.workers()).put("chunks", o.ranges())
+            .put("seconds", Math.round(o.seconds() * 1000) / 1000.0)
+            .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("workers_killed", o.workersKilled())
+            .put("ranges_redone", o.rangesRedone()).put("verified", ok);
+    }
+}

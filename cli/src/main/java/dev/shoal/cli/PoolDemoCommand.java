@@ -1,0 +1,160 @@
+package dev.shoal.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.shoal.cli.demo.PoolDemo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal demo pool}: jobs through a pool of worker JVMs, each result checked.
+ */
+@Command(name = "pool", mixinStandardHelpOptions = true,
+    description = "Run N checked jobs through a pool of worker JVMs (--chaos kills a worker mid-run).")
+public final class PoolDemoCommand implements Callable<Integer>
+{
+    @Option(names = "--workers", defaultValue = "2", description = "Worker JVMs (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Consumer threads per worker (default: " +
+        "${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--jobs", defaultValue = "200000", description = "Jobs (default: ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--work-us", defaultValue = "0", description = "Spin time per job in µs (default: " +
+        "${DEFAULT-VALUE}).")
+    long workMicros;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Jobs per ring slot, like Pool.map's chunksize " +
+        "(default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--chaos", description = "SIGKILL a worker a third of the way through.")
+    boolean chaos;
+
+    @Option(names = "--journal", paramLabel = "DIR", description = "Journal every result and log line to this " +
+        "Chronicle Queue directory (jobs are keyed hash-INDEX).")
+    Path journal;
+
+    @Option(names = "--resume", description = "With --journal: jobs the journal completed before are answered " +
+        "from it without running.")
+    boolean resume;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        if (workers < 1 || threads < 1 || jobs < 1 || batch < 1 || batch > 255 || workMicros < 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "need --workers >= 1, --threads >= 1, --jobs >= 1, --batch 1..255, --work-us >= 0");
+        }
+        if (resume && journal == null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --journal DIR");
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        final Progress bar = new Progress(json ? null : System.console() != null ? out : null, jobs);
+        final PoolDemo.Result r = PoolDemo.run(new PoolDemo.Config(workers, threads, jobs, workMicros, batch, chaos,
+            journal, resume),
+            bar::update);
+        bar.finish();
+        if (json)
+        {
+            out.println(toJson(r, workers, threads, chaos));
+        }
+        else
+        {
+            out.println(toText(r, workers, threads));
+        }
+        out.flush();
+        return r.verified() ? 0 : 1;
+    }
+
+    static Json toJson(final PoolDemo.Result r, final int workers, final int threads, final boolean chaos)
+    {
+        return Json.object().put("jobs", r.jobs()).put("done", r.done()).put("wrong", r.wrong())
+            .put("failed", r.failed()).put("redelivered", r.redelivered()).put("worker_restarts", r.workerRestarts())
+            .put("workers", workers).put("threads", threads).put("chaos", chaos)
+            .put("seconds", Math.round(r.seconds() * 1000) / 1000.0)
+            .put("jobs_per_s", Math.round(r.jobsPerSecond()))
+            .put("p50_us", Math.round(r.p50Micros() * 10) / 10.0).put("p99_us", Math.round(r.p99Micros() * 10) / 10.0)
+            .put("journaled", r.journaled()).put("resumed", r.resumed()).put("checksum", r.checksum())
+            .put("verified", r.verified());
+    }
+
+    static String toText(final PoolDemo.Result r, final int workers, final int threads)
+    {
+        return String.format("pool demo: %d worker JVMs x %d thread(s), %,d jobs in %.2f s (%,.0f jobs/s, " +
+            "p50 %.1f µs, p99 %.1f µs)%n  redelivered %d, worker restarts %d%s%n  journaled %d, resumed %d, " +
+            "checksum %016x%n  %s",
+            workers, threads, r.jobs(), r.seconds(), r.jobsPerSecond(), r.p50Micros(), r.p99Micros(), r.redelivered(),
+            r.workerRestarts(), r.killedPid() != 0 ? " (chaos killed pid " + r.killedPid() + ")" : "",
+            r.journaled(), r.resumed(), r.checksum(),
+            r.verified() ? "verified: every job returned its right result (wrong=0, failed=0)" :
+            "NOT verified: wrong=" + r.wrong() + " failed=" + r.failed());
+    }
+
+    /**
+     * A one-line progress bar on a terminal, redrawn at most every 100 ms.
+     */
+    static final class Progress
+    {
+        private final PrintWriter out;
+        private volatile long total;
+        private final AtomicLong lastDraw = new AtomicLong();
+
+        Progress(final PrintWriter out, final long total)
+        {
+            this.out = out;
+            this.total = total;
+        }
+
+        void update(final long done)
+        {
+            final long now = System.nanoTime();
+            final long last = lastDraw.get();
+            if (out == null || (now - last < 100_000_000L && done < total) || !lastDraw.compareAndSet(last, now))
+            {
+                return;
+            }
+            final int width = 30;
+            final int filled = (int)(width * done / Math.max(1, total));
+            synchronized (out)
+            {
+                out.printf("\r  [%s%s] %3d%% %,d/%,d", "#".repeat(filled), " ".repeat(width - filled),
+                    100 * done / Math.max(1, total), done, total);
+                out.flush();
+            }
+        }
+
+        void updateOf(final long done, final long of)
+        {
+            total = of; // for work whose size is known only once it starts (the ranges of a file)
+            update(done);
+        }
+
+        void finish()
+        {
+            if (out != null)
+            {
+                synchronized (out)
+                {
+                    out.print("\r" + " ".repeat(70) + "\r");
+                    out.flush();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.shoal.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import dev.shoal.cli.demo.SchedulerDemo;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code shoal demo scheduler}: one refresher and W worker JVMs over a shared {@code ScheduleHeap}, popping due
+ * records and rescheduling them; with {@code --chaos}, workers are killed at random moments (one of them while
+ * it holds the lock, in the middle of a sift). Ends with the check that every record is present exactly once.
+ * Exit status 0 when verified, 1 otherwise.
+ */
+@Command(
+    name = "scheduler",
+    mixinStandardHelpOptions = true,
+    description = "Refresher + worker JVMs popping and rescheduling records of a shared heap; checks that " +
+        "every record is present exactly once at the end.")
+public final class SchedulerDemoCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--workers", defaultValue = "2", description = "worker JVMs (default: ${DEFAULT-VALUE})")
+    private int workers;
+
+    @Option(names = "--records", defaultValue = "10000", description = "records in the heap (default: " +
+        "${DEFAULT-VALUE})")
+    private int records;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "run time (default: ${DEFAULT-VALUE})")
+    private double seconds;
+
+    @Option(names = "--chaos", description = "SIGKILL workers at random moments, one while holding the lock")
+    private boolean chaos;
+
+    @Option(names = "--json", description = "print one JSON object")
+    private boolean json;
+
+    @Option(names = "--delay-ms", defaultValue = "0", description = "reschedule this far in the future " +
+        "(default: ${DEFAULT-VALUE}: due at once, for throughput)")
+    private long delayMs;
+
+    @Option(names = "--seed", description = "random seed of the chaos (default: time based)")
+    private Long seed;
+
+    /**
+     * For picocli.
+     */
+    public SchedulerDemoCommand()
+    {
+    }
+
+    /**
+     * Runs the command alone, outside {@code shoal demo}.
+     *
+     * @param args the options.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new SchedulerDemoCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call()
+    {
+        final SchedulerDemo.Config config = new SchedulerDemo.Config(
+            workers, records, seconds, chaos, delayMs, seed != null ? seed : System.nanoTime());
+        final SchedulerDemo.Result result;
+        try (SchedulerDemo demo = new SchedulerDemo(config))
+        {
+            result = demo.run();
+        }
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println(json ? toJson(result, chaos) : toText(result, chaos));
+        out.flush();
+        return result.verified() ? 0 : 1;
+    }
+
+    static String toJson(final SchedulerDemo.Result r, final boolean chaos)
+    {
+        return Json.object()
+            .put("records", r.records())
+            .put("workers", r.workers())
+            .put("seconds", Math.round(r.seconds() * 1000) / 1000.0)
+            .put("chaos", chaos)
+            .put("pops", r.pops())
+            .put("reschedules", r.reschedules())
+            .put("pops_per_s", Math.round(r.popsPerSecond()))
+            .put("takeovers", r.takeovers())
+            .put("redelivered", r.redelivered())
+            .put("kills", r.kills())
+            .put("refreshes", r.refreshes())
+            .put("lost", r.lost())
+            .put("duplicated", r.duplicated())
+            .put("consistent", r.consistent())
+            .put("verified", r.verified())
+            .toString();
+    }
+
+    static String toText(final SchedulerDemo.Result r, final boolean chaos)
+    {
+        return String.format(
+            "scheduler demo: %d worker JVMs, %d records, %.1f s%s%n" +
+            "  pops %,d (%,.0f/s), reschedules %,d, refreshes %d%n" +
+            "  takeovers %d, redelivered %d, workers killed %d%n" +
+            "  %s: lost=%d duplicated=%d, heap %s",
+            r.workers(), r.records(), r.seconds(), chaos ? ", chaos" : "",
+            r.pops(), r.popsPerSecond(), r.reschedules(), r.refreshes(),
+            r.takeovers(), r.redelivered(), r.kills(),
+            r.verified() ? "verified: every record present exactly once" : "FAILED",
+            r.lost(), r.duplicated(), r.consistent() ? "consistent" : "INCONSISTENT");
+    }
+}

@@ -1,0 +1,162 @@
+package dev.shoal.cli;
+
+import java.io.PrintWriter;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal}: create, inspect, list and delete regions; produce and consume jobs; run the demos and the
+ * benchmarks. Exit codes: 0 ok, 2 usage error, 1 any other failure (one line on stderr; the stack trace only
+ * with {@code --verbose}).
+ */
+@Command(
+    name = "shoal",
+    mixinStandardHelpOptions = true,
+    versionProvider = ShoalCli.Version.class,
+    description = "Shared state for separate JVM processes over memory-mapped files.",
+    subcommands = {
+        CreateCommand.class,
+        InspectCommand.class,
+        ListCommand.class,
+        DeleteCommand.class,
+        ProduceCommand.class,
+        ConsumeCommand.class,
+        DemoCommand.class,
+        JournalCommand.class,
+    })
+public final class ShoalCli implements Callable<Integer>
+{
+    /** Exit code of a failure other than a usage error. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit code of a usage error. */
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+        description = "Print stack traces of failures.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * @param args command line.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the CLI without exiting (for tests).
+     *
+     * @param args command line.
+     * @return the exit code.
+     */
+    public static int run(final String... args)
+    {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * @return the configured picocli command line.
+     */
+    public static CommandLine commandLine()
+    {
+        final CommandLine cli = new CommandLine(new ShoalCli());
+        for (final ShoalSubcommand extra : ServiceLoader.load(ShoalSubcommand.class, ShoalCli.class.getClassLoader()))
+        {
+            cli.addSubcommand(extra.name(), extra.command());
+        }
+        if (!cli.getSubcommands().containsKey("bench"))
+        {
+            cli.addSubcommand("bench", new MissingBench());
+        }
+        cli.setExecutionExceptionHandler(ShoalCli::handle);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        return cli;
+    }
+
+    /**
+     * Stands in for {@code shoal bench} when the benchmarks jar is not on the class path.
+     */
+    @Command(name = "bench", description = "Run the cross-process benchmarks (needs the benchmarks jar).")
+    static final class MissingBench implements Callable<Integer>
+    {
+        @Override
+        public Integer call()
+        {
+            throw new IllegalStateException("the benchmarks jar is not on the class path: run 'mvn package' and " +
+                "use bin/shoal, which adds benchmarks/target/benchmarks.jar");
+        }
+    }
+
+    private static int handle(final Exception ex, final CommandLine cmd, final CommandLine.ParseResult parsed)
+    {
+        final PrintWriter err = cmd.getErr();
+        final boolean verbose = parsed.hasMatchedOption("--verbose") ||
+            parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose")) ||
+            hasVerbose(parsed);
+        if (ex instanceof CommandLine.ParameterException pe)
+        {
+            err.println("shoal: " + pe.getMessage());
+            return EXIT_USAGE;
+        }
+        err.println("shoal " + cmd.getCommandName() + ": " + oneLine(ex));
+        if (verbose)
+        {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return EXIT_FAILURE;
+    }
+
+    private static boolean hasVerbose(final CommandLine.ParseResult parsed)
+    {
+        CommandLine.ParseResult p = parsed;
+        while (p != null)
+        {
+            if (p.hasMatchedOption("--verbose"))
+            {
+                return true;
+            }
+            p = p.subcommand();
+        }
+        return false;
+    }
+
+    /**
+     * @param ex a failure.
+     * @return its message on one line, with the exception's simple name when it has no message.
+     */
+    public static String oneLine(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        final String text = message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
+        return text.replace('\n', ' ').replace('\r', ' ');
+    }
+
+    @Override
+    public Integer call()
+    {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    /**
+     * The version from the jar manifest, or "dev" when run from classes.
+     */
+    public static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String v = ShoalCli.class.getPackage().getImplementationVersion();
+            return new String[]{ "shoal " + (v == null ? "0.1.0-SNAPSHOT" : v),
+                "JVM: ${java.version} (${java.vendor} ${java.vm.name})", "OS: ${os.name} ${os.arch}" };
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.shoal.cli.demo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import dev.shoal.pool.PoolStats;
+import dev.shoal.pool.ProcessPool;
+
+/**
+ * {@code shoal demo pool}: N jobs through a pool of worker JVMs, every result checked against the expected
+ * hash of its argument, optionally with a worker SIGKILLed part way through.
+ */
+public final class PoolDemo
+{
+    /**
+     * @param workers    worker JVMs.
+     * @param threads    consumer threads per worker.
+     * @param jobs       job count.
+     * @param workMicros spin time per job.
+     * @param batch      jobs per ring slot.
+     * @param chaos      SIGKILL a worker a third of the way through.
+     * @param journal    journal directory, or {@code null} for none; jobs are keyed {@code hash-INDEX}.
+     * @param resume     answer jobs the journal completed before from it, without running them.
+     */
+    public record Config(int workers, int threads, int jobs, long workMicros, int batch, boolean chaos, Path journal,
+        boolean resume)
+    {
+        /**
+         * A run without a journal.
+         *
+         * @param workers    worker JVMs.
+         * @param threads    consumer threads per worker.
+         * @param jobs       job count.
+         * @param workMicros spin time per job.
+         * @param batch      jobs per ring slot.
+         * @param chaos      SIGKILL a worker a third of the way through.
+         */
+        public Config(final int workers, final int threads, final int jobs, final long workMicros, final int batch,
+            final boolean chaos)
+        {
+            this(workers, threads, jobs, workMicros, batch, chaos, null, false);
+        }
+    }
+
+    /**
+     * @param jobs           jobs submitted.
+     * @param done           results right.
+     * @param wrong          results wrong.
+     * @param failed         futures failed.
+     * @param redelivered    jobs redelivered after a worker died.
+     * @param workerRestarts workers restarted.
+     * @param killedPid      pid killed by chaos, 0 if none.
+     * @param seconds        wall time from first submit to last result.
+     * @param p50Micros      median submit-to-result latency.
+     * @param p99Micros      99th percentile submit-to-result latency.
+     * @param journaled      results appended to the journal by this run.
+     * @param resumed        jobs answered from the journal without running.
+     * @param checksum       sum of every job's result: equal for equal outputs, however the run was split.
+     */
+    public record Result(long jobs, long done, long wrong, long failed, long redelivered, long workerRestarts,
+        long killedPid, double seconds, double p50Micros, double p99Micros, long journaled, long resumed,
+        long checksum)
+    {
+        /**
+         * @return jobs per second.
+         */
+        public double jobsPerSecond()
+        {
+            return seconds > 0 ? jobs / seconds : 0;
+        }
+
+        /**
+         * @return whether every job returned its right result.
+         */
+        public boolean verified()
+        {
+            return done == jobs && wrong == 0 && failed == 0;
+        }
+    }
+
+    private PoolDemo()
+    {
+    }
+
+    /**
+     * @param config   what to run.
+     * @param progress receives the number of results so far (from the collector thread).
+     * @return the outcome.
+     */
+    public static Result run(final Config config, final LongConsumer progress)
+    {
+        final AtomicLong finished = new AtomicLong();
+        final AtomicLong wrong = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong checksum = new AtomicLong();
+        final long[] latencies = new long[config.jobs()];
+        long killed = 0;
+        final long start;
+        final long end;
+        final PoolStats stats;
+        final ProcessPool.Builder builder = ProcessPool.builder(DemoHandlers.class).workers(config.workers())
+            .threadsPerWorker(config.threads()).logSink(line -> { });
+        if (config.journal() != null)
+        {
+            builder.journal(config.journal()).resume(config.resume());
+        }
+        try (ProcessPool pool = builder.start())
+        {
+            final List<CompletableFuture<byte[]>> futures = new ArrayList<>(config.jobs());
+            start = System.nanoTime();
+            final int killAt = config.chaos() ? config.jobs() / 3 : -1;
+            for (int i = 0; i < config.jobs(); i += config.batch())
+            {
+                final List<byte[]> batch = new ArrayList<>(config.batch());
+                final List<String> keys = new ArrayList<>(config.batch());
+                for (int j = i; j < Math.min(config.jobs(), i + config.batch()); j++)
+                {
+                    batch.add(DemoHandlers.argument(j, config.workMicros()));
+                    keys.add("hash-" + j);
+                }
+                final long submitted = System.nanoTime();
+                final List<CompletableFuture<byte[]>> fs = pool.submitBatch(DemoHandlers.HASH,
+                    config.journal() != null ? keys : null, batch);
+                for (int k = 0; k < fs.size(); k++)
+                {
+                    final int index = i + k;
+                    fs.get(k).whenComplete((bytes, error) ->
+                    {
+                        latencies[index] = System.nanoTime() - submitted;
+                        if (error != null)
+                        {
+                            failed.incrementAndGet();
+                        }
+                        else if (new UnsafeBuffer(bytes).getLong(0) != DemoHandlers.mix(index))
+                        {
+                            wrong.incrementAndGet();
+                        }
+                        else
+                        {
+                            checksum.addAndGet(DemoHandlers.mix(index));
+                        }
+                        progress.accept(finished.incrementAndGet());
+                    });
+                }
+                futures.addAll(fs);
+                if (killAt >= 0 && i >= killAt && killed == 0)
+                {
+                    killed = pool.killWorker(ThreadLocalRandom.current().nextInt(config.workers()));
+                }
+            }
+            pool.join();
+            end = System.nanoTime();
+            stats = pool.stats();
+        }
+        final long done = config.jobs() - wrong.get() - failed.get();
+        Arrays.sort(latencies);
+        return new Result(config.jobs(), done, wrong.get(), failed.get(), stats.redelivered(),
+            stats.workerRestarts(), killed, (end - start) / 1e9, percentile(latencies, 0.50),
+            percentile(latencies, 0.99), stats.journaled(), stats.resumed(), checksum.get());
+    }
+
+    private static double percentile(final long[] sorted, final double p)
+    {
+        if (sorted.length == 0)
+        {
+            return 0;
+        }
+        return sorted[Math.min(sorted.length - 1, (int)(p * sorted.length))] / 1000.0;
+    }
+}

@@ -1,0 +1,389 @@
+package dev.shoal.cli.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.shoal.core.Region;
+import dev.shoal.core.RegionSpec;
+import dev.shoal.core.ScheduleEntry;
+import dev.shoal.core.ScheduleHeap;
+import dev.shoal.core.ScheduleHeapStats;
+import dev.shoal.core.ScheduleRecord;
+import dev.shoal.core.SharedLongArray;
+import dev.shoal.process.JavaProcess;
+
+/**
+ * The scheduler pattern with real processes: this process is the refresher (it fills the heap with
+ * {@code replaceAll}, refreshes it every second and returns the leases of dead workers every 100 ms), and
+ * {@code W} worker JVMs ({@link SchedulerWorker}) take due records, check them and reschedule them. With chaos,
+ * workers are SIGKILLed at random moments and one worker halts itself in the middle of a sift while holding the
+ * lock (the {@code shoal.test.haltInSift} hook); each is replaced. At the end every record must be present
+ * exactly once. Every child is reaped, on error too (and by a shutdown hook if this JVM is interrupted).
+ */
+public final class SchedulerDemo implements AutoCloseable
+{
+    /** Name of the heap in the demo's region. */
+    public static final String HEAP = "schedule";
+    /** Name of the control array in the demo's region. */
+    public static final String CONTROL = "control";
+
+    private static final long RECOVER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long REFRESH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int HALT_EXIT_STATUS = 77;
+
+    private final Config config;
+    private final Random random;
+    private final List<Process> workers = new CopyOnWriteArrayList<>();
+    private final Path logDir;
+    private final Thread shutdownHook = new Thread(this::killAll, "scheduler-demo-reaper");
+    private long kills;
+    private long refreshes;
+
+    /**
+     * The demo's parameters.
+     *
+     * @param workers worker JVMs.
+     * @param records records in the heap.
+     * @param seconds how long the workers run.
+     * @param chaos   whether to kill workers at random moments.
+     * @param delayMs how far in the future a rescheduled record is due (0: at once, for throughput).
+     * @param seed    random seed for the chaos.
+     */
+    public record Config(int workers, int records, double seconds, boolean chaos, long delayMs, long seed)
+    {
+        /**
+         * @param workers worker JVMs.
+         * @param records records in the heap.
+         * @param seconds how long the workers run.
+         * @param chaos   whether to kill workers.
+         * @param delayMs reschedule delay.
+         * @param seed    random seed.
+         */
+        public Config
+        {
+            if (workers < 1 || workers > 64)
+            {
+                throw new IllegalArgumentException("workers must be 1..64: workers=" + workers);
+            }
+            if (records < 1 || records > 4_000_000)
+            {
+                throw new IllegalArgumentException("records must be 1..4000000: records=" + records);
+            }
+            if (!(seconds > 0 && seconds <= 3600))
+            {
+                throw new IllegalArgumentException("seconds must be in (0, 3600]: seconds=" + seconds);
+            }
+            if (delayMs < 0)
+            {
+                throw new IllegalArgumentException("delay must not be negative: delayMs=" + delayMs);
+            }
+        }
+    }
+
+    /**
+     * What a run did and found.
+     *
+     * @param records      records in the heap.
+     * @param workers      worker JVMs.
+     * @param seconds      measured run time.
+     * @param pops         records polled during the run.
+     * @param reschedules  records rescheduled during the run.
+     * @param takeovers    lock takeovers from dead holders.
+     * @param redelivered  leases of dead holders put back.
+     * @param lost         records missing at the end.
+     * @param duplicated   extra copies (or unreadable payloads) at the end.
+     * @param kills        workers killed or halted by the chaos.
+     * @param refreshes    replaceAll refreshes.
+     * @param consistent   whether the heap's index matched its pool at the end.
+     * @param popsPerSecond pops per second of run time.
+     */
+    public record Result(
+        int records, int workers, double seconds, long pops, long reschedules, long takeovers, long redelivered,
+        long lost, long duplicated, long kills, long refreshes, boolean consistent, double popsPerSecond)
+    {
+        /**
+         * @return whether every record was present exactly once and the heap was consistent.
+         */
+        public boolean verified()
+        {
+            return lost == 0 && duplicated == 0 && consistent;
+        }
+    }
+
+    /**
+     * @param config the parameters.
+     */
+    public SchedulerDemo(final Config config)
+    {
+        this.config = config;
+        this.random = new Random(config.seed());
+        try
+        {
+            this.logDir = Files.createTempDirectory("shoal-scheduler-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Runs the demo; blocks for about {@code seconds} plus start-up and the end check.
+     *
+     * @return the result.
+     */
+    public Result run()
+    {
+        final String name = "scheduler-demo-" + ProcessHandle.current().pid();
+        final int capacity = config.records() + Math.max(64, 4 * config.workers());
+        final RegionSpec spec = RegionSpec.builder()
+            .add(ScheduleHeap.spec(HEAP, capacity, SchedulerRecords.PAYLOAD_BYTES))
+            .longArray(CONTROL, SchedulerWorker.CONTROL_LENGTH)
+            .build();
+        Region.delete(name);
+        try (Region region = Region.create(name, spec);
+            ScheduleHeap heap = ScheduleHeap.open(region, HEAP))
+        {
+            final SharedLongArray control = region.longArray(CONTROL);
+            refresh(heap);
+            final String path = region.location().path().toString();
+            for (int i = 0; i < config.workers(); i++)
+            {
+                workers.add(startWorker(path, i, config.chaos() && i == 0));
+            }
+            awaitReady(control);
+            final ScheduleHeapStats.Counters atStart = heap.stats().counters();
+            final long start = System.nanoTime();
+            coordinate(heap, path, start);
+            control.set(SchedulerWorker.STOP_INDEX, 1);
+            final long elapsed = System.nanoTime() - start;
+            final ScheduleHeapStats.Counters atStop = heap.stats().counters();
+            stopWorkers();
+            heap.recoverDeadLeases();
+            return verify(heap, atStop.pops() - atStart.pops(), atStop.reschedules() - atStart.reschedules(), elapsed);
+        }
+        finally
+        {
+            killAll();
+            Region.delete(name);
+        }
+    }
+
+    private void coordinate(final ScheduleHeap heap, final String path, final long start)
+    {
+        final long end = start + (long)(config.seconds() * 1e9);
+        long nextRecover = start + RECOVER_INTERVAL_NANOS;
+        long nextRefresh = start + REFRESH_INTERVAL_NANOS;
+        long nextKill = start + nextKillDelay();
+        for (long now = System.nanoTime(); now - end < 0; now = System.nanoTime())
+        {
+            if (now - nextRecover >= 0)
+            {
+                heap.recoverDeadLeases();
+                nextRecover = now + RECOVER_INTERVAL_NANOS;
+            }
+            if (now - nextRefresh >= 0)
+            {
+                refresh(heap);
+                nextRefresh = now + REFRESH_INTERVAL_NANOS;
+            }
+            if (config.chaos() && now - nextKill >= 0)
+            {
+                final int victim = random.nextInt(workers.size());
+                workers.get(victim).destroyForcibly();
+                nextKill = now + nextKillDelay();
+            }
+            replaceExited(path);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // the coordinator's tick, not a sync
+        }
+    }
+
+    private long nextKillDelay()
+    {
+        return TimeUnit.MILLISECONDS.toNanos(300 + random.nextInt(1200));
+    }
+
+    private void replaceExited(final String path)
+    {
+        for (int i = 0; i < workers.size(); i++)
+        {
+            final Process worker = workers.get(i);
+            if (!worker.isAlive())
+            {
+                final int status = reap(worker);
+                if (!config.chaos() || (status != HALT_EXIT_STATUS && status != 137 && status != 143))
+                {
+                    throw new IllegalStateException("worker " + i + " (pid " + worker.pid() + ") exited " + status +
+                        "; log: " + logDir.resolve("worker-" + i + ".log"));
+                }
+                kills++;
+                workers.set(i, startWorker(path, i, false));
+            }
+        }
+    }
+
+    private void refresh(final ScheduleHeap heap)
+    {
+        final long now = System.currentTimeMillis();
+        final List<ScheduleRecord> records = new ArrayList<>(config.records());
+        for (int i = 0; i < config.records(); i++)
+        {
+            records.add(new ScheduleRecord(now + (i % 100), SchedulerRecords.payload(i)));
+        }
+        if (heap.replaceAll(records) == null)
+        {
+            throw new IllegalStateException("refresh of " + config.records() + " records does not fit beside " +
+                heap.stats().leases() + " leases in capacity=" + heap.capacity());
+        }
+        refreshes++;
+    }
+
+    private Process startWorker(final String path, final int index, final boolean haltInSift)
+    {
+        final Path log = logDir.resolve("worker-" + index + ".log");
+        final JavaProcess process = JavaProcess.of(SchedulerWorker.class)
+            .jvmOption("-Xmx64m").jvmOption("-XX:+UseSerialGC")
+            .args(path, HEAP, CONTROL, Long.toString(config.delayMs()))
+            .output(log, log);
+        if (haltInSift)
+        {
+            process.jvmOption("-Dshoal.test.haltInSift=" + (2_000 + random.nextInt(60_000)));
+        }
+        return process.start();
+    }
+
+    private void awaitReady(final SharedLongArray control)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (control.get(SchedulerWorker.READY_INDEX) < config.workers())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("workers not ready after 60 s: ready=" +
+                    control.get(SchedulerWorker.READY_INDEX) + " of " + config.workers() + "; logs in " + logDir);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private void stopWorkers()
+    {
+        for (final Process worker : workers)
+        {
+            try
+            {
+                if (!worker.waitFor(10, TimeUnit.SECONDS))
+                {
+                    worker.destroyForcibly();
+                    kills++;
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping workers", ex);
+            }
+        }
+        killAll();
+    }
+
+    private Result verify(final ScheduleHeap heap, final long pops, final long reschedules, final long elapsed)
+    {
+        boolean consistent = true;
+        try
+        {
+            heap.verify();
+        }
+        catch (final IllegalStateException ex)
+        {
+            consistent = false;
+        }
+        final int[] seen = new int[config.records()];
+        long duplicated = 0;
+        for (final ScheduleEntry entry : heap.snapshot())
+        {
+            final long n = SchedulerRecords.number(entry.payload());
+            if (n < 0 || n >= seen.length || seen[(int)n]++ > 0)
+            {
+                duplicated++;
+            }
+        }
+        long lost = 0;
+        for (final int count : seen)
+        {
+            lost += count == 0 ? 1 : 0;
+        }
+        final ScheduleHeapStats.Counters counters = heap.stats().counters();
+        final double seconds = elapsed / 1e9;
+        return new Result(config.records(), config.workers(), seconds, pops, reschedules, counters.takeovers(),
+            counters.redelivered(), lost, duplicated, kills, refreshes, consistent, pops / seconds);
+    }
+
+    private static int reap(final Process process)
+    {
+        try
+        {
+            return process.waitFor();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private void killAll()
+    {
+        final List<Process> copy = List.copyOf(workers);
+        for (final Process worker : copy)
+        {
+            worker.destroyForcibly();
+        }
+        for (final Process worker : copy)
+        {
+            try
+            {
+                worker.waitFor(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * @return the folder holding the workers' logs.
+     */
+    public Path logDir()
+    {
+        return logDir;
+    }
+
+    /**
+     * Reaps every worker and removes the shutdown hook.
+     */
+    @Override
+    public void close()
+    {
+        killAll();
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // shutting down already: the hook runs
+        }
+    }
+}

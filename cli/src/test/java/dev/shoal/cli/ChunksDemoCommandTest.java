@@ -1,0 +1,140 @@
+package dev.shoal.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+import dev.shoal.chunks.CsvGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code shoal demo chunks}: JSON figures against an independent count, sample generation, exit codes.
+ */
+@Timeout(60)
+class ChunksDemoCommandTest
+{
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @Test
+    void shouldPrintFiguresMatchingAnIndependentCountOnEveryEdgeCase() throws IOException
+    {
+        final List<String> contents = List.of("", "\n", "x", "a\n\nb\r\n\r\nlast", "L".repeat(5000) + "\nshort\n");
+        for (final String content : contents)
+        {
+            final Path file = Files.writeString(dir.resolve("f.txt"), content, StandardCharsets.US_ASCII);
+            out.getBuffer().setLength(0);
+            assertEquals(0, run("--file", file.toString(), "--threads", "--workers", "2", "--chunk-bytes", "3",
+                "--json"), err.toString());
+            assertFigures(content.getBytes(StandardCharsets.US_ASCII), out.toString());
+        }
+    }
+
+    @Test
+    void shouldCountAGeneratedCsvWithWorkerProcesses() throws IOException
+    {
+        final Path file = dir.resolve("sample.csv");
+        assertEquals(0, run("--generate", "256KB", "--file", file.toString()));
+        assertTrue(out.toString().startsWith("wrote 256.0 KiB"), out.toString());
+        out.getBuffer().setLength(0);
+
+        assertEquals(0, run("--file", file.toString(), "--workers", "2", "--chunk-bytes", "16KB", "--json"),
+            err.toString());
+        assertFigures(Files.readAllBytes(file), out.toString());
+        assertEquals("2", field(out.toString(), "workers"));
+        assertEquals(Long.toString((Files.size(file) + 16383) / 16384), field(out.toString(), "chunks"));
+    }
+
+    @Test
+    void shouldGenerateTheSameBytesForTheSameSeed() throws IOException
+    {
+        final Path a = dir.resolve("a.csv");
+        final Path b = dir.resolve("b.csv");
+        final Path c = dir.resolve("c.csv");
+        assertEquals(0, run("--generate", "64KB", "--file", a.toString()));
+        assertEquals(0, run("--generate", "64KB", "--file", b.toString()));
+        assertEquals(0, run("--generate", "64KB", "--file", c.toString(), "--seed", "5"));
+
+        final byte[] bytes = Files.readAllBytes(a);
+        assertArrayEquals(bytes, Files.readAllBytes(b));
+        assertFalse(java.util.Arrays.equals(bytes, Files.readAllBytes(c)));
+        assertTrue(bytes.length >= 64 * 1024 && bytes.length < 64 * 1024 + 100, "length=" + bytes.length);
+        assertTrue(new String(bytes, StandardCharsets.US_ASCII).startsWith(CsvGenerator.HEADER + "\n"));
+        assertEquals('\n', bytes[bytes.length - 1]);
+    }
+
+    @Test
+    void shouldFailWithOneLineWhenTheFileIsMissing()
+    {
+        final Path missing = dir.resolve("missing.txt");
+        assertEquals(1, run("--file", missing.toString()));
+        assertEquals("file not found: " + missing + System.lineSeparator(), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void shouldExitTwoOnUsageErrors()
+    {
+        assertEquals(2, run("--file", "x", "--chunk-bytes", "lots"));
+        assertEquals(2, run("--workers", "2"));
+        assertTrue(err.toString().contains("--file"), err.toString());
+    }
+
+    private int run(final String... args)
+    {
+        final CommandLine cli = new CommandLine(new ChunksDemoCommand());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private static void assertFigures(final byte[] bytes, final String json)
+    {
+        long lines = 0;
+        long checksum = 0;
+        final CRC32C crc = new CRC32C();
+        int start = 0;
+        for (int i = 0; i <= bytes.length; i++)
+        {
+            if (i == bytes.length ? start < bytes.length : bytes[i] == '\n')
+            {
+                crc.reset();
+                crc.update(bytes, start, i - start);
+                checksum += crc.getValue();
+                lines++;
+                start = i + 1;
+            }
+        }
+        assertEquals(Long.toString(lines), field(json, "lines"), json);
+        assertEquals(Long.toString(bytes.length), field(json, "bytes"), json);
+        assertEquals(Long.toUnsignedString(checksum), field(json, "checksum"), json);
+        for (final String name : List.of("workers", "chunks", "seconds", "bytes_per_s"))
+        {
+            assertFalse(field(json, name).isEmpty(), name);
+        }
+    }
+
+    private static String field(final String json, final String name)
+    {
+        final Matcher m = Pattern.compile("\"" + name + "\":([0-9.eE-]+)").matcher(json);
+        return m.find() ? m.group(1) : "";
+    }
+}

@@ -1,0 +1,31 @@
+package dev.shoal.cli.crossprocess;
+
+import dev.shoal.cli.demo.SchedulerDemo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The scheduler demo end to end, with chaos: workers killed (one in the middle of a sift) and replaced.
+ */
+class SchedulerDemoTest
+{
+    @Test
+    @Timeout(60)
+    void shouldKeepEveryRecordExactlyOnceThroughChaos()
+    {
+        final SchedulerDemo.Result result;
+        try (SchedulerDemo demo = new SchedulerDemo(new SchedulerDemo.Config(2, 2_000, 3, true, 0, 42)))
+        {
+            result = demo.run();
+        }
+        assertEquals(0, result.lost(), result.toString());
+        assertEquals(0, result.duplicated(), result.toString());
+        assertTrue(result.consistent(), result.toString());
+        assertTrue(result.kills() >= 1, result.toString());
+        assertTrue(result.takeovers() + result.redelivered() >= 1, result.toString());
+        assertTrue(result.pops() > 0 && result.reschedules() > 0, result.toString());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.shoal.journal;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.shoal.pool.spi.JournalProvider;
+import dev.shoal.pool.spi.JournalWriter;
+
+/**
+ * The pool's journal on Chronicle Queue: a {@link ResultJournal} behind the pool's {@link JournalWriter} seam.
+ * Registered in {@code META-INF/services/dev.shoal.pool.spi.JournalProvider}, so a pool finds it whenever this
+ * module is on the class path.
+ */
+public final class ChronicleJournalProvider implements JournalProvider
+{
+    @Override
+    public JournalWriter open(final Path dir, final boolean resume)
+    {
+        final ResultJournal journal = ResultJournal.open(dir);
+        try
+        {
+            return new Writer(journal, resume ? journal.completedJobs() : null);
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.close();
+            throw ex;
+        }
+    }
+
+    private static final class Writer implements JournalWriter
+    {
+        private final ResultJournal journal;
+        private final CompletedJobs completed;
+
+        Writer(final ResultJournal journal, final CompletedJobs completed)
+        {
+            this.journal = journal;
+            this.completed = completed;
+        }
+
+        @Override
+        public Path directory()
+        {
+            return journal.directory();
+        }
+
+        @Override
+        public byte[] completedResult(final String key)
+        {
+            return completed == null ? null : completed.resultOf(key);
+        }
+
+        @Override
+        public void appendResults(final List<JobOutcome> outcomes)
+        {
+            final List<ResultRecord> records = new ArrayList<>(outcomes.size());
+            for (final JobOutcome o : outcomes)
+            {
+                records.add(new ResultRecord(o.key(), o.jobId(), o.handler(), status(o.status()), o.attempt(),
+                    o.workerId(), o.body(), o.submittedEpochNanos(), o.completedEpochNanos()));
+            }
+            journal.appendAll(records);
+        }
+
+        @Override
+        public void appendLog(final int workerId, final long jobId, final String text, final long epochNanos)
+        {
+            journal.append(new LogRecord(workerId, jobId, text, epochNanos));
+        }
+
+        @Override
+        public void sync()
+        {
+            journal.sync();
+        }
+
+        @Override
+        public void close()
+        {
+            try
+            {
+                if (completed != null)
+                {
+                    completed.close();
+                }
+            }
+            finally
+            {
+                journal.close();
+            }
+        }
+
+        private static JournalStatus status(final Status status)
+        {
+            return switch (status)
+            {
+                case OK -> JournalStatus.OK;
+                case THREW -> JournalStatus.THREW;
+                case FAILED -> JournalStatus.FAILED;
+            };
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.shoal.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * Checks a journal directory before Chronicle touches it, so that a wrong directory gives one clear message naming
+ * the path and the problem, and nothing is written into it.
+ */
+final class JournalDirectory
+{
+    /** The file every Chronicle Queue directory holds once created. */
+    static final String METADATA_FILE = "metadata.cq4t";
+    /** Free space below which opening for append fails: a cycle file is mapped in blocks of this order. */
+    static final long MIN_FREE_BYTES = 64L << 20;
+
+    /** The store type Chronicle Queue names in the header of its metadata file. */
+    static final String METADATA_MARKER = "STStore";
+    /** How many leading bytes of the metadata file are searched for {@link #METADATA_MARKER}. */
+    static final int METADATA_PROBE_BYTES = 64;
+
+    private JournalDirectory()
+    {
+    }
+
+    /**
+     * Checks (and creates when missing) a directory to append to.
+     *
+     * @param dir the journal directory.
+     * @return true when this call created it (so a failed open may remove it again).
+     * @throws JournalOpenException naming the path and the problem.
+     */
+    static boolean prepareForAppend(final Path dir)
+    {
+        boolean created = false;
+        if (!Files.exists(dir))
+        {
+            try
+            {
+                Files.createDirectories(dir);
+                created = true;
+            }
+            catch (final IOException | SecurityException ex)
+            {
+                throw new JournalOpenException("cannot create journal directory " + dir + ": " + ex, ex);
+            }
+        }
+        checkDirectory(dir, true);
+        checkFreeSpace(dir);
+        return created;
+    }
+
+    /**
+     * Checks an existing journal directory for reading.
+     *
+     * @param dir the journal directory.
+     * @throws JournalOpenException naming the path and the problem.
+     */
+    static void checkForRead(final Path dir)
+    {
+        if (!Files.exists(dir))
+        {
+            throw new JournalOpenException("no journal at " + dir + ": the directory does not exist");
+        }
+        checkDirectory(dir, false);
+        if (!Files.isRegularFile(dir.resolve(METADATA_FILE)))
+        {
+            throw new JournalOpenException("no journal at " + dir + ": " + METADATA_FILE + " is missing");
+        }
+    }
+
+    private static void checkDirectory(final Path dir, final boolean write)
+    {
+        if (!Files.isDirectory(dir))
+        {
+            throw new JournalOpenException("journal path " + dir + " is not a directory");
+        }
+        if (!Files.isReadable(dir) || !Files.isExecutable(dir) || (write && !Files.isWritable(dir)))
+        {
+            throw new JournalOpenException("no permission to " + (write ? "write" : "read") + " journal directory " +
+                dir);
+        }
+        final Path foreign;
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            foreign = entries.filter(p -> !isQueueFile(p)).findFirst().orElse(null);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalOpenException("cannot list journal directory " + dir + ": " + ex, ex);
+        }
+        if (foreign != null)
+        {
+            throw new JournalOpenException("journal directory " + dir + " is not a Chronicle Queue: unexpected " +
+                (Files.isDirectory(foreign) ? "directory" : "file") + " '" + foreign.getFileName() +
+                "' (a journal holds only *.cq4 and *.cq4t files)");
+        }
+        checkMetadata(dir);
+    }
+
+    /**
+     * A Chronicle metadata file starts with an excerpt header and the type name of its store in binary wire. A file
+     * still all zeros is being created by another process right now: Chronicle waits for it.
+     */
+    private static void checkMetadata(final Path dir)
+    {
+        final Path metadata = dir.resolve(METADATA_FILE);
+        if (!Files.isRegularFile(metadata))
+        {
+            return;
+        }
+        final byte[] head = new byte[METADATA_PROBE_BYTES];
+        final int read;
+        try (java.io.InputStream in = Files.newInputStream(metadata))
+        {
+            read = in.readNBytes(head, 0, head.length);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalOpenException("cannot read " + metadata + ": " + ex, ex);
+        }
+        boolean zeros = true;
+        for (int i = 0; i < read; i++)
+        {
+            zeros &= head[i] == 0;
+        }
+        final String text = new String(head, 0, read, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (!zeros && !text.contains(METADATA_MARKER))
+        {
+            throw new JournalOpenException("journal directory " + dir + " is not a Chronicle Queue this Shoal reads: " +
+                METADATA_FILE + " does not start with a '" + METADATA_MARKER + "' header (damaged, or written by " +
+                "an incompatible version)");
+        }
+    }
+
+    private static boolean isQueueFile(final Path p)
+    {
+        final String name = p.getFileName().toString();
+        return Files.isRegularFile(p) && (name.endsWith(".cq4") || name.endsWith(".cq4t"));
+    }
+
+    private static void checkFreeSpace(final Path dir)
+    {
+        try
+        {
+            final long free = Files.getFileStore(dir).getUsableSpace();
+            if (free < MIN_FREE_BYTES)
+            {
+                throw new JournalOpenException("not enough disk space for journal " + dir + ": usable=" + free +
+                    " bytes, needs at least " + MIN_FREE_BYTES);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalOpenException("cannot read free space of journal directory " + dir + ": " + ex, ex);
+        }
+    }
+
+    /**
+     * Removes a directory this process created, when opening it failed (never a half-created journal).
+     *
+     * @param dir the directory.
+     */
+    static void removeCreated(final Path dir)
+    {
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            entries.forEach(p -> p.toFile().delete());
+        }
+        catch (final IOException ex)
+        {
+            // best effort: the open failure is what the caller reports
+        }
+        dir.toFile().delete();
+    }
+}

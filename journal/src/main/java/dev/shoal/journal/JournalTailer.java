@@ -1,0 +1,125 @@
+package dev.shoal.journal;
+
+import java.nio.file.Path;
+
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Reads a journal's records in order, from the start or from an index; {@link #next()} returns {@code null} when
+ * it has caught up, and a later call sees records appended since (by any process): that is how {@code --follow}
+ * works. Not thread-safe: one reader thread.
+ */
+public final class JournalTailer implements AutoCloseable
+{
+    static
+    {
+        ChronicleGuard.ensure();
+    }
+
+    private final ChronicleQueue queue;
+    private final Path dir;
+    private final boolean ownsQueue;
+    private final ExcerptTailer tailer;
+    /** Records of the current excerpt not returned yet: a batch excerpt holds several. */
+    private final java.util.ArrayDeque<JournalEntry> pending = new java.util.ArrayDeque<>();
+
+    JournalTailer(final ChronicleQueue queue, final Path dir, final boolean ownsQueue)
+    {
+        this.queue = queue;
+        this.dir = dir;
+        this.ownsQueue = ownsQueue;
+        this.tailer = queue.createTailer();
+    }
+
+    /**
+     * Opens an existing journal for reading only.
+     *
+     * @param dir the journal directory.
+     * @return a tailer at the first record; closing it closes the journal.
+     * @throws JournalOpenException   when there is no readable journal there.
+     * @throws JournalFormatException when it holds records this code cannot read.
+     */
+    public static JournalTailer open(final Path dir)
+    {
+        final Path path = dir.toAbsolutePath().normalize();
+        JournalDirectory.checkForRead(path);
+        final ChronicleQueue queue = Queues.open(path);
+        try
+        {
+            Queues.checkFirstRecord(queue, path);
+            return new JournalTailer(queue, path, true);
+        }
+        catch (final RuntimeException ex)
+        {
+            queue.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @param index a journal index (from {@link JournalEntry#index()}).
+     * @return true when the record at that index exists: the next {@link #next()} returns it.
+     */
+    public boolean moveTo(final long index)
+    {
+        pending.clear();
+        return tailer.moveToIndex(index);
+    }
+
+    /**
+     * Moves past the last record: {@link #next()} returns only records appended from now on.
+     */
+    public void toEnd()
+    {
+        pending.clear();
+        tailer.toEnd();
+    }
+
+    /**
+     * @return the next record, or {@code null} when there is none yet.
+     * @throws JournalFormatException when a record does not follow the layout.
+     */
+    public JournalEntry next()
+    {
+        if (!pending.isEmpty())
+        {
+            return pending.poll();
+        }
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return null;
+            }
+            final long index = dc.index();
+            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index))
+            {
+                pending.add(new JournalEntry(index, record));
+            }
+        }
+        return pending.poll();
+    }
+
+    /**
+     * @return the journal directory.
+     */
+    public Path directory()
+    {
+        return dir;
+    }
+
+    /**
+     * Closes the tailer (and the journal, when opened by {@link #open(Path)}).
+     */
+    @Override
+    public void close()
+    {
+        tailer.close();
+        if (ownsQueue)
+        {
+            queue.close();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.shoal.journal;
+
+import java.nio.file.Path;
+
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * Opens the Chronicle Queue behind a journal, turning Chronicle's failures into {@link JournalOpenException}s that
+ * name the path.
+ */
+final class Queues
+{
+    static
+    {
+        ChronicleGuard.ensure();
+    }
+
+    /**
+     * How long Chronicle waits for a file header another process is writing, or for the append lock, before it
+     * treats the writer as dead and recovers (default 10 s; a live appender holds either for microseconds).
+     */
+    static final long TIMEOUT_MS = 3_000;
+
+    private Queues()
+    {
+    }
+
+    /**
+     * @param dir a checked journal directory.
+     * @return the queue.
+     * @throws JournalOpenException when Chronicle cannot open it (e.g. written by an incompatible version).
+     */
+    static ChronicleQueue open(final Path dir)
+    {
+        try
+        {
+            // One file per day (yyyyMMdd.cq4), up to 2^32 records a day: Chronicle's default, named here so that
+            // every process appending to one journal agrees.
+            return ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_DAILY)
+                .timeoutMS(TIMEOUT_MS).build();
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            throw new JournalOpenException("cannot open journal " + dir + " as a Chronicle Queue (written by an " +
+                "incompatible version, or damaged?): " + ex, ex);
+        }
+    }
+
+    /**
+     * Reads the first record, so that a journal of another format fails at open rather than at the first read.
+     *
+     * @param queue the open queue.
+     * @param dir   its directory, for the message.
+     * @throws JournalFormatException when the first record is not one this code reads.
+     */
+    static void checkFirstRecord(final ChronicleQueue queue, final Path dir)
+    {
+        try (ExcerptTailer tailer = queue.createTailer(); DocumentContext dc = tailer.readingDocument())
+        {
+            if (dc.isPresent())
+            {
+                JournalCodec.read(dc.wire().bytes(), dc.index());
+            }
+        }
+        catch (final JournalFormatException ex)
+        {
+            throw new JournalFormatException("journal " + dir + ": " + ex.getMessage(), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new JournalOpenException("cannot read journal " + dir + ": " + ex, ex);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.shoal.journal;
+
+import java.nio.file.Path;
+
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * A durable journal of job results and log lines in a Chronicle Queue directory, which many processes may append
+ * to at once (Chronicle serialises appenders across processes with a lock in the queue's files).
+ *
+ * <pre>{@code
+ * try (ResultJournal journal = ResultJournal.open(Path.of("run-journal")))
+ * {
+ *     journal.append(new LogRecord(-1, -1, "starting", System.currentTimeMillis() * 1_000_000L));
+ *     try (JournalTailer tailer = journal.tailer())
+ *     {
+ *         for (JournalEntry e = tailer.next(); e != null; e = tailer.next()) { ... }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Durability: an append is a copy into a memory-mapped file, visible to every reader at once. It survives the
+ * crash of the appending process (and of any other): the kernel owns the page. A machine crash (power loss, kernel
+ * panic) keeps only what the kernel wrote back; {@link #sync()} forces it. A process killed inside an append
+ * leaves an unfinished excerpt that readers skip and Chronicle's next appender recovers.
+ *
+ * <p>Thread-safe: appends are serialised on this object (one Chronicle appender per journal).
+ */
+public final class ResultJournal implements AutoCloseable
+{
+    static
+    {
+        ChronicleGuard.ensure();
+    }
+
+    private final Path dir;
+    private final ChronicleQueue queue;
+    private ExcerptAppender appender;
+    private boolean closed;
+
+    private ResultJournal(final Path dir, final ChronicleQueue queue)
+    {
+        this.dir = dir;
+        this.queue = queue;
+    }
+
+    /**
+     * Opens a journal to append to, creating the directory when missing.
+     *
+     * @param dir the journal directory.
+     * @return the open journal.
+     * @throws JournalOpenException   when the directory cannot be a journal (names the path and the problem).
+     * @throws JournalFormatException when it holds records this code cannot read.
+     */
+    public static ResultJournal open(final Path dir)
+    {
+        final Path path = dir.toAbsolutePath().normalize();
+        final boolean created = JournalDirectory.prepareForAppend(path);
+        final ChronicleQueue queue;
+        try
+        {
+            queue = Queues.open(path);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (created)
+            {
+                JournalDirectory.removeCreated(path);
+            }
+            throw ex;
+        }
+        try
+        {
+            Queues.checkFirstRecord(queue, path);
+        }
+        catch (final RuntimeException ex)
+        {
+            queue.close();
+            throw ex;
+        }
+        return new ResultJournal(path, queue);
+    }
+
+    /**
+     * @return the journal directory (absolute).
+     */
+    public Path directory()
+    {
+        return dir;
+    }
+
+    /**
+     * Appends a job result.
+     *
+     * @param record the result.
+     * @return its journal index.
+     */
+    public synchronized long append(final ResultRecord record)
+    {
+        try (DocumentContext dc = appender().writingDocument())
+        {
+            JournalCodec.write(dc.wire().bytes(), record);
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /**
+     * Appends job results as one batch: one Chronicle excerpt holding the records back to back, so the cost of an
+     * append is paid once per batch. Readers see the records one by one, in order.
+     *
+     * @param records the results, at least one.
+     * @return the journal index of the batch.
+     */
+    public synchronized long appendAll(final java.util.List<ResultRecord> records)
+    {
+        try (DocumentContext dc = appender().writingDocument())
+        {
+            for (final ResultRecord record : records)
+            {
+                JournalCodec.write(dc.wire().bytes(), record);
+            }
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /**
+     * Appends a log line.
+     *
+     * @param record the line.
+     * @return its journal index.
+     */
+    public synchronized long append(final LogRecord record)
+    {
+        try (DocumentContext dc = appender().writingDocument())
+        {
+            JournalCodec.write(dc.wire().bytes(), record);
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /**
+     * Forces what was appended so far to the disk (msync), for durability across a machine crash.
+     */
+    public synchronized void sync()
+    {
+        if (appender != null)
+        {
+            appender.sync();
+        }
+    }
+
+    private ExcerptAppender appender()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("journal " + dir + " is closed");
+        }
+        if (appender == null)
+        {
+            appender = queue.createAppender();
+            // Appends are serialised by this object's monitor, from whichever thread calls: Chronicle's
+            // owner-thread check would reject the second thread although no two ever use it at once.
+            appender.singleThreadedCheckDisabled(true);
+        }
+        return appender;
+    }
+
+    /**
+     * @return a tailer from the first record; close it before this journal.
+     */
+    public JournalTailer tailer()
+    {
+        return new JournalTailer(queue, dir, false);
+    }
+
+    /**
+     * Reads the whole journal once and indexes the keys of the jobs it completed (status ok), for resume.
+     *
+     * @return the index; close it before this journal.
+     */
+    public CompletedJobs completedJobs()
+    {
+        return CompletedJobs.scan(queue, dir);
+    }
+
+    /**
+     * Closes the appender and the queue. Idempotent.
+     */
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (appender != null)
+        {
+            appender.close();
+        }
+        queue.close();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.shoal.journal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * The journal in one process: records round-trip, resume lookups, and bad directories fail at open.
+ */
+@Timeout(60)
+class ResultJournalTest
+{
+    @TempDir
+    Path dir;
+
+    static ResultRecord result(final String key, final long jobId, final JournalStatus status, final byte[] body)
+    {
+        return new ResultRecord(key, jobId, "square", status, 1, 3, body, 1_000L + jobId, 2_000L + jobId);
+    }
+
+    @Test
+    void shouldReadBackEveryRecordInOrderWithItsFields()
+    {
+        final Path journalDir = dir.resolve("j");
+        final List<JournalRecord> written = new ArrayList<>();
+        written.add(result("k-1", 1, JournalStatus.OK, new byte[]{ 1, 2, 3 }));
+        written.add(new LogRecord(3, 1, "héllo log", 5_000L));
+        written.add(result("", 2, JournalStatus.THREW, "java.lang.IllegalStateException: boom".getBytes(
+            StandardCharsets.UTF_8)));
+        written.add(result("k-3", 3, JournalStatus.FAILED, new byte[0]));
+        final List<Long> indexes = new ArrayList<>();
+        try (ResultJournal journal = ResultJournal.open(journalDir))
+        {
+            for (final JournalRecord r : written)
+            {
+                indexes.add(r instanceof ResultRecord rr ? journal.append(rr) : journal.append((LogRecord)r));
+            }
+        }
+        try (JournalTailer tailer = JournalTailer.open(journalDir))
+        {
+            for (int i = 0; i < written.size(); i++)
+            {
+                final JournalEntry e = tailer.next();
+                assertNotNull(e, "entry " + i);
+                assertEquals(indexes.get(i), e.index());
+                assertEquals(written.get(i), e.record());
+            }
+            assertNull(tailer.next());
+            assertTrue(tailer.moveTo(indexes.get(2)));
+            assertEquals(written.get(2), tailer.next().record());
+        }
+    }
+
+    @Test
+    void shouldReadABatchRecordByRecordAndFindEachOfItsKeys()
+    {
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            journal.append(result("single", 0, JournalStatus.OK, new byte[]{ 9 }));
+            final long batchIndex = journal.appendAll(List.of(
+                result("b-1", 1, JournalStatus.OK, new byte[]{ 1 }),
+                result("b-2", 2, JournalStatus.THREW, new byte[]{ 2 }),
+                result("b-3", 3, JournalStatus.OK, new byte[]{ 3, 3 })));
+            journal.append(new LogRecord(1, 3, "after the batch", 7L));
+            final List<Long> jobIds = new ArrayList<>();
+            final List<Long> indexes = new ArrayList<>();
+            try (JournalTailer tailer = journal.tailer())
+            {
+                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+                {
+                    jobIds.add(e.record() instanceof ResultRecord r ? r.jobId() : -((LogRecord)e.record()).jobId());
+                    indexes.add(e.index());
+                }
+                assertTrue(tailer.moveTo(batchIndex));
+                assertEquals(1, ((ResultRecord)tailer.next().record()).jobId(), "moveTo starts at the batch's first");
+            }
+            assertEquals(List.of(0L, 1L, 2L, 3L, -3L), jobIds, "every record once, in order");
+            assertEquals(List.of(batchIndex, batchIndex, batchIndex), indexes.subList(1, 4), "one index per batch");
+            try (CompletedJobs completed = journal.completedJobs())
+            {
+                assertEquals(3, completed.size(), "single, b-1, b-3");
+                assertArrayEquals(new byte[]{ 3, 3 }, completed.resultOf("b-3"));
+                assertArrayEquals(new byte[]{ 1 }, completed.resultOf("b-1"));
+                assertNull(completed.resultOf("b-2"), "a job that threw runs again on resume");
+            }
+        }
+    }
+
+    @Test
+    void shouldFindCompletedKeysOnlyForOkResultsWithAKey()
+    {
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            journal.append(result("done", 1, JournalStatus.OK, new byte[]{ 42 }));
+            journal.append(result("threw", 2, JournalStatus.THREW, new byte[]{ 1 }));
+            journal.append(result("", 3, JournalStatus.OK, new byte[]{ 7 }));
+            journal.append(new LogRecord(0, 1, "done", 1L));
+            try (CompletedJobs completed = journal.completedJobs())
+            {
+                assertEquals(1, completed.size());
+                assertArrayEquals(new byte[]{ 42 }, completed.resultOf("done"));
+                assertNull(completed.resultOf("threw"));
+                assertNull(completed.resultOf("missing"));
+                assertNull(completed.resultOf(""));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseADirectoryWithForeignFilesAndLeaveItAlone() throws IOException
+    {
+        Files.writeString(dir.resolve("notes.txt"), "hello");
+        final JournalOpenException ex = assertThrows(JournalOpenException.class, () -> ResultJournal.open(dir));
+        assertTrue(ex.getMessage().contains(dir.toString()) && ex.getMessage().contains("notes.txt"),
+            ex.getMessage());
+        try (var files = Files.list(dir))
+        {
+            assertEquals(List.of(dir.resolve("notes.txt")), files.toList());
+        }
+    }
+
+    @Test
+    void shouldRefuseAPathThatIsAFileOrUnderAFile() throws IOException
+    {
+        final Path file = Files.writeString(dir.resolve("plain"), "x");
+        final JournalOpenException notDir = assertThrows(JournalOpenException.class, () -> ResultJournal.open(file));
+        assertTrue(notDir.getMessage().contains("is not a directory"), notDir.getMessage());
+        final JournalOpenException under = assertThrows(JournalOpenException.class,
+            () -> ResultJournal.open(file.resolve("j")));
+        assertTrue(under.getMessage().contains("cannot create journal directory"), under.getMessage());
+    }
+
+    @Test
+    void shouldRefuseToTailAMissingOrEmptyDirectory() throws IOException
+    {
+        final JournalOpenException missing = assertThrows(JournalOpenException.class,
+            () -> JournalTailer.open(dir.resolve("nope")));
+        assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
+        final Path empty = Files.createDirectory(dir.resolve("empty"));
+        final JournalOpenException noQueue = assertThrows(JournalOpenException.class, () -> JournalTailer.open(empty));
+        assertTrue(noQueue.getMessage().contains("metadata.cq4t"), noQueue.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAnUnwritableDirectory() throws IOException
+    {
+        assumeFalse("root".equals(System.getProperty("user.name")), "root ignores file permissions");
+        final Path locked = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-x------"));
+        final JournalOpenException ex = assertThrows(JournalOpenException.class, () -> ResultJournal.open(locked));
+        assertTrue(ex.getMessage().contains("no permission"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAQueueOfAnotherRecordFormat() throws IOException
+    {
+        try (ChronicleQueue queue = Queues.open(dir); ExcerptAppender appender = queue.createAppender();
+            DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeByte(JournalRecordDescriptor.TYPE_RESULT);
+            bytes.writeByte((byte)99); // a future Shoal's record version
+            bytes.write(new byte[JournalRecordDescriptor.MIN_LENGTH]);
+        }
+        final JournalFormatException ex = assertThrows(JournalFormatException.class, () -> ResultJournal.open(dir));
+        assertTrue(ex.getMessage().contains("version=99") && ex.getMessage().contains(dir.toString()),
+            ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseADamagedQueueMetadataFile() throws IOException
+    {
+        final byte[] junk = new byte[4096];
+        new java.util.Random(7).nextBytes(junk);
+        Files.write(dir.resolve(JournalDirectory.METADATA_FILE), junk);
+        final JournalOpenException ex = assertThrows(JournalOpenException.class, () -> ResultJournal.open(dir));
+        assertTrue(ex.getMessage().contains(dir.toString()) && ex.getMessage().contains("STStore"),
+            ex.getMessage());
+    }
+}

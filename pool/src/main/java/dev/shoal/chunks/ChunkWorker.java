@@ -1,0 +1,202 @@
+package dev.shoal.chunks;
+
+import dev.shoal.process.ParentWatch;
+import dev.shoal.pool.Codec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.shoal.core.Participant;
+import dev.shoal.core.Region;
+import dev.shoal.core.Role;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+/**
+ * A worker of a {@link FileChunks} run: claims ranges, reads their lines through a mapped window, stores each
+ * range's encoded result and marks it done, until nothing is left to claim. Runs as a thread of the
+ * coordinator or, through {@link #main}, as a process of its own.
+ *
+ * <p>Test hooks (system properties of a worker process): {@value #STOP_AFTER_PROPERTY}{@code =K} stops the
+ * worker while it holds the claim of its (K+1)th range, the way {@value #STOP_MODE_PROPERTY} says:
+ * {@code halt} ({@code Runtime.halt}, exit code {@value #HALT_EXIT_CODE}) or {@code pause} (writes
+ * {@code paused-PID} in the side folder, then waits to be killed).
+ */
+public final class ChunkWorker
+{
+    /** Test hook: ranges to finish before stopping. */
+    public static final String STOP_AFTER_PROPERTY = "shoal.chunks.test.stopAfterRanges";
+    /** Test hook: {@code halt} or {@code pause}. */
+    public static final String STOP_MODE_PROPERTY = "shoal.chunks.test.stopMode";
+    /** Exit code of a worker halted by the test hook. */
+    public static final int HALT_EXIT_CODE = 99;
+
+    /**
+     * How a worker stops early, for tests and demos.
+     */
+    enum StopMode
+    {
+        /** Return as if the worker had died: its claim stays, its participant entry is released. */
+        ABANDON,
+        /** {@code Runtime.halt}: the process dies at once. */
+        HALT,
+        /** Announce with a marker file, then wait to be killed. */
+        PAUSE
+    }
+
+    private ChunkWorker()
+    {
+    }
+
+    /**
+     * Entry point of a worker process.
+     *
+     * @param args region path, file path, job class name, window bytes.
+     */
+    public static void main(final String[] args)
+    {
+        ParentWatch.haltWhenParentExits();
+        if (args.length != 4)
+        {
+            System.err.println("usage: ChunkWorker REGION FILE JOB_CLASS WINDOW_BYTES");
+            System.exit(2);
+        }
+        final int stopAfter = Integer.getInteger(STOP_AFTER_PROPERTY, -1);
+        final StopMode mode = StopMode.valueOf(System.getProperty(STOP_MODE_PROPERTY, "halt").toUpperCase());
+        try (ChunkRegion region = new ChunkRegion(Region.open(args[0])))
+        {
+            final ChunkJob<?> job = FileChunks.newJob(args[2]);
+            work(region, Path.of(args[1]), job, Integer.parseInt(args[3]), stopAfter, mode);
+        }
+        catch (final Throwable ex)
+        {
+            ex.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Claims and processes ranges until none is left.
+     *
+     * @param region      the run's region, initialised by the coordinator.
+     * @param file        the file.
+     * @param job         the job.
+     * @param windowBytes size of the mapped window.
+     * @param stopAfter   test hook: stop while holding the claim after this many ranges; -1 never.
+     * @param mode        how to stop.
+     * @param <A>         the accumulator type.
+     * @return ranges this worker processed.
+     */
+    static <A> int work(
+        final ChunkRegion region,
+        final Path file,
+        final ChunkJob<A> job,
+        final int windowBytes,
+        final int stopAfter,
+        final StopMode mode)
+    {
+        final ChunkRegion.Params params = region.params();
+        checkFileUnchanged(file, params);
+        final ResultSlots slots = new ResultSlots(region, params.slotBytes());
+        final Codec<A> codec = job.codec();
+        final ExpandableArrayBuffer encoded = new ExpandableArrayBuffer(Math.max(64, job.resultBytesHint()));
+        final LineSink<A> sink = new LineSink<>(job);
+        int processed = 0;
+        try (Participant participant = region.region().attach(Role.WORKER);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileWindow window = new FileWindow(channel, params.fileLength(), windowBytes))
+        {
+            final RangeClaims claims = new RangeClaims(region, participant.token());
+            final RangeReader reader = new RangeReader(window);
+            for (int index = claims.claim(); index >= 0; index = claims.claim())
+            {
+                if (processed == stopAfter && stop(mode, region))
+                {
+                    return processed;
+                }
+                final long start = index * params.chunkBytes();
+                sink.accumulator = job.newAccumulator();
+                reader.read(start, start + params.chunkBytes(), sink);
+                final int length = codec.encode(sink.accumulator, encoded, 0);
+                slots.store(index, reader.lines(), reader.coveredBytes(), encoded, length);
+                claims.markDone(index);
+                processed++;
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + file, ex);
+        }
+        return processed;
+    }
+
+    private static void checkFileUnchanged(final Path file, final ChunkRegion.Params params)
+    {
+        try
+        {
+            final long length = Files.size(file);
+            final long modified = Files.getLastModifiedTime(file).toMillis();
+            if (length != params.fileLength() || modified != params.fileModified())
+            {
+                throw new IllegalStateException("file changed since the run started: " + file + " length=" + length +
+                    " modified=" + modified + " expected length=" + params.fileLength() + " modified=" +
+                    params.fileModified());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + file, ex);
+        }
+    }
+
+    private static boolean stop(final StopMode mode, final ChunkRegion region)
+    {
+        if (mode == StopMode.HALT)
+        {
+            Runtime.getRuntime().halt(HALT_EXIT_CODE);
+        }
+        if (mode == StopMode.PAUSE)
+        {
+            try
+            {
+                Files.createDirectories(region.sideFolder());
+                Files.writeString(region.sideFolder().resolve("paused-" + ProcessHandle.current().pid()), "paused");
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            while (!Thread.currentThread().isInterrupted())
+            {
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1)); // waiting to be killed: that is the test
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Feeds lines to the job's per-line function; one per worker, so the hot path allocates nothing.
+     */
+    private static final class LineSink<A> implements RangeReader.LineHandler
+    {
+        private final ChunkJob<A> job;
+        private A accumulator;
+
+        LineSink(final ChunkJob<A> job)
+        {
+            this.job = job;
+        }
+
+        @Override
+        public void onLine(final DirectBuffer buffer, final int offset, final int length)
+        {
+            job.accept(accumulator, buffer, offset, length);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package dev.shoal.chunks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.shoal.process.JavaProcess;
+
+/**
+ * Starts a run's workers, as threads or as processes, reports progress while they work, replaces worker
+ * processes that die (up to the restart budget), and returns once none is left running. Whether every range
+ * got done is for the caller to check: a run may end incomplete and be resumed.
+ */
+final class ChunkWorkers
+{
+    private static final long POLL_MILLIS = 20;
+
+    /**
+     * @param restarts workers started to replace dead ones.
+     * @param killed   workers killed on purpose (chaos).
+     */
+    record Stats(int restarts, int killed)
+    {
+    }
+
+    private final FileChunks config;
+    private final ChunkRegion region;
+    private final String jobClass;
+    private final int ranges;
+    private int started;
+
+    ChunkWorkers(final FileChunks config, final ChunkRegion region, final String jobClass)
+    {
+        this.config = config;
+        this.region = region;
+        this.jobClass = jobClass;
+        this.ranges = region.state().length();
+    }
+
+    /**
+     * @param count workers to start.
+     * @return what happened.
+     */
+    Stats run(final int count)
+    {
+        return config.processes ? runProcesses(count) : runThreads(count);
+    }
+
+    private Stats runThreads(final int count)
+    {
+        final ChunkJob<?> job = FileChunks.newJob(jobClass);
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            final int stopAfter = i == 0 ? config.stopFirstWorkerAfter : -1;
+            final Thread thread = new Thread(() ->
+                ChunkWorker.work(region, config.file, job, config.windowBytes, stopAfter, config.stopMode),
+                "shoal-chunks-" + i);
+            thread.setUncaughtExceptionHandler((t, ex) -> failure.compareAndSet(null, ex));
+            threads.add(thread);
+            thread.start();
+        }
+        for (final Thread thread : threads)
+        {
+            while (thread.isAlive())
+            {
+                join(thread);
+                reportProgress();
+            }
+        }
+        final Throwable ex = failure.get();
+        if (ex != null)
+        {
+            throw new IllegalStateException("worker thread failed: " + ex, ex);
+        }
+        return new Stats(0, 0);
+    }
+
+    private Stats runProcesses(final int count)
+    {
+        final List<Process> live = new ArrayList<>();
+        int restarts = 0;
+        int killed = 0;
+        boolean chaosPending = config.chaosKillAt >= 0;
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                live.add(start());
+            }
+            while (!live.isEmpty())
+            {
+                waitFor(live.get(0));
+                final long done = reportProgress();
+                if (chaosPending && done >= config.chaosKillAt * ranges)
+                {
+                    chaosPending = false;
+                    killed += kill(live) ? 1 : 0;
+                }
+                for (final Iterator<Process> it = live.iterator(); it.hasNext(); )
+                {
+                    final Process p = it.next();
+                    if (!p.isAlive())
+                    {
+                        it.remove();
+                        if (p.exitValue() != 0 && restarts < config.maxRestarts && region.countDone() < ranges)
+                        {
+                            restarts++;
+                            live.add(start());
+                            break; // the list changed: look again at the next poll
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            for (final Process p : live)
+            {
+                p.destroyForcibly();
+            }
+        }
+        return new Stats(restarts, killed);
+    }
+
+    private Process start()
+    {
+        final int n = started++;
+        final Path log = region.sideFolder().resolve("worker-" + n + ".log");
+        try
+        {
+            Files.createDirectories(log.getParent());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(config.workerJvmOptions);
+        if (n == 0 && config.stopFirstWorkerAfter >= 0)
+        {
+            launcher.jvmOption("-D" + ChunkWorker.STOP_AFTER_PROPERTY + "=" + config.stopFirstWorkerAfter)
+                .jvmOption("-D" + ChunkWorker.STOP_MODE_PROPERTY + "=" + config.stopMode.name().toLowerCase());
+        }
+        final Process process = launcher.args(region.region().location().path().toString(), config.file.toString(),
+            jobClass, Integer.toString(config.windowBytes)).output(log, log).start();
+        config.workerStarted.accept(process);
+        return process;
+    }
+
+    private static boolean kill(final List<Process> live)
+    {
+        for (final Process p : live)
+        {
+            if (p.isAlive())
+            {
+                p.destroyForcibly(); // SIGKILL: the worker gets no chance to tidy up, as in a real crash
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long reportProgress()
+    {
+        final long done = Math.min(ranges, region.control().get(ChunkRegionDescriptor.DONE_COUNT));
+        config.progress.onProgress(done, ranges);
+        return done;
+    }
+
+    /**
+     * @return the tail of every worker log, for a failure message.
+     */
+    String logTail()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int n = 0; n < started; n++)
+        {
+            final Path log = region.sideFolder().resolve("worker-" + n + ".log");
+            try
+            {
+                final String text = Files.readString(log, StandardCharsets.UTF_8);
+                sb.append("\n--- ").append(log).append('\n')
+                    .append(text, Math.max(0, text.length() - 2000), text.length());
+            }
+            catch (final IOException ex)
+            {
+                sb.append("\n--- ").append(log).append(": ").append(ex);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void waitFor(final Process process)
+    {
+        try
+        {
+            process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS); // the poll interval of progress reports
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for workers", ex);
+        }
+    }
+
+    private static void join(final Thread thread)
+    {
+        try
+        {
+            thread.join(POLL_MILLIS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for workers", ex);
+        }
+    }
+}

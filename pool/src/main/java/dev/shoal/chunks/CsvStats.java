@@ -1,0 +1,258 @@
+package dev.shoal.chunks;
+
+import dev.shoal.pool.Codec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongLongConsumer;
+
+/**
+ * Counts over a user-behaviour CSV ({@code user_id,item_id,behavior_type,user_geohash,item_category,time}):
+ * rows per behaviour type (1 click, 2 collect, 3 cart, 4 buy) and rows per item category. Lines that do not
+ * parse (such as the header) are counted as skipped. Categories below 2<sup>20</sup> are counted in a plain
+ * array, others in a hash map. Mutable; one per range while it is filled.
+ */
+public final class CsvStats
+{
+    /** Behaviour names by type code 1 to 4. */
+    public static final List<String> BEHAVIORS = List.of("click", "collect", "cart", "buy");
+
+    /** Its codec: skipped, four behaviour counts, then category count pairs. */
+    public static final Codec<CsvStats> CODEC = new StatsCodec();
+
+    private static final int FIELD_BEHAVIOR = 2;
+    private static final int FIELD_CATEGORY = 4;
+    private static final long MISSING = -1;
+    private static final int MAX_DIGITS = 18;
+    /** Categories below this are counted in an array (no hashing on the hot path), the rest in a map. */
+    private static final int MAX_DENSE = 1 << 20;
+
+    private final long[] behaviors = new long[BEHAVIORS.size()];
+    private final Long2LongHashMap categories = new Long2LongHashMap(MISSING);
+    private long[] dense = new long[1024];
+    private int denseDistinct;
+    private long skipped;
+
+    /**
+     * A category and its row count.
+     *
+     * @param category the item category.
+     * @param rows     rows with it.
+     */
+    public record CategoryCount(long category, long rows)
+    {
+    }
+
+    /**
+     * Adds one line; allocates nothing unless a new category needs room in the map.
+     *
+     * @param buffer bytes.
+     * @param offset first byte of the line.
+     * @param length its length without the {@code '\n'}.
+     */
+    public void add(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int end = offset + length;
+        int field = 0;
+        long behavior = -1;
+        long category = -1;
+        long value = 0;
+        int digits = 0;
+        boolean bad = false;
+        for (int i = offset; i <= end && field <= FIELD_CATEGORY; i++)
+        {
+            final byte b = i < end ? buffer.getByte(i) : (byte)',';
+            if (b == ',')
+            {
+                final long parsed = digits > 0 && !bad ? value : -1;
+                behavior = field == FIELD_BEHAVIOR ? parsed : behavior;
+                category = field == FIELD_CATEGORY ? parsed : category;
+                field++;
+                value = 0;
+                digits = 0;
+                bad = false;
+            }
+            else if (b >= '0' && b <= '9' && digits < MAX_DIGITS)
+            {
+                value = value * 10 + (b - '0');
+                digits++;
+            }
+            else
+            {
+                bad = true;
+            }
+        }
+        if (behavior < 1 || behavior > behaviors.length || category < 0)
+        {
+            skipped++;
+            return;
+        }
+        behaviors[(int)behavior - 1]++;
+        count(category, 1);
+    }
+
+    private void count(final long category, final long rows)
+    {
+        if (category < MAX_DENSE)
+        {
+            if (category >= dense.length)
+            {
+                dense = Arrays.copyOf(dense, (int)Math.min(MAX_DENSE, Math.max(category + 1, dense.length * 2L)));
+            }
+            denseDistinct += dense[(int)category] == 0 ? 1 : 0;
+            dense[(int)category] += rows;
+        }
+        else
+        {
+            final long mine = categories.get(category);
+            categories.put(category, mine == MISSING ? rows : mine + rows);
+        }
+    }
+
+    private void forEachCategory(final LongLongConsumer consumer)
+    {
+        for (int i = 0; i < dense.length; i++)
+        {
+            if (dense[i] != 0)
+            {
+                consumer.accept(i, dense[i]);
+            }
+        }
+        categories.forEachLong(consumer);
+    }
+
+    /**
+     * @param other the counts of another part of the file.
+     * @return this, with the other's added.
+     */
+    public CsvStats add(final CsvStats other)
+    {
+        for (int i = 0; i < behaviors.length; i++)
+        {
+            behaviors[i] += other.behaviors[i];
+        }
+        skipped += other.skipped;
+        other.forEachCategory(this::count);
+        return this;
+    }
+
+    /**
+     * @return rows per behaviour name, in type order.
+     */
+    public Map<String, Long> behaviorCounts()
+    {
+        final Map<String, Long> counts = new LinkedHashMap<>();
+        for (int i = 0; i < behaviors.length; i++)
+        {
+            counts.put(BEHAVIORS.get(i), behaviors[i]);
+        }
+        return counts;
+    }
+
+    /**
+     * @return rows counted (lines that parsed).
+     */
+    public long rows()
+    {
+        long rows = 0;
+        for (final long count : behaviors)
+        {
+            rows += count;
+        }
+        return rows;
+    }
+
+    /**
+     * @return lines that did not parse (such as a header).
+     */
+    public long skipped()
+    {
+        return skipped;
+    }
+
+    /**
+     * @return how many distinct categories were seen.
+     */
+    public int distinctCategories()
+    {
+        return denseDistinct + categories.size();
+    }
+
+    /**
+     * @param n how many.
+     * @return the {@code n} categories with the most rows, most first; ties by smaller category.
+     */
+    public List<CategoryCount> topCategories(final int n)
+    {
+        final List<CategoryCount> all = new ArrayList<>(distinctCategories());
+        forEachCategory((category, rows) -> all.add(new CategoryCount(category, rows)));
+        all.sort((a, b) -> a.rows() != b.rows() ? Long.compare(b.rows(), a.rows()) :
+            Long.compare(a.category(), b.category()));
+        return Collections.unmodifiableList(all.subList(0, Math.min(n, all.size())));
+    }
+
+    @Override
+    public String toString()
+    {
+        return "CsvStats{behaviors=" + behaviorCounts() + ", skipped=" + skipped + ", categories=" +
+            distinctCategories() + "}";
+    }
+
+    private static final class StatsCodec implements Codec<CsvStats>
+    {
+        @Override
+        public int encode(final CsvStats value, final MutableDirectBuffer buffer, final int offset)
+        {
+            int at = offset;
+            buffer.putLong(at, value.skipped);
+            at += Long.BYTES;
+            for (final long count : value.behaviors)
+            {
+                buffer.putLong(at, count);
+                at += Long.BYTES;
+            }
+            buffer.putInt(at, value.distinctCategories());
+            final int[] position = { at + Integer.BYTES };
+            value.forEachCategory((category, rows) ->
+            {
+                buffer.putLong(position[0], category);
+                buffer.putLong(position[0] + Long.BYTES, rows);
+                position[0] += 2 * Long.BYTES;
+            });
+            return position[0] - offset;
+        }
+
+        @Override
+        public CsvStats decode(final DirectBuffer buffer, final int offset, final int length)
+        {
+            final CsvStats value = new CsvStats();
+            int at = offset;
+            value.skipped = buffer.getLong(at);
+            at += Long.BYTES;
+            for (int i = 0; i < value.behaviors.length; i++)
+            {
+                value.behaviors[i] = buffer.getLong(at);
+                at += Long.BYTES;
+            }
+            final int size = buffer.getInt(at);
+            at += Integer.BYTES;
+            if (size < 0 || (long)size * 2 * Long.BYTES != offset + length - at)
+            {
+                throw new IllegalArgumentException("CsvStats: categories=" + size + " do not fit length=" + length);
+            }
+            for (int i = 0; i < size; i++)
+            {
+                value.count(buffer.getLong(at), buffer.getLong(at + Long.BYTES));
+                at += 2 * Long.BYTES;
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,501 @@
+package dev.shoal.chunks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import dev.shoal.core.Region;
+import dev.shoal.core.RegionLocation;
+import dev.shoal.core.RegionMismatchException;
+import dev.shoal.core.RegionOptions;
+import org.agrona.DirectBuffer;
+
+/**
+ * Parallel processing of one file split into fixed-size byte ranges, by threads or worker processes that
+ * share a region: each worker claims the next range with one atomic add, reads the lines the range owns
+ * (see {@link RangeReader} for the alignment rule), and stores the range's result with a done mark. A run
+ * whose workers were killed resumes with only the ranges not done: run it again with the same file, chunk
+ * size and job (the region is named after them, or given with {@link Builder#region}).
+ *
+ * <pre>{@code
+ * ChunkOutcome<CsvStats> outcome = FileChunks.builder(Path.of("user_behavior.csv"))
+ *     .chunkBytes(1 << 20)
+ *     .workers(2)
+ *     .progress((done, total) -> bar.update(done, total))
+ *     .build()
+ *     .run(CsvStatsJob.class);
+ * }</pre>
+ *
+ * The coordinator (the caller's thread) starts the workers, restarts any that die (up to
+ * {@link Builder#maxRestarts}), and merges the results in file order once every range is done. A run that
+ * cannot finish throws and keeps its region for a later resume; a run that finishes deletes it.
+ */
+public final class FileChunks
+{
+    /** Chunk size when none is given. */
+    public static final long DEFAULT_CHUNK_BYTES = 1 << 20;
+    /** Mapped window per worker when none is given. */
+    public static final int DEFAULT_WINDOW_BYTES = 64 << 20;
+
+    final Path file;
+    final long chunkBytes;
+    final int workers;
+    final boolean processes;
+    final Path region;
+    final int windowBytes;
+    final ProgressListener progress;
+    final int maxRestarts;
+    final boolean keepRegion;
+    final List<String> workerJvmOptions;
+    final double chaosKillAt;
+    final int stopFirstWorkerAfter;
+    final ChunkWorker.StopMode stopMode;
+    final Consumer<Process> workerStarted;
+
+    private FileChunks(final Builder b)
+    {
+        this.file = b.file.toAbsolutePath().normalize();
+        this.chunkBytes = b.chunkBytes;
+        this.workers = b.workers;
+        this.processes = b.processes;
+        this.region = b.region;
+        this.windowBytes = b.windowBytes;
+        this.progress = b.progress;
+        this.maxRestarts = b.maxRestarts;
+        this.keepRegion = b.keepRegion;
+        this.workerJvmOptions = List.copyOf(b.workerJvmOptions);
+        this.chaosKillAt = b.chaosKillAt;
+        this.stopFirstWorkerAfter = b.stopFirstWorkerAfter;
+        this.stopMode = b.stopMode;
+        this.workerStarted = b.workerStarted;
+    }
+
+    /**
+     * @param file the file to process.
+     * @return a builder with defaults: 1 MiB chunks, one worker process per available processor.
+     */
+    public static Builder builder(final Path file)
+    {
+        return new Builder(file);
+    }
+
+    /**
+     * Runs a job over the file and merges the per-range results in file order.
+     *
+     * @param jobClass the job; worker processes create it by name with its public no-arg constructor.
+     * @param <A>      the result type.
+     * @return the merged result and the run's figures.
+     * @throws IllegalArgumentException when the file does not exist.
+     * @throws IllegalStateException    when the run cannot finish (its region is kept for a resume).
+     */
+    public <A> ChunkOutcome<A> run(final Class<? extends ChunkJob<A>> jobClass)
+    {
+        final ChunkJob<A> job = newJob(jobClass.getName());
+        final Merger<A> merger = new Merger<>(job);
+        final ChunkOutcome<Void> outcome = execute(jobClass.getName(), job.resultBytesHint(), merger);
+        return withResult(outcome, merger.result);
+    }
+
+    /**
+     * Runs a job over the file and writes each range's encoded result to {@code out}, in file order: the
+     * seed pattern's "collect the blocks, then write". The job's codec decides the bytes (e.g. the
+     * transformed lines); its merge is not used.
+     *
+     * @param jobClass the job.
+     * @param out      where the results go, range by range.
+     * @return the run's figures.
+     */
+    public ChunkOutcome<Void> runOrdered(final Class<? extends ChunkJob<?>> jobClass, final WritableByteChannel out)
+    {
+        final ChunkJob<?> job = newJob(jobClass.getName());
+        return execute(jobClass.getName(), job.resultBytesHint(), (index, lines, buffer, offset, length) ->
+        {
+            final ByteBuffer bytes = ByteBuffer.allocate(length);
+            buffer.getBytes(offset, bytes, length);
+            bytes.flip();
+            try
+            {
+                while (bytes.hasRemaining())
+                {
+                    out.write(bytes);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot write result of range " + index, ex);
+            }
+        });
+    }
+
+    private ChunkOutcome<Void> execute(final String jobClass, final int resultHint, final ResultSlots.Visitor visitor)
+    {
+        final long startNanos = System.nanoTime();
+        final long length;
+        final long modified;
+        try
+        {
+            length = Files.size(file);
+            modified = Files.getLastModifiedTime(file).toMillis();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("file not found: " + file, ex);
+        }
+        final int ranges = ChunkRegionDescriptor.rangeCount(length, chunkBytes);
+        if (ranges == 0)
+        {
+            progress.onProgress(0, 0);
+            return new ChunkOutcome<>(null, file, 0, 0, 0, chunkBytes, 0, processes, 0, 0, 0, 0,
+                seconds(startNanos));
+        }
+        final int slotBytes = ChunkRegionDescriptor.slotBytes(ranges, resultHint);
+        final ChunkRegion.Params params =
+            new ChunkRegion.Params(length, modified, chunkBytes, ranges, slotBytes, hash(jobClass));
+        final RegionLocation location = region != null ? RegionLocation.of(region) :
+            RegionLocation.of(RegionLocation.defaultDirectory().resolve(derivedName(params)));
+        final ChunkOutcome<Void> outcome;
+        try (ChunkRegion chunkRegion = open(location, ChunkRegionDescriptor.spec(ranges, slotBytes)))
+        {
+            final int resumed = chunkRegion.initialiseOrCheck(params) ? 0 : chunkRegion.countDone();
+            final int started = Math.max(1, Math.min(workers, ranges - resumed));
+            final ChunkWorkers group = new ChunkWorkers(this, chunkRegion, jobClass);
+            final ChunkWorkers.Stats stats = group.run(started);
+            final long lines = merge(chunkRegion, params, visitor, group);
+            progress.onProgress(ranges, ranges);
+            outcome = new ChunkOutcome<>(null, file, length, lines, ranges, chunkBytes, started, processes,
+                resumed, chunkRegion.control().get(ChunkRegionDescriptor.REDONE), stats.restarts(), stats.killed(),
+                seconds(startNanos));
+        }
+        if (!keepRegion)
+        {
+            Region.delete(location);
+            deleteFolder(ChunkRegion.sideFolder(location.path()));
+        }
+        return outcome;
+    }
+
+    private long merge(final ChunkRegion chunkRegion, final ChunkRegion.Params params,
+        final ResultSlots.Visitor visitor, final ChunkWorkers group)
+    {
+        final int done = chunkRegion.countDone();
+        if (done != params.ranges())
+        {
+            throw new IllegalStateException("run incomplete: " + done + " of " + params.ranges() +
+                " ranges done; the region " + chunkRegion.region().location().path() +
+                " is kept: run again to resume" + (processes ? "; worker logs:" + group.logTail() : ""));
+        }
+        final ResultSlots slots = new ResultSlots(chunkRegion, params.slotBytes());
+        long lines = 0;
+        long covered = 0;
+        for (int i = 0; i < params.ranges(); i++)
+        {
+            lines += slots.lines(i);
+            covered += slots.covered(i);
+            slots.visit(i, visitor);
+        }
+        if (covered != params.fileLength())
+        {
+            throw new IllegalStateException("ranges cover " + covered + " bytes of a file of " +
+                params.fileLength() + ": the file changed during the run, or lines were lost or read twice");
+        }
+        return lines;
+    }
+
+    private ChunkRegion open(final RegionLocation location, final dev.shoal.core.RegionSpec spec)
+    {
+        try
+        {
+            return new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
+        }
+        catch (final RegionMismatchException ex)
+        {
+            if (region != null)
+            {
+                throw ex;
+            }
+            Region.delete(location); // a derived name with another layout: a stale run of an old version
+            return new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
+        }
+    }
+
+    private String derivedName(final ChunkRegion.Params params)
+    {
+        final long h = hash(file + "|" + params);
+        return "chunks-" + file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "-" +
+            Long.toHexString(h);
+    }
+
+    /**
+     * @param text any text.
+     * @return its 64-bit FNV-1a hash: stable across JVMs, unlike {@link String#hashCode()} it spreads 64 bits.
+     */
+    static long hash(final String text)
+    {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < text.length(); i++)
+        {
+            h ^= text.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /**
+     * @param className a {@link ChunkJob} class with a public no-arg constructor.
+     * @param <A>       its result type, unchecked: the caller names the class it expects.
+     * @return a new instance.
+     * @throws IllegalArgumentException when the class is missing or not a job.
+     */
+    @SuppressWarnings("unchecked")
+    static <A> ChunkJob<A> newJob(final String className)
+    {
+        try
+        {
+            final Class<?> type = Class.forName(className);
+            if (!ChunkJob.class.isAssignableFrom(type))
+            {
+                throw new IllegalArgumentException("not a ChunkJob: " + className);
+            }
+            return (ChunkJob<A>)type.getDeclaredConstructor().newInstance();
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new IllegalArgumentException("cannot create job " + className +
+                " (it needs a public no-arg constructor): " + ex, ex);
+        }
+    }
+
+    private static double seconds(final long startNanos)
+    {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static <A> ChunkOutcome<A> withResult(final ChunkOutcome<Void> o, final A result)
+    {
+        return new ChunkOutcome<>(result, o.file(), o.bytes(), o.lines(), o.ranges(), o.chunkBytes(), o.workers(),
+            o.processes(), o.rangesResumed(), o.rangesRedone(), o.workerRestarts(), o.workersKilled(), o.seconds());
+    }
+
+    private static void deleteFolder(final Path folder)
+    {
+        if (!Files.isDirectory(folder))
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(folder))
+        {
+            final List<Path> all = new ArrayList<>();
+            paths.sorted(Comparator.reverseOrder()).forEach(all::add);
+            for (final Path p : all)
+            {
+                Files.deleteIfExists(p);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot delete " + folder, ex);
+        }
+    }
+
+    /**
+     * Folds decoded results in file order.
+     */
+    private static final class Merger<A> implements ResultSlots.Visitor
+    {
+        private final ChunkJob<A> job;
+        private A result;
+
+        Merger(final ChunkJob<A> job)
+        {
+            this.job = job;
+            this.result = job.newAccumulator();
+        }
+
+        @Override
+        public void onResult(final int index, final long lines, final DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            result = job.merge(result, job.codec().decode(buffer, offset, length));
+        }
+    }
+
+    /**
+     * Settings of a run, checked in one place by {@link #build()}.
+     */
+    public static final class Builder
+    {
+        private final Path file;
+        private long chunkBytes = DEFAULT_CHUNK_BYTES;
+        private int workers = Math.min(64, Runtime.getRuntime().availableProcessors());
+        private boolean processes = true;
+        private Path region;
+        private int windowBytes = DEFAULT_WINDOW_BYTES;
+        private ProgressListener progress = ProgressListener.NONE;
+        private int maxRestarts = 3;
+        private boolean keepRegion;
+        private final List<String> workerJvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx256m"));
+        private double chaosKillAt = -1;
+        private int stopFirstWorkerAfter = -1;
+        private ChunkWorker.StopMode stopMode = ChunkWorker.StopMode.HALT;
+        private Consumer<Process> workerStarted = p ->
+        {
+        };
+
+        private Builder(final Path file)
+        {
+            this.file = Objects.requireNonNull(file, "file");
+        }
+
+        /**
+         * @param bytes bytes per range, at least 1.
+         * @return this.
+         */
+        public Builder chunkBytes(final long bytes)
+        {
+            this.chunkBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param count workers to start, 1 to 64.
+         * @return this.
+         */
+        public Builder workers(final int count)
+        {
+            this.workers = count;
+            return this;
+        }
+
+        /**
+         * @param useProcesses true (the default) for worker processes, false for threads of this JVM.
+         * @return this.
+         */
+        public Builder processes(final boolean useProcesses)
+        {
+            this.processes = useProcesses;
+            return this;
+        }
+
+        /**
+         * @param path the run's region file; by default one in {@code /dev/shm/shoal} named after the file,
+         *             its size and time, the chunk size and the job, so that running again resumes.
+         * @return this.
+         */
+        public Builder region(final Path path)
+        {
+            this.region = path;
+            return this;
+        }
+
+        /**
+         * @param bytes size of each worker's mapped window of the file (default 64 MiB); small values are for
+         *              tests.
+         * @return this.
+         */
+        public Builder windowBytes(final int bytes)
+        {
+            this.windowBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param listener told of progress from the coordinating thread.
+         * @return this.
+         */
+        public Builder progress(final ProgressListener listener)
+        {
+            this.progress = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * @param count worker processes started to replace ones that died, per run (default 3).
+         * @return this.
+         */
+        public Builder maxRestarts(final int count)
+        {
+            this.maxRestarts = count;
+            return this;
+        }
+
+        /**
+         * @param keep keep the region (and its side folder) after a successful run.
+         * @return this.
+         */
+        public Builder keepRegion(final boolean keep)
+        {
+            this.keepRegion = keep;
+            return this;
+        }
+
+        /**
+         * @param options JVM options for worker processes, replacing the defaults
+         *                ({@code -XX:+UseSerialGC -Xmx256m}); Shoal's required flags are always added.
+         * @return this.
+         */
+        public Builder workerJvmOptions(final List<String> options)
+        {
+            workerJvmOptions.clear();
+            workerJvmOptions.addAll(options);
+            return this;
+        }
+
+        /**
+         * A demonstration of crash recovery: SIGKILL one worker process once this fraction of the ranges is
+         * done; the run still completes, the killed worker's range is redone.
+         *
+         * @param fraction 0 to 1, or negative for never (the default).
+         * @return this.
+         */
+        public Builder chaosKillAt(final double fraction)
+        {
+            this.chaosKillAt = fraction;
+            return this;
+        }
+
+        Builder stopFirstWorkerAfter(final int ranges, final ChunkWorker.StopMode mode)
+        {
+            this.stopFirstWorkerAfter = ranges;
+            this.stopMode = mode;
+            return this;
+        }
+
+        Builder workerStarted(final Consumer<Process> listener)
+        {
+            this.workerStarted = listener;
+            return this;
+        }
+
+        /**
+         * @return the run's settings.
+         * @throws IllegalArgumentException naming the first setting out of range.
+         */
+        public FileChunks build()
+        {
+            check(chunkBytes >= 1, "chunkBytes must be at least 1: chunkBytes=" + chunkBytes);
+            check(workers >= 1 && workers <= 64, "workers must be 1..64: workers=" + workers);
+            check(windowBytes >= 1, "windowBytes must be at least 1: windowBytes=" + windowBytes);
+            check(maxRestarts >= 0, "maxRestarts must not be negative: maxRestarts=" + maxRestarts);
+            check(chaosKillAt <= 1, "chaosKillAt must be at most 1: chaosKillAt=" + chaosKillAt);
+            check(chaosKillAt < 0 || processes, "chaosKillAt needs worker processes, not threads");
+            return new FileChunks(this);
+        }
+
+        private static void check(final boolean condition, final String message)
+        {
+            if (!condition)
+            {
+                throw new IllegalArgumentException(message);
+            }
+        }
+    }
+}

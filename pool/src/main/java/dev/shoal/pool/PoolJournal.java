@@ -1,0 +1,197 @@
+package dev.shoal.pool;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import dev.shoal.pool.spi.JournalProvider;
+import dev.shoal.pool.spi.JournalWriter;
+import dev.shoal.pool.spi.JournalWriter.JobOutcome;
+
+import static dev.shoal.pool.ResultFrameDescriptor.STATUS_OK;
+import static dev.shoal.pool.ResultFrameDescriptor.STATUS_THREW;
+
+/**
+ * A pool's side of the journal: appends every result and worker log line (called on the collector and supervisor
+ * threads, never in a worker), and with resume, answers which keys the journal already completed. The journal
+ * itself comes from a {@link JournalProvider} on the class path ({@code shoal-journal}).
+ */
+final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoCloseable
+{
+    private final JournalWriter journal;
+    private final boolean resume;
+    private final long baseEpochNanos;
+    private final long baseNanoTime;
+    private final AtomicLong journaled = new AtomicLong();
+    /** Results of the current collector read, appended together by {@link #flush()} (collector thread only). */
+    private final List<JobOutcome> batch = new ArrayList<>();
+    private final AtomicLong resumed = new AtomicLong();
+    private final Consumer<String> logSink;
+    private volatile boolean failureReported;
+
+    private PoolJournal(final JournalWriter journal, final boolean resume, final Consumer<String> logSink)
+    {
+        this.logSink = logSink;
+        this.journal = journal;
+        this.resume = resume;
+        this.baseNanoTime = System.nanoTime();
+        this.baseEpochNanos = System.currentTimeMillis() * 1_000_000L;
+    }
+
+    /**
+     * @param dir    the journal directory.
+     * @param resume whether to index the completed keys.
+     * @param logSink where a failed append is reported (once).
+     * @return the open journal.
+     * @throws IllegalStateException when no journal module is on the class path.
+     */
+    static PoolJournal open(final Path dir, final boolean resume, final Consumer<String> logSink)
+    {
+        return new PoolJournal(provider().open(dir, resume), resume, logSink);
+    }
+
+    private static JournalProvider provider()
+    {
+        final Iterator<JournalProvider> found = ServiceLoader.load(JournalProvider.class,
+            PoolJournal.class.getClassLoader()).iterator();
+        if (!found.hasNext())
+        {
+            throw new IllegalStateException("journal(dir) needs shoal-journal (dev.shoal:shoal-journal) on the " +
+                "class path: no " + JournalProvider.class.getName() + " was found");
+        }
+        return found.next();
+    }
+
+    /**
+     * @param key a job key ("" for none).
+     * @return the journaled result when resuming and the key completed before, else {@code null}.
+     */
+    byte[] completedResult(final String key)
+    {
+        if (!resume || key.isEmpty())
+        {
+            return null;
+        }
+        final byte[] result = journal.completedResult(key);
+        if (result != null)
+        {
+            resumed.incrementAndGet();
+        }
+        return result;
+    }
+
+    long journaled()
+    {
+        return journaled.get();
+    }
+
+    long resumed()
+    {
+        return resumed.get();
+    }
+
+    @Override
+    public void onResult(final long jobId, final PendingJobs.Pending job, final int status, final int attempt,
+        final int workerId, final byte[] body)
+    {
+        final JournalWriter.Status journalStatus = status == STATUS_OK ? JournalWriter.Status.OK :
+            status == STATUS_THREW ? JournalWriter.Status.THREW : JournalWriter.Status.FAILED;
+        batch.add(new JobOutcome(job.key(), jobId, job.handler(), journalStatus, attempt, workerId,
+            status == STATUS_OK ? body : errorText(job.handler(), status, body), epochNanos(job.submittedNanos()),
+            epochNanos(System.nanoTime())));
+    }
+
+    /**
+     * Appends the results collected since the last flush as one journal record batch (one Chronicle excerpt):
+     * one append per read of the result buffer instead of one per job.
+     */
+    @Override
+    public void flush()
+    {
+        if (batch.isEmpty())
+        {
+            return;
+        }
+        try
+        {
+            journal.appendResults(batch);
+            journaled.addAndGet(batch.size());
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            reportFailure(ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    /**
+     * A failed append (disk full: a fault writing the mapped page surfaces as an InternalError) must not stop the
+     * collector thread, which would strand every future: the result is still delivered, the failure reported once.
+     */
+    private void reportFailure(final Throwable ex)
+    {
+        if (!failureReported)
+        {
+            failureReported = true;
+            logSink.accept("[pool] journal append failed, results from now on may be missing from " +
+                journal.directory() + ": " + ex);
+        }
+    }
+
+    @Override
+    public void onLog(final int workerId, final long jobId, final String text)
+    {
+        try
+        {
+            journal.appendLog(workerId, jobId, text, epochNanos(System.nanoTime()));
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            reportFailure(ex);
+        }
+    }
+
+    private static byte[] errorText(final String handler, final int status, final byte[] body)
+    {
+        final String text;
+        if (status == STATUS_THREW)
+        {
+            final RemoteJobException ex = ResultCollector.remote(handler, body);
+            text = ex.remoteClass() + ": " + ex.remoteMessage() + "\n" + ex.remoteStack();
+        }
+        else
+        {
+            text = ResultCollector.string(body, 0);
+        }
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private long epochNanos(final long nanoTime)
+    {
+        return baseEpochNanos + (nanoTime - baseNanoTime);
+    }
+
+    /**
+     * Forces the journal to disk and closes it.
+     */
+    @Override
+    public void close()
+    {
+        try
+        {
+            journal.sync();
+        }
+        finally
+        {
+            journal.close();
+        }
+    }
+}

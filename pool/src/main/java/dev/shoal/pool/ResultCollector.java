@@ -1,0 +1,362 @@
+package dev.shoal.pool;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+import static dev.shoal.pool.ResultFrameDescriptor.*;
+
+/**
+ * The pool's one reader of the result buffer: a thread that forwards log lines, notes ready workers, and hands the
+ * results it reads to the completion executor in batches (one per read of up to 256 messages; with a journal, one
+ * per group commit). Futures complete, and their callbacks run, on that executor, never on this thread: a callback
+ * that blocks, for example one that submits into a full ring, cannot stop results from being read, which would
+ * stop the workers (their result writes wait for room) and so the ring from draining. The batch's jobs are counted
+ * in {@link PendingJobs#size()} from the moment they are taken until their futures are complete.
+ *
+ * <p>A worker killed while writing a result leaves a claimed but uncommitted record that would block the
+ * reader forever. Agrona's {@code unblock()} clears it; this collector calls it only when a worker death has
+ * been reported and the buffer has not moved for {@link #UNBLOCK_AFTER_NANOS}: a live writer commits within
+ * nanoseconds, so the stalled record can only be the dead worker's. The job whose result was lost is still
+ * leased (the worker died before {@code taskDone}), so it is redelivered and its result comes again.
+ */
+final class ResultCollector implements Runnable
+{
+    static final long UNBLOCK_AFTER_NANOS = 100_000_000L;
+    /** With a journal: results wait at most this long to be journaled together (group commit). */
+    static final long GROUP_COMMIT_NANOS = 50_000L;
+
+    private final ManyToOneRingBuffer results;
+    private final PendingJobs pending;
+    private final Consumer<String> logSink;
+    private final IntConsumer onReady;
+    private final ResultHook hook;
+    private final Executor completions;
+    private boolean warnedRejected;
+    private PendingJobs.Pending[] deferredJobs = new PendingJobs.Pending[256];
+    private int[] deferredStatus = new int[256];
+    private byte[][] deferredBodies = new byte[256][];
+    private int deferredCount;
+    private long firstDeferredNanos;
+    private final LogHook logHook;
+    private final IdleStrategy idle = new BackoffIdleStrategy(200, 100, 1_000, 500_000);
+    private volatile boolean running = true;
+    private volatile long deathsReported;
+    private long deathsHandled;
+    private long stalledSinceNanos;
+    private long lastConsumerPosition = -1;
+    private final org.agrona.concurrent.MessageHandler handler = this::onMessage;
+
+    /**
+     * Called for every result item (for journals and statistics), on the collector thread.
+     */
+    interface ResultHook
+    {
+        /**
+         * @param jobId    the job.
+         * @param job      its key, handler and submit time.
+         * @param status   {@code ResultFrameDescriptor.STATUS_*}.
+         * @param attempt  which delivery produced it.
+         * @param workerId the worker that ran it.
+         * @param body     the result frame's bytes for this job.
+         */
+        void onResult(long jobId, PendingJobs.Pending job, int status, int attempt, int workerId, byte[] body);
+
+        /**
+         * Makes the results given since the last call durable; the collector completes their futures only after
+         * it returns. Lets a journal write one record batch per read of the result buffer instead of one per job.
+         */
+        default void flush()
+        {
+        }
+    }
+
+    ResultCollector(final ManyToOneRingBuffer results, final PendingJobs pending, final Consumer<String> logSink,
+        final IntConsumer onReady, final ResultHook hook, final LogHook logHook, final Executor completions)
+    {
+        this.completions = completions;
+        this.logHook = logHook;
+        this.results = results;
+        this.pending = pending;
+        this.logSink = logSink;
+        this.onReady = onReady;
+        this.hook = hook;
+    }
+
+    void workerDied()
+    {
+        deathsReported++;
+    }
+
+    void stop()
+    {
+        running = false;
+    }
+
+    @Override
+    public void run()
+    {
+        while (running)
+        {
+            final int read = results.read(handler, 256);
+            if (deferredCount > 0 && hook == null)
+            {
+                completeDeferred(); // no journal to wait for: hand this read's results over at once
+            }
+            if (deferredCount > 0)
+            {
+                idle.reset(); // results are flowing: the next idle spell starts from the shortest wait
+                // Group commit: one journal batch per up to 256 results, or once the oldest waited
+                // GROUP_COMMIT_NANOS; spin meanwhile rather than park, the futures are waiting.
+                if (deferredCount >= 256 || System.nanoTime() - firstDeferredNanos >= GROUP_COMMIT_NANOS)
+                {
+                    completeDeferred();
+                }
+                else if (read == 0)
+                {
+                    Thread.onSpinWait();
+                }
+                continue;
+            }
+            if (read == 0)
+            {
+                unblockIfStalled();
+            }
+            idle.idle(read);
+        }
+        while (results.read(handler, 256) > 0)
+        {
+            completeDeferred(); // final drain: every result written before stop() is delivered
+        }
+        completeDeferred();
+    }
+
+    /**
+     * Reads what is there now (for the closing drain, from another thread after the collector stopped).
+     */
+    void drainOnce()
+    {
+        while (results.read(handler, 256) > 0)
+        {
+            completeDeferred();
+        }
+        completeDeferred();
+    }
+
+    /**
+     * Hands the results read so far to the completion executor as one batch. With a hook (the journal), only
+     * after the hook has made them durable, so the journal writes one batch instead of one record per job.
+     */
+    private void completeDeferred()
+    {
+        if (deferredCount == 0)
+        {
+            return;
+        }
+        if (hook != null)
+        {
+            hook.flush();
+        }
+        final Settlement batch = new Settlement(pending, Arrays.copyOf(deferredJobs, deferredCount),
+            Arrays.copyOf(deferredStatus, deferredCount), Arrays.copyOf(deferredBodies, deferredCount));
+        Arrays.fill(deferredJobs, 0, deferredCount, null);
+        Arrays.fill(deferredBodies, 0, deferredCount, null);
+        deferredCount = 0;
+        try
+        {
+            completions.execute(batch);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            if (!warnedRejected)
+            {
+                warnedRejected = true;
+                logSink.accept("[pool] the completion executor refused a batch; completing on the result reader: " +
+                    ex.getMessage());
+            }
+            batch.run(); // never drop a result: better a late callback on this thread than a future never done
+        }
+    }
+
+    private void defer(final PendingJobs.Pending p, final int status, final byte[] body)
+    {
+        if (deferredCount == deferredJobs.length)
+        {
+            deferredJobs = Arrays.copyOf(deferredJobs, deferredCount * 2);
+            deferredStatus = Arrays.copyOf(deferredStatus, deferredCount * 2);
+            deferredBodies = Arrays.copyOf(deferredBodies, deferredCount * 2);
+        }
+        if (deferredCount == 0)
+        {
+            firstDeferredNanos = System.nanoTime();
+        }
+        deferredJobs[deferredCount] = p;
+        deferredStatus[deferredCount] = status;
+        deferredBodies[deferredCount] = body;
+        deferredCount++;
+    }
+
+    private void unblockIfStalled()
+    {
+        if (deathsReported == deathsHandled || results.producerPosition() == results.consumerPosition())
+        {
+            lastConsumerPosition = -1;
+            return;
+        }
+        final long position = results.consumerPosition();
+        final long now = System.nanoTime();
+        if (position != lastConsumerPosition)
+        {
+            lastConsumerPosition = position;
+            stalledSinceNanos = now;
+        }
+        else if (now - stalledSinceNanos > UNBLOCK_AFTER_NANOS)
+        {
+            if (results.unblock())
+            {
+                logSink.accept("[pool] cleared a result record left half-written by a dead worker");
+            }
+            deathsHandled = deathsReported;
+            lastConsumerPosition = -1;
+        }
+    }
+
+    private void onMessage(final int type, final DirectBuffer buffer, final int offset, final int length)
+    {
+        switch (type)
+        {
+            case TYPE_RESULTS -> onResults(buffer, offset, length);
+            case TYPE_LOG -> onLog(buffer, offset, length);
+            case TYPE_READY -> onReady.accept(buffer.getInt(offset + READY_WORKER_OFFSET));
+            default -> logSink.accept("[pool] ignoring result message of unknown type " + type);
+        }
+    }
+
+    private void onLog(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int workerId = buffer.getInt(offset + LOG_WORKER_OFFSET);
+        final long jobId = buffer.getLong(offset + LOG_JOB_ID_OFFSET);
+        final String text = buffer.getStringWithoutLengthUtf8(offset + LOG_TEXT_OFFSET, length - LOG_TEXT_OFFSET);
+        logSink.accept("[worker-" + workerId + " job " + jobId + "] " + text);
+        if (logHook != null)
+        {
+            logHook.onLog(workerId, jobId, text);
+        }
+    }
+
+    private void onResults(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long firstJobId = buffer.getLong(offset + JOB_ID_OFFSET);
+        final int workerId = buffer.getInt(offset + WORKER_OFFSET);
+        final int attempt = buffer.getInt(offset + ATTEMPT_OFFSET);
+        final int count = buffer.getInt(offset + COUNT_OFFSET);
+        int at = offset + ITEMS_OFFSET;
+        for (int i = 0; i < count && at + 2 * Integer.BYTES <= offset + length; i++)
+        {
+            final int status = buffer.getInt(at);
+            final int bodyLength = buffer.getInt(at + Integer.BYTES);
+            final byte[] body = new byte[bodyLength];
+            buffer.getBytes(at + 2 * Integer.BYTES, body);
+            at += 2 * Integer.BYTES + bodyLength;
+            complete(firstJobId + i, status, attempt, workerId, body);
+        }
+    }
+
+    private void complete(final long jobId, final int status, final int attempt, final int workerId,
+        final byte[] body)
+    {
+        final PendingJobs.Pending p = pending.take(jobId, status == STATUS_OK);
+        if (p == null)
+        {
+            return; // a duplicate of a redelivered job: its future is already complete
+        }
+        if (hook != null)
+        {
+            // Before the future completes: whoever sees the result can rely on the journal holding it.
+            hook.onResult(jobId, p, status, attempt, workerId, body);
+        }
+        defer(p, status, body);
+    }
+
+    private static void settle(final PendingJobs.Pending p, final int status, final byte[] body)
+    {
+        try
+        {
+            switch (status)
+            {
+                case STATUS_OK -> p.future().complete(body);
+                case STATUS_THREW -> p.future().completeExceptionally(remote(p.handler(), body));
+                default -> p.future().completeExceptionally(new JobFailedException(string(body, 0)));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            p.future().completeExceptionally(ex); // a malformed error body: the future still completes
+        }
+    }
+
+    /**
+     * Results handed to the completion executor together: completes their futures in order, then takes them off
+     * {@link PendingJobs#size()}.
+     */
+    private static final class Settlement implements Runnable
+    {
+        private final PendingJobs pending;
+        private final PendingJobs.Pending[] jobs;
+        private final int[] status;
+        private final byte[][] bodies;
+
+        Settlement(final PendingJobs pending, final PendingJobs.Pending[] jobs, final int[] status,
+            final byte[][] bodies)
+        {
+            this.pending = pending;
+            this.jobs = jobs;
+            this.status = status;
+            this.bodies = bodies;
+        }
+
+        @Override
+        public void run()
+        {
+            try
+            {
+                for (int i = 0; i < jobs.length; i++)
+                {
+                    settle(jobs[i], status[i], bodies[i]);
+                }
+            }
+            finally
+            {
+                pending.settled(jobs.length);
+            }
+        }
+    }
+
+    static RemoteJobException remote(final String handler, final byte[] body)
+    {
+        final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(body);
+        final String[] parts = new String[3];
+        int at = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            final int n = b.getInt(at);
+            parts[i] = new String(body, at + Integer.BYTES, n, StandardCharsets.UTF_8);
+            at += Integer.BYTES + n;
+        }
+        return new RemoteJobException(handler, parts[0], parts[1], parts[2]);
+    }
+
+    static String string(final byte[] body, final int at)
+    {
+        final int n = new org.agrona.concurrent.UnsafeBuffer(body).getInt(at);
+        return new String(body, at + Integer.BYTES, n, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.shoal.pool;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import static dev.shoal.pool.ResultFrameDescriptor.*;
+
+/**
+ * A worker thread's side of the result buffer: frames results, log lines and the ready signal
+ * ({@link ResultFrameDescriptor}) and writes them into the pool's {@code ManyToOneRingBuffer}. Results wait for
+ * space (the pool's collector always drains); log lines never wait and are dropped when there is no space.
+ * One per thread.
+ */
+final class ResultWriter
+{
+    private final RingBuffer results;
+    private final int workerId;
+    private final IdleStrategy idle;
+    private final ExpandableArrayBuffer frame = new ExpandableArrayBuffer(1024);
+    private final int maxMessage;
+    private long firstJobId;
+    private int attempt;
+    private int count;
+    private int length;
+    private long droppedLogs;
+
+    ResultWriter(final RingBuffer results, final int workerId, final IdleStrategy idle)
+    {
+        this.results = results;
+        this.workerId = workerId;
+        this.idle = idle;
+        this.maxMessage = results.maxMsgLength();
+    }
+
+    int maxResultBytes()
+    {
+        return maxMessage - ITEMS_OFFSET - 2 * Integer.BYTES;
+    }
+
+    void begin(final long jobId, final int jobAttempt)
+    {
+        firstJobId = jobId;
+        attempt = jobAttempt;
+        count = 0;
+        length = ITEMS_OFFSET;
+    }
+
+    void ok(final byte[] result)
+    {
+        if (result.length > maxResultBytes())
+        {
+            failed("result of " + result.length + " bytes exceeds the pool's largest result of " + maxResultBytes() +
+                " bytes (raise resultBufferBytes)");
+            return;
+        }
+        item(STATUS_OK, result);
+    }
+
+    void threw(final Throwable t)
+    {
+        final StringWriter stack = new StringWriter();
+        t.printStackTrace(new PrintWriter(stack));
+        final byte[] cls = utf8(t.getClass().getName());
+        final byte[] msg = utf8(t.getMessage() == null ? "" : t.getMessage());
+        byte[] trace = utf8(stack.toString());
+        final int room = maxResultBytes() - cls.length - msg.length - 3 * Integer.BYTES;
+        if (trace.length > room)
+        {
+            trace = java.util.Arrays.copyOf(trace, Math.max(0, room));
+        }
+        final byte[] body = new byte[3 * Integer.BYTES + cls.length + msg.length + trace.length];
+        final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(body);
+        int at = 0;
+        for (final byte[] part : new byte[][]{ cls, msg, trace })
+        {
+            b.putInt(at, part.length);
+            b.putBytes(at + Integer.BYTES, part);
+            at += Integer.BYTES + part.length;
+        }
+        item(STATUS_THREW, body);
+    }
+
+    void failed(final String reason)
+    {
+        final byte[] text = utf8(reason);
+        final byte[] body = new byte[Integer.BYTES + text.length];
+        final org.agrona.concurrent.UnsafeBuffer b = new org.agrona.concurrent.UnsafeBuffer(body);
+        b.putInt(0, text.length);
+        b.putBytes(Integer.BYTES, text);
+        item(STATUS_FAILED, body);
+    }
+
+    private void item(final int status, final byte[] body)
+    {
+        final int itemLength = 2 * Integer.BYTES + body.length;
+        if (count > 0 && length + itemLength > maxMessage)
+        {
+            final long next = firstJobId + count;
+            flush();
+            begin(next, attempt);
+        }
+        frame.putInt(length, status);
+        frame.putInt(length + Integer.BYTES, body.length);
+        frame.putBytes(length + 2 * Integer.BYTES, body);
+        length += itemLength;
+        count++;
+    }
+
+    /**
+     * Writes the frame built since {@link #begin}, waiting for space.
+     */
+    void flush()
+    {
+        if (count == 0)
+        {
+            return;
+        }
+        frame.putLong(JOB_ID_OFFSET, firstJobId);
+        frame.putInt(WORKER_OFFSET, workerId);
+        frame.putInt(ATTEMPT_OFFSET, attempt);
+        frame.putInt(COUNT_OFFSET, count);
+        idle.reset();
+        while (!results.write(TYPE_RESULTS, frame, 0, length))
+        {
+            idle.idle();
+        }
+        count = 0;
+        length = ITEMS_OFFSET;
+    }
+
+    void log(final long jobId, final String line)
+    {
+        final byte[] text = utf8(line);
+        final int n = Math.min(text.length, maxMessage - LOG_TEXT_OFFSET);
+        final ExpandableArrayBuffer b = new ExpandableArrayBuffer(LOG_TEXT_OFFSET + n);
+        b.putLong(LOG_JOB_ID_OFFSET, jobId);
+        b.putInt(LOG_WORKER_OFFSET, workerId);
+        b.putBytes(LOG_TEXT_OFFSET, text, 0, n);
+        if (!results.write(TYPE_LOG, b, 0, LOG_TEXT_OFFSET + n))
+        {
+            droppedLogs++;
+        }
+    }
+
+    void ready(final long pid)
+    {
+        final ExpandableArrayBuffer b = new ExpandableArrayBuffer(READY_LENGTH);
+        b.putInt(READY_WORKER_OFFSET, workerId);
+        b.putLong(READY_PID_OFFSET, pid);
+        idle.reset();
+        while (!results.write(TYPE_READY, b, 0, READY_LENGTH))
+        {
+            idle.idle();
+        }
+    }
+
+    long droppedLogs()
+    {
+        return droppedLogs;
+    }
+
+    private static byte[] utf8(final String s)
+    {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.shoal.pool;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.shoal.process.ParentWatch;
+import dev.shoal.core.JobConsumer;
+import dev.shoal.core.JobRing;
+import dev.shoal.core.Region;
+import dev.shoal.core.SharedLongArray;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+/**
+ * A pool worker JVM: loads the handlers, runs the initializer, then runs consumer threads that take jobs from
+ * the ring, run their handlers and write the results back. Started by {@link ProcessPool}; arguments:
+ * {@code REGION WORKER_ID THREADS REGISTRY_CLASS MAX_ATTEMPTS MAX_JOBS [INITIALIZER_CLASS]}.
+ *
+ * <p>Per job, in this order: the ring copies it into this thread's lease record (so it survives our death), the
+ * handler runs, the result is written to the result buffer, then {@code taskDone} releases the lease. A death
+ * before the result is written redelivers the job; a death between the result and {@code taskDone} redelivers
+ * it too, and the pool drops the duplicate result by job id.
+ *
+ * <p>Exit codes: 0 done (drained, stopped or recycled after MAX_JOBS), 3 could not start.
+ */
+public final class WorkerMain
+{
+    /** Exit code when the worker cannot load its handlers or initializer. */
+    public static final int EXIT_START_FAILED = 3;
+    /** How long a consumer thread waits for a job before it looks at the pool state again (ms). */
+    static final String POLL_TIMEOUT_PROPERTY = "shoal.pool.pollTimeoutMs";
+
+    private final Region region;
+    private final JobRing ring;
+    private final ManyToOneRingBuffer results;
+    private final SharedLongArray control;
+    private final Handlers handlers;
+    private final int workerId;
+    private final int maxAttempts;
+    private final long maxJobs;
+    private final AtomicLong jobsRun = new AtomicLong();
+
+    private WorkerMain(final String[] args)
+    {
+        region = Region.open(args[0]);
+        ring = JobRing.open(region, PoolLayout.JOBS);
+        results = new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS));
+        control = region.longArray(PoolLayout.CONTROL);
+        workerId = Integer.parseInt(args[1]);
+        handlers = Handlers.load(args[3]);
+        maxAttempts = Integer.parseInt(args[4]);
+        maxJobs = Long.parseLong(args[5]);
+    }
+
+    /**
+     * @param args see the class comment.
+     */
+    public static void main(final String[] args)
+    {
+        ParentWatch.haltWhenParentExits();
+        final WorkerMain worker;
+        try
+        {
+            worker = new WorkerMain(args);
+            if (args.length > 6 && !args[6].isEmpty())
+            {
+                final Object init = Class.forName(args[6]).getConstructor().newInstance();
+                ((WorkerInitializer)init).initialize(worker.workerId);
+            }
+        }
+        catch (final Throwable t)
+        {
+            System.err.println("worker failed to start: " + t);
+            t.printStackTrace();
+            System.err.flush();
+            System.exit(EXIT_START_FAILED);
+            return;
+        }
+        worker.run(Integer.parseInt(args[2]));
+        System.exit(0);
+    }
+
+    private void run(final int threads)
+    {
+        final List<Thread> consumers = new ArrayList<>();
+        final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(threads);
+        for (int t = 0; t < threads; t++)
+        {
+            final Thread thread = new Thread(() ->
+            {
+                // Detached by region.close() below once every consumer thread has returned.
+                final JobConsumer consumer = ring.consumer();
+                attached.countDown();
+                consume(consumer);
+            }, "shoal-worker-" + workerId + "-" + t);
+            consumers.add(thread);
+            thread.start();
+        }
+        try
+        {
+            attached.await();
+            new ResultWriter(results, workerId, new BackoffIdleStrategy()).ready(ProcessHandle.current().pid());
+            for (final Thread thread : consumers)
+            {
+                thread.join();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        region.close();
+    }
+
+    private void consume(final JobConsumer consumer)
+    {
+        final BackoffIdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
+        final ResultWriter writer = new ResultWriter(results, workerId, idle);
+        final Context context = new Context(writer);
+        final Duration pollTimeout = Duration.ofMillis(Long.getLong(POLL_TIMEOUT_PROPERTY, 50));
+        final BackoffIdleStrategy waitIdle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
+        while (true)
+        {
+            // Volatile read: the pool's release store of a new state is seen within one poll timeout.
+            final long state = control.get(PoolLayout.STATE);
+            if (state == PoolLayout.STATE_STOP || (maxJobs > 0 && jobsRun.get() >= maxJobs))
+            {
+                return;
+            }
+            final boolean got = consumer.take((jobId, attempt, buffer, offset, length) ->
+                runJob(writer, context, attempt, buffer, offset, length), pollTimeout, waitIdle);
+            if (got)
+            {
+                consumer.taskDone();
+                jobsRun.incrementAndGet();
+            }
+            else if (state == PoolLayout.STATE_DRAIN)
+            {
+                return;
+            }
+        }
+    }
+
+    private void runJob(final ResultWriter writer, final Context context, final int attempt,
+        final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    {
+        final JobFrames.Frame frame;
+        try
+        {
+            frame = JobFrames.read(buffer, offset, length);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("worker " + workerId + ": corrupt job frame: " + ex.getMessage());
+            failCorrupt(writer, attempt, buffer, offset, length, ex.getMessage());
+            return;
+        }
+        writer.begin(frame.firstJobId(), attempt);
+        final Handler handler = handlers.get(frame.handler());
+        for (int i = 0; i < frame.arguments().length; i++)
+        {
+            final long jobId = frame.firstJobId() + i;
+            if (attempt > maxAttempts)
+            {
+                writer.failed("job " + jobId + " (handler '" + frame.handler() + "') failed: its worker died on " +
+                    "each of " + maxAttempts + " attempts");
+            }
+            else if (handler == null)
+            {
+                writer.failed("no handler named '" + frame.handler() + "' in worker " + workerId + "; it has " +
+                    handlers.names());
+            }
+            else
+            {
+                context.set(jobId, attempt);
+                try
+                {
+                    writer.ok(handler.handle(frame.arguments()[i], context));
+                }
+                catch (final Throwable t)
+                {
+                    writer.threw(t);
+                }
+            }
+        }
+        writer.flush();
+    }
+
+    /**
+     * Fails the futures of a frame that cannot be read, when its header still names them, so that no caller
+     * waits forever for a job that will never run. A frame too short to name its jobs is only reported.
+     */
+    private static void failCorrupt(final ResultWriter writer, final int attempt, final org.agrona.DirectBuffer buffer,
+        final int offset, final int length, final String problem)
+    {
+        if (length < JobFrameDescriptor.FIXED_LENGTH)
+        {
+            return;
+        }
+        final long firstJobId = buffer.getLong(offset + JobFrameDescriptor.JOB_ID_OFFSET);
+        final int count = buffer.getInt(offset + JobFrameDescriptor.COUNT_OFFSET);
+        if (firstJobId < 0 || count < 1 || count > JobFrameDescriptor.MAX_BATCH)
+        {
+            return;
+        }
+        writer.begin(firstJobId, attempt);
+        for (int i = 0; i < count; i++)
+        {
+            writer.failed("job " + (firstJobId + i) + " arrived corrupt in the job ring: " + problem);
+        }
+        writer.flush();
+    }
+
+    private final class Context implements JobContext
+    {
+        private final ResultWriter writer;
+        private long jobId;
+        private int attempt;
+
+        Context(final ResultWriter writer)
+        {
+            this.writer = writer;
+        }
+
+        void set(final long id, final int attemptNumber)
+        {
+            jobId = id;
+            attempt = attemptNumber;
+        }
+
+        @Override
+        public long jobId()
+        {
+            return jobId;
+        }
+
+        @Override
+        public int attempt()
+        {
+            return attempt;
+        }
+
+        @Override
+        public int workerId()
+        {
+            return workerId;
+        }
+
+        @Override
+        public void log(final String line)
+        {
+            writer.log(jobId, line);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package dev.shoal.pool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.shoal.core.JobRing;
+import dev.shoal.process.JavaProcess;
+
+/**
+ * Starts the pool's worker JVMs, restarts the ones that die (after handing their leased jobs back to the ring),
+ * replaces the ones that reached their job quota, forwards their output, and stops them all at the end.
+ * Runs on its own thread; liveness comes from the OS ({@link Process#isAlive()}), checked every few ms.
+ */
+final class WorkerSupervisor implements Runnable
+{
+    private static final int MAX_FAILED_STARTS_IN_A_ROW = 3;
+    private static final int SIGNAL_EXIT_BASE = 128;
+
+    private final ProcessPool.Config config;
+    private final Path regionPath;
+    private final Path logDir;
+    private final JobRing ring;
+    private final ResultCollector collector;
+    private final WorkerProcess[] workers;
+    private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLong recycles = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile String brokenReason;
+    private int failedStartsInARow;
+
+    WorkerSupervisor(final ProcessPool.Config config, final Path regionPath, final Path logDir, final JobRing ring,
+        final ResultCollector collector)
+    {
+        this.config = config;
+        this.regionPath = regionPath;
+        this.logDir = logDir;
+        this.ring = ring;
+        this.collector = collector;
+        this.workers = new WorkerProcess[config.workers];
+    }
+
+    void startAll()
+    {
+        for (int i = 0; i < workers.length; i++)
+        {
+            workers[i] = launch(i);
+        }
+    }
+
+    private WorkerProcess launch(final int id)
+    {
+        final Path log = logDir.resolve("worker-" + id + ".log");
+        final List<String> args = new ArrayList<>(List.of(regionPath.toString(), Integer.toString(id),
+            Integer.toString(config.threadsPerWorker), config.registryClass, Integer.toString(config.maxAttempts),
+            Long.toString(config.maxJobsPerWorker), config.initializerClass == null ? "" : config.initializerClass));
+        final JavaProcess launcher = JavaProcess.of(WorkerMain.class).jvmOptions(config.jvmOptions).args(args)
+            .output(log, log);
+        if (config.classPath != null)
+        {
+            launcher.classPath(config.classPath);
+        }
+        return new WorkerProcess(id, launcher.start(), log);
+    }
+
+    /**
+     * Waits until every worker reported ready.
+     *
+     * @throws PoolStartException with the failing worker's output when one exits or the timeout passes.
+     */
+    void awaitReady(final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        for (final WorkerProcess w : workers)
+        {
+            while (!w.isReady())
+            {
+                if (!w.process().isAlive())
+                {
+                    throw new PoolStartException("worker " + w.id() + " exited with code " + w.process().exitValue() +
+                        " before it was ready; its output:\n" + w.output());
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    throw new PoolStartException("worker " + w.id() + " not ready after " + timeout.toMillis() +
+                        " ms; its output:\n" + w.output());
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            }
+        }
+    }
+
+    void markReady(final int workerId)
+    {
+        final WorkerProcess w = workerId >= 0 && workerId < workers.length ? workers[workerId] : null;
+        if (w != null)
+        {
+            w.markReady();
+        }
+    }
+
+    @Override
+    public void run()
+    {
+        while (running)
+        {
+            for (int i = 0; i < workers.length && running; i++)
+            {
+                final WorkerProcess w = workers[i];
+                w.forwardLog(config.logSink, config.logHook);
+                if (!w.process().isAlive())
+                {
+                    replace(i, w);
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        for (final WorkerProcess w : workers)
+        {
+            if (w != null)
+            {
+                w.forwardLog(config.logSink, config.logHook);
+            }
+        }
+    }
+
+    private void replace(final int i, final WorkerProcess dead)
+    {
+        final int code = dead.process().exitValue();
+        dead.forwardLog(config.logSink, config.logHook);
+        final boolean recycled = code == 0 && dead.isReady();
+        if (!recycled)
+        {
+            collector.workerDied();
+            config.logSink.accept("[pool] worker " + i + " (pid " + dead.process().pid() + ") died with code " + code +
+                "; handing its jobs back and restarting it");
+            // A worker killed by a signal (exit code 128 + signal) before it was ready did not fail to start:
+            // only a worker that exits by itself before ready (bad class path, failing initializer) counts.
+            final boolean killed = code > SIGNAL_EXIT_BASE;
+            failedStartsInARow = dead.isReady() || killed ? 0 : failedStartsInARow + 1;
+            if (failedStartsInARow >= MAX_FAILED_STARTS_IN_A_ROW)
+            {
+                brokenReason = "worker " + i + " failed to start " + failedStartsInARow +
+                    " times in a row; its output:\n" + dead.output();
+                running = false;
+                return;
+            }
+            restarts.incrementAndGet();
+        }
+        else
+        {
+            recycles.incrementAndGet();
+        }
+        ring.recoverDeadLeases();
+        if (running)
+        {
+            workers[i] = launch(i);
+        }
+    }
+
+    String brokenReason()
+    {
+        return brokenReason;
+    }
+
+    long restarts()
+    {
+        return restarts.get();
+    }
+
+    long recycles()
+    {
+        return recycles.get();
+    }
+
+    void stopSupervising()
+    {
+        running = false;
+    }
+
+    /**
+     * @return the pids of the current workers.
+     */
+    List<Long> pids()
+    {
+        final List<Long> pids = new ArrayList<>();
+        for (final WorkerProcess w : workers)
+        {
+            if (w != null)
+            {
+                pids.add(w.process().pid());
+            }
+        }
+        return pids;
+    }
+
+    /**
+     * Waits for every worker to exit by itself, then kills what is left.
+     */
+    void awaitExitOrKill(final Duration grace)
+    {
+        final long deadline = System.nanoTime() + grace.toNanos();
+        for (final WorkerProcess w : workers)
+        {
+            if (w == null)
+            {
+                continue;
+            }
+            final long left = Math.max(0, deadline - System.nanoTime());
+            try
+            {
+                if (!w.process().waitFor(left, TimeUnit.NANOSECONDS))
+                {
+                    w.kill();
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                w.kill();
+            }
+            w.forwardLog(config.logSink, config.logHook);
+        }
+    }
+
+    void killAll()
+    {
+        for (final WorkerProcess w : workers)
+        {
+            if (w != null && w.process().isAlive())
+            {
+                w.kill();
+            }
+        }
+    }
+
+    /**
+     * For tests and chaos: kills one worker with SIGKILL.
+     *
+     * @param id worker id.
+     * @return its pid.
+     */
+    long kill(final int id)
+    {
+        final WorkerProcess w = workers[id];
+        final long pid = w.process().pid();
+        w.process().destroyForcibly();
+        return pid;
+    }
+}

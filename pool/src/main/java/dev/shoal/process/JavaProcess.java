@@ -1,0 +1,189 @@
+package dev.shoal.process;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts a Java main class in a new JVM: the same {@code java} binary and class path as this process, the
+ * flags of {@link JvmFlags}, and whatever options and arguments the caller adds.
+ */
+public final class JavaProcess
+{
+    private final String mainClass;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> args = new ArrayList<>();
+    private String classPath = System.getProperty("java.class.path");
+    private Path stdout;
+    private Path stderr;
+    private boolean inheritIo;
+    private final Map<String, String> env = new java.util.HashMap<>();
+
+    private JavaProcess(final String mainClass)
+    {
+        this.mainClass = mainClass;
+    }
+
+    /**
+     * @param mainClass class with a {@code main} method.
+     * @return a launcher for it.
+     */
+    public static JavaProcess of(final Class<?> mainClass)
+    {
+        return new JavaProcess(mainClass.getName());
+    }
+
+    /**
+     * @param mainClass fully qualified class name.
+     * @return a launcher for it.
+     */
+    public static JavaProcess of(final String mainClass)
+    {
+        return new JavaProcess(mainClass);
+    }
+
+    /**
+     * @return the {@code java} binary running this JVM.
+     */
+    public static String javaBinary()
+    {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * @param options JVM options such as {@code -Xmx64m} or {@code -Dkey=value}.
+     * @return this.
+     */
+    public JavaProcess jvmOptions(final List<String> options)
+    {
+        jvmOptions.addAll(options);
+        return this;
+    }
+
+    /**
+     * @param option one JVM option.
+     * @return this.
+     */
+    public JavaProcess jvmOption(final String option)
+    {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    /**
+     * @param arguments program arguments.
+     * @return this.
+     */
+    public JavaProcess args(final String... arguments)
+    {
+        args.addAll(List.of(arguments));
+        return this;
+    }
+
+    /**
+     * @param arguments program arguments.
+     * @return this.
+     */
+    public JavaProcess args(final List<String> arguments)
+    {
+        args.addAll(arguments);
+        return this;
+    }
+
+    /**
+     * @param path class path for the child; defaults to this JVM's.
+     * @return this.
+     */
+    public JavaProcess classPath(final String path)
+    {
+        this.classPath = path;
+        return this;
+    }
+
+    /**
+     * @param out file for standard output.
+     * @param err file for standard error (may be the same file).
+     * @return this.
+     */
+    public JavaProcess output(final Path out, final Path err)
+    {
+        this.stdout = out;
+        this.stderr = err;
+        return this;
+    }
+
+    /**
+     * @return this, with the child's output going to this process's.
+     */
+    public JavaProcess inheritIo()
+    {
+        this.inheritIo = true;
+        return this;
+    }
+
+    /**
+     * @param key   environment variable.
+     * @param value its value.
+     * @return this.
+     */
+    public JavaProcess env(final String key, final String value)
+    {
+        env.put(key, value);
+        return this;
+    }
+
+    /**
+     * @return the full command line.
+     */
+    public List<String> command()
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(JvmFlags.required());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(mainClass);
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
+     * @return the started process.
+     * @throws UncheckedIOException when the JVM cannot be started.
+     */
+    public Process start()
+    {
+        final ProcessBuilder builder = new ProcessBuilder(command());
+        builder.environment().putAll(env);
+        if (inheritIo)
+        {
+            builder.inheritIO();
+        }
+        else if (stdout != null)
+        {
+            final File out = stdout.toFile();
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(out));
+            if (stderr == null || stderr.equals(stdout))
+            {
+                builder.redirectErrorStream(true);
+            }
+            else
+            {
+                builder.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+            }
+        }
+        try
+        {
+            return builder.start();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot start " + mainClass + ": " + ex.getMessage(), ex);
+        }
+    }
+}

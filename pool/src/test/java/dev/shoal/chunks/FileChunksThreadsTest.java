@@ -1,0 +1,211 @@
+package dev.shoal.chunks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Whole runs with worker threads: claims, result slots (and spill files), merge order, resume.
+ */
+@Timeout(60)
+class FileChunksThreadsTest
+{
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> edgeCases()
+    {
+        return ChunkFixtures.edgeCases().stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("edgeCases")
+    void shouldMatchReferenceChecksumOnEveryEdgeCase(final String name, final String content)
+    {
+        final byte[] bytes = content.getBytes(StandardCharsets.US_ASCII);
+        final Path file = ChunkFixtures.write(dir, "edge.txt", bytes);
+        for (final int chunk : new int[]{ 1, 3, 64, 1 << 20 })
+        {
+            final ChunkOutcome<LineChecksum> o = threads(file, chunk, 3).run(LineChecksumJob.class);
+            assertChecksum(bytes, o, name + " chunk=" + chunk);
+        }
+    }
+
+    @Test
+    void shouldMatchReferenceOnRandomFilesWithRandomChunkSizes()
+    {
+        final long master = System.nanoTime();
+        final SplittableRandom seeds = new SplittableRandom(master);
+        for (int round = 0; round < 12; round++)
+        {
+            final long seed = seeds.nextLong();
+            final byte[] bytes = ChunkFixtures.randomContent(seed, 50 + (int)((seed >>> 1) % 400));
+            final Path file = ChunkFixtures.write(dir, "random-" + round + ".txt", bytes);
+            final int chunk = 1 + new SplittableRandom(seed).nextInt(Math.max(1, bytes.length / 3));
+            final ChunkOutcome<LineChecksum> o = threads(file, chunk, 1 + round % 4).run(LineChecksumJob.class);
+            assertChecksum(bytes, o, "master seed=" + master + " seed=" + seed + " chunk=" + chunk);
+        }
+    }
+
+    @Test
+    void shouldWriteResultsInFileOrderIncludingSpilledOnes() throws IOException
+    {
+        final long seed = 42;
+        final byte[] bytes = ChunkFixtures.randomContent(seed, 3000);
+        final Path file = ChunkFixtures.write(dir, "ordered.txt", bytes);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final ChunkOutcome<Void> o = FileChunks.builder(file).processes(false).workers(3).chunkBytes(97)
+            .windowBytes(200).region(dir.resolve("region")).build()
+            .runOrdered(TestJobs.UpperCaseLines.class, Channels.newChannel(out));
+
+        final StringBuilder expected = new StringBuilder();
+        for (final byte[] line : ChunkFixtures.referenceLines(bytes))
+        {
+            expected.append(new String(line, StandardCharsets.US_ASCII).toUpperCase()).append('\n');
+        }
+        assertEquals(expected.toString(), out.toString(StandardCharsets.US_ASCII));
+        assertEquals(bytes.length, o.bytes());
+        assertFalse(Files.exists(dir.resolve("region")), "region deleted after a complete run");
+        assertFalse(Files.exists(dir.resolve("region.d")), "side folder deleted after a complete run");
+    }
+
+    @Test
+    void shouldMergeCsvStatsLikeASinglePass() throws IOException
+    {
+        final Path file = dir.resolve("sample.csv");
+        CsvGenerator.generate(file, 300_000, 7);
+        final byte[] bytes = Files.readAllBytes(file);
+        final CsvStats expected = new CsvStats();
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(new byte[0]);
+        for (final byte[] line : ChunkFixtures.referenceLines(bytes))
+        {
+            buffer.wrap(line);
+            expected.add(buffer, 0, line.length);
+        }
+        final ChunkOutcome<CsvStats> o = threads(file, 10_000, 2).run(CsvStatsJob.class);
+
+        assertEquals(expected.behaviorCounts(), o.result().behaviorCounts());
+        assertEquals(expected.topCategories(10), o.result().topCategories(10));
+        assertEquals(expected.distinctCategories(), o.result().distinctCategories());
+        assertEquals(1, o.result().skipped(), "the header");
+        assertEquals(o.lines(), o.result().rows() + o.result().skipped());
+        assertEquals(countCategories(bytes), categoriesOf(o.result()));
+    }
+
+    @Test
+    void shouldResumeOnlyTheRangesNotDoneAfterAWorkerDies()
+    {
+        final byte[] bytes = ChunkFixtures.randomContent(7, 2000);
+        final Path file = ChunkFixtures.write(dir, "resume.txt", bytes);
+        final Path region = dir.resolve("region");
+        final FileChunks interrupted = FileChunks.builder(file).processes(false).workers(1).chunkBytes(500)
+            .region(region).stopFirstWorkerAfter(5, ChunkWorker.StopMode.ABANDON).build();
+
+        final IllegalStateException ex =
+            assertThrows(IllegalStateException.class, () -> interrupted.run(LineChecksumJob.class));
+        assertTrue(ex.getMessage().contains("run incomplete: 5 of "), ex.getMessage());
+        assertTrue(Files.exists(region), "region kept for the resume");
+
+        final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).processes(false).workers(2).chunkBytes(500)
+            .region(region).build().run(LineChecksumJob.class);
+        assertChecksum(bytes, o, "resumed");
+        assertEquals(5, o.rangesResumed());
+        assertEquals(1, o.rangesRedone(), "the range the dead worker held");
+    }
+
+    @Test
+    void shouldRefuseARegionOfAnotherRun() throws IOException
+    {
+        final byte[] bytes = "a\nb\nc\n".repeat(100).getBytes(StandardCharsets.US_ASCII);
+        final Path file = ChunkFixtures.write(dir, "a.txt", bytes);
+        final Path region = dir.resolve("region");
+        FileChunks.builder(file).processes(false).workers(1).chunkBytes(50).region(region).keepRegion(true).build()
+            .run(LineChecksumJob.class);
+
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () ->
+            FileChunks.builder(file).processes(false).workers(1).chunkBytes(50).region(region).build()
+                .run(LineChecksumJob.class));
+        assertTrue(ex.getMessage().contains("holds another run"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("fileModified=1000000"), ex.getMessage());
+    }
+
+    @Test
+    void shouldFailTheRunWhenTheJobThrows()
+    {
+        final Path file = ChunkFixtures.write(dir, "boom.txt", "a\nboom\nc\n".getBytes(StandardCharsets.US_ASCII));
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () ->
+            threads(file, 2, 2).run(TestJobs.FailingJob.class));
+        assertTrue(ex.getMessage().contains("boom at offset"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectAMissingFileAndBadSettings()
+    {
+        final IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () ->
+            FileChunks.builder(dir.resolve("nope")).processes(false).build().run(LineChecksumJob.class));
+        assertTrue(missing.getMessage().startsWith("file not found: "), missing.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FileChunks.builder(dir).chunkBytes(0).build());
+        assertThrows(IllegalArgumentException.class, () -> FileChunks.builder(dir).workers(0).build());
+        assertThrows(IllegalArgumentException.class, () ->
+            FileChunks.builder(dir).processes(false).chaosKillAt(0.5).build());
+    }
+
+    private FileChunks threads(final Path file, final int chunk, final int workers)
+    {
+        return FileChunks.builder(file).processes(false).workers(workers).chunkBytes(chunk).windowBytes(256)
+            .region(dir.resolve("region-" + System.nanoTime())).build();
+    }
+
+    static void assertChecksum(final byte[] bytes, final ChunkOutcome<LineChecksum> o, final String what)
+    {
+        final long[] expected = ChunkFixtures.referenceChecksum(bytes);
+        assertArrayEquals(expected, new long[]{ o.lines(), o.result().checksum() }, what);
+        assertEquals(expected[0], o.result().lines(), what);
+        assertEquals(bytes.length, o.bytes(), what);
+    }
+
+    private static Map<Long, Long> countCategories(final byte[] bytes)
+    {
+        final Map<Long, Long> counts = new HashMap<>();
+        final List<byte[]> lines = ChunkFixtures.referenceLines(bytes);
+        for (final byte[] line : lines.subList(1, lines.size()))
+        {
+            final String[] fields = new String(line, StandardCharsets.US_ASCII).split(",", -1);
+            counts.merge(Long.parseLong(fields[4]), 1L, Long::sum);
+        }
+        return counts;
+    }
+
+    private static Map<Long, Long> categoriesOf(final CsvStats stats)
+    {
+        final Map<Long, Long> counts = new HashMap<>();
+        for (final CsvStats.CategoryCount c : stats.topCategories(Integer.MAX_VALUE))
+        {
+            counts.put(c.category(), c.rows());
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.shoal.chunks;
+
+import dev.shoal.pool.Codec;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * Jobs used by the tests; public with no-arg constructors so that worker processes can create them by name.
+ */
+public final class TestJobs
+{
+    private TestJobs()
+    {
+    }
+
+    /**
+     * Ordered output: each line upper-cased, with its '\n' (one added after a last line without one).
+     */
+    public static final class UpperCaseLines implements ChunkJob<ExpandableArrayBuffer>
+    {
+        /**
+         * By name.
+         */
+        public UpperCaseLines()
+        {
+        }
+
+        @Override
+        public ExpandableArrayBuffer newAccumulator()
+        {
+            final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64);
+            buffer.putInt(0, Integer.BYTES); // first int: bytes used, itself included
+            return buffer;
+        }
+
+        @Override
+        public void accept(final ExpandableArrayBuffer acc, final DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            int at = acc.getInt(0);
+            for (int i = 0; i < length; i++)
+            {
+                final byte b = buffer.getByte(offset + i);
+                acc.putByte(at++, b >= 'a' && b <= 'z' ? (byte)(b - 32) : b);
+            }
+            acc.putByte(at++, (byte)'\n');
+            acc.putInt(0, at);
+        }
+
+        @Override
+        public ExpandableArrayBuffer merge(final ExpandableArrayBuffer earlier, final ExpandableArrayBuffer later)
+        {
+            final int used = earlier.getInt(0);
+            final int adding = later.getInt(0) - Integer.BYTES;
+            earlier.putBytes(used, later, Integer.BYTES, adding);
+            earlier.putInt(0, used + adding);
+            return earlier;
+        }
+
+        @Override
+        public Codec<ExpandableArrayBuffer> codec()
+        {
+            return new Codec<>()
+            {
+                @Override
+                public int encode(final ExpandableArrayBuffer value, final MutableDirectBuffer buffer,
+                    final int offset)
+                {
+                    final int length = value.getInt(0) - Integer.BYTES;
+                    buffer.putBytes(offset, value, Integer.BYTES, length);
+                    return length;
+                }
+
+                @Override
+                public ExpandableArrayBuffer decode(final DirectBuffer buffer, final int offset, final int length)
+                {
+                    final ExpandableArrayBuffer value = new ExpandableArrayBuffer(length + Integer.BYTES);
+                    value.putInt(0, length + Integer.BYTES);
+                    value.putBytes(Integer.BYTES, buffer, offset, length);
+                    return value;
+                }
+            };
+        }
+
+        @Override
+        public int resultBytesHint()
+        {
+            return 16; // small on purpose: most results spill to files
+        }
+    }
+
+    /**
+     * Fails on a line that reads "boom".
+     */
+    public static final class FailingJob implements ChunkJob<LineChecksum>
+    {
+        /**
+         * By name.
+         */
+        public FailingJob()
+        {
+        }
+
+        @Override
+        public LineChecksum newAccumulator()
+        {
+            return new LineChecksum();
+        }
+
+        @Override
+        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (length == 4 && buffer.getStringWithoutLengthAscii(offset, length).equals("boom"))
+            {
+                throw new IllegalStateException("boom at offset " + offset);
+            }
+            acc.add(buffer, offset, length);
+        }
+
+        @Override
+        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
+        {
+            return earlier.add(later);
+        }
+
+        @Override
+        public Codec<LineChecksum> codec()
+        {
+            return LineChecksum.CODEC;
+        }
+    }
+}

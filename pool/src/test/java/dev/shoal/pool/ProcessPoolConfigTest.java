@@ -1,0 +1,73 @@
+package dev.shoal.pool;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.shoal.core.JobRingDescriptor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The builder's checks, which run before any region or process exists.
+ */
+class ProcessPoolConfigTest
+{
+    @ParameterizedTest
+    @ValueSource(ints = {JobRingDescriptor.MAX_ATTEMPT, JobRingDescriptor.MAX_ATTEMPT + 1, 1000, Integer.MAX_VALUE})
+    void shouldRejectMaxAttemptsTheLeaseCannotCount(final int maxAttempts)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).maxAttempts(maxAttempts).start());
+        assertTrue(ex.getMessage().contains("maxAttempts=" + maxAttempts), ex.getMessage());
+        assertTrue(ex.getMessage().contains("1.." + (JobRingDescriptor.MAX_ATTEMPT - 1)), ex.getMessage());
+        assertTrue(ex.getMessage().contains("MAX_ATTEMPT=" + JobRingDescriptor.MAX_ATTEMPT), ex.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -1})
+    void shouldRejectMaxAttemptsBelowOne(final int maxAttempts)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).maxAttempts(maxAttempts).start());
+        assertTrue(ex.getMessage().contains("maxAttempts=" + maxAttempts), ex.getMessage());
+    }
+
+    @Test
+    void shouldAcceptTheLargestMaxAttemptsThatCanFire()
+    {
+        final ProcessPool.Config config = new ProcessPool.Config(TestHandlers.class.getName());
+        config.maxAttempts = JobRingDescriptor.MAX_ATTEMPT - 1;
+        assertDoesNotThrow(config::check);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -3})
+    void shouldRejectSubmitHandlesBelowOne(final int handles)
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).submitHandles(handles).start());
+        assertTrue(ex.getMessage().contains("submitHandles=" + handles), ex.getMessage());
+    }
+
+    @Test
+    void shouldRejectANullCompletionExecutor()
+    {
+        assertThrows(NullPointerException.class,
+            () -> ProcessPool.builder(TestHandlers.class).completionExecutor(null));
+    }
+
+    @Test
+    void shouldNameTheMissingJournalModule(@TempDir final Path dir)
+    {
+        // shoal-pool's own tests run without shoal-journal: the provider is missing, as for a library user.
+        final Path journal = dir.resolve("journal");
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> ProcessPool.builder(TestHandlers.class).journal(journal).start());
+        assertTrue(ex.getMessage().contains("needs shoal-journal (dev.shoal:shoal-journal)"), ex.getMessage());
+        assertFalse(Files.exists(journal), "nothing made before the failure");
+    }
+}

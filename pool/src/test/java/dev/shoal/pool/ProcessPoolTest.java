@@ -1,0 +1,274 @@
+package dev.shoal.pool;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import dev.shoal.testing.ChildJvms;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The process pool with real worker JVMs.
+ */
+@Timeout(120)
+class ProcessPoolTest
+{
+    private static final ConcurrentLinkedQueue<String> LOGS = new ConcurrentLinkedQueue<>();
+    private static ProcessPool shared;
+    private ProcessPool own;
+
+    @BeforeAll
+    static void startShared()
+    {
+        shared = ProcessPool.builder(TestHandlers.class).workers(2).threadsPerWorker(2).logSink(LOGS::add).start();
+    }
+
+    @AfterAll
+    static void closeSharedAndCheckNoChildLeft()
+    {
+        final List<Long> pids = shared.workerPids();
+        shared.close();
+        for (final long pid : pids)
+        {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " left");
+        }
+        ChildJvms.awaitCondition("no child process left", Duration.ofSeconds(30),
+            () -> ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive));
+    }
+
+    @AfterEach
+    void closeOwn()
+    {
+        if (own != null)
+        {
+            own.close();
+        }
+    }
+
+    private static List<Long> range(final int n)
+    {
+        return LongStream.range(0, n).boxed().collect(Collectors.toList());
+    }
+
+    @Test
+    void shouldMapInInputOrderWithAndWithoutBatching()
+    {
+        final List<Long> args = range(3000);
+        final List<Long> expected = args.stream().map(x -> x * x).collect(Collectors.toList());
+        assertEquals(expected, shared.map("square", args, Codecs.LONG, Codecs.LONG, 1));
+        assertEquals(expected, shared.map("square", args, Codecs.LONG, Codecs.LONG, 64));
+    }
+
+    @Test
+    void shouldYieldEveryResultUnordered()
+    {
+        final Iterator<Long> it = shared.mapUnordered("square", range(1000), Codecs.LONG, Codecs.LONG, 8);
+        final Set<Long> seen = new HashSet<>();
+        while (it.hasNext())
+        {
+            assertTrue(seen.add(it.next()));
+        }
+        assertEquals(range(1000).stream().map(x -> x * x).collect(Collectors.toSet()), seen);
+    }
+
+    @Test
+    void shouldCarryTheRemoteExceptionClassMessageAndStack()
+    {
+        final CompletableFuture<byte[]> f = shared.submit("fail", "x1".getBytes(StandardCharsets.UTF_8));
+        final ExecutionException ex = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+        final RemoteJobException remote = assertInstanceOf(RemoteJobException.class, ex.getCause());
+        assertEquals(IllegalStateException.class.getName(), remote.remoteClass());
+        assertEquals("boom x1", remote.remoteMessage());
+        assertTrue(remote.remoteStack().contains("TestHandlers"), remote.remoteStack());
+        assertTrue(remote.getMessage().contains("handler 'fail' threw java.lang.IllegalStateException: boom x1"));
+        assertEquals(49L, shared.submit("square", 7L, Codecs.LONG, Codecs.LONG).join(), "the pool goes on");
+    }
+
+    @Test
+    void shouldFailUnknownHandlerAtOnceNamingTheOnesThatExist()
+    {
+        final CompletableFuture<byte[]> f = shared.submit("sqaure", new byte[0]);
+        assertTrue(f.isCompletedExceptionally());
+        final ExecutionException ex = assertThrows(ExecutionException.class, f::get);
+        assertTrue(ex.getCause().getMessage().contains("no handler named 'sqaure'") &&
+            ex.getCause().getMessage().contains("square"), ex.getCause().getMessage());
+    }
+
+    @Test
+    void shouldRejectJobLargerThanMaxJobBytes()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> shared.submit("echo", new byte[5000]));
+        assertTrue(ex.getMessage().contains("exceeds the pool's maxJobBytes=4096"), ex.getMessage());
+    }
+
+    @Test
+    void shouldForwardLogLinesWithTheWorkerId()
+    {
+        shared.submit("log", new byte[]{ 1 }).join();
+        ChildJvms.awaitCondition("log lines", Duration.ofSeconds(30), () ->
+            LOGS.stream().anyMatch(l -> l.matches("\\[worker-\\d job \\d+] hello from job \\d+")) &&
+            LOGS.stream().anyMatch(l -> l.matches("\\[worker-\\d] stdout line of job \\d+")));
+    }
+
+    @Test
+    void shouldLoseNothingWhenAWorkerIsKilledMidRun()
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { }).start();
+        final List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (long i = 0; i < 400; i++)
+        {
+            futures.add(own.submit("spin", 2_000L + i, Codecs.LONG, Codecs.LONG));
+        }
+        ChildJvms.awaitCondition("some results", Duration.ofSeconds(60), () -> own.stats().completed() >= 50);
+        own.killWorker(0);
+        for (int i = 0; i < futures.size(); i++)
+        {
+            assertEquals(2_000L + i, futures.get(i).join());
+        }
+        final PoolStats stats = own.stats();
+        assertEquals(400, stats.completed());
+        assertEquals(0, stats.failed());
+        ChildJvms.awaitCondition("worker restarted", Duration.ofSeconds(30), () -> own.stats().workerRestarts() >= 1);
+    }
+
+    @Test
+    void shouldRedeliverAJobWhoseWorkerDied()
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
+        final long attempt = own.submit("haltFirstAttempt", new byte[0]).thenApply(Codecs.LONG::decode).join();
+        assertEquals(2, attempt, "the job ran again after its worker died");
+        assertTrue(own.stats().redelivered() >= 1);
+        assertEquals(1, own.stats().workerRestarts());
+    }
+
+    @Test
+    void shouldFailAPoisonJobAloneAfterMaxAttempts()
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(2).maxAttempts(2).logSink(l -> { }).start();
+        final CompletableFuture<byte[]> poison = own.submit("halt", new byte[0]);
+        final List<CompletableFuture<Long>> good = new ArrayList<>();
+        for (long i = 0; i < 200; i++)
+        {
+            good.add(own.submit("square", i, Codecs.LONG, Codecs.LONG));
+        }
+        final ExecutionException ex = assertThrows(ExecutionException.class, () -> poison.get(90, TimeUnit.SECONDS));
+        assertInstanceOf(JobFailedException.class, ex.getCause());
+        assertTrue(ex.getCause().getMessage().contains("died on each of 2 attempts"), ex.getCause().getMessage());
+        for (int i = 0; i < good.size(); i++)
+        {
+            assertEquals((long)i * i, good.get(i).join());
+        }
+        assertTrue(own.stats().workerRestarts() >= 2);
+    }
+
+    @Test
+    void shouldDeliverEveryResultOnClose()
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { }).start();
+        final List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (long i = 0; i < 2000; i++)
+        {
+            futures.add(own.submit("square", i, Codecs.LONG, Codecs.LONG));
+        }
+        final List<Long> pids = own.workerPids();
+        own.close();
+        for (int i = 0; i < futures.size(); i++)
+        {
+            assertTrue(futures.get(i).isDone());
+            assertEquals((long)i * i, futures.get(i).join());
+        }
+        assertFalse(java.nio.file.Files.exists(own.regionPath()), "region removed");
+        for (final long pid : pids)
+        {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        }
+        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> own.submit("echo", new byte[0]));
+    }
+
+    @Test
+    void shouldCancelWhatHasNotStartedOnShutdownNow()
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
+        final List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (long i = 0; i < 50; i++)
+        {
+            futures.add(own.submit("park", 20L, Codecs.LONG, Codecs.LONG));
+        }
+        final int cancelled = own.shutdownNow();
+        assertTrue(cancelled > 0, "some jobs had not started");
+        int done = 0;
+        int cancelledSeen = 0;
+        for (final CompletableFuture<Long> f : futures)
+        {
+            assertTrue(f.isDone());
+            if (f.isCompletedExceptionally())
+            {
+                cancelledSeen++;
+                final Throwable t = assertThrows(RuntimeException.class, f::join);
+                assertTrue(t instanceof CancellationException || t.getCause() instanceof CancellationException, "" + t);
+            }
+            else
+            {
+                assertEquals(20L, f.join());
+                done++;
+            }
+        }
+        assertEquals(50, done + cancelledSeen);
+    }
+
+    @Test
+    void shouldFailStartWithTheWorkersOutputWhenItCannotStart()
+    {
+        final PoolStartException ex = assertThrows(PoolStartException.class, () ->
+            ProcessPool.builder(TestHandlers.class).workers(2).classPath("/nonexistent.jar").logSink(l -> { })
+                .start());
+        assertTrue(ex.getMessage().contains("WorkerMain"), ex.getMessage());
+        ChildJvms.awaitCondition("no worker left", Duration.ofSeconds(30),
+            () -> ProcessHandle.current().children().noneMatch(p -> p.isAlive() &&
+                p.info().commandLine().orElse("").contains("/nonexistent.jar")));
+    }
+
+    @Test
+    void shouldRecycleWorkersAfterTheirQuota()
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(1).maxJobsPerWorker(10).logSink(l -> { }).start();
+        final Set<Long> pids = new HashSet<>();
+        for (int i = 0; i < 30; i++)
+        {
+            pids.add(own.submit("pid", new byte[0]).thenApply(Codecs.LONG::decode).join());
+        }
+        assertTrue(pids.size() >= 3, "a fresh worker every 10 jobs: " + pids);
+        assertTrue(own.stats().recycles() >= 2);
+        assertEquals(0, own.stats().workerRestarts());
+    }
+
+    @Test
+    void shouldJoinUntilAllDone()
+    {
+        final List<CompletableFuture<Long>> futures = new ArrayList<>();
+        for (long i = 0; i < 100; i++)
+        {
+            futures.add(shared.submit("park", 1L, Codecs.LONG, Codecs.LONG));
+        }
+        assertTrue(shared.join(Duration.ofSeconds(60)));
+        assertTrue(futures.stream().allMatch(CompletableFuture::isDone));
+    }
+}
