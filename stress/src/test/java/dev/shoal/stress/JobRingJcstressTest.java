@@ -74,7 +74,7 @@ class JobRingJcstressTest
     void shouldSeeNoForbiddenOutcome() throws IOException, InterruptedException
     {
         final Path log = work.resolve("jcstress.out");
-        final String flag = StressMain.AGRONA_FLAG;
+        final String flag = StressMain.CORE_FLAGS;
         final List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(List.of(flag.split(" ")));

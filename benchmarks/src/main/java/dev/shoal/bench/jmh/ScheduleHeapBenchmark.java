@@ -54,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {
-    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dagrona.disable.bounds.checks=true" })
+    JmhForks.ADD_EXPORTS, JmhForks.AGRONA_EXPORT, JmhForks.NO_BOUNDS_CHECKS })
 public class ScheduleHeapBenchmark
 {
     private static final String HEAP = "timers";

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = { "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED" })
+@Fork(value = 1, jvmArgsAppend = { JmhForks.ADD_EXPORTS, JmhForks.AGRONA_EXPORT })
 public class SharedLongArrayBenchmark
 {
     /** Shared state: one region or one AtomicLongArray per trial. */
