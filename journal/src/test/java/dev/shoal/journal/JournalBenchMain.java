@@ -85,7 +85,7 @@ public final class JournalBenchMain
             {
                 arguments.add(argument);
             }
-            futures.addAll(pool.submitBatch("echo", arguments));
+            futures.addAll(pool.submitBatch(TestHandlers.ECHO, arguments));
         }
         for (final CompletableFuture<byte[]> f : futures)
         {

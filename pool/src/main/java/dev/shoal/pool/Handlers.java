@@ -36,18 +36,31 @@ public final class Handlers
     }
 
     /**
-     * @param name     the handler name.
-     * @param argCodec decodes the argument.
-     * @param resCodec encodes the result.
+     * Registers a typed handler under its key, whose codecs decode the argument and encode the result.
+     *
+     * @param key      the handler's name and codecs, the same constant the submitting side uses.
      * @param function the typed body.
      * @param <A>      argument type.
      * @param <R>      result type.
      * @return this.
      */
-    public <A, R> Handlers add(
-        final String name, final Codec<A> argCodec, final Codec<R> resCodec, final TypedFunction<A, R> function)
+    public <A, R> Handlers add(final HandlerKey<A, R> key, final TypedFunction<A, R> function)
     {
-        return add(name, (argument, context) -> resCodec.encode(function.apply(argCodec.decode(argument))));
+        final Codec<A> in = key.argumentCodec();
+        final Codec<R> out = key.resultCodec();
+        return add(key.name(), (argument, context) -> out.encode(function.apply(in.decode(argument))));
+    }
+
+    /**
+     * Registers a handler of raw bytes that also sees its job's context (id, attempt, log).
+     *
+     * @param key     the handler's name (a {@link HandlerKey#bytes(String)} key).
+     * @param handler the body.
+     * @return this.
+     */
+    public Handlers add(final HandlerKey<byte[], byte[]> key, final Handler handler)
+    {
+        return add(key.name(), handler);
     }
 
     /**

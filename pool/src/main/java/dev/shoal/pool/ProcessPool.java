@@ -1,9 +1,5 @@
 package dev.shoal.pool;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,35 +14,27 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
-import dev.shoal.core.JobRingDescriptor;
-import dev.shoal.core.Region;
-import dev.shoal.core.RegionLocation;
-import dev.shoal.core.SharedLongArray;
-import org.agrona.IoUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 /**
  * A pool of worker JVMs fed through a {@link JobRing} in a shared region, with results back through an Agrona
  * {@code ManyToOneRingBuffer}: Python's {@code Pool} and {@code ProcessPoolExecutor}, without their traps.
  *
  * <pre>{@code
+ * static final HandlerKey<Long, Long> SQUARE = HandlerKey.of("square", Codecs.LONG, Codecs.LONG);
+ *
  * try (ProcessPool pool = ProcessPool.builder(MyHandlers.class).workers(2).start()) {
- *     CompletableFuture<Long> f = pool.submit("square", 7L, Codecs.LONG, Codecs.LONG);
- *     List<Long> squares = pool.map("square", List.of(1L, 2L, 3L), Codecs.LONG, Codecs.LONG, 64);
+ *     CompletableFuture<Long> f = pool.submit(SQUARE, 7L);
+ *     List<Long> squares = pool.map(SQUARE, List.of(1L, 2L, 3L), 64);
  * }
  * }</pre>
  *
  * <ul>
- *   <li>Jobs are data: a handler name plus bytes. Handlers are registered by name in every worker by a
- *       {@link HandlerRegistry} class; an unknown name fails the future at once, listing the names there are.</li>
+ *   <li>Jobs are data: a handler name plus bytes. Handlers are registered in every worker by a
+ *       {@link HandlerRegistry} class under a {@link HandlerKey}, which names them and states their codecs once;
+ *       a job for a name no worker has fails its future at once, listing the names there are.</li>
  *   <li>A handler's exception fails that future with a {@link RemoteJobException} (remote class, message, stack).
  *   </li>
  *   <li>A worker killed mid-job: its jobs are redelivered (up to {@code maxAttempts}, then only that job's
@@ -75,104 +63,21 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
  *   <li>{@link #join()} and {@link #close()} return once every future is complete (its callbacks on the
  *       completion executor have run).</li>
  * </ul>
+ *
+ * <h2>Lifecycle, as in {@code ExecutorService}</h2>
+ * {@link #shutdown()} stops intake and returns; {@link #awaitTermination(Duration)} waits for every submitted
+ * job's result, then stops and reaps the workers; {@link #close()} does both. {@link #shutdownNow()} cancels what
+ * has not started. The parts behind this facade: {@code PoolConfig} (the settings, concluded once),
+ * {@code PoolRuntime} (what the pool owns, built and torn down in order), {@code JobSubmitter} (job frames into
+ * the ring) and {@code ResultCollector} (results back to futures).
  */
 public final class ProcessPool implements AutoCloseable
 {
-    private static final AtomicInteger POOLS = new AtomicInteger();
+    private final PoolRuntime runtime;
 
-    private final Config config;
-    private final Region region;
-    private final JobRing ring;
-    private final SharedLongArray control;
-    private final Handlers handlers;
-    private final PendingJobs pending = new PendingJobs();
-    private final ResultCollector collector;
-    private final WorkerSupervisor supervisor;
-    private final Thread collectorThread;
-    private final Thread supervisorThread;
-    private final Thread shutdownHook;
-    private final Path logDir;
-    private final PoolJournal journal;
-    private final AtomicLong nextJobId = new AtomicLong();
-    /** Handler names as UTF-8, encoded once per name rather than once per job (read-only after encoding). */
-    private final java.util.concurrent.ConcurrentHashMap<String, byte[]> nameBytes =
-        new java.util.concurrent.ConcurrentHashMap<>();
-    private final SubmitHandles handles;
-    /** The pool's own completion thread, or {@code null} when the builder was given an executor. */
-    private final CompletionThread completionThread;
-    private volatile boolean closing;
-    private volatile boolean closed;
-
-    private ProcessPool(final Config config)
+    private ProcessPool(final PoolRuntime runtime)
     {
-        this.config = config;
-        this.handlers = Handlers.load(config.registryClass);
-        // Opened first: a bad journal directory fails the start before any region or process exists.
-        this.journal = config.journal == null ? null : PoolJournal.open(config.journal, config.resume, config.logSink);
-        config.logHook = journal;
-        StalePoolFiles.sweep();
-        final RegionLocation location = config.region != null ? RegionLocation.of(config.region) :
-            RegionLocation.of("pool-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet());
-        final Region created;
-        try
-        {
-            created = Region.create(location, PoolLayout.spec(config.ringCapacity, config.maxJobBytes,
-                config.resultBufferBytes, config.participants()), dev.shoal.core.RegionOptions.defaults());
-        }
-        catch (final RuntimeException ex)
-        {
-            closeJournal();
-            throw ex;
-        }
-        this.region = created;
-        this.ring = JobRing.open(region, PoolLayout.JOBS);
-        this.control = region.longArray(PoolLayout.CONTROL);
-        final ManyToOneRingBuffer results = new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS));
-        try
-        {
-            this.logDir = Files.createTempDirectory(StalePoolFiles.LOG_PREFIX + ProcessHandle.current().pid() + "-");
-        }
-        catch (final IOException ex)
-        {
-            region.close();
-            Region.delete(location);
-            closeJournal();
-            throw new UncheckedIOException("cannot create a folder for worker logs: " + ex.getMessage(), ex);
-        }
-        final WorkerSupervisor[] holder = new WorkerSupervisor[1];
-        this.completionThread = config.completionExecutor != null ? null :
-            new CompletionThread("shoal-pool-completions", config.logSink);
-        this.collector = new ResultCollector(results, pending, config.logSink, id -> holder[0].markReady(id),
-            hooks(config.resultHook, journal), journal,
-            completionThread != null ? completionThread : config.completionExecutor);
-        this.supervisor = new WorkerSupervisor(config, location.path(), logDir, ring, collector);
-        holder[0] = supervisor;
-        this.handles = new SubmitHandles(ring, config.submitHandles, config.submitHandles);
-        this.collectorThread = new Thread(collector, "shoal-pool-results");
-        this.supervisorThread = new Thread(supervisor, "shoal-pool-supervisor");
-        this.shutdownHook = new Thread(this::emergencyStop, "shoal-pool-reaper");
-    }
-
-    private static ResultCollector.ResultHook hooks(final ResultCollector.ResultHook a,
-        final ResultCollector.ResultHook b)
-    {
-        if (a == null || b == null)
-        {
-            return a == null ? b : a;
-        }
-        return (jobId, job, status, attempt, workerId, body) ->
-        {
-            b.onResult(jobId, job, status, attempt, workerId, body);
-            a.onResult(jobId, job, status, attempt, workerId, body);
-        };
-    }
-
-    private void closeJournal()
-    {
-        if (journal != null)
-        {
-            journal.close();
-        }
+        this.runtime = runtime;
     }
 
     /**
@@ -193,130 +98,117 @@ public final class ProcessPool implements AutoCloseable
         return new Builder(registryClass);
     }
 
-    private ProcessPool startWorkers()
-    {
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        if (completionThread != null)
-        {
-            completionThread.start();
-        }
-        collectorThread.setDaemon(true);
-        collectorThread.start();
-        try
-        {
-            supervisor.startAll();
-            supervisor.awaitReady(config.startTimeout);
-        }
-        catch (final RuntimeException ex)
-        {
-            emergencyStop();
-            stopCollector();
-            stopCompletions();
-            removeHook();
-            throw ex;
-        }
-        supervisorThread.setDaemon(true);
-        supervisorThread.start();
-        return this;
-    }
-
     /**
-     * Submits one job of raw bytes.
+     * Submits one job.
      *
-     * @param handler  handler name.
-     * @param argument argument bytes.
-     * @return the future result bytes.
-     * @throws RejectedExecutionException when the pool is closing, or the ring is full and the pool fails fast.
+     * @param handler  the handler.
+     * @param argument its argument.
+     * @param <A>      argument type.
+     * @param <R>      result type.
+     * @return the future result; a job for a handler no worker has is failed at once with a
+     * {@link JobFailedException} naming the handlers there are.
+     * @throws RejectedExecutionException when the pool is shut down, or the ring is full and the pool fails fast.
      * @throws IllegalArgumentException   when the job is larger than {@code maxJobBytes}.
      */
-    public CompletableFuture<byte[]> submit(final String handler, final byte[] argument)
+    public <A, R> CompletableFuture<R> submit(final HandlerKey<A, R> handler, final A argument)
     {
         return submitBatch(handler, List.of(argument)).get(0);
     }
 
     /**
-     * Submits one job with a key. With a journal the key is journaled with the result; with resume, a key the
+     * Submits one job with a job key. With a journal the key is journaled with the result; with resume, a key the
      * journal already records as completed returns its journaled result without running the job.
      *
-     * @param key      the job's key (unique within a batch run, e.g. the input's name; "" for none).
-     * @param handler  handler name.
-     * @param argument argument bytes.
-     * @return the future result bytes.
-     */
-    public CompletableFuture<byte[]> submit(final String key, final String handler, final byte[] argument)
-    {
-        return submitBatch(handler, List.of(key), List.of(argument)).get(0);
-    }
-
-    /**
-     * Submits one typed job with a key (see {@link #submit(String, String, byte[])}).
-     *
-     * @param key      the job's key.
-     * @param handler  handler name.
-     * @param argument the argument.
-     * @param in       encodes the argument.
-     * @param out      decodes the result.
+     * @param jobKey   the job's key (unique within a batch run, e.g. the input's name; "" for none).
+     * @param handler  the handler.
+     * @param argument its argument.
      * @param <A>      argument type.
      * @param <R>      result type.
      * @return the future result.
      */
-    public <A, R> CompletableFuture<R> submit(final String key, final String handler, final A argument,
-        final Codec<A> in, final Codec<R> out)
+    public <A, R> CompletableFuture<R> submitKeyed(final String jobKey, final HandlerKey<A, R> handler,
+        final A argument)
     {
-        return submit(key, handler, in.encode(argument)).thenApply(out::decode);
+        return submitBatch(handler, List.of(jobKey), List.of(argument)).get(0);
     }
 
     /**
-     * Submits one typed job.
+     * Submits arguments for one handler as one job frame (one ring slot), each with its own future.
      *
-     * @param handler  handler name.
-     * @param argument the argument.
-     * @param in       encodes the argument.
-     * @param out      decodes the result.
-     * @param <A>      argument type.
-     * @param <R>      result type.
-     * @return the future result.
+     * @param handler   the handler.
+     * @param arguments the arguments, at most 65536, and the frame at most {@code maxJobBytes}.
+     * @param <A>       argument type.
+     * @param <R>       result type.
+     * @return one future per argument, in order.
      */
-    public <A, R> CompletableFuture<R> submit(final String handler, final A argument, final Codec<A> in,
-        final Codec<R> out)
+    public <A, R> List<CompletableFuture<R>> submitBatch(final HandlerKey<A, R> handler, final List<A> arguments)
     {
-        return submit(handler, in.encode(argument)).thenApply(out::decode);
+        return typed(handler, runtime.submitter.submit(handler, null, encode(handler, arguments)));
     }
 
     /**
-     * Submits a text job.
+     * Submits keyed arguments for one handler as one job frame, each with its own future. With resume, the keys
+     * the journal records as completed get their journaled results at once and only the others are sent.
      *
-     * @param handler  handler name.
-     * @param argument UTF-8 text.
-     * @return the future text result.
+     * @param handler   the handler.
+     * @param jobKeys   one job key per argument ("" for none).
+     * @param arguments the arguments, at most 65536.
+     * @param <A>       argument type.
+     * @param <R>       result type.
+     * @return one future per argument, in order.
      */
-    public CompletableFuture<String> submit(final String handler, final String argument)
+    public <A, R> List<CompletableFuture<R>> submitBatch(final HandlerKey<A, R> handler, final List<String> jobKeys,
+        final List<A> arguments)
     {
-        return submit(handler, argument, Codecs.STRING, Codecs.STRING);
+        return typed(handler, runtime.submitter.submit(handler, Objects.requireNonNull(jobKeys, "jobKeys"),
+            encode(handler, arguments)));
+    }
+
+    /**
+     * Submits every argument, {@code chunkSize} per job frame, and returns at once (like
+     * {@code ExecutorService.invokeAll}, without waiting).
+     *
+     * @param handler   the handler.
+     * @param arguments the arguments.
+     * @param chunkSize arguments per job frame (1 = one job each), at most 65536.
+     * @param <A>       argument type.
+     * @param <R>       result type.
+     * @return one future per argument, in order.
+     */
+    public <A, R> List<CompletableFuture<R>> submitAll(final HandlerKey<A, R> handler, final List<A> arguments,
+        final int chunkSize)
+    {
+        if (chunkSize < 1 || chunkSize > JobFrameDescriptor.MAX_BATCH)
+        {
+            throw new IllegalArgumentException("chunkSize must be 1.." + JobFrameDescriptor.MAX_BATCH + ": chunkSize=" +
+                chunkSize);
+        }
+        final List<CompletableFuture<R>> futures = new ArrayList<>(arguments.size());
+        for (int from = 0; from < arguments.size(); from += chunkSize)
+        {
+            futures.addAll(submitBatch(handler, arguments.subList(from, Math.min(arguments.size(), from + chunkSize))));
+        }
+        return futures;
     }
 
     /**
      * Applies a handler to every argument and returns the results in input order (Python's {@code Pool.map}).
-     * Arguments travel {@code chunkSize} per ring slot.
      *
-     * @param handler   handler name.
+     * @param handler   the handler.
      * @param arguments the arguments.
-     * @param in        encodes arguments.
-     * @param out       decodes results.
      * @param chunkSize arguments per job frame (1 = one job each).
      * @param <A>       argument type.
      * @param <R>       result type.
      * @return the results, in order.
      * @throws RemoteJobException or {@link JobFailedException}: the first failure in input order.
      */
-    public <A, R> List<R> map(final String handler, final List<A> arguments, final Codec<A> in, final Codec<R> out,
-        final int chunkSize)
+    public <A, R> List<R> map(final HandlerKey<A, R> handler, final List<A> arguments, final int chunkSize)
     {
-        final List<CompletableFuture<byte[]>> futures = submitAll(handler, arguments, in, chunkSize);
+        final List<CompletableFuture<R>> futures = submitAll(handler, arguments, chunkSize);
         final List<R> results = new ArrayList<>(futures.size());
-        for (final CompletableFuture<byte[]> f : futures)
+        for (final CompletableFuture<R> f : futures)
         {
-            results.add(out.decode(await(f)));
+            results.add(await(f));
         }
         return results;
     }
@@ -325,21 +217,19 @@ public final class ProcessPool implements AutoCloseable
      * Applies a handler to every argument and yields results as they complete (Python's
      * {@code imap_unordered}). The iterator blocks in {@code next()}; a failed job throws there.
      *
-     * @param handler   handler name.
+     * @param handler   the handler.
      * @param arguments the arguments.
-     * @param in        encodes arguments.
-     * @param out       decodes results.
      * @param chunkSize arguments per job frame.
      * @param <A>       argument type.
      * @param <R>       result type.
      * @return the results in completion order.
      */
-    public <A, R> Iterator<R> mapUnordered(final String handler, final List<A> arguments, final Codec<A> in,
-        final Codec<R> out, final int chunkSize)
+    public <A, R> Iterator<R> mapUnordered(final HandlerKey<A, R> handler, final List<A> arguments,
+        final int chunkSize)
     {
-        final BlockingQueue<CompletableFuture<byte[]>> done = new LinkedBlockingQueue<>();
-        final List<CompletableFuture<byte[]>> futures = submitAll(handler, arguments, in, chunkSize);
-        for (final CompletableFuture<byte[]> f : futures)
+        final BlockingQueue<CompletableFuture<R>> done = new LinkedBlockingQueue<>();
+        final List<CompletableFuture<R>> futures = submitAll(handler, arguments, chunkSize);
+        for (final CompletableFuture<R> f : futures)
         {
             f.whenComplete((r, t) -> done.add(f));
         }
@@ -362,9 +252,9 @@ public final class ProcessPool implements AutoCloseable
                 }
                 try
                 {
-                    final CompletableFuture<byte[]> f = done.take();
+                    final CompletableFuture<R> f = done.take();
                     taken++;
-                    return out.decode(await(f));
+                    return await(f);
                 }
                 catch (final InterruptedException ex)
                 {
@@ -375,28 +265,34 @@ public final class ProcessPool implements AutoCloseable
         };
     }
 
-    private <A> List<CompletableFuture<byte[]>> submitAll(final String handler, final List<A> arguments,
-        final Codec<A> in, final int chunkSize)
+    private static <A> List<byte[]> encode(final HandlerKey<A, ?> handler, final List<A> arguments)
     {
-        if (chunkSize < 1 || chunkSize > JobFrameDescriptor.MAX_BATCH)
+        final List<byte[]> encoded = new ArrayList<>(arguments.size());
+        for (final A argument : arguments)
         {
-            throw new IllegalArgumentException("chunkSize must be 1.." + JobFrameDescriptor.MAX_BATCH + ": chunkSize=" +
-                chunkSize);
+            encoded.add(handler.encodeArgument(argument));
         }
-        final List<CompletableFuture<byte[]>> futures = new ArrayList<>(arguments.size());
-        for (int from = 0; from < arguments.size(); from += chunkSize)
-        {
-            final List<byte[]> batch = new ArrayList<>(chunkSize);
-            for (int i = from; i < Math.min(arguments.size(), from + chunkSize); i++)
-            {
-                batch.add(in.encode(arguments.get(i)));
-            }
-            futures.addAll(submitBatch(handler, batch));
-        }
-        return futures;
+        return encoded;
     }
 
-    private static byte[] await(final CompletableFuture<byte[]> future)
+    @SuppressWarnings("unchecked")
+    private static <R> List<CompletableFuture<R>> typed(final HandlerKey<?, R> handler,
+        final List<CompletableFuture<byte[]>> raw)
+    {
+        if (handler.resultCodec() == Codecs.BYTES)
+        {
+            // R is byte[]: the futures are already of the right type, no decoding stage per job.
+            return (List<CompletableFuture<R>>)(List<?>)raw;
+        }
+        final List<CompletableFuture<R>> typed = new ArrayList<>(raw.size());
+        for (final CompletableFuture<byte[]> f : raw)
+        {
+            typed.add(f.thenApply(handler::decodeResult));
+        }
+        return typed;
+    }
+
+    private static <R> R await(final CompletableFuture<R> future)
     {
         try
         {
@@ -414,173 +310,6 @@ public final class ProcessPool implements AutoCloseable
     }
 
     /**
-     * Submits arguments for one handler as one job frame (one ring slot), each with its own future.
-     *
-     * @param handler   handler name.
-     * @param arguments the arguments, at most 65536.
-     * @return one future per argument, in order.
-     */
-    public List<CompletableFuture<byte[]>> submitBatch(final String handler, final List<byte[]> arguments)
-    {
-        return submitBatch(handler, null, arguments);
-    }
-
-    /**
-     * Submits keyed arguments for one handler as one job frame, each with its own future. With resume, the keys
-     * the journal records as completed get their journaled results at once and only the others are sent.
-     *
-     * @param handler   handler name.
-     * @param keys      one key per argument ("" for none), or {@code null} for no keys.
-     * @param arguments the arguments, at most 65536.
-     * @return one future per argument, in order.
-     */
-    public List<CompletableFuture<byte[]>> submitBatch(final String handler, final List<String> keys,
-        final List<byte[]> arguments)
-    {
-        if (keys != null && keys.size() != arguments.size())
-        {
-            throw new IllegalArgumentException("one key per argument: keys=" + keys.size() + " arguments=" +
-                arguments.size());
-        }
-        if (closing)
-        {
-            throw new RejectedExecutionException("pool is " + (closed ? "closed" : "closing") +
-                ": no new jobs accepted");
-        }
-        final byte[] name = nameBytes.computeIfAbsent(handler, h -> h.getBytes(StandardCharsets.UTF_8));
-        if (handlers.get(handler) == null)
-        {
-            final List<CompletableFuture<byte[]>> failed = new ArrayList<>(arguments.size());
-            for (int i = 0; i < arguments.size(); i++)
-            {
-                failed.add(CompletableFuture.failedFuture(new JobFailedException("no handler named '" + handler +
-                    "'; registered: " + handlers.names())));
-            }
-            return failed;
-        }
-        if (journal != null && keys != null)
-        {
-            return submitResuming(handler, name, keys, arguments);
-        }
-        return submitFrame(handler, name, keys, arguments);
-    }
-
-    private List<CompletableFuture<byte[]>> submitResuming(final String handler, final byte[] name,
-        final List<String> keys, final List<byte[]> arguments)
-    {
-        final List<CompletableFuture<byte[]>> futures = new ArrayList<>(arguments.size());
-        final List<String> runKeys = new ArrayList<>();
-        final List<byte[]> runArguments = new ArrayList<>();
-        final List<Integer> runAt = new ArrayList<>();
-        for (int i = 0; i < arguments.size(); i++)
-        {
-            final byte[] done = journal.completedResult(keys.get(i));
-            futures.add(done == null ? null : CompletableFuture.completedFuture(done));
-            if (done == null)
-            {
-                runKeys.add(keys.get(i));
-                runArguments.add(arguments.get(i));
-                runAt.add(i);
-            }
-        }
-        if (!runArguments.isEmpty())
-        {
-            final List<CompletableFuture<byte[]>> running = submitFrame(handler, name, runKeys, runArguments);
-            for (int j = 0; j < running.size(); j++)
-            {
-                futures.set(runAt.get(j), running.get(j));
-            }
-        }
-        return futures;
-    }
-
-    private List<CompletableFuture<byte[]>> submitFrame(final String handler, final byte[] name,
-        final List<String> keys, final List<byte[]> arguments)
-    {
-        final int length = JobFrames.length(name, arguments);
-        if (length > config.maxJobBytes)
-        {
-            throw new IllegalArgumentException("job of " + length + " bytes (handler '" + handler + "', " +
-                arguments.size() + " argument(s)) exceeds the pool's maxJobBytes=" + config.maxJobBytes);
-        }
-        final long firstId = nextJobId.getAndAdd(arguments.size());
-        final List<CompletableFuture<byte[]>> futures = new ArrayList<>(arguments.size());
-        final long now = System.nanoTime();
-        for (int i = 0; i < arguments.size(); i++)
-        {
-            final CompletableFuture<byte[]> f = new CompletableFuture<>();
-            futures.add(f);
-            // Registered before publishing: the result may arrive before offer returns.
-            pending.add(firstId + i, new PendingJobs.Pending(keys == null ? "" : keys.get(i), handler, f, now));
-        }
-        try
-        {
-            publish(firstId, name, arguments, length);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            for (int i = 0; i < arguments.size(); i++)
-            {
-                pending.remove(firstId + i); // never published: join and close must not wait for it
-            }
-            throw ex;
-        }
-        return futures;
-    }
-
-    /**
-     * Publishes with the calling thread's kept handle, or else with one borrowed for this submit.
-     */
-    private void publish(final long firstId, final byte[] name, final List<byte[]> arguments, final int length)
-    {
-        final JobProducer kept = handles.kept();
-        if (kept != null)
-        {
-            publish(kept, firstId, name, arguments, length);
-            return;
-        }
-        final JobProducer borrowed = handles.borrow();
-        try
-        {
-            publish(borrowed, firstId, name, arguments, length);
-        }
-        finally
-        {
-            handles.giveBack(borrowed);
-        }
-    }
-
-    private void publish(final JobProducer producer, final long firstId, final byte[] name,
-        final List<byte[]> arguments, final int length)
-    {
-        IdleStrategy idle = null; // made only when the ring is full: no allocation per job on the fast path
-        while (producer.tryClaim(length) == JobProducer.FULL)
-        {
-            if (idle == null)
-            {
-                idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
-            }
-            if (config.failFast || closed || supervisor.brokenReason() != null)
-            {
-                throw new RejectedExecutionException(supervisor.brokenReason() != null ?
-                    "pool broken: " + supervisor.brokenReason() :
-                    "job ring full: " + config.ringCapacity + " jobs in flight");
-            }
-            idle.idle();
-        }
-        try
-        {
-            JobFrames.write(producer.claimed(), firstId, name, arguments);
-        }
-        catch (final RuntimeException | Error ex)
-        {
-            producer.abort(); // the slot is skipped, not left claimed: consumers would wait on it
-            throw ex;
-        }
-        producer.commit();
-    }
-
-    /**
      * Waits until every job submitted so far has its result (or failed).
      *
      * @param timeout hard limit.
@@ -588,12 +317,14 @@ public final class ProcessPool implements AutoCloseable
      */
     public boolean join(final Duration timeout)
     {
+        final PendingJobs pending = runtime.pending;
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (pending.size() > 0)
         {
-            if (supervisor.brokenReason() != null)
+            final String broken = runtime.supervisor.brokenReason();
+            if (broken != null)
             {
-                pending.failAll(new JobFailedException("pool broken: " + supervisor.brokenReason()));
+                pending.failAll(new JobFailedException("pool broken: " + broken));
                 break;
             }
             final long left = deadline - System.nanoTime();
@@ -618,8 +349,11 @@ public final class ProcessPool implements AutoCloseable
      */
     public PoolStats stats()
     {
-        return new PoolStats(nextJobId.get(), pending.completed(), pending.failed(), pending.size(),
-            ring.redelivered(), pending.duplicates(), supervisor.restarts(), supervisor.recycles(),
+        final PendingJobs pending = runtime.pending;
+        final PoolJournal journal = runtime.journal;
+        final WorkerSupervisor supervisor = runtime.supervisor;
+        return new PoolStats(runtime.submitter.submitted(), pending.completed(), pending.failed(), pending.size(),
+            runtime.ring.redelivered(), pending.duplicates(), supervisor.restarts(), supervisor.recycles(),
             journal == null ? 0 : journal.journaled(), journal == null ? 0 : journal.resumed());
     }
 
@@ -628,7 +362,7 @@ public final class ProcessPool implements AutoCloseable
      */
     int participantBound()
     {
-        return config.participants();
+        return runtime.config.participants();
     }
 
     /**
@@ -636,7 +370,7 @@ public final class ProcessPool implements AutoCloseable
      */
     public List<Long> workerPids()
     {
-        return supervisor.pids();
+        return runtime.supervisor.pids();
     }
 
     /**
@@ -647,7 +381,7 @@ public final class ProcessPool implements AutoCloseable
      */
     public long killWorker(final int workerId)
     {
-        return supervisor.kill(workerId);
+        return runtime.supervisor.kill(workerId);
     }
 
     /**
@@ -655,7 +389,52 @@ public final class ProcessPool implements AutoCloseable
      */
     public Path regionPath()
     {
-        return region.location().path();
+        return runtime.region.location().path();
+    }
+
+    /**
+     * Stops intake and returns at once: jobs submitted before still run and complete their futures; a submit from
+     * now on throws {@link RejectedExecutionException}. Follow with {@link #awaitTermination(Duration)} or
+     * {@link #close()}.
+     */
+    public void shutdown()
+    {
+        runtime.submitter.stopIntake();
+    }
+
+    /**
+     * @return true once {@link #shutdown()}, {@link #close()} or {@link #shutdownNow()} was called.
+     */
+    public boolean isShutdown()
+    {
+        return runtime.submitter.intakeStopped();
+    }
+
+    /**
+     * @return true once the workers are stopped and reaped and the pool's files removed.
+     */
+    public boolean isTerminated()
+    {
+        return runtime.closed();
+    }
+
+    /**
+     * After {@link #shutdown()}: waits until every submitted job has its result, then stops and reaps the workers
+     * (as {@link #close()}). Without a shutdown first, it shuts down.
+     *
+     * @param timeout how long to wait for the results; the stopping itself comes after.
+     * @return true when the pool terminated, false when results were still pending at the timeout (the pool keeps
+     * running them; call again, or {@link #shutdownNow()}).
+     */
+    public boolean awaitTermination(final Duration timeout)
+    {
+        shutdown();
+        if (!join(timeout))
+        {
+            return false;
+        }
+        close();
+        return true;
     }
 
     /**
@@ -665,13 +444,13 @@ public final class ProcessPool implements AutoCloseable
     @Override
     public void close()
     {
-        if (closed)
+        if (runtime.closed())
         {
             return;
         }
-        closing = true;
+        shutdown();
         join();
-        shutdown(PoolLayout.STATE_DRAIN, new JobFailedException("pool closed before the job ran"));
+        runtime.shutdown(PoolLayout.STATE_DRAIN, new JobFailedException("pool closed before the job ran"));
     }
 
     /**
@@ -681,121 +460,24 @@ public final class ProcessPool implements AutoCloseable
      */
     public int shutdownNow()
     {
-        if (closed)
+        if (runtime.closed())
         {
             return 0;
         }
-        closing = true;
-        return shutdown(PoolLayout.STATE_STOP, null);
-    }
-
-    private synchronized int shutdown(final long state, final RuntimeException leftover)
-    {
-        if (closed)
-        {
-            return 0;
-        }
-        supervisor.stopSupervising();
-        join(supervisorThread);
-        // Release store: workers read the state with a volatile load before each take.
-        control.set(PoolLayout.STATE, state);
-        supervisor.awaitExitOrKill(config.stopTimeout);
-        final boolean collectorStopped = stopCollector();
-        if (collectorStopped)
-        {
-            collector.drainOnce();
-        }
-        stopCompletions(); // after the reader's last hand-off: every result read is completed
-        final int cancelled = pending.failAll(leftover);
-        closed = true;
-        handles.close();
-        if (collectorStopped)
-        {
-            region.close(); // unmap only once no thread of ours can touch the mapping
-        }
-        if (!config.keepRegion)
-        {
-            Region.delete(region.location());
-        }
-        deleteLogs();
-        if (collectorStopped)
-        {
-            closeJournal(); // after the final drain: every delivered result is journaled
-        }
-        removeHook();
-        return cancelled;
+        shutdown();
+        return runtime.shutdown(PoolLayout.STATE_STOP, null);
     }
 
     /**
-     * @return true when the collector thread has ended (so the mapping may be unmapped).
+     * Builds and starts a pool.
      */
-    private boolean stopCollector()
+    public static final class Builder
     {
-        collector.stop();
-        join(collectorThread);
-        return !collectorThread.isAlive();
-    }
-
-    private void stopCompletions()
-    {
-        if (completionThread != null && !completionThread.stopAndJoin(30_000))
-        {
-            config.logSink.accept("[pool] the completion thread is still in a callback after 30 s; left running");
-        }
-    }
-
-    private void emergencyStop()
-    {
-        supervisor.stopSupervising();
-        supervisor.killAll();
-        if (!config.keepRegion)
-        {
-            Region.delete(region.location());
-        }
-    }
-
-    private void removeHook()
-    {
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        }
-        catch (final IllegalStateException ex)
-        {
-            // the JVM is shutting down already: the hook runs or ran
-        }
-    }
-
-    private void deleteLogs()
-    {
-        IoUtil.delete(logDir.toFile(), true);
-    }
-
-    private static void join(final Thread thread)
-    {
-        if (!thread.isAlive())
-        {
-            return;
-        }
-        try
-        {
-            thread.join(30_000);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * The pool's settings, checked in one place by {@link Builder#start()}.
-     */
-    static final class Config
-    {
+        // Read once by PoolConfig's constructor, which checks them; the builder itself checks nothing.
         final String registryClass;
         int workers = 2;
         int threadsPerWorker = 1;
-        List<String> jvmOptions = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> jvmOptions = List.of("-Xmx256m", "-XX:+UseSerialGC");
         int maxAttempts = 3;
         long maxJobsPerWorker;
         String initializerClass;
@@ -809,83 +491,15 @@ public final class ProcessPool implements AutoCloseable
         Duration stopTimeout = Duration.ofSeconds(30);
         Consumer<String> logSink = System.err::println;
         ResultCollector.ResultHook resultHook;
-        LogHook logHook;
         Path journal;
         boolean resume;
         String classPath;
         int submitHandles = 16;
         Executor completionExecutor;
 
-        Config(final String registryClass)
-        {
-            this.registryClass = registryClass;
-        }
-
-        /**
-         * Each worker's consumers and writer, twice (a restarted worker attaches before its predecessor's entries
-         * are reclaimed), the kept and borrowed submit handles, and spare entries for tools such as inspect.
-         */
-        int participants()
-        {
-            return Math.min(4096, workers * (threadsPerWorker + 2) * 2 + 2 * submitHandles + 16);
-        }
-
-        void check()
-        {
-            positive("workers", workers);
-            positive("threadsPerWorker", threadsPerWorker);
-            if (maxAttempts < 1 || maxAttempts >= JobRingDescriptor.MAX_ATTEMPT)
-            {
-                // The worker fails a job on delivery maxAttempts + 1, and the lease word's attempt count saturates
-                // at MAX_ATTEMPT: a larger maxAttempts could never fire and a poison job would run forever.
-                throw new IllegalArgumentException("maxAttempts must be 1.." + (JobRingDescriptor.MAX_ATTEMPT - 1) +
-                    " (a lease counts deliveries up to JobRingDescriptor.MAX_ATTEMPT=" + JobRingDescriptor.MAX_ATTEMPT +
-                    ", and a job fails on delivery maxAttempts + 1): maxAttempts=" + maxAttempts);
-            }
-            if (submitHandles < 1 || submitHandles > 1024)
-            {
-                throw new IllegalArgumentException("submitHandles must be 1..1024: submitHandles=" + submitHandles);
-            }
-            if (Integer.bitCount(ringCapacity) != 1)
-            {
-                throw new IllegalArgumentException("ringCapacity must be a power of two: ringCapacity=" + ringCapacity);
-            }
-            if (maxJobBytes < 64 || (maxJobBytes & 7) != 0)
-            {
-                throw new IllegalArgumentException("maxJobBytes must be a multiple of 8, at least 64: maxJobBytes=" +
-                    maxJobBytes);
-            }
-            if (Integer.bitCount(resultBufferBytes) != 1 || resultBufferBytes < 4096)
-            {
-                throw new IllegalArgumentException("resultBufferBytes must be a power of two, at least 4096: " +
-                    "resultBufferBytes=" + resultBufferBytes);
-            }
-            if (maxJobsPerWorker < 0)
-            {
-                throw new IllegalArgumentException("maxJobsPerWorker must be >= 0: maxJobsPerWorker=" +
-                    maxJobsPerWorker);
-            }
-        }
-
-        private static void positive(final String name, final int value)
-        {
-            if (value < 1)
-            {
-                throw new IllegalArgumentException(name + " must be >= 1: " + name + "=" + value);
-            }
-        }
-    }
-
-    /**
-     * Builds and starts a pool.
-     */
-    public static final class Builder
-    {
-        private final Config config;
-
         private Builder(final String registryClass)
         {
-            config = new Config(registryClass);
+            this.registryClass = registryClass;
         }
 
         /**
@@ -894,7 +508,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder workers(final int n)
         {
-            config.workers = n;
+            this.workers = n;
             return this;
         }
 
@@ -904,7 +518,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder threadsPerWorker(final int n)
         {
-            config.threadsPerWorker = n;
+            this.threadsPerWorker = n;
             return this;
         }
 
@@ -914,7 +528,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder jvmOptions(final List<String> options)
         {
-            config.jvmOptions = new ArrayList<>(options);
+            this.jvmOptions = List.copyOf(options);
             return this;
         }
 
@@ -925,7 +539,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder maxAttempts(final int n)
         {
-            config.maxAttempts = n;
+            this.maxAttempts = n;
             return this;
         }
 
@@ -936,7 +550,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder maxJobsPerWorker(final long n)
         {
-            config.maxJobsPerWorker = n;
+            this.maxJobsPerWorker = n;
             return this;
         }
 
@@ -946,7 +560,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder initializer(final Class<? extends WorkerInitializer> initializer)
         {
-            config.initializerClass = initializer.getName();
+            this.initializerClass = initializer.getName();
             return this;
         }
 
@@ -956,7 +570,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder ringCapacity(final int capacity)
         {
-            config.ringCapacity = capacity;
+            this.ringCapacity = capacity;
             return this;
         }
 
@@ -966,7 +580,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder maxJobBytes(final int bytes)
         {
-            config.maxJobBytes = bytes;
+            this.maxJobBytes = bytes;
             return this;
         }
 
@@ -976,7 +590,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder resultBufferBytes(final int bytes)
         {
-            config.resultBufferBytes = bytes;
+            this.resultBufferBytes = bytes;
             return this;
         }
 
@@ -986,7 +600,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder region(final String nameOrPath)
         {
-            config.region = nameOrPath;
+            this.region = nameOrPath;
             return this;
         }
 
@@ -996,7 +610,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder keepRegion(final boolean keep)
         {
-            config.keepRegion = keep;
+            this.keepRegion = keep;
             return this;
         }
 
@@ -1006,7 +620,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder failFast(final boolean failFast)
         {
-            config.failFast = failFast;
+            this.failFast = failFast;
             return this;
         }
 
@@ -1016,7 +630,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder startTimeout(final Duration timeout)
         {
-            config.startTimeout = timeout;
+            this.startTimeout = timeout;
             return this;
         }
 
@@ -1026,7 +640,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder logSink(final Consumer<String> sink)
         {
-            config.logSink = sink;
+            this.logSink = sink;
             return this;
         }
 
@@ -1036,7 +650,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder classPath(final String classPath)
         {
-            config.classPath = classPath;
+            this.classPath = classPath;
             return this;
         }
 
@@ -1047,7 +661,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder journal(final Path dir)
         {
-            config.journal = dir;
+            this.journal = dir;
             return this;
         }
 
@@ -1058,7 +672,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder resume(final boolean resume)
         {
-            config.resume = resume;
+            this.resume = resume;
             return this;
         }
 
@@ -1070,7 +684,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder submitHandles(final int n)
         {
-            config.submitHandles = n;
+            this.submitHandles = n;
             return this;
         }
 
@@ -1083,14 +697,23 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder completionExecutor(final Executor executor)
         {
-            config.completionExecutor = Objects.requireNonNull(executor, "executor");
+            this.completionExecutor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
         Builder resultHook(final ResultCollector.ResultHook hook)
         {
-            config.resultHook = hook;
+            this.resultHook = hook;
             return this;
+        }
+
+        /**
+         * @return the settings as the pool would take them, checked.
+         * @throws IllegalArgumentException naming the first setting out of range.
+         */
+        PoolConfig config()
+        {
+            return new PoolConfig(this);
         }
 
         /**
@@ -1098,30 +721,11 @@ public final class ProcessPool implements AutoCloseable
          *
          * @return the running pool.
          * @throws PoolStartException when a worker cannot start; no process is left behind.
+         * @throws IllegalArgumentException naming the first setting out of range.
          */
         public ProcessPool start()
         {
-            config.check();
-            if (config.resume && config.journal == null)
-            {
-                throw new IllegalArgumentException("resume needs a journal: set journal(dir)");
-            }
-            final ProcessPool pool = new ProcessPool(config);
-            try
-            {
-                return pool.startWorkers();
-            }
-            catch (final RuntimeException ex)
-            {
-                if (!pool.collectorThread.isAlive())
-                {
-                    pool.region.close();
-                }
-                Region.delete(pool.region.location());
-                pool.deleteLogs();
-                pool.closeJournal();
-                throw ex;
-            }
+            return new ProcessPool(PoolRuntime.start(config()));
         }
     }
 }

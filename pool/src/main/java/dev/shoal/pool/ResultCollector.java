@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -49,7 +50,8 @@ final class ResultCollector implements Runnable
     private final LogHook logHook;
     private final IdleStrategy idle = new BackoffIdleStrategy(200, 100, 1_000, 500_000);
     private volatile boolean running = true;
-    private volatile long deathsReported;
+    /** Worker deaths the supervisor reported (it increments; this thread reads). */
+    private final AtomicLong deathsReported;
     private long deathsHandled;
     private long stalledSinceNanos;
     private long lastConsumerPosition = -1;
@@ -80,8 +82,10 @@ final class ResultCollector implements Runnable
     }
 
     ResultCollector(final ManyToOneRingBuffer results, final PendingJobs pending, final Consumer<String> logSink,
-        final IntConsumer onReady, final ResultHook hook, final LogHook logHook, final Executor completions)
+        final IntConsumer onReady, final AtomicLong deathsReported, final ResultHook hook, final LogHook logHook,
+        final Executor completions)
     {
+        this.deathsReported = deathsReported;
         this.completions = completions;
         this.logHook = logHook;
         this.results = results;
@@ -89,11 +93,6 @@ final class ResultCollector implements Runnable
         this.logSink = logSink;
         this.onReady = onReady;
         this.hook = hook;
-    }
-
-    void workerDied()
-    {
-        deathsReported++;
     }
 
     void stop()
@@ -206,7 +205,7 @@ final class ResultCollector implements Runnable
 
     private void unblockIfStalled()
     {
-        if (deathsReported == deathsHandled || results.producerPosition() == results.consumerPosition())
+        if (deathsReported.get() == deathsHandled || results.producerPosition() == results.consumerPosition())
         {
             lastConsumerPosition = -1;
             return;
@@ -224,7 +223,7 @@ final class ResultCollector implements Runnable
             {
                 logSink.accept("[pool] cleared a result record left half-written by a dead worker");
             }
-            deathsHandled = deathsReported;
+            deathsHandled = deathsReported.get();
             lastConsumerPosition = -1;
         }
     }

@@ -21,11 +21,13 @@ final class WorkerSupervisor implements Runnable
     private static final int MAX_FAILED_STARTS_IN_A_ROW = 3;
     private static final int SIGNAL_EXIT_BASE = 128;
 
-    private final ProcessPool.Config config;
+    private final PoolConfig config;
+    private final LogHook logHook;
     private final Path regionPath;
     private final Path logDir;
     private final JobRing ring;
-    private final ResultCollector collector;
+    /** Deaths reported to the result collector, which clears what a dead worker left half-written. */
+    private final AtomicLong deaths;
     private final WorkerProcess[] workers;
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong recycles = new AtomicLong();
@@ -33,14 +35,15 @@ final class WorkerSupervisor implements Runnable
     private volatile String brokenReason;
     private int failedStartsInARow;
 
-    WorkerSupervisor(final ProcessPool.Config config, final Path regionPath, final Path logDir, final JobRing ring,
-        final ResultCollector collector)
+    WorkerSupervisor(final PoolConfig config, final LogHook logHook, final Path regionPath, final Path logDir,
+        final JobRing ring, final AtomicLong deaths)
     {
         this.config = config;
+        this.logHook = logHook;
         this.regionPath = regionPath;
         this.logDir = logDir;
         this.ring = ring;
-        this.collector = collector;
+        this.deaths = deaths;
         this.workers = new WorkerProcess[config.workers];
     }
 
@@ -111,7 +114,7 @@ final class WorkerSupervisor implements Runnable
             for (int i = 0; i < workers.length && running; i++)
             {
                 final WorkerProcess w = workers[i];
-                w.forwardLog(config.logSink, config.logHook);
+                w.forwardLog(config.logSink, logHook);
                 if (!w.process().isAlive())
                 {
                     replace(i, w);
@@ -123,7 +126,7 @@ final class WorkerSupervisor implements Runnable
         {
             if (w != null)
             {
-                w.forwardLog(config.logSink, config.logHook);
+                w.forwardLog(config.logSink, logHook);
             }
         }
     }
@@ -131,11 +134,11 @@ final class WorkerSupervisor implements Runnable
     private void replace(final int i, final WorkerProcess dead)
     {
         final int code = dead.process().exitValue();
-        dead.forwardLog(config.logSink, config.logHook);
+        dead.forwardLog(config.logSink, logHook);
         final boolean recycled = code == 0 && dead.isReady();
         if (!recycled)
         {
-            collector.workerDied();
+            deaths.incrementAndGet();
             config.logSink.accept("[pool] worker " + i + " (pid " + dead.process().pid() + ") died with code " + code +
                 "; handing its jobs back and restarting it");
             // A worker killed by a signal (exit code 128 + signal) before it was ready did not fail to start:
@@ -223,7 +226,7 @@ final class WorkerSupervisor implements Runnable
                 Thread.currentThread().interrupt();
                 w.kill();
             }
-            w.forwardLog(config.logSink, config.logHook);
+            w.forwardLog(config.logSink, logHook);
         }
     }
 

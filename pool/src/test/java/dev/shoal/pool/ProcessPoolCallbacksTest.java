@@ -63,8 +63,8 @@ class ProcessPoolCallbacksTest
             {
                 for (long i = 0; i < jobs; i++)
                 {
-                    final CompletableFuture<Long> f = pool.submit("square", i, Codecs.LONG, Codecs.LONG)
-                        .thenCompose(sq -> pool.submit("square", sq + 1, Codecs.LONG, Codecs.LONG));
+                    final CompletableFuture<Long> f = pool.submit(TestHandlers.SQUARE, i)
+                        .thenCompose(sq -> pool.submit(TestHandlers.SQUARE, sq + 1));
                     synchronized (chained)
                     {
                         chained.add(f);
@@ -107,8 +107,8 @@ class ProcessPoolCallbacksTest
         final Thread test = Thread.currentThread();
         final CountDownLatch release = new CountDownLatch(1);
         // The single worker parks first, so the next job's callback is attached long before its result comes.
-        final CompletableFuture<Long> parked = pool.submit("park", 200L, Codecs.LONG, Codecs.LONG);
-        final CompletableFuture<Long> blocked = pool.submit("square", 3L, Codecs.LONG, Codecs.LONG);
+        final CompletableFuture<Long> parked = pool.submit(TestHandlers.PARK, 200L);
+        final CompletableFuture<Long> blocked = pool.submit(TestHandlers.SQUARE, 3L);
         final CompletableFuture<Long> blocking = blocked.thenApply(x ->
         {
             if (Thread.currentThread() != test)
@@ -127,7 +127,7 @@ class ProcessPoolCallbacksTest
         final List<CompletableFuture<Long>> more = new ArrayList<>();
         for (long i = 0; i < 100; i++)
         {
-            more.add(pool.submit("square", i, Codecs.LONG, Codecs.LONG));
+            more.add(pool.submit(TestHandlers.SQUARE, i));
         }
         ChildJvms.awaitCondition("results read while a callback blocks", Duration.ofSeconds(30),
             () -> pool.stats().completed() >= 102);
@@ -153,7 +153,7 @@ class ProcessPoolCallbacksTest
             final List<CompletableFuture<Long>> futures = new ArrayList<>();
             for (long i = 0; i < 200; i++)
             {
-                final CompletableFuture<Long> f = pool.submit("square", i, Codecs.LONG, Codecs.LONG);
+                final CompletableFuture<Long> f = pool.submit(TestHandlers.SQUARE, i);
                 f.whenComplete((r, t) ->
                 {
                     if (Thread.currentThread() != test) // a callback attached after completion runs here

@@ -39,9 +39,9 @@ class ProcessPoolConfigTest
     @Test
     void shouldAcceptTheLargestMaxAttemptsThatCanFire()
     {
-        final ProcessPool.Config config = new ProcessPool.Config(TestHandlers.class.getName());
-        config.maxAttempts = JobRingDescriptor.MAX_ATTEMPT - 1;
-        assertDoesNotThrow(config::check);
+        final ProcessPool.Builder builder = ProcessPool.builder(TestHandlers.class)
+            .maxAttempts(JobRingDescriptor.MAX_ATTEMPT - 1);
+        assertEquals(JobRingDescriptor.MAX_ATTEMPT - 1, builder.config().maxAttempts);
     }
 
     @ParameterizedTest

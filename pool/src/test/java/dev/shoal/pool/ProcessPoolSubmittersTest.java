@@ -124,7 +124,7 @@ class ProcessPoolSubmittersTest
     {
         try
         {
-            return pool.submit("square", argument, Codecs.LONG, Codecs.LONG);
+            return pool.submit(TestHandlers.SQUARE, argument);
         }
         catch (final RuntimeException | Error ex)
         {

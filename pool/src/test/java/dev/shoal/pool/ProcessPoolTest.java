@@ -72,14 +72,14 @@ class ProcessPoolTest
     {
         final List<Long> args = range(3000);
         final List<Long> expected = args.stream().map(x -> x * x).collect(Collectors.toList());
-        assertEquals(expected, shared.map("square", args, Codecs.LONG, Codecs.LONG, 1));
-        assertEquals(expected, shared.map("square", args, Codecs.LONG, Codecs.LONG, 64));
+        assertEquals(expected, shared.map(TestHandlers.SQUARE, args, 1));
+        assertEquals(expected, shared.map(TestHandlers.SQUARE, args, 64));
     }
 
     @Test
     void shouldYieldEveryResultUnordered()
     {
-        final Iterator<Long> it = shared.mapUnordered("square", range(1000), Codecs.LONG, Codecs.LONG, 8);
+        final Iterator<Long> it = shared.mapUnordered(TestHandlers.SQUARE, range(1000), 8);
         final Set<Long> seen = new HashSet<>();
         while (it.hasNext())
         {
@@ -91,20 +91,20 @@ class ProcessPoolTest
     @Test
     void shouldCarryTheRemoteExceptionClassMessageAndStack()
     {
-        final CompletableFuture<byte[]> f = shared.submit("fail", "x1".getBytes(StandardCharsets.UTF_8));
+        final CompletableFuture<byte[]> f = shared.submit(TestHandlers.FAIL, "x1".getBytes(StandardCharsets.UTF_8));
         final ExecutionException ex = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
         final RemoteJobException remote = assertInstanceOf(RemoteJobException.class, ex.getCause());
         assertEquals(IllegalStateException.class.getName(), remote.remoteClass());
         assertEquals("boom x1", remote.remoteMessage());
         assertTrue(remote.remoteStack().contains("TestHandlers"), remote.remoteStack());
         assertTrue(remote.getMessage().contains("handler 'fail' threw java.lang.IllegalStateException: boom x1"));
-        assertEquals(49L, shared.submit("square", 7L, Codecs.LONG, Codecs.LONG).join(), "the pool goes on");
+        assertEquals(49L, shared.submit(TestHandlers.SQUARE, 7L).join(), "the pool goes on");
     }
 
     @Test
     void shouldFailUnknownHandlerAtOnceNamingTheOnesThatExist()
     {
-        final CompletableFuture<byte[]> f = shared.submit("sqaure", new byte[0]);
+        final CompletableFuture<byte[]> f = shared.submit(HandlerKey.bytes("sqaure"), new byte[0]);
         assertTrue(f.isCompletedExceptionally());
         final ExecutionException ex = assertThrows(ExecutionException.class, f::get);
         assertTrue(ex.getCause().getMessage().contains("no handler named 'sqaure'") &&
@@ -115,14 +115,14 @@ class ProcessPoolTest
     void shouldRejectJobLargerThanMaxJobBytes()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
-            () -> shared.submit("echo", new byte[5000]));
+            () -> shared.submit(TestHandlers.ECHO, new byte[5000]));
         assertTrue(ex.getMessage().contains("exceeds the pool's maxJobBytes=4096"), ex.getMessage());
     }
 
     @Test
     void shouldForwardLogLinesWithTheWorkerId()
     {
-        shared.submit("log", new byte[]{ 1 }).join();
+        shared.submit(TestHandlers.LOG, new byte[]{ 1 }).join();
         ChildJvms.awaitCondition("log lines", Duration.ofSeconds(30), () ->
             LOGS.stream().anyMatch(l -> l.matches("\\[worker-\\d job \\d+] hello from job \\d+")) &&
             LOGS.stream().anyMatch(l -> l.matches("\\[worker-\\d] stdout line of job \\d+")));
@@ -135,7 +135,7 @@ class ProcessPoolTest
         final List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (long i = 0; i < 400; i++)
         {
-            futures.add(own.submit("spin", 2_000L + i, Codecs.LONG, Codecs.LONG));
+            futures.add(own.submit(TestHandlers.SPIN, 2_000L + i));
         }
         ChildJvms.awaitCondition("some results", Duration.ofSeconds(60), () -> own.stats().completed() >= 50);
         own.killWorker(0);
@@ -153,7 +153,8 @@ class ProcessPoolTest
     void shouldRedeliverAJobWhoseWorkerDied()
     {
         own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
-        final long attempt = own.submit("haltFirstAttempt", new byte[0]).thenApply(Codecs.LONG::decode).join();
+        final long attempt = own.submit(TestHandlers.HALT_FIRST_ATTEMPT, new byte[0])
+            .thenApply(Codecs.LONG::decode).join();
         assertEquals(2, attempt, "the job ran again after its worker died");
         assertTrue(own.stats().redelivered() >= 1);
         assertEquals(1, own.stats().workerRestarts());
@@ -163,11 +164,11 @@ class ProcessPoolTest
     void shouldFailAPoisonJobAloneAfterMaxAttempts()
     {
         own = ProcessPool.builder(TestHandlers.class).workers(2).maxAttempts(2).logSink(l -> { }).start();
-        final CompletableFuture<byte[]> poison = own.submit("halt", new byte[0]);
+        final CompletableFuture<byte[]> poison = own.submit(TestHandlers.HALT, new byte[0]);
         final List<CompletableFuture<Long>> good = new ArrayList<>();
         for (long i = 0; i < 200; i++)
         {
-            good.add(own.submit("square", i, Codecs.LONG, Codecs.LONG));
+            good.add(own.submit(TestHandlers.SQUARE, i));
         }
         final ExecutionException ex = assertThrows(ExecutionException.class, () -> poison.get(90, TimeUnit.SECONDS));
         assertInstanceOf(JobFailedException.class, ex.getCause());
@@ -186,7 +187,7 @@ class ProcessPoolTest
         final List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (long i = 0; i < 2000; i++)
         {
-            futures.add(own.submit("square", i, Codecs.LONG, Codecs.LONG));
+            futures.add(own.submit(TestHandlers.SQUARE, i));
         }
         final List<Long> pids = own.workerPids();
         own.close();
@@ -200,7 +201,34 @@ class ProcessPoolTest
         {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         }
-        assertThrows(java.util.concurrent.RejectedExecutionException.class, () -> own.submit("echo", new byte[0]));
+        assertThrows(java.util.concurrent.RejectedExecutionException.class,
+            () -> own.submit(TestHandlers.ECHO, new byte[0]));
+    }
+
+    @Test
+    void shouldShutDownAndAwaitTerminationLikeAnExecutorService()
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { }).start();
+        final List<Long> arguments = range(500);
+        final List<CompletableFuture<Long>> futures = own.submitAll(TestHandlers.SQUARE, arguments, 16);
+        assertEquals(arguments.size(), futures.size());
+        assertFalse(own.isShutdown());
+        own.shutdown();
+        assertTrue(own.isShutdown());
+        assertThrows(java.util.concurrent.RejectedExecutionException.class,
+            () -> own.submit(TestHandlers.SQUARE, 1L), "no intake after shutdown");
+        assertFalse(own.isTerminated(), "shutdown does not wait");
+        final List<Long> pids = own.workerPids();
+        assertTrue(own.awaitTermination(Duration.ofSeconds(60)));
+        assertTrue(own.isTerminated());
+        for (int i = 0; i < futures.size(); i++)
+        {
+            assertEquals(arguments.get(i) * arguments.get(i), futures.get(i).join(), "job " + i);
+        }
+        for (final long pid : pids)
+        {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " reaped");
+        }
     }
 
     @Test
@@ -210,7 +238,7 @@ class ProcessPoolTest
         final List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (long i = 0; i < 50; i++)
         {
-            futures.add(own.submit("park", 20L, Codecs.LONG, Codecs.LONG));
+            futures.add(own.submit(TestHandlers.PARK, 20L));
         }
         final int cancelled = own.shutdownNow();
         assertTrue(cancelled > 0, "some jobs had not started");
@@ -253,7 +281,7 @@ class ProcessPoolTest
         final Set<Long> pids = new HashSet<>();
         for (int i = 0; i < 30; i++)
         {
-            pids.add(own.submit("pid", new byte[0]).thenApply(Codecs.LONG::decode).join());
+            pids.add(own.submit(TestHandlers.PID, new byte[0]).thenApply(Codecs.LONG::decode).join());
         }
         assertTrue(pids.size() >= 3, "a fresh worker every 10 jobs: " + pids);
         assertTrue(own.stats().recycles() >= 2);
@@ -266,7 +294,7 @@ class ProcessPoolTest
         final List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (long i = 0; i < 100; i++)
         {
-            futures.add(shared.submit("park", 1L, Codecs.LONG, Codecs.LONG));
+            futures.add(shared.submit(TestHandlers.PARK, 1L));
         }
         assertTrue(shared.join(Duration.ofSeconds(60)));
         assertTrue(futures.stream().allMatch(CompletableFuture::isDone));

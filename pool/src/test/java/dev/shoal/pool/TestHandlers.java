@@ -11,8 +11,26 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class TestHandlers implements HandlerRegistry
 {
-    /** Handler name of a checked job: spins for the argument's microseconds, then returns {@link #mix(long)}. */
-    public static final String MIX = "mix";
+    /** A checked job: spins for the argument's microseconds, then returns {@link #mix(long)}. */
+    public static final HandlerKey<byte[], byte[]> MIX = HandlerKey.bytes("mix");
+    /** Squares a long. */
+    public static final HandlerKey<Long, Long> SQUARE = HandlerKey.of("square", Codecs.LONG, Codecs.LONG);
+    /** Returns its argument. */
+    public static final HandlerKey<byte[], byte[]> ECHO = HandlerKey.bytes("echo");
+    /** Throws an IllegalStateException naming its argument. */
+    public static final HandlerKey<byte[], byte[]> FAIL = HandlerKey.bytes("fail");
+    /** Halts its worker JVM (a poison job). */
+    public static final HandlerKey<byte[], byte[]> HALT = HandlerKey.bytes("halt");
+    /** Halts its worker on the first attempt; returns the attempt number (a long) after. */
+    public static final HandlerKey<byte[], byte[]> HALT_FIRST_ATTEMPT = HandlerKey.bytes("haltFirstAttempt");
+    /** Spins for its argument in microseconds, returns it. */
+    public static final HandlerKey<Long, Long> SPIN = HandlerKey.of("spin", Codecs.LONG, Codecs.LONG);
+    /** Parks for its argument in milliseconds, returns it. */
+    public static final HandlerKey<Long, Long> PARK = HandlerKey.of("park", Codecs.LONG, Codecs.LONG);
+    /** Logs a line through its context and prints one to stdout; returns its argument. */
+    public static final HandlerKey<byte[], byte[]> LOG = HandlerKey.bytes("log");
+    /** Returns its worker's pid (a long). */
+    public static final HandlerKey<byte[], byte[]> PID = HandlerKey.bytes("pid");
 
     @Override
     public void register(final Handlers h)
@@ -28,18 +46,18 @@ public final class TestHandlers implements HandlerRegistry
             }
             return ByteBuffer.allocate(Long.BYTES).putLong(0, mix(value)).array();
         });
-        h.add("square", Codecs.LONG, Codecs.LONG, x -> x * x);
-        h.add("echo", (arg, ctx) -> arg);
-        h.add("fail", (arg, ctx) ->
+        h.add(SQUARE, x -> x * x);
+        h.add(ECHO, (arg, ctx) -> arg);
+        h.add(FAIL, (arg, ctx) ->
         {
             throw new IllegalStateException("boom " + new String(arg, StandardCharsets.UTF_8));
         });
-        h.add("halt", (arg, ctx) ->
+        h.add(HALT, (arg, ctx) ->
         {
             Runtime.getRuntime().halt(9);
             return arg;
         });
-        h.add("haltFirstAttempt", (arg, ctx) ->
+        h.add(HALT_FIRST_ATTEMPT, (arg, ctx) ->
         {
             if (ctx.attempt() == 1)
             {
@@ -47,7 +65,7 @@ public final class TestHandlers implements HandlerRegistry
             }
             return Codecs.LONG.encode((long)ctx.attempt());
         });
-        h.add("spin", Codecs.LONG, Codecs.LONG, micros ->
+        h.add(SPIN, micros ->
         {
             final long end = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(micros);
             while (System.nanoTime() < end)
@@ -56,18 +74,18 @@ public final class TestHandlers implements HandlerRegistry
             }
             return micros;
         });
-        h.add("park", Codecs.LONG, Codecs.LONG, millis ->
+        h.add(PARK, millis ->
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
             return millis;
         });
-        h.add("log", (arg, ctx) ->
+        h.add(LOG, (arg, ctx) ->
         {
             ctx.log("hello from job " + ctx.jobId());
             System.out.println("stdout line of job " + ctx.jobId());
             return arg;
         });
-        h.add("pid", (arg, ctx) -> Codecs.LONG.encode(ProcessHandle.current().pid()));
+        h.add(PID, (arg, ctx) -> Codecs.LONG.encode(ProcessHandle.current().pid()));
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.shoal.bench.model.Measurement;
 import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.model.RunSample;
 import dev.shoal.bench.proc.RunRecord;
-import dev.shoal.pool.Codecs;
 import dev.shoal.cli.demo.DemoHandlers;
 import dev.shoal.pool.ProcessPool;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -129,7 +128,7 @@ public final class ShoalPoolPeer implements PeerImpl
     private static RunSample mapAll(final ProcessPool pool, final List<byte[]> arguments)
     {
         final long start = System.nanoTime();
-        final List<byte[]> results = pool.map(DemoHandlers.HASH, arguments, Codecs.BYTES, Codecs.BYTES, MAP_CHUNK);
+        final List<byte[]> results = pool.map(DemoHandlers.HASH, arguments, MAP_CHUNK);
         final long end = System.nanoTime();
         for (int i = 0; i < results.size(); i++)
         {

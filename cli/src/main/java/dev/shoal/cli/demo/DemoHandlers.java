@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
+import dev.shoal.pool.HandlerKey;
 import dev.shoal.pool.HandlerRegistry;
 import dev.shoal.pool.Handlers;
 
@@ -13,8 +14,8 @@ import dev.shoal.pool.Handlers;
  */
 public final class DemoHandlers implements HandlerRegistry
 {
-    /** Handler name of the demo job. */
-    public static final String HASH = "hash";
+    /** The demo job: raw bytes in (value, microseconds of work), eight bytes out. */
+    public static final HandlerKey<byte[], byte[]> HASH = HandlerKey.bytes("hash");
 
     @Override
     public void register(final Handlers handlers)

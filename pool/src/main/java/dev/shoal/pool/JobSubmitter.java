@@ -1,0 +1,228 @@
+package dev.shoal.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import dev.shoal.core.JobProducer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+/**
+ * The pool's submission path: turns a batch of encoded arguments into one job frame in the ring, with a future per
+ * argument registered before the frame is published (its result may arrive before the publish returns). Thread-safe:
+ * any number of threads submit at once, each through a kept or borrowed producer handle ({@link SubmitHandles}).
+ */
+final class JobSubmitter
+{
+    private final PoolConfig config;
+    private final Handlers handlers;
+    private final PendingJobs pending;
+    private final PoolJournal journal;
+    private final SubmitHandles handles;
+    private final Supplier<String> brokenReason;
+    private final AtomicLong nextJobId = new AtomicLong();
+    /** Set once, when the pool starts closing: submits are refused from then on. */
+    private volatile boolean intakeStopped;
+    /** Set once, when the pool has closed: a submit waiting for room in a full ring gives up. */
+    private volatile boolean stopped;
+
+    JobSubmitter(final PoolConfig config, final Handlers handlers, final PendingJobs pending,
+        final PoolJournal journal, final SubmitHandles handles, final Supplier<String> brokenReason)
+    {
+        this.config = config;
+        this.handlers = handlers;
+        this.pending = pending;
+        this.journal = journal;
+        this.handles = handles;
+        this.brokenReason = brokenReason;
+    }
+
+    void stopIntake()
+    {
+        intakeStopped = true;
+    }
+
+    boolean intakeStopped()
+    {
+        return intakeStopped;
+    }
+
+    void stop()
+    {
+        intakeStopped = true;
+        stopped = true;
+    }
+
+    /**
+     * @return job ids handed out so far (the number of jobs submitted).
+     */
+    long submitted()
+    {
+        return nextJobId.get();
+    }
+
+    /**
+     * Submits arguments for one handler as one job frame (one ring slot), each with its own future.
+     *
+     * @param handler   the handler.
+     * @param keys      one job key per argument ("" for none), or {@code null} for no keys.
+     * @param arguments encoded arguments, at most {@link JobFrameDescriptor#MAX_BATCH}.
+     * @return one future of result bytes per argument, in order.
+     */
+    List<CompletableFuture<byte[]>> submit(final HandlerKey<?, ?> handler, final List<String> keys,
+        final List<byte[]> arguments)
+    {
+        if (keys != null && keys.size() != arguments.size())
+        {
+            throw new IllegalArgumentException("one key per argument: keys=" + keys.size() + " arguments=" +
+                arguments.size());
+        }
+        if (intakeStopped)
+        {
+            throw new RejectedExecutionException("pool is " + (stopped ? "closed" : "closing") +
+                ": no new jobs accepted");
+        }
+        if (handlers.get(handler.name()) == null)
+        {
+            // The worker would refuse it too; fail at once, naming what there is.
+            final JobFailedException unknown = new JobFailedException("no handler named '" + handler.name() +
+                "'; registered: " + handlers.names());
+            final List<CompletableFuture<byte[]>> failed = new ArrayList<>(arguments.size());
+            for (int i = 0; i < arguments.size(); i++)
+            {
+                failed.add(CompletableFuture.failedFuture(unknown));
+            }
+            return failed;
+        }
+        if (journal != null && keys != null)
+        {
+            return submitResuming(handler, keys, arguments);
+        }
+        return submitFrame(handler, keys, arguments);
+    }
+
+    /**
+     * With a journal and resume: keys the journal records as completed get their journaled results at once, and
+     * only the others are sent, as one frame.
+     */
+    private List<CompletableFuture<byte[]>> submitResuming(final HandlerKey<?, ?> handler, final List<String> keys,
+        final List<byte[]> arguments)
+    {
+        final List<CompletableFuture<byte[]>> futures = new ArrayList<>(arguments.size());
+        final List<String> runKeys = new ArrayList<>();
+        final List<byte[]> runArguments = new ArrayList<>();
+        final List<Integer> runAt = new ArrayList<>();
+        for (int i = 0; i < arguments.size(); i++)
+        {
+            final byte[] done = journal.completedResult(keys.get(i));
+            futures.add(done == null ? null : CompletableFuture.completedFuture(done));
+            if (done == null)
+            {
+                runKeys.add(keys.get(i));
+                runArguments.add(arguments.get(i));
+                runAt.add(i);
+            }
+        }
+        if (!runArguments.isEmpty())
+        {
+            final List<CompletableFuture<byte[]>> running = submitFrame(handler, runKeys, runArguments);
+            for (int j = 0; j < running.size(); j++)
+            {
+                futures.set(runAt.get(j), running.get(j));
+            }
+        }
+        return futures;
+    }
+
+    private List<CompletableFuture<byte[]>> submitFrame(final HandlerKey<?, ?> handler, final List<String> keys,
+        final List<byte[]> arguments)
+    {
+        final byte[] name = handler.nameBytes();
+        final int length = JobFrames.length(name, arguments);
+        if (length > config.maxJobBytes)
+        {
+            throw new IllegalArgumentException("job of " + length + " bytes (handler '" + handler.name() + "', " +
+                arguments.size() + " argument(s)) exceeds the pool's maxJobBytes=" + config.maxJobBytes);
+        }
+        final long firstId = nextJobId.getAndAdd(arguments.size());
+        final List<CompletableFuture<byte[]>> futures = new ArrayList<>(arguments.size());
+        final long now = System.nanoTime();
+        for (int i = 0; i < arguments.size(); i++)
+        {
+            final CompletableFuture<byte[]> f = new CompletableFuture<>();
+            futures.add(f);
+            // Registered before publishing: the result may arrive before the publish returns.
+            pending.add(firstId + i, new PendingJobs.Pending(keys == null ? "" : keys.get(i), handler.name(), f,
+                now));
+        }
+        try
+        {
+            publish(firstId, name, arguments, length);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            for (int i = 0; i < arguments.size(); i++)
+            {
+                pending.remove(firstId + i); // never published: join and close must not wait for it
+            }
+            throw ex;
+        }
+        return futures;
+    }
+
+    /**
+     * Publishes with the calling thread's kept handle, or else with one borrowed for this submit.
+     */
+    private void publish(final long firstId, final byte[] name, final List<byte[]> arguments, final int length)
+    {
+        final JobProducer kept = handles.kept();
+        if (kept != null)
+        {
+            publish(kept, firstId, name, arguments, length);
+            return;
+        }
+        final JobProducer borrowed = handles.borrow();
+        try
+        {
+            publish(borrowed, firstId, name, arguments, length);
+        }
+        finally
+        {
+            handles.giveBack(borrowed);
+        }
+    }
+
+    private void publish(final JobProducer producer, final long firstId, final byte[] name,
+        final List<byte[]> arguments, final int length)
+    {
+        IdleStrategy idle = null; // made only when the ring is full: no allocation per job on the fast path
+        while (producer.tryClaim(length) == JobProducer.FULL)
+        {
+            if (idle == null)
+            {
+                idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
+            }
+            final String broken = brokenReason.get();
+            if (config.failFast || stopped || broken != null)
+            {
+                throw new RejectedExecutionException(broken != null ? "pool broken: " + broken :
+                    "job ring full: " + config.ringCapacity + " jobs in flight");
+            }
+            idle.idle();
+        }
+        try
+        {
+            JobFrames.write(producer.claimed(), firstId, name, arguments);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            producer.abort(); // the slot is skipped, not left claimed: consumers would wait on it
+            throw ex;
+        }
+        producer.commit();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.shoal.pool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import dev.shoal.core.JobRingDescriptor;
+
+/**
+ * A pool's settings, concluded once: {@link ProcessPool.Builder#start()} copies the builder into one of these,
+ * checking every value, and nothing changes it after. The pool's parts (supervisor, submitter, collector) read it.
+ */
+final class PoolConfig
+{
+    final String registryClass;
+    final int workers;
+    final int threadsPerWorker;
+    final List<String> jvmOptions;
+    final int maxAttempts;
+    final long maxJobsPerWorker;
+    final String initializerClass;
+    final int ringCapacity;
+    final int maxJobBytes;
+    final int resultBufferBytes;
+    final String region;
+    final boolean keepRegion;
+    final boolean failFast;
+    final Duration startTimeout;
+    final Duration stopTimeout;
+    final Consumer<String> logSink;
+    final ResultCollector.ResultHook resultHook;
+    final Path journal;
+    final boolean resume;
+    final String classPath;
+    final int submitHandles;
+    final Executor completionExecutor;
+
+    PoolConfig(final ProcessPool.Builder b)
+    {
+        registryClass = b.registryClass;
+        workers = positive("workers", b.workers);
+        threadsPerWorker = positive("threadsPerWorker", b.threadsPerWorker);
+        jvmOptions = List.copyOf(b.jvmOptions);
+        maxAttempts = b.maxAttempts;
+        maxJobsPerWorker = b.maxJobsPerWorker;
+        initializerClass = b.initializerClass;
+        ringCapacity = b.ringCapacity;
+        maxJobBytes = b.maxJobBytes;
+        resultBufferBytes = b.resultBufferBytes;
+        region = b.region;
+        keepRegion = b.keepRegion;
+        failFast = b.failFast;
+        startTimeout = b.startTimeout;
+        stopTimeout = b.stopTimeout;
+        logSink = b.logSink;
+        resultHook = b.resultHook;
+        journal = b.journal;
+        resume = b.resume;
+        classPath = b.classPath;
+        submitHandles = b.submitHandles;
+        completionExecutor = b.completionExecutor;
+        check();
+    }
+
+    /**
+     * Each worker's consumers and writer, twice (a restarted worker attaches before its predecessor's entries
+     * are reclaimed), the kept and borrowed submit handles, and spare entries for tools such as inspect.
+     */
+    int participants()
+    {
+        return Math.min(4096, workers * (threadsPerWorker + 2) * 2 + 2 * submitHandles + 16);
+    }
+
+    private void check()
+    {
+        if (maxAttempts < 1 || maxAttempts >= JobRingDescriptor.MAX_ATTEMPT)
+        {
+            // The worker fails a job on delivery maxAttempts + 1, and the lease word's attempt count saturates
+            // at MAX_ATTEMPT: a larger maxAttempts could never fire and a poison job would run forever.
+            throw new IllegalArgumentException("maxAttempts must be 1.." + (JobRingDescriptor.MAX_ATTEMPT - 1) +
+                " (a lease counts deliveries up to JobRingDescriptor.MAX_ATTEMPT=" + JobRingDescriptor.MAX_ATTEMPT +
+                ", and a job fails on delivery maxAttempts + 1): maxAttempts=" + maxAttempts);
+        }
+        if (submitHandles < 1 || submitHandles > 1024)
+        {
+            throw new IllegalArgumentException("submitHandles must be 1..1024: submitHandles=" + submitHandles);
+        }
+        if (Integer.bitCount(ringCapacity) != 1)
+        {
+            throw new IllegalArgumentException("ringCapacity must be a power of two: ringCapacity=" + ringCapacity);
+        }
+        if (maxJobBytes < 64 || (maxJobBytes & 7) != 0)
+        {
+            throw new IllegalArgumentException("maxJobBytes must be a multiple of 8, at least 64: maxJobBytes=" +
+                maxJobBytes);
+        }
+        if (Integer.bitCount(resultBufferBytes) != 1 || resultBufferBytes < 4096)
+        {
+            throw new IllegalArgumentException("resultBufferBytes must be a power of two, at least 4096: " +
+                "resultBufferBytes=" + resultBufferBytes);
+        }
+        if (maxJobsPerWorker < 0)
+        {
+            throw new IllegalArgumentException("maxJobsPerWorker must be >= 0: maxJobsPerWorker=" + maxJobsPerWorker);
+        }
+        if (resume && journal == null)
+        {
+            throw new IllegalArgumentException("resume needs a journal: set journal(dir)");
+        }
+    }
+
+    private static int positive(final String name, final int value)
+    {
+        if (value < 1)
+        {
+            throw new IllegalArgumentException(name + " must be >= 1: " + name + "=" + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,289 @@
+package dev.shoal.pool;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.shoal.core.JobRing;
+import dev.shoal.core.Region;
+import dev.shoal.core.RegionLocation;
+import dev.shoal.core.RegionOptions;
+import dev.shoal.core.SharedLongArray;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+/**
+ * What a running pool owns and the order it is built and torn down in: the journal, the region with its ring and
+ * result buffer, the worker log folder, the supervisor and its workers, the result reader, the completion thread,
+ * the submit handles and the JVM shutdown hook. {@link #start} builds everything or, on any failure, nothing is
+ * left behind; {@link #shutdown} tears down in the one order that loses no result.
+ */
+final class PoolRuntime
+{
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    final PoolConfig config;
+    final PendingJobs pending = new PendingJobs();
+    final PoolJournal journal;
+    final Region region;
+    final JobRing ring;
+    final WorkerSupervisor supervisor;
+    final JobSubmitter submitter;
+    private final SharedLongArray control;
+    private final Path logDir;
+    private final ResultCollector collector;
+    private final CompletionThread completionThread;
+    private final SubmitHandles handles;
+    private final Thread collectorThread;
+    private final Thread supervisorThread;
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private PoolRuntime(final PoolConfig config, final Handlers handlers, final PoolJournal journal,
+        final Region region, final Path logDir)
+    {
+        this.config = config;
+        this.journal = journal;
+        this.region = region;
+        this.logDir = logDir;
+        this.ring = JobRing.open(region, PoolLayout.JOBS);
+        this.control = region.longArray(PoolLayout.CONTROL);
+        final AtomicLong deaths = new AtomicLong();
+        this.supervisor = new WorkerSupervisor(config, journal, region.location().path(), logDir, ring, deaths);
+        this.completionThread = config.completionExecutor != null ? null :
+            new CompletionThread("shoal-pool-completions", config.logSink);
+        this.collector = new ResultCollector(new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS)), pending,
+            config.logSink, supervisor::markReady, deaths, hooks(config.resultHook, journal), journal,
+            completionThread != null ? completionThread : config.completionExecutor);
+        this.handles = new SubmitHandles(ring, config.submitHandles, config.submitHandles);
+        this.submitter = new JobSubmitter(config, handlers, pending, journal, handles, supervisor::brokenReason);
+        this.collectorThread = new Thread(collector, "shoal-pool-results");
+        this.supervisorThread = new Thread(supervisor, "shoal-pool-supervisor");
+        this.shutdownHook = new Thread(this::emergencyStop, "shoal-pool-reaper");
+    }
+
+    /**
+     * Builds the pool's parts and starts its workers, waiting until each is ready.
+     *
+     * @param config the settings.
+     * @return the running parts.
+     * @throws PoolStartException when a worker cannot start; nothing is left behind.
+     */
+    static PoolRuntime start(final PoolConfig config)
+    {
+        final Handlers handlers = Handlers.load(config.registryClass);
+        // Opened first: a bad journal directory fails the start before any region or process exists.
+        final PoolJournal journal = config.journal == null ? null :
+            PoolJournal.open(config.journal, config.resume, config.logSink);
+        PoolRuntime runtime = null;
+        Region region = null;
+        Path logDir = null;
+        try
+        {
+            StalePoolFiles.sweep();
+            final RegionLocation location = config.region != null ? RegionLocation.of(config.region) :
+                RegionLocation.of("pool-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet());
+            region = Region.create(location, PoolLayout.spec(config.ringCapacity, config.maxJobBytes,
+                config.resultBufferBytes, config.participants()), RegionOptions.defaults());
+            logDir = createLogDir();
+            runtime = new PoolRuntime(config, handlers, journal, region, logDir);
+            runtime.startThreadsAndWorkers();
+            return runtime;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (runtime == null || !runtime.collectorThread.isAlive())
+            {
+                closeQuietly(region);
+            }
+            if (region != null)
+            {
+                Region.delete(region.location());
+            }
+            if (logDir != null)
+            {
+                IoUtil.delete(logDir.toFile(), true);
+            }
+            if (journal != null)
+            {
+                journal.close();
+            }
+            throw ex;
+        }
+    }
+
+    private static Path createLogDir()
+    {
+        try
+        {
+            return Files.createTempDirectory(StalePoolFiles.LOG_PREFIX + ProcessHandle.current().pid() + "-");
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create a folder for worker logs: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void closeQuietly(final Region region)
+    {
+        if (region != null)
+        {
+            region.close();
+        }
+    }
+
+    private static ResultCollector.ResultHook hooks(final ResultCollector.ResultHook a,
+        final ResultCollector.ResultHook b)
+    {
+        if (a == null || b == null)
+        {
+            return a == null ? b : a;
+        }
+        return (jobId, job, status, attempt, workerId, body) ->
+        {
+            b.onResult(jobId, job, status, attempt, workerId, body);
+            a.onResult(jobId, job, status, attempt, workerId, body);
+        };
+    }
+
+    private void startThreadsAndWorkers()
+    {
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (completionThread != null)
+        {
+            completionThread.start();
+        }
+        collectorThread.setDaemon(true);
+        collectorThread.start();
+        try
+        {
+            supervisor.startAll();
+            supervisor.awaitReady(config.startTimeout);
+        }
+        catch (final RuntimeException ex)
+        {
+            emergencyStop();
+            stopCollector();
+            stopCompletions();
+            removeHook();
+            throw ex;
+        }
+        supervisorThread.setDaemon(true);
+        supervisorThread.start();
+    }
+
+    boolean closed()
+    {
+        return closed;
+    }
+
+    /**
+     * Stops the workers (after they drain the ring, or at once), reads the last results, fails what is left,
+     * then releases the region, the logs and the journal. Idempotent.
+     *
+     * @param state    {@link PoolLayout#STATE_DRAIN} or {@link PoolLayout#STATE_STOP}.
+     * @param leftover fails jobs still pending at the end, or {@code null} for a {@link JobFailedException}
+     *                 saying they were cancelled.
+     * @return how many jobs were failed at the end.
+     */
+    synchronized int shutdown(final long state, final RuntimeException leftover)
+    {
+        if (closed)
+        {
+            return 0;
+        }
+        submitter.stopIntake();
+        supervisor.stopSupervising();
+        join(supervisorThread);
+        // Release store: workers read the state with a volatile load before each take.
+        control.set(PoolLayout.STATE, state);
+        supervisor.awaitExitOrKill(config.stopTimeout);
+        final boolean collectorStopped = stopCollector();
+        if (collectorStopped)
+        {
+            collector.drainOnce();
+        }
+        stopCompletions(); // after the reader's last hand-off: every result read is completed
+        final int cancelled = pending.failAll(leftover);
+        closed = true;
+        submitter.stop();
+        handles.close();
+        if (collectorStopped)
+        {
+            region.close(); // unmap only once no thread of ours can touch the mapping
+        }
+        if (!config.keepRegion)
+        {
+            Region.delete(region.location());
+        }
+        IoUtil.delete(logDir.toFile(), true);
+        if (collectorStopped && journal != null)
+        {
+            journal.close(); // after the final drain: every delivered result is journaled
+        }
+        removeHook();
+        return cancelled;
+    }
+
+    /**
+     * @return true when the collector thread has ended (so the mapping may be unmapped).
+     */
+    private boolean stopCollector()
+    {
+        collector.stop();
+        join(collectorThread);
+        return !collectorThread.isAlive();
+    }
+
+    private void stopCompletions()
+    {
+        if (completionThread != null && !completionThread.stopAndJoin(30_000))
+        {
+            config.logSink.accept("[pool] the completion thread is still in a callback after 30 s; left running");
+        }
+    }
+
+    /**
+     * The shutdown hook's work, and a failed start's: kill every worker, remove the region.
+     */
+    private void emergencyStop()
+    {
+        supervisor.stopSupervising();
+        supervisor.killAll();
+        if (!config.keepRegion)
+        {
+            Region.delete(region.location());
+        }
+    }
+
+    private void removeHook()
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // the JVM is shutting down already: the hook runs or ran
+        }
+    }
+
+    private static void join(final Thread thread)
+    {
+        if (!thread.isAlive())
+        {
+            return;
+        }
+        try
+        {
+            thread.join(30_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
