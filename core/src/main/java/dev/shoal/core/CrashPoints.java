@@ -60,6 +60,33 @@ public final class CrashPoints
     }
 
     /**
+     * Installs a hook that halts this JVM, as a SIGKILL would stop it, the {@code nth} time (counted over every
+     * thread, from 1) any of {@code points} is reached: just before that write. For child processes of tests and
+     * for chaos demos, which name the instruction to die at instead of a time to be killed at.
+     *
+     * @param nth    which arrival halts (1 = the first).
+     * @param status the JVM's exit status.
+     * @param points the points counted.
+     * @throws IllegalStateException when the JVM was not started with {@code -Dshoal.test.crashpoints=true}.
+     */
+    public static void haltAt(final long nth, final int status, final CrashPoint... points)
+    {
+        if (nth < 1)
+        {
+            throw new IllegalArgumentException("nth must be >= 1: nth=" + nth);
+        }
+        final List<CrashPoint> counted = List.of(points);
+        final java.util.concurrent.atomic.AtomicLong arrivals = new java.util.concurrent.atomic.AtomicLong();
+        install(point ->
+        {
+            if (counted.contains(point) && arrivals.incrementAndGet() == nth)
+            {
+                Runtime.getRuntime().halt(status);
+            }
+        });
+    }
+
+    /**
      * @return every crash point of every protocol, in declaration order.
      */
     public static List<CrashPoint> all()

@@ -157,6 +157,15 @@ public enum HeapCrashPoint implements CrashPoint
     /** Reclaim, before counting redeliveries: requeued; the redelivered counter misses them. */
     RECLAIM_REDELIVERED_COUNT;
 
+    /**
+     * @return the four points of a sift (a new array each call): stopping at any of them leaves the index
+     * half-moved, with the heap's lock held.
+     */
+    public static HeapCrashPoint[] sifts()
+    {
+        return new HeapCrashPoint[]{ SIFT_UP_MOVE, SIFT_UP_PLACE, SIFT_DOWN_MOVE, SIFT_DOWN_PLACE };
+    }
+
     @Override
     public String protocol()
     {

@@ -9,16 +9,6 @@ package dev.shoal.core;
  */
 final class HeapIndex
 {
-    /**
-     * Test hook: {@code -Dshoal.test.haltInSift=N} halts the JVM at the N-th sift step of this process, with
-     * the lock held and the index half-moved. Read once; 0 (the default) disables it and the JIT folds it away.
-     */
-    private static final long HALT_IN_SIFT = Long.getLong("shoal.test.haltInSift", 0L);
-    /** Exit status of a halt by the test hook. */
-    static final int HALT_STATUS = 77;
-
-    private static long siftSteps;
-
     private final HeapPool pool;
 
     HeapIndex(final HeapPool pool)
@@ -88,7 +78,6 @@ final class HeapIndex
             }
             CrashPoints.at(HeapCrashPoint.SIFT_UP_MOVE);
             pool.heapAt(pos, parent);
-            haltHook();
             pos = parentPos;
         }
         if (pos != start)
@@ -132,7 +121,6 @@ final class HeapIndex
             }
             CrashPoints.at(HeapCrashPoint.SIFT_DOWN_MOVE);
             pool.heapAt(pos, child);
-            haltHook();
             pos = childPos;
         }
         if (pos != start)
@@ -145,13 +133,5 @@ final class HeapIndex
     static boolean less(final long keyA, final long seqA, final long keyB, final long seqB)
     {
         return keyA < keyB || (keyA == keyB && seqA < seqB);
-    }
-
-    private static void haltHook()
-    {
-        if (HALT_IN_SIFT > 0 && ++siftSteps == HALT_IN_SIFT)
-        {
-            Runtime.getRuntime().halt(HALT_STATUS);
-        }
     }
 }

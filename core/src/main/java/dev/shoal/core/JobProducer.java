@@ -22,8 +22,6 @@ public final class JobProducer implements AutoCloseable
     /** Full: returned by {@link #tryClaim} when no slot is free. */
     public static final long FULL = -1;
 
-    /** Test hook, read once: the process halts right after claiming this sequence (before publishing it). */
-    private static final long HALT_AFTER_CLAIM = Long.getLong("shoal.test.haltAfterClaim", -1);
 
     private final JobRing ring;
     private final AtomicBuffer buffer;
@@ -306,10 +304,6 @@ public final class JobProducer implements AutoCloseable
             if (buffer.compareAndSetLong(tailOffset, tail, tail + count))
             {
                 stalledSequence = -1;
-                if (HALT_AFTER_CLAIM >= tail && HALT_AFTER_CLAIM < tail + count)
-                {
-                    Runtime.getRuntime().halt(86); // test hook: die between claim and publish
-                }
                 return tail;
             }
             // Lost the race: the intent names sequences another producer owns. Clear it (release: ordered before

@@ -10,7 +10,9 @@ import dev.shoal.core.JobConsumer;
 import dev.shoal.core.JobHandler;
 import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
+import dev.shoal.core.CrashPoints;
 import dev.shoal.core.Region;
+import dev.shoal.core.RingCrashPoint;
 import dev.shoal.core.SharedLongArray;
 
 /**
@@ -41,11 +43,22 @@ public final class RingChild
     {
     }
 
+    /** Property: halt (status {@value #HALT_STATUS}) just before publishing the N-th job offered (from 1). */
+    public static final String HALT_AT_PUBLISH = "shoal.test.haltAtPublish";
+    /** Exit status of a child halted by {@link #HALT_AT_PUBLISH}. */
+    public static final int HALT_STATUS = 86;
+
     /**
      * @param args mode and its arguments.
      */
     public static void main(final String[] args)
     {
+        final long haltAt = Long.getLong(HALT_AT_PUBLISH, 0);
+        if (haltAt > 0)
+        {
+            // Needs -Dshoal.test.crashpoints=true: the job is claimed, written, and never published.
+            CrashPoints.haltAt(haltAt, HALT_STATUS, RingCrashPoint.OFFER_PUBLISH_CAS);
+        }
         try (Region region = Region.open(args[1]))
         {
             final JobRing ring = JobRing.open(region, RING);

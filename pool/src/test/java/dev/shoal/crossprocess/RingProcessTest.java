@@ -135,9 +135,10 @@ class RingProcessTest
         final int halted = 100;
         final int after = 3_000;
         final List<Process> consumerProcesses = startConsumers(2, 0);
-        final Process dying = children.start(RingChild.class, List.of("-Dshoal.test.haltAfterClaim=" + halted),
-            "produce", path, "1000");
-        assertEquals(86, children.await(dying, CHILD_TIMEOUT), () -> children.output(dying));
+        // Job ids count from 0: job `halted` is the (halted + 1)-th offer.
+        final Process dying = children.start(RingChild.class, List.of("-Dshoal.test.crashpoints=true",
+            "-D" + RingChild.HALT_AT_PUBLISH + "=" + (halted + 1)), "produce", path, "1000");
+        assertEquals(RingChild.HALT_STATUS, children.await(dying, CHILD_TIMEOUT), () -> children.output(dying));
         final Process producer = children.start(RingChild.class, "produce", path, Integer.toString(after));
         children.awaitSuccess(producer, CHILD_TIMEOUT);
         final JobRing ring = JobRing.open(region, RING);

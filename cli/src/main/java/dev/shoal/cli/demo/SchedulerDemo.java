@@ -24,9 +24,10 @@ import dev.shoal.process.JavaProcess;
  * The scheduler pattern with real processes: this process is the refresher (it fills the heap with
  * {@code replaceAll}, refreshes it every second and returns the leases of dead workers every 100 ms), and
  * {@code W} worker JVMs ({@link SchedulerWorker}) take due records, check them and reschedule them. With chaos,
- * workers are SIGKILLed at random moments and one worker halts itself in the middle of a sift while holding the
- * lock (the {@code shoal.test.haltInSift} hook); each is replaced. At the end every record must be present
- * exactly once. Every child is reaped, on error too (and by a shutdown hook if this JVM is interrupted).
+ * workers are SIGKILLed at random moments and one worker halts itself in the middle of a sift while holding
+ * the lock (at a sift crash point, {@link SchedulerWorker#HALT_AT_SIFT}); each is replaced. At the end every
+ * record must be present exactly once. Every child is reaped, on error too (and by a shutdown hook if this JVM
+ * is interrupted).
  */
 public final class SchedulerDemo implements AutoCloseable
 {
@@ -37,7 +38,6 @@ public final class SchedulerDemo implements AutoCloseable
 
     private static final long RECOVER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long REFRESH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final int HALT_EXIT_STATUS = 77;
 
     private final Config config;
     private final Random random;
@@ -220,7 +220,7 @@ public final class SchedulerDemo implements AutoCloseable
             if (!worker.isAlive())
             {
                 final int status = reap(worker);
-                if (!config.chaos() || (status != HALT_EXIT_STATUS && status != 137 && status != 143))
+                if (!config.chaos() || (status != SchedulerWorker.HALT_STATUS && status != 137 && status != 143))
                 {
                     throw new IllegalStateException("worker " + i + " (pid " + worker.pid() + ") exited " + status +
                         "; log: " + logDir.resolve("worker-" + i + ".log"));
@@ -256,7 +256,8 @@ public final class SchedulerDemo implements AutoCloseable
             .output(log, log);
         if (haltInSift)
         {
-            process.jvmOption("-Dshoal.test.haltInSift=" + (2_000 + random.nextInt(60_000)));
+            process.jvmOption("-Dshoal.test.crashpoints=true")
+                .jvmOption("-D" + SchedulerWorker.HALT_AT_SIFT + "=" + (2_000 + random.nextInt(60_000)));
         }
         return process.start();
     }

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import dev.shoal.process.ParentWatch;
+import dev.shoal.core.CrashPoints;
+import dev.shoal.core.HeapCrashPoint;
 import dev.shoal.core.Region;
 import dev.shoal.core.ScheduleHeap;
 import dev.shoal.core.ScheduleLease;
@@ -29,6 +31,13 @@ public final class SchedulerWorker
     public static final int BAD_PAYLOAD_INDEX = 2;
     /** Control array length. */
     public static final int CONTROL_LENGTH = 3;
+    /**
+     * Property of the chaos mode: halt at the N-th sift step (from 1), holding the heap's lock with its index
+     * half-moved. Needs {@code -Dshoal.test.crashpoints=true}, which arms the crash points the halt is placed at.
+     */
+    public static final String HALT_AT_SIFT = "shoal.demo.haltAtSift";
+    /** Exit status of a worker halted by {@link #HALT_AT_SIFT}. */
+    public static final int HALT_STATUS = 77;
 
     private SchedulerWorker()
     {
@@ -40,6 +49,7 @@ public final class SchedulerWorker
     public static void main(final String[] args)
     {
         ParentWatch.haltWhenParentExits();
+        armChaos();
         final String regionName = args[0];
         final String heapName = args[1];
         final String controlName = args[2];
@@ -76,5 +86,17 @@ public final class SchedulerWorker
             heap.reschedule(lease, System.currentTimeMillis() + delayMs);
         }
         return 0;
+    }
+
+    /**
+     * With {@link #HALT_AT_SIFT} set, halts this JVM at that sift step (the chaos mode of the demo and the tests).
+     */
+    public static void armChaos()
+    {
+        final long haltAt = Long.getLong(HALT_AT_SIFT, 0);
+        if (haltAt > 0)
+        {
+            CrashPoints.haltAt(haltAt, HALT_STATUS, HeapCrashPoint.sifts());
+        }
     }
 }

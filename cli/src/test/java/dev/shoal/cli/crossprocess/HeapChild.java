@@ -4,11 +4,13 @@ import dev.shoal.core.Region;
 import dev.shoal.core.ScheduleHeap;
 import dev.shoal.core.ScheduleLease;
 import dev.shoal.cli.demo.SchedulerRecords;
+import dev.shoal.cli.demo.SchedulerWorker;
 
 /**
  * A child JVM for the cross-process heap tests: polls and reschedules {@code OPS} records, checking each
  * payload. Arguments: {@code REGION HEAP OPS}. Exit 0 when done, 2 on a bad payload. Run with
- * {@code -Dshoal.test.haltInSift=N} it halts (status 77) at its N-th sift step, holding the lock.
+ * {@code -Dshoal.test.crashpoints=true -Dshoal.demo.haltAtSift=N} it halts (status 77) at its N-th sift step,
+ * holding the lock (see {@link SchedulerWorker#HALT_AT_SIFT}).
  */
 public final class HeapChild
 {
@@ -21,6 +23,7 @@ public final class HeapChild
      */
     public static void main(final String[] args)
     {
+        SchedulerWorker.armChaos();
         final long ops = Long.parseLong(args[2]);
         int status = 0;
         try (Region region = Region.open(args[0]);

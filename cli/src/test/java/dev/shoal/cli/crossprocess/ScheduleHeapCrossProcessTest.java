@@ -12,6 +12,7 @@ import dev.shoal.core.ScheduleEntry;
 import dev.shoal.core.ScheduleHeap;
 import dev.shoal.core.ScheduleHeapStats;
 import dev.shoal.cli.demo.SchedulerRecords;
+import dev.shoal.cli.demo.SchedulerWorker;
 import dev.shoal.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,9 +95,10 @@ class ScheduleHeapCrossProcessTest
     @Timeout(60)
     void shouldTakeOverFromAJvmHaltedInTheMiddleOfASift()
     {
-        final Process halted = children.start(HeapChild.class, List.of("-Dshoal.test.haltInSift=5000"),
-            path(), HEAP, "1000000");
-        assertEquals(77, children.await(halted, Duration.ofSeconds(30)), children.output(halted));
+        final Process halted = children.start(HeapChild.class, List.of("-Dshoal.test.crashpoints=true",
+            "-D" + SchedulerWorker.HALT_AT_SIFT + "=5000"), path(), HEAP, "1000000");
+        assertEquals(SchedulerWorker.HALT_STATUS, children.await(halted, Duration.ofSeconds(30)),
+            children.output(halted));
         final ScheduleHeapStats before = ScheduleHeap.stats(region, HEAP);
         assertNotEquals(0, before.lockOwnerToken(), "halted with the lock held");
         assertFalse(before.lockOwnerAlive());
