@@ -1,15 +1,27 @@
 package dev.shoal.cli;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.jr.ob.JSON;
+
 /**
- * A small JSON writer for the CLI's machine output: objects keep insertion order; values may be strings,
- * numbers, booleans, null, nested {@link Json} objects, maps, collections or long arrays.
+ * JSON for the CLI's machine output and for whatever reads it back (tests, the benchmark reports): a small writer
+ * (objects keep insertion order; values may be strings, numbers, booleans, null, nested {@link Json} objects,
+ * maps, collections or long arrays) and {@link #parseObject(String)}, a strict reader on jackson-jr.
  */
 public final class Json
 {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JSON READER = JSON.std.with(JSON.Feature.PRESERVE_FIELD_ORDERING,
+        JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS);
+
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
     private Json()
@@ -170,5 +182,60 @@ public final class Json
             }
         }
         sb.append('"');
+    }
+
+    /**
+     * Reads one JSON object, strictly: malformed input or anything after the object fails. Objects become ordered
+     * maps, arrays lists, integers {@code Long} (or {@code BigInteger} beyond 64 bits), other numbers
+     * {@code Double}.
+     *
+     * @param text the JSON text.
+     * @return the object.
+     * @throws IllegalArgumentException naming what is wrong when the text is not exactly one JSON object.
+     */
+    public static Map<String, Object> parseObject(final String text)
+    {
+        try (JsonParser parser = FACTORY.createParser(text))
+        {
+            final Map<String, Object> object = READER.mapFrom(parser);
+            if (object == null || parser.nextToken() != null)
+            {
+                throw new IllegalArgumentException("not exactly one JSON object: " + text);
+            }
+            @SuppressWarnings("unchecked")
+            final Map<String, Object> normalised = (Map<String, Object>)normalise(object);
+            return normalised;
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("malformed JSON (" + ex.getMessage().lines().findFirst().orElse("") +
+                "): " + text, ex);
+        }
+    }
+
+    /** Integers as Long whatever their size below 64 bits, so readers need not care how jackson-jr sized them. */
+    private static Object normalise(final Object value)
+    {
+        if (value instanceof Integer i)
+        {
+            return i.longValue();
+        }
+        if (value instanceof Float f)
+        {
+            return f.doubleValue();
+        }
+        if (value instanceof Map<?, ?> map)
+        {
+            final Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put((String)k, normalise(v)));
+            return out;
+        }
+        if (value instanceof List<?> list)
+        {
+            final List<Object> out = new ArrayList<>(list.size());
+            list.forEach(v -> out.add(normalise(v)));
+            return out;
+        }
+        return value;
     }
 }

@@ -77,8 +77,7 @@ class JournalCliTest
         long previousIndex = Long.MIN_VALUE;
         for (int n = 0; n < lines.size(); n++)
         {
-            @SuppressWarnings("unchecked")
-            final Map<String, Object> o = (Map<String, Object>)MiniJson.parse(lines.get(n));
+            final Map<String, Object> o = Json.parseObject(lines.get(n));
             final long index = (Long)o.get("index");
             assertTrue(index > previousIndex, "indexes ascend");
             previousIndex = index;
@@ -121,8 +120,7 @@ class JournalCliTest
 
         final Result stats = run("journal", "stats", journalDir.toString(), "--json");
         assertEquals(0, stats.code(), stats.err());
-        @SuppressWarnings("unchecked")
-        final Map<String, Object> o = (Map<String, Object>)MiniJson.parse(stats.out().strip());
+        final Map<String, Object> o = Json.parseObject(stats.out().strip());
         assertEquals((long)RESULTS, o.get("results"));
         assertEquals((long)RESULTS, o.get("logs"));
         assertEquals(Map.of("ok", 490L, "threw", 10L, "failed", 0L), o.get("by_status"));

@@ -42,7 +42,7 @@ final class ModuleRulesTest
         "core", List.of("org.agrona."),
         "pool", List.of("org.agrona."),
         "journal", List.of("org.agrona.", "net.openhft."),
-        "cli", List.of("org.agrona.", "net.openhft.", "picocli."));
+        "cli", List.of("org.agrona.", "net.openhft.", "picocli.", "com.fasterxml.jackson."));
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?;",
         Pattern.MULTILINE);

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.shoal.bench.model.ResultLines;
-import dev.shoal.bench.report.JsonReader;
+import dev.shoal.cli.Json;
 
 /**
  * The Python {@code multiprocessing} peers: runs {@code benchmarks/peers/python/run_all.py [--quick]
@@ -105,7 +105,7 @@ public final class PythonPeers
                 {
                     if (!text.isBlank())
                     {
-                        sink.accept(JsonReader.parseObject(text.trim()));
+                        sink.accept(Json.parseObject(text.trim()));
                     }
                 }
             }

@@ -11,7 +11,7 @@ import dev.shoal.bench.Workload;
 import dev.shoal.bench.Workloads;
 import dev.shoal.bench.peer.Handoff;
 import dev.shoal.bench.peer.Payload;
-import dev.shoal.bench.report.JsonReader;
+import dev.shoal.cli.Json;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class ResultLinesTest
     {
         final Measurement m = Measurement.of(List.of(RunSample.throughput(1000, 1_000_000),
             RunSample.throughput(1000, 2_000_000), RunSample.throughput(1000, 500_000)), true, 3);
-        final Map<String, Object> line = JsonReader.parseObject(ResultLines.toJson(
+        final Map<String, Object> line = Json.parseObject(ResultLines.toJson(
             ResultLines.measured(PARAMS, "agrona-m2o", m)));
         assertEquals("handoff-1p2c-32", line.get("workload"));
         assertEquals("agrona-m2o", line.get("impl"));
@@ -46,7 +46,7 @@ class ResultLinesTest
         final Measurement m = Measurement.of(List.of(new RunSample(10, 10_000, 100, 200, 300),
             new RunSample(10, 10_000, 120, 220, 320), new RunSample(10, 10_000, 90, 250, 900)), false, 2)
             .withVariant("pair");
-        final Map<String, Object> line = JsonReader.parseObject(ResultLines.toJson(
+        final Map<String, Object> line = Json.parseObject(ResultLines.toJson(
             ResultLines.measured(CaseParams.of("pingpong", true), "chronicle", m)));
         assertEquals("pair", line.get("variant"));
         assertEquals(100L, line.get("p50_ns"));
@@ -60,13 +60,13 @@ class ResultLinesTest
     {
         final String json = ResultLines.toJson(ResultLines.skipped("heap-2w", "redis", "no \"redis\" here"));
         assertEquals("{\"workload\":\"heap-2w\",\"impl\":\"redis\",\"skipped\":\"no \\\"redis\\\" here\"}", json);
-        assertEquals("no \"redis\" here", JsonReader.parseObject(json).get("skipped"));
+        assertEquals("no \"redis\" here", Json.parseObject(json).get("skipped"));
     }
 
     @Test
     void shouldParsePythonLine()
     {
-        final Map<String, Object> line = JsonReader.parseObject("{\"workload\": \"pingpong\", \"impl\": \"python\", " +
+        final Map<String, Object> line = Json.parseObject("{\"workload\": \"pingpong\", \"impl\": \"python\", " +
             "\"ops_per_s\": 36936.1, \"per_consumer\": [1, 2], \"ok\": true, \"x\": null, \"p50_ns\": 15794}");
         assertEquals(36936.1, line.get("ops_per_s"));
         assertEquals(List.of(1L, 2L), line.get("per_consumer"));
