@@ -23,6 +23,7 @@ final class FileWindow implements AutoCloseable
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
+    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
 
     private final FileChannel channel;
     private final long fileLength;
@@ -46,6 +47,14 @@ final class FileWindow implements AutoCloseable
     long fileLength()
     {
         return fileLength;
+    }
+
+    /**
+     * @return the usual size of one mapping.
+     */
+    int windowBytes()
+    {
+        return windowBytes;
     }
 
     /**
@@ -162,6 +171,21 @@ final class FileWindow implements AutoCloseable
             }
         }
         return -1;
+    }
+
+    /**
+     * Flags every {@code '\n'} of a little-endian word, exactly: the high bit of each byte that is a newline. A
+     * byte XORed with {@code '\n'} is zero where the newline was; {@code (b & 0x7F) + 0x7F} sets a byte's high bit
+     * for every non-zero low part and cannot carry into the next byte, so with {@code | b} only zero bytes keep
+     * their high bit clear (unlike the shorter borrow trick, which may flag bytes above a true zero).
+     *
+     * @param word eight bytes, the first in the low-order byte.
+     * @return the flags; {@code numberOfTrailingZeros / 8} is the index of the first newline.
+     */
+    static long newlineFlags(final long word)
+    {
+        final long x = word ^ NEWLINES;
+        return ~(((x & LOWS) + LOWS) | x) & HIGHS;
     }
 
     private void unmap()

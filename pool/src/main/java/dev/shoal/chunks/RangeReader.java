@@ -1,5 +1,7 @@
 package dev.shoal.chunks;
 
+import java.nio.ByteOrder;
+
 import org.agrona.DirectBuffer;
 
 /**
@@ -62,7 +64,7 @@ final class RangeReader
         {
             return 0;
         }
-        long position = first;
+        long position = readInWindow(first, rangeEnd, handler);
         while (position < rangeEnd)
         {
             final long newline = window.indexOfNewline(position, fileLength);
@@ -75,6 +77,61 @@ final class RangeReader
         }
         coveredBytes = position - first;
         return lines;
+    }
+
+    /**
+     * The hot path: the lines of the range that lie whole inside one mapping of the window, read with no call
+     * per line but the handler's (no window checks, no position arithmetic in {@code long}). Stops at the range's
+     * end or at the first line that runs past the mapping, which the caller reads on the general path.
+     *
+     * @return the file position of the first line not read.
+     */
+    private long readInWindow(final long first, final long rangeEnd, final LineHandler handler)
+    {
+        final long fileLength = window.fileLength();
+        // One mapping holds the whole range unless it is larger than a window: then the rest takes the slow path.
+        final long span = Math.max(1, Math.min(rangeEnd - first, window.windowBytes()));
+        window.cover(first, Math.min(fileLength, first + span));
+        final DirectBuffer buffer = window.buffer();
+        final int limit = buffer.capacity();
+        final int base = window.indexOf(first);
+        final int end = (int)Math.min(limit, base + (rangeEnd - first));
+        int lineStart = base;
+        long count = 0;
+        // Word at a time: every newline of a word is found from one load (lowest flag first), so each byte is
+        // read once whatever the line lengths.
+        int word = base;
+        final int lastWord = limit - Long.BYTES;
+        while (lineStart < end && word <= lastWord)
+        {
+            long flags = FileWindow.newlineFlags(buffer.getLong(word, ByteOrder.LITTLE_ENDIAN));
+            while (flags != 0)
+            {
+                final int newline = word + (Long.numberOfTrailingZeros(flags) >>> 3);
+                flags &= flags - 1;
+                handler.onLine(buffer, lineStart, newline - lineStart);
+                count++;
+                lineStart = newline + 1;
+                if (lineStart >= end)
+                {
+                    break;
+                }
+            }
+            word += Long.BYTES;
+        }
+        // The mapping's last few bytes, byte by byte.
+        for (int i = Math.max(word, lineStart); lineStart < end && i < limit; i++)
+        {
+            if (buffer.getByte(i) == '\n')
+            {
+                handler.onLine(buffer, lineStart, i - lineStart);
+                count++;
+                lineStart = i + 1;
+            }
+        }
+        final int index = lineStart;
+        lines += count;
+        return first + (index - base);
     }
 
     /**

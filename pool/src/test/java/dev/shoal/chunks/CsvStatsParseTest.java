@@ -1,0 +1,92 @@
+package dev.shoal.chunks;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The word-at-a-time field splitting of {@link CsvStats#add} against a plain byte-by-byte reading of the same rule
+ * (fields 2 and 4 count when they are 1 to 18 ASCII digits), on generated and hostile lines at every offset.
+ */
+class CsvStatsParseTest
+{
+    private static final String ALPHABET = "0123456789,,,,,ab\r -";
+
+    @Test
+    void shouldCountExactlyWhatAByteByByteReadingCounts()
+    {
+        final Random random = new Random(20261204);
+        final CsvStats fast = new CsvStats();
+        final long[] expectedBehaviors = new long[CsvStats.BEHAVIORS.size()];
+        long expectedSkipped = 0;
+        final java.util.Map<Long, Long> expectedCategories = new java.util.HashMap<>();
+        for (int n = 0; n < 200_000; n++)
+        {
+            final String line = line(random);
+            final byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
+            final int pad = random.nextInt(9); // the line at every alignment, with bytes around it
+            final byte[] framed = new byte[pad + bytes.length + 9];
+            java.util.Arrays.fill(framed, (byte)',');
+            System.arraycopy(bytes, 0, framed, pad, bytes.length);
+            fast.add(new UnsafeBuffer(framed), pad, bytes.length);
+
+            final long[] fields = reference(line);
+            if (fields[0] < 1 || fields[0] > expectedBehaviors.length || fields[1] < 0)
+            {
+                expectedSkipped++;
+            }
+            else
+            {
+                expectedBehaviors[(int)fields[0] - 1]++;
+                expectedCategories.merge(fields[1], 1L, Long::sum);
+            }
+        }
+        assertEquals(expectedSkipped, fast.skipped());
+        for (int b = 0; b < expectedBehaviors.length; b++)
+        {
+            assertEquals(expectedBehaviors[b], fast.behaviorCounts().get(CsvStats.BEHAVIORS.get(b)), "behavior " + b);
+        }
+        final java.util.Map<Long, Long> categories = new java.util.HashMap<>();
+        fast.topCategories(Integer.MAX_VALUE).forEach(c -> categories.put(c.category(), c.rows()));
+        assertEquals(expectedCategories, categories);
+    }
+
+    private static String line(final Random random)
+    {
+        if (random.nextInt(4) == 0)
+        {
+            final StringBuilder sb = new StringBuilder(); // hostile: anything from the alphabet
+            for (int i = random.nextInt(60); i > 0; i--)
+            {
+                sb.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+            }
+            return sb.toString();
+        }
+        final String category = random.nextInt(50) == 0 ? "1234567890123456789" :
+            random.nextInt(50) == 0 ? "" : Integer.toString(random.nextInt(100_000));
+        final String behavior = random.nextInt(30) == 0 ? "x" : Integer.toString(random.nextInt(6));
+        final String row = random.nextInt(100_000_000) + "," + random.nextInt(400_000_000) + "," + behavior + "," +
+            (random.nextBoolean() ? "vrf3893" : "") + "," + category + ",2014-12-03 07";
+        return random.nextInt(40) == 0 ? row.substring(0, random.nextInt(row.length() + 1)) : row;
+    }
+
+    /** The rule, one byte at a time: {behavior, category}, -1 for a field that is missing or not 1-18 digits. */
+    private static long[] reference(final String line)
+    {
+        final String[] fields = (line + ",").split(",", -1);
+        return new long[]{ fields.length > 3 ? digits(fields[2]) : -1, fields.length > 5 ? digits(fields[4]) : -1 };
+    }
+
+    private static long digits(final String field)
+    {
+        if (field.isEmpty() || field.length() > 18 || !field.chars().allMatch(c -> c >= '0' && c <= '9'))
+        {
+            return -1;
+        }
+        return Long.parseLong(field);
+    }
+}
