@@ -16,6 +16,7 @@ import dev.shoal.chunks.LineChecksum;
 import dev.shoal.chunks.LineChecksumJob;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,8 +56,8 @@ public final class ChunksDemoCommand implements Callable<Integer>
     @Option(names = "--threads", description = "Use threads of this JVM instead of worker processes.")
     boolean threads;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -71,6 +72,12 @@ public final class ChunksDemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        Checks.within(spec, "--workers", workers, 1, 64);
+        Checks.atLeast(spec, "--chunk-bytes", chunkBytes, 1);
+        if (generate != null)
+        {
+            Checks.atLeast(spec, "--generate", generate, 1);
+        }
         final PrintWriter out = spec.commandLine().getOut();
         try
         {
@@ -99,7 +106,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
         final long start = System.nanoTime();
         final long bytes = CsvGenerator.generate(file, generate, seed);
         final double seconds = (System.nanoTime() - start) / 1e9;
-        if (json)
+        if (json.enabled)
         {
             out.println(Json.object().put("file", file.toAbsolutePath().toString()).put("bytes", bytes)
                 .put("seed", seed).put("seconds", seconds).put("bytes_per_s", rate(bytes, seconds)));
@@ -128,7 +135,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
         {
             throw new IllegalStateException("line counts disagree: job=" + o.result().lines() + " ranges=" + o.lines());
         }
-        if (json)
+        if (json.enabled)
         {
             out.println(Json.object().put("file", o.file().toString()).put("lines", o.lines()).put("bytes", o.bytes())
                 .put("checksum", new BigInteger(checksum)).put("workers", o.workers())

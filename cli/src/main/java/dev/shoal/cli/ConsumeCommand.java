@@ -16,8 +16,10 @@ import dev.shoal.core.Region;
 import dev.shoal.core.Role;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code shoal consume REGION --ring NAME [--count N | --until-drained] [--threads T] [--work-us U]}: takes jobs
@@ -29,15 +31,21 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "consume", mixinStandardHelpOptions = true,
     description = "Take jobs from a job ring; prints jobs, id_sum, seconds, jobs_per_s.")
-public final class ConsumeCommand implements Callable<Integer>
+public final class ConsumeCommand implements Callable<Integer>, RegionArg.User
 {
     private static final long DRAIN_CHECK_NANOS = 10_000_000L;
 
-    @Parameters(index = "0", paramLabel = "REGION", description = "Region name (in /dev/shm/shoal) or path.")
-    String region;
+    @Mixin
+    RegionArg region;
 
-    @Option(names = "--ring", required = true, paramLabel = "NAME", description = "Ring name.")
-    String ring;
+    @Mixin
+    RingOption ring;
+
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Until until;
@@ -50,18 +58,17 @@ public final class ConsumeCommand implements Callable<Integer>
         description = "Busy work per job in microseconds (default: ${DEFAULT-VALUE}).")
     long workMicros;
 
-    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "backoff",
-        description = "How to wait while the ring is empty: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    IdleOption idle;
-
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
-
     private final AtomicLong jobs = new AtomicLong();
     private final AtomicLong idSum = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
     private final AtomicLong bad = new AtomicLong();
+    /** Jobs not yet claimed by a thread: a thread takes one before it polls, and gives it back if none came. */
     private AtomicLong tickets;
+    /** Jobs taken and acknowledged, over all threads: the threads stop when it reaches the count. */
+    private final AtomicLong taken = new AtomicLong();
+    private long target;
+    /** Set when a thread fails: the others leave too. */
+    private volatile boolean stopped;
 
     /**
      * When to stop: after a count, or once drained.
@@ -84,17 +91,25 @@ public final class ConsumeCommand implements Callable<Integer>
     }
 
     @Override
+    public RegionArg regionArg()
+    {
+        return region;
+    }
+
+    @Override
     public Integer call() throws Exception
     {
-        if (threads < 1 || workMicros < 0)
+        Checks.within(spec, "--threads", threads, 1, 1024);
+        Checks.atLeast(spec, "--work-us", workMicros, 0);
+        if (until.count != null)
         {
-            throw new IllegalArgumentException("threads must be >= 1 and work-us >= 0: threads=" + threads +
-                " work-us=" + workMicros);
+            Checks.atLeast(spec, "--count", until.count, 1);
         }
-        tickets = new AtomicLong(until.count != null ? until.count : Long.MAX_VALUE);
-        try (Region open = Region.open(region))
+        target = until.count != null ? until.count : Long.MAX_VALUE;
+        tickets = new AtomicLong(target);
+        try (Region open = region.open())
         {
-            final JobRing jobRing = JobRing.open(open, ring);
+            final JobRing jobRing = JobRing.open(open, ring.name);
             final long start = System.nanoTime();
             final List<Thread> workers = new ArrayList<>();
             final List<Throwable> failures = new ArrayList<>();
@@ -103,6 +118,7 @@ public final class ConsumeCommand implements Callable<Integer>
                 final Thread worker = new Thread(() -> run(open, jobRing), "consume-" + t);
                 worker.setUncaughtExceptionHandler((th, ex) ->
                 {
+                    stopped = true; // the others stop too: the count can no longer be reached
                     synchronized (failures)
                     {
                         failures.add(ex);
@@ -117,7 +133,8 @@ public final class ConsumeCommand implements Callable<Integer>
             }
             if (!failures.isEmpty())
             {
-                throw new IllegalStateException("consumer thread failed: " + failures.get(0), failures.get(0));
+                final Throwable first = failures.get(0);
+                throw new IllegalStateException("consumer thread failed: " + ShoalCli.oneLine(first), first);
             }
             print((System.nanoTime() - start) / 1e9);
         }
@@ -126,20 +143,26 @@ public final class ConsumeCommand implements Callable<Integer>
 
     private void run(final Region open, final JobRing jobRing)
     {
-        final IdleStrategy idleStrategy = idle.newStrategy();
+        final IdleStrategy idleStrategy = ring.idle.newStrategy();
         final JobHandler handler = this::onJob;
         long nextDrainCheck = System.nanoTime();
         try (JobConsumer consumer = jobRing.consumer())
         {
-            while (tickets.getAndDecrement() > 0)
+            // A thread leaves only once every job is taken: finding no ticket left does not mean the count is
+            // reached, since another thread may hold the last one and give it back when its poll comes up empty.
+            while (taken.get() < target && !stopped)
             {
-                if (consumer.poll(handler))
+                if (takeTicket())
                 {
-                    consumer.taskDone();
-                    idleStrategy.reset();
-                    continue;
+                    if (consumer.poll(handler))
+                    {
+                        consumer.taskDone();
+                        taken.incrementAndGet();
+                        idleStrategy.reset();
+                        continue;
+                    }
+                    tickets.incrementAndGet(); // nothing taken: give the ticket back
                 }
-                tickets.incrementAndGet(); // nothing taken: give the ticket back
                 if (until.drained && System.nanoTime() - nextDrainCheck > 0)
                 {
                     if (isDrained(open, jobRing))
@@ -151,6 +174,22 @@ public final class ConsumeCommand implements Callable<Integer>
                 idleStrategy.idle();
             }
         }
+    }
+
+    /**
+     * @return true when this thread took one of the tickets left (never below zero).
+     */
+    private boolean takeTicket()
+    {
+        long left;
+        while ((left = tickets.get()) > 0)
+        {
+            if (tickets.compareAndSet(left, left - 1))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void onJob(final long id, final int attempt, final DirectBuffer buffer, final int offset,
@@ -196,17 +235,18 @@ public final class ConsumeCommand implements Callable<Integer>
     {
         final long count = jobs.get();
         final double perSecond = seconds > 0 ? count / seconds : 0;
-        if (json)
+        if (json.enabled)
         {
-            System.out.println(Json.object().put("ring", ring).put("jobs", count).put("id_sum", idSum.get())
-                .put("seconds", seconds).put("jobs_per_s", perSecond).put("threads", threads)
-                .put("redelivered", redelivered.get()).put("bad_payloads", bad.get()));
+            spec.commandLine().getOut().println(Json.object().put("ring", ring.name).put("jobs", count)
+                .put("id_sum", idSum.get()).put("seconds", seconds).put("jobs_per_s", perSecond)
+                .put("threads", threads).put("redelivered", redelivered.get()).put("bad_payloads", bad.get()));
         }
         else
         {
-            System.out.printf("consumed %d jobs from ring '%s' in %.3f s (%.0f jobs/s), id_sum=%d, " +
-                "redelivered=%d, bad_payloads=%d%n", count, ring, seconds, perSecond, idSum.get(),
+            spec.commandLine().getOut().printf("consumed %d jobs from ring '%s' in %.3f s (%.0f jobs/s), " +
+                "id_sum=%d, redelivered=%d, bad_payloads=%d%n", count, ring.name, seconds, perSecond, idSum.get(),
                 redelivered.get(), bad.get());
         }
+        spec.commandLine().getOut().flush();
     }
 }

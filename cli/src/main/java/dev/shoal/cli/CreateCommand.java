@@ -1,5 +1,8 @@
 package dev.shoal.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,6 +13,7 @@ import dev.shoal.core.RegionOptions;
 import dev.shoal.core.RegionSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,7 +25,7 @@ import picocli.CommandLine.Parameters;
 public final class CreateCommand implements Callable<Integer>
 {
     @Parameters(index = "0", paramLabel = "NAME|PATH",
-        description = "A bare name (in /dev/shm/shoal) or a file path.")
+        description = "A bare name (a file in /dev/shm/shoal) or a file path, relative to the working directory.")
     String region;
 
     @Option(names = "--array", paramLabel = "NAME:LENGTH[:padded]",
@@ -42,8 +46,11 @@ public final class CreateCommand implements Callable<Integer>
     @Option(names = "--group", description = "Make the file readable and writable by its group (0660).")
     boolean group;
 
-    @Option(names = "--json", description = "Print the created region as JSON.")
-    boolean json;
+    @Option(names = "--parents", description = "Create the missing folders of a file path (like mkdir -p).")
+    boolean parents;
+
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,8 +77,9 @@ public final class CreateCommand implements Callable<Integer>
     }
 
     @Override
-    public Integer call()
+    public Integer call() throws IOException
     {
+        Checks.within(spec, "--participants", participants, 1, 65_535);
         final RegionSpec regionSpec;
         try
         {
@@ -92,10 +100,11 @@ public final class CreateCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "give at least one structure, e.g. --array offsets:64");
         }
-        try (Region created = Region.create(RegionLocation.of(region), regionSpec,
-            RegionOptions.defaults().withGroupAccess(group)))
+        final RegionLocation location = RegionLocation.of(region);
+        prepareFolder(location);
+        try (Region created = Region.create(location, regionSpec, RegionOptions.defaults().withGroupAccess(group)))
         {
-            if (json)
+            if (json.enabled)
             {
                 spec.commandLine().getOut().println(RegionReport.json(created));
             }
@@ -106,5 +115,32 @@ public final class CreateCommand implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    /**
+     * A bare name lives in the default folder, which is made when missing; a file path's folder must exist unless
+     * {@code --parents} says to make it: a typo in a path must not leave new folders behind.
+     */
+    private void prepareFolder(final RegionLocation location) throws IOException
+    {
+        final Path path = location.path();
+        if (Files.isDirectory(path))
+        {
+            throw new IllegalArgumentException(path + " is a directory, not a region file");
+        }
+        final Path folder = path.getParent();
+        if (RegionLocation.isBareName(region) || folder == null || Files.isDirectory(folder))
+        {
+            return;
+        }
+        if (Files.exists(folder))
+        {
+            throw new IllegalArgumentException(folder + " is not a folder");
+        }
+        if (!parents)
+        {
+            throw new IllegalArgumentException("folder " + folder + " does not exist (--parents creates it)");
+        }
+        Files.createDirectories(folder);
     }
 }

@@ -16,6 +16,7 @@ import dev.shoal.cli.demo.PoolDemo;
 import dev.shoal.cli.demo.SchedulerDemo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -50,8 +51,8 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--chaos", description = "SIGKILL a worker in every pattern, and show that nothing is lost.")
     boolean chaos;
 
-    @Option(names = "--json", description = "Print one JSON object with a member per pattern.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -59,10 +60,13 @@ public final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        if (workers < 1 || jobs < 1 || seconds <= 0 || size < 1)
+        Checks.within(spec, "--workers", workers, 1, 64);
+        Checks.atLeast(spec, "--jobs", jobs, 1);
+        Checks.atLeast(spec, "--size", size, 1);
+        if (!(seconds > 0))
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                "need --workers >= 1, --jobs >= 1, --seconds > 0, --size > 0");
+                "invalid value for --seconds: " + seconds + " (must be more than 0)");
         }
         final PrintWriter out = spec.commandLine().getOut();
         final Path sample = file != null ? file : Path.of(System.getProperty("java.io.tmpdir"), "shoal-demo",
@@ -104,7 +108,7 @@ public final class DemoCommand implements Callable<Integer>
         say(out, SchedulerDemoCommand.toText(scheduler, chaos));
 
         final boolean verified = chunksOk && pool.verified() && scheduler.verified();
-        if (json)
+        if (json.enabled)
         {
             out.println(Json.object()
                 .put("chunks", chunksJson(chunks, chunksOk))
@@ -123,7 +127,7 @@ public final class DemoCommand implements Callable<Integer>
 
     private void say(final PrintWriter out, final String text)
     {
-        if (!json)
+        if (!json.enabled)
         {
             out.println(text);
             out.flush();
@@ -132,7 +136,7 @@ public final class DemoCommand implements Callable<Integer>
 
     private PoolDemoCommand.Progress progressBar(final PrintWriter out, final long total)
     {
-        return new PoolDemoCommand.Progress(json || System.console() == null ? null : out, total);
+        return new PoolDemoCommand.Progress(json.enabled || System.console() == null ? null : out, total);
     }
 
     private void ensureSample(final PrintWriter out, final Path sample) throws IOException

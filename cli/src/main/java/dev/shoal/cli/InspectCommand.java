@@ -5,31 +5,36 @@ import java.util.concurrent.Callable;
 import dev.shoal.core.Region;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code shoal inspect NAME|PATH [--json]}: every structure's state and every participant.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
     description = "Show a region's header, structures with their live state, and participants.")
-public final class InspectCommand implements Callable<Integer>
+public final class InspectCommand implements Callable<Integer>, RegionArg.User
 {
-    @Parameters(index = "0", paramLabel = "NAME|PATH", description = "A bare name or a file path.")
-    String region;
+    @Mixin
+    RegionArg region;
 
-    @Option(names = "--json", description = "One JSON object with header, structures and participants.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
+    public RegionArg regionArg()
+    {
+        return region;
+    }
+
+    @Override
     public Integer call()
     {
-        try (Region opened = Region.open(region))
+        try (Region opened = region.open())
         {
-            spec.commandLine().getOut().println(json ? RegionReport.json(opened) : RegionReport.text(opened));
+            spec.commandLine().getOut().println(json.enabled ? RegionReport.json(opened) : RegionReport.text(opened));
         }
         return 0;
     }

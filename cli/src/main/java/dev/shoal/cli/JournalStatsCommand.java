@@ -11,7 +11,7 @@ import dev.shoal.journal.JournalStatus;
 import dev.shoal.journal.JournalTailer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -24,8 +24,8 @@ public final class JournalStatsCommand implements Callable<Integer>
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
     Path dir;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -46,7 +46,7 @@ public final class JournalStatsCommand implements Callable<Integer>
         {
             byStatus.put(e.getKey().name().toLowerCase(), e.getValue());
         }
-        if (json)
+        if (json.enabled)
         {
             out.println(Json.object().put("journal", path.toString()).put("results", stats.results())
                 .put("keyed", stats.keyed()).put("logs", stats.logs()).put("by_status", byStatus)

@@ -14,6 +14,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -34,8 +35,8 @@ public final class JournalTailCommand implements Callable<Integer>
         description = "Start at this journal index (as printed; decimal or 0x hex).")
     Long from;
 
-    @Option(names = "--json", description = "One JSON object per line.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,7 +58,7 @@ public final class JournalTailCommand implements Callable<Integer>
                 final JournalEntry e = tailer.next();
                 if (e != null)
                 {
-                    out.println(json ? toJson(e) : toText(e));
+                    out.println(json.enabled ? toJson(e) : toText(e));
                     idle.reset();
                     continue;
                 }

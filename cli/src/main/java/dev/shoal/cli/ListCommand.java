@@ -15,7 +15,7 @@ import dev.shoal.core.RegionLocation;
 import dev.shoal.core.StructureInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code shoal list}: the regions in the default folder, with size, structures and live participants.
@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
     description = "List the regions under /dev/shm/shoal with size, structures and live participants.")
 public final class ListCommand implements Callable<Integer>
 {
-    @Option(names = "--json", description = "One JSON object per region, in a JSON array.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,7 +45,7 @@ public final class ListCommand implements Callable<Integer>
         }
         final PrintWriter out = spec.commandLine().getOut();
         final List<Json> rows = new ArrayList<>();
-        if (!json)
+        if (!json.enabled)
         {
             out.printf("%-24s %12s %5s  %s%n", "REGION", "BYTES", "LIVE", "STRUCTURES");
         }
@@ -61,7 +61,7 @@ public final class ListCommand implements Callable<Integer>
                 }
                 final long live = region.participants().snapshot().stream().filter(ParticipantInfo::alive).count();
                 row.put("bytes", region.length()).put("live_participants", live).put("structures", names);
-                if (!json)
+                if (!json.enabled)
                 {
                     out.printf("%-24s %12d %5d  %s%n", file.getFileName(), region.length(), live,
                         String.join(", ", names));
@@ -70,7 +70,7 @@ public final class ListCommand implements Callable<Integer>
             catch (final RuntimeException ex)
             {
                 row.put("error", ShoalCli.oneLine(ex));
-                if (!json)
+                if (!json.enabled)
                 {
                     out.printf("%-24s %12s %5s  invalid: %s%n", file.getFileName(), Files.size(file), "-",
                         ShoalCli.oneLine(ex));
@@ -78,7 +78,7 @@ public final class ListCommand implements Callable<Integer>
             }
             rows.add(row);
         }
-        if (json)
+        if (json.enabled)
         {
             out.println(Json.toJson(rows));
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.shoal.cli.demo.PoolDemo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,8 +47,8 @@ public final class PoolDemoCommand implements Callable<Integer>
         "from it without running.")
     boolean resume;
 
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,22 +56,22 @@ public final class PoolDemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        if (workers < 1 || threads < 1 || jobs < 1 || batch < 1 || batch > 255 || workMicros < 0)
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "need --workers >= 1, --threads >= 1, --jobs >= 1, --batch 1..255, --work-us >= 0");
-        }
+        Checks.within(spec, "--workers", workers, 1, 64);
+        Checks.within(spec, "--threads", threads, 1, 256);
+        Checks.atLeast(spec, "--jobs", jobs, 1);
+        Checks.within(spec, "--batch", batch, 1, 255);
+        Checks.atLeast(spec, "--work-us", workMicros, 0);
         if (resume && journal == null)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --journal DIR");
         }
         final PrintWriter out = spec.commandLine().getOut();
-        final Progress bar = new Progress(json ? null : System.console() != null ? out : null, jobs);
+        final Progress bar = new Progress(json.enabled ? null : System.console() != null ? out : null, jobs);
         final PoolDemo.Result r = PoolDemo.run(new PoolDemo.Config(workers, threads, jobs, workMicros, batch, chaos,
             journal, resume),
             bar::update);
         bar.finish();
-        if (json)
+        if (json.enabled)
         {
             out.println(toJson(r, workers, threads, chaos));
         }

@@ -10,8 +10,10 @@ import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code shoal produce REGION --ring NAME --count N --size BYTES [--rate R]}: offers N jobs to a ring. Each job
@@ -21,13 +23,19 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "produce", mixinStandardHelpOptions = true,
     description = "Offer jobs to a job ring; prints jobs, id_sum, seconds, jobs_per_s.")
-public final class ProduceCommand implements Callable<Integer>
+public final class ProduceCommand implements Callable<Integer>, RegionArg.User
 {
-    @Parameters(index = "0", paramLabel = "REGION", description = "Region name (in /dev/shm/shoal) or path.")
-    String region;
+    @Mixin
+    RegionArg region;
 
-    @Option(names = "--ring", required = true, paramLabel = "NAME", description = "Ring name.")
-    String ring;
+    @Mixin
+    RingOption ring;
+
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--count", required = true, paramLabel = "N", description = "Jobs to offer.")
     long count;
@@ -40,13 +48,6 @@ public final class ProduceCommand implements Callable<Integer>
         description = "Jobs per second, 0 for as fast as possible (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "backoff",
-        description = "How to wait while the ring is full: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    IdleOption idle;
-
-    @Option(names = "--json", description = "Print one JSON object.")
-    boolean json;
-
     /**
      * For picocli.
      */
@@ -55,21 +56,21 @@ public final class ProduceCommand implements Callable<Integer>
     }
 
     @Override
+    public RegionArg regionArg()
+    {
+        return region;
+    }
+
+    @Override
     public Integer call()
     {
-        if (count < 0 || size < 0 || rate < 0)
+        Checks.atLeast(spec, "--count", count, 0);
+        Checks.atLeast(spec, "--size", size, 0);
+        Checks.notNegative(spec, "--rate", rate);
+        try (Region open = region.open())
         {
-            throw new IllegalArgumentException("count, size and rate must not be negative: count=" + count +
-                " size=" + size + " rate=" + rate);
-        }
-        try (Region open = Region.open(region))
-        {
-            final JobRing jobs = JobRing.open(open, ring);
-            if (size > jobs.slotBytes())
-            {
-                throw new IllegalArgumentException("job larger than a slot of ring '" + ring + "': size=" + size +
-                    " slotBytes=" + jobs.slotBytes());
-            }
+            final JobRing jobs = JobRing.open(open, ring.name);
+            Checks.within(spec, "--size", size, 0, jobs.slotBytes()); // a job fits one slot of this ring
             final long start = System.nanoTime();
             final long idSum = produce(jobs);
             final double seconds = (System.nanoTime() - start) / 1e9;
@@ -80,7 +81,7 @@ public final class ProduceCommand implements Callable<Integer>
 
     private long produce(final JobRing jobs)
     {
-        final IdleStrategy idleStrategy = idle.newStrategy();
+        final IdleStrategy idleStrategy = ring.idle.newStrategy();
         final long intervalNanos = rate > 0 ? (long)(1e9 / rate) : 0;
         final long start = System.nanoTime();
         long idSum = 0;
@@ -135,15 +136,16 @@ public final class ProduceCommand implements Callable<Integer>
     private void print(final long idSum, final double seconds)
     {
         final double perSecond = seconds > 0 ? count / seconds : 0;
-        if (json)
+        if (json.enabled)
         {
-            System.out.println(Json.object().put("ring", ring).put("jobs", count).put("id_sum", idSum)
-                .put("seconds", seconds).put("jobs_per_s", perSecond));
+            spec.commandLine().getOut().println(Json.object().put("ring", ring.name).put("jobs", count)
+                .put("id_sum", idSum).put("seconds", seconds).put("jobs_per_s", perSecond));
         }
         else
         {
-            System.out.printf("produced %d jobs to ring '%s' in %.3f s (%.0f jobs/s), id_sum=%d%n",
-                count, ring, seconds, perSecond, idSum);
+            spec.commandLine().getOut().printf("produced %d jobs to ring '%s' in %.3f s (%.0f jobs/s), id_sum=%d%n",
+                count, ring.name, seconds, perSecond, idSum);
         }
+        spec.commandLine().getOut().flush();
     }
 }

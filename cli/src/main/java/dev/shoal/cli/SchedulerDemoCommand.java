@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import dev.shoal.cli.demo.SchedulerDemo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,8 +40,8 @@ public final class SchedulerDemoCommand implements Callable<Integer>
     @Option(names = "--chaos", description = "SIGKILL workers at random moments, one while holding the lock")
     private boolean chaos;
 
-    @Option(names = "--json", description = "print one JSON object")
-    private boolean json;
+    @Mixin
+    JsonOption json;
 
     @Option(names = "--delay-ms", defaultValue = "0", description = "reschedule this far in the future " +
         "(default: ${DEFAULT-VALUE}: due at once, for throughput)")
@@ -69,6 +70,10 @@ public final class SchedulerDemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        Checks.within(spec, "--workers", workers, 1, 64);
+        Checks.atLeast(spec, "--records", records, 1);
+        Checks.notNegative(spec, "--seconds", seconds);
+        Checks.atLeast(spec, "--delay-ms", delayMs, 0);
         final SchedulerDemo.Config config = new SchedulerDemo.Config(
             workers, records, seconds, chaos, delayMs, seed != null ? seed : System.nanoTime());
         final SchedulerDemo.Result result;
@@ -77,7 +82,7 @@ public final class SchedulerDemoCommand implements Callable<Integer>
             result = demo.run();
         }
         final PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? toJson(result, chaos) : toText(result, chaos));
+        out.println(json.enabled ? toJson(result, chaos) : toText(result, chaos));
         out.flush();
         return result.verified() ? 0 : 1;
     }

@@ -76,6 +76,8 @@ public final class ShoalCli implements Callable<Integer>
             cli.addSubcommand("bench", new MissingBench());
         }
         cli.setExecutionExceptionHandler(ShoalCli::handle);
+        cli.setExecutionStrategy(ShoalCli::execute);
+        cli.setParameterExceptionHandler(ShoalCli::usageError);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }
@@ -94,9 +96,46 @@ public final class ShoalCli implements Callable<Integer>
         }
     }
 
-    private static int handle(final Exception ex, final CommandLine cmd, final CommandLine.ParseResult parsed)
+    /**
+     * Runs the command, turning an {@code Error} it throws (say, the {@code InternalError} of a fault in a region
+     * truncated under it) into an execution failure, so that it too gets one line and exit 1, not a stack trace.
+     */
+    private static int execute(final CommandLine.ParseResult parsed)
+    {
+        try
+        {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+        catch (final Error error)
+        {
+            CommandLine.ParseResult last = parsed;
+            while (last.hasSubcommand())
+            {
+                last = last.subcommand();
+            }
+            throw new CommandLine.ExecutionException(last.commandSpec().commandLine(), oneLine(error), error);
+        }
+    }
+
+    /**
+     * A usage error, from parsing or from a command's own range checks: one line naming the option, exit 2.
+     */
+    private static int usageError(final CommandLine.ParameterException ex, final String[] args)
+    {
+        final CommandLine cmd = ex.getCommandLine();
+        final PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(ex) + " (see " +
+            cmd.getCommandSpec().qualifiedName() + " --help)");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int handle(final Exception thrown, final CommandLine cmd, final CommandLine.ParseResult parsed)
     {
         final PrintWriter err = cmd.getErr();
+        // An Error arrives wrapped (see execute); anything else as thrown.
+        final Throwable ex = thrown instanceof CommandLine.ExecutionException && thrown.getCause() != null ?
+            thrown.getCause() : thrown;
         final boolean verbose = parsed.hasMatchedOption("--verbose") ||
             parsed.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose")) ||
             hasVerbose(parsed);
@@ -105,7 +144,9 @@ public final class ShoalCli implements Callable<Integer>
             err.println("shoal: " + pe.getMessage());
             return EXIT_USAGE;
         }
-        err.println("shoal " + cmd.getCommandName() + ": " + oneLine(ex));
+        final String truncation = cmd.getCommand() instanceof RegionArg.User user ?
+            user.regionArg().truncation() : null;
+        err.println("shoal " + cmd.getCommandName() + ": " + (truncation != null ? truncation : oneLine(ex)));
         if (verbose)
         {
             ex.printStackTrace(err);

@@ -1,7 +1,6 @@
 package dev.shoal.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import dev.shoal.chunks.CsvGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,10 +98,14 @@ class ChunksDemoCommandTest
 
     private int run(final String... args)
     {
-        final CommandLine cli = new CommandLine(new ChunksDemoCommand());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        final String[] full = new String[args.length + 2];
+        full[0] = "demo";
+        full[1] = "chunks";
+        System.arraycopy(args, 0, full, 2, args.length);
+        final CliRun result = CliRun.run(full);
+        out.append(result.out());
+        err.append(result.err());
+        return result.code();
     }
 
     private static void assertFigures(final byte[] bytes, final String json)

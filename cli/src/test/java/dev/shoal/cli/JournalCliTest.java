@@ -1,8 +1,6 @@
 package dev.shoal.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +11,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import dev.shoal.journal.JournalStatus;
 import dev.shoal.journal.LogRecord;
@@ -33,19 +30,9 @@ class JournalCliTest
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err)
+    private static CliRun run(final String... args)
     {
-    }
-
-    private static Result run(final String... args)
-    {
-        final CommandLine cli = ShoalCli.commandLine();
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.run(args);
     }
 
     private Path journalWithEveryKindOfRecord()
@@ -70,7 +57,7 @@ class JournalCliTest
     void shouldPrintEveryRecordAsOneValidJsonObjectPerLine()
     {
         final Path journalDir = journalWithEveryKindOfRecord();
-        final Result r = run("journal", "tail", journalDir.toString(), "--json");
+        final CliRun r = run("journal", "tail", journalDir.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         final List<String> lines = r.out().lines().toList();
         assertEquals(2 * RESULTS, lines.size());
@@ -114,11 +101,11 @@ class JournalCliTest
         final String all = run("journal", "tail", journalDir.toString()).out();
         final String tenth = all.lines().skip(10).findFirst().orElseThrow();
         final String index = tenth.substring(0, tenth.indexOf(' '));
-        final Result from = run("journal", "tail", journalDir.toString(), "--from", index);
+        final CliRun from = run("journal", "tail", journalDir.toString(), "--from", index);
         assertEquals(0, from.code(), from.err());
         assertEquals(all.lines().skip(10).toList(), from.out().lines().toList());
 
-        final Result stats = run("journal", "stats", journalDir.toString(), "--json");
+        final CliRun stats = run("journal", "stats", journalDir.toString(), "--json");
         assertEquals(0, stats.code(), stats.err());
         final Map<String, Object> o = Json.parseObject(stats.out().strip());
         assertEquals((long)RESULTS, o.get("results"));
@@ -130,13 +117,13 @@ class JournalCliTest
     @Test
     void shouldExitOneWithOneLineForAMissingOrForeignDirectory() throws IOException
     {
-        final Result missing = run("journal", "tail", dir.resolve("nope").toString());
+        final CliRun missing = run("journal", "tail", dir.resolve("nope").toString());
         assertEquals(ShoalCli.EXIT_FAILURE, missing.code());
         assertEquals(1, missing.err().lines().count(), missing.err());
         assertTrue(missing.err().contains("does not exist"), missing.err());
 
         Files.writeString(dir.resolve("readme.txt"), "not a queue");
-        final Result foreign = run("journal", "stats", dir.toString());
+        final CliRun foreign = run("journal", "stats", dir.toString());
         assertEquals(ShoalCli.EXIT_FAILURE, foreign.code());
         assertEquals(1, foreign.err().lines().count(), foreign.err());
         assertTrue(foreign.err().contains("not a Chronicle Queue") && foreign.err().contains("readme.txt"),

@@ -1,8 +1,5 @@
 package dev.shoal.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionSpec;
-import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -31,10 +27,10 @@ class RingCommandsTest
         final String path = dir.resolve("cli").toString();
         try (Region region = Region.create(path, RegionSpec.builder().jobRing("jobs", 2048, 32).build()))
         {
-            final String produced = run(new ProduceCommand(), path, "--ring", "jobs", "--count", "2000", "--size",
-                "32", "--json");
-            final String consumed = run(new ConsumeCommand(), path, "--ring", "jobs", "--until-drained",
-                "--threads", "2", "--json");
+            final String produced = CliRun.run("produce", path, "--ring", "jobs", "--count", "2000", "--size",
+                "32", "--json").ok();
+            final String consumed = CliRun.run("consume", path, "--ring", "jobs", "--until-drained",
+                "--threads", "2", "--json").ok();
             final long expectedSum = 1999L * 2000 / 2;
             assertEquals(2000, field(produced, "jobs"), produced);
             assertEquals(expectedSum, field(produced, "id_sum"), produced);
@@ -52,27 +48,11 @@ class RingCommandsTest
         final String path = dir.resolve("cli2").toString();
         try (Region region = Region.create(path, RegionSpec.builder().jobRing("jobs", 8, 16).build()))
         {
-            final CommandLine cli = new CommandLine(new ProduceCommand());
-            cli.setErr(new java.io.PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            assertNotEquals(0, cli.execute(path, "--ring", "jobs", "--count", "1", "--size", "17"));
+            final CliRun result = CliRun.run("produce", path, "--ring", "jobs", "--count", "1", "--size", "17");
+            assertEquals(ShoalCli.EXIT_USAGE, result.code());
+            assertTrue(result.err().contains("--size"), result.err());
             assertEquals(0, JobRing.open(region, "jobs").submitted());
         }
-    }
-
-    private static String run(final Object command, final String... args)
-    {
-        final PrintStream original = System.out;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try
-        {
-            assertEquals(0, new CommandLine(command).execute(args));
-        }
-        finally
-        {
-            System.setOut(original);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static long field(final String json, final String key)

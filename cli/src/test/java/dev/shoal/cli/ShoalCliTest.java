@@ -1,7 +1,5 @@
 package dev.shoal.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,7 +8,6 @@ import dev.shoal.core.Region;
 import dev.shoal.core.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -19,28 +16,18 @@ class ShoalCliTest
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err)
+    static CliRun run(final String... args)
     {
-    }
-
-    static Result run(final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = ShoalCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+        return CliRun.run(args);
     }
 
     @Test
     void shouldCreateAndInspectAsJson()
     {
         final String path = dir.resolve("r").toString();
-        final Result created = run("create", path, "--array", "offsets:8", "--array", "counters:2:padded");
+        final CliRun created = run("create", path, "--array", "offsets:8", "--array", "counters:2:padded");
         assertEquals(0, created.code(), created.err());
-        final Result inspected = run("inspect", path, "--json");
+        final CliRun inspected = run("inspect", path, "--json");
         assertEquals(0, inspected.code(), inspected.err());
         final String json = inspected.out().trim();
         assertTrue(json.startsWith("{\"header\":{") && json.endsWith("}"), json);
@@ -57,14 +44,14 @@ class ShoalCliTest
         assertEquals(0, run("create", path, "--array", "a:1").code());
         try (Region region = Region.open(path); Participant ignored = region.attach(Role.CONSUMER))
         {
-            final Result text = run("inspect", path);
+            final CliRun text = run("inspect", path);
             assertEquals(0, text.code(), text.err());
             assertTrue(text.out().contains("consumer") && text.out().contains("true"), text.out());
-            final Result json = run("inspect", path, "--json");
+            final CliRun json = run("inspect", path, "--json");
             assertTrue(json.out().contains("\"pid\":" + ProcessHandle.current().pid()), json.out());
             assertTrue(json.out().contains("\"heartbeat_age_ms\":"), json.out());
 
-            final Result refused = run("delete", path);
+            final CliRun refused = run("delete", path);
             assertEquals(1, refused.code());
             assertTrue(refused.err().contains("live participant"), refused.err());
         }
@@ -77,11 +64,11 @@ class ShoalCliTest
     {
         final Path bad = dir.resolve("bad");
         Files.write(bad, new byte[8192]);
-        final Result r = run("inspect", bad.toString());
+        final CliRun r = run("inspect", bad.toString());
         assertEquals(1, r.code());
         assertEquals(1, r.err().trim().lines().count(), r.err());
         assertTrue(r.err().contains("header.magic=0x0"), r.err());
-        final Result verbose = run("inspect", bad.toString(), "--verbose");
+        final CliRun verbose = run("inspect", bad.toString(), "--verbose");
         assertTrue(verbose.err().contains("RegionFormatException"), verbose.err());
     }
 
@@ -99,7 +86,7 @@ class ShoalCliTest
     void shouldRefuseToDeleteNonRegionWithoutForce() throws Exception
     {
         final Path csv = Files.writeString(dir.resolve("data.csv"), "a,b,c\n");
-        final Result r = run("delete", csv.toString());
+        final CliRun r = run("delete", csv.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("not a valid region"), r.err());
         assertTrue(Files.exists(csv));
@@ -110,7 +97,7 @@ class ShoalCliTest
     @Test
     void shouldReportMissingRegion()
     {
-        final Result r = run("inspect", dir.resolve("missing").toString());
+        final CliRun r = run("inspect", dir.resolve("missing").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("region not found"), r.err());
     }
@@ -118,10 +105,10 @@ class ShoalCliTest
     @Test
     void shouldPrintVersionAndHelp()
     {
-        final Result v = run("--version");
+        final CliRun v = run("--version");
         assertEquals(0, v.code());
         assertTrue(v.out().startsWith("shoal "), v.out());
-        final Result h = run("--help");
+        final CliRun h = run("--help");
         assertEquals(0, h.code());
         assertTrue(h.out().contains("inspect"), h.out());
     }

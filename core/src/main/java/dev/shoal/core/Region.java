@@ -244,11 +244,22 @@ public final class Region implements AutoCloseable
     }
 
     /**
-     * @return the region length in bytes.
+     * @return the region length in bytes (read once, at open: safe to call on a region truncated under us).
      */
     public long length()
     {
-        return buffer.getLong(REGION_LENGTH_OFFSET);
+        return regionLength;
+    }
+
+    /**
+     * @return the current length of the file this region maps (one {@code fstat} of the mapped file, not of
+     * whatever the path names now), or -1 when it cannot be known. Below {@link #length()}: the file was
+     * truncated under the mapping, and accesses past its end fault.
+     */
+    public long mappedFileLength()
+    {
+        checkOpen();
+        return mapping.fileSize();
     }
 
     /**

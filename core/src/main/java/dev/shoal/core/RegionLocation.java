@@ -61,7 +61,12 @@ public record RegionLocation(String name, Path path)
         return Path.of(System.getProperty("java.io.tmpdir"), "shoal");
     }
 
-    private static boolean isBareName(final String s)
+    /**
+     * @param s a name or path as a user gave it.
+     * @return true when it is a bare name, which lives in {@link #defaultDirectory()} (no separator, no leading
+     * dot, a valid structure-style name); anything else is a file path.
+     */
+    public static boolean isBareName(final String s)
     {
         return s.indexOf('/') < 0 && s.indexOf('\\') < 0 && !s.startsWith(".") &&
             DirectoryDescriptor.isValidName(s);

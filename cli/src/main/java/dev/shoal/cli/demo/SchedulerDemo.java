@@ -19,6 +19,7 @@ import dev.shoal.core.ScheduleHeapStats;
 import dev.shoal.core.ScheduleRecord;
 import dev.shoal.core.SharedLongArray;
 import dev.shoal.process.JavaProcess;
+import org.agrona.IoUtil;
 
 /**
  * The scheduler pattern with real processes: this process is the refresher (it fills the heap with
@@ -43,6 +44,8 @@ public final class SchedulerDemo implements AutoCloseable
     private final Random random;
     private final List<Process> workers = new CopyOnWriteArrayList<>();
     private final Path logDir;
+    /** Set when an error names a worker's log: the folder then outlives the run, for the user to read. */
+    private volatile boolean keepLogs;
     private final Thread shutdownHook = new Thread(this::killAll, "scheduler-demo-reaper");
     private long kills;
     private long refreshes;
@@ -222,6 +225,7 @@ public final class SchedulerDemo implements AutoCloseable
                 final int status = reap(worker);
                 if (!config.chaos() || (status != SchedulerWorker.HALT_STATUS && status != 137 && status != 143))
                 {
+                    keepLogs = true;
                     throw new IllegalStateException("worker " + i + " (pid " + worker.pid() + ") exited " + status +
                         "; log: " + logDir.resolve("worker-" + i + ".log"));
                 }
@@ -269,6 +273,7 @@ public final class SchedulerDemo implements AutoCloseable
         {
             if (System.nanoTime() - deadline > 0)
             {
+                keepLogs = true;
                 throw new IllegalStateException("workers not ready after 60 s: ready=" +
                     control.get(SchedulerWorker.READY_INDEX) + " of " + config.workers() + "; logs in " + logDir);
             }
@@ -372,12 +377,16 @@ public final class SchedulerDemo implements AutoCloseable
     }
 
     /**
-     * Reaps every worker and removes the shutdown hook.
+     * Reaps every worker, removes the shutdown hook, and the worker logs unless an error pointed at them.
      */
     @Override
     public void close()
     {
         killAll();
+        if (!keepLogs)
+        {
+            IoUtil.delete(logDir.toFile(), true);
+        }
         try
         {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);

@@ -1,25 +1,22 @@
 package dev.shoal.cli.crossprocess;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.shoal.cli.CliRun;
 import dev.shoal.core.Participant;
 import dev.shoal.core.ParticipantInfo;
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionSpec;
 import dev.shoal.core.Role;
-import dev.shoal.cli.ShoalCli;
 import dev.shoal.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -142,13 +139,6 @@ class RegionCrossProcessTest
 
     private static String inspectJson(final Path region)
     {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = ShoalCli.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        final int code = cli.execute("inspect", region.toString(), "--json");
-        assertEquals(0, code, err.toString());
-        return out.toString();
+        return CliRun.run("inspect", region.toString(), "--json").ok();
     }
 }

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -17,10 +18,13 @@ class SchedulerDemoTest
     void shouldKeepEveryRecordExactlyOnceThroughChaos()
     {
         final SchedulerDemo.Result result;
+        final java.nio.file.Path logs;
         try (SchedulerDemo demo = new SchedulerDemo(new SchedulerDemo.Config(2, 2_000, 3, true, 0, 42)))
         {
+            logs = demo.logDir();
             result = demo.run();
         }
+        assertFalse(java.nio.file.Files.exists(logs), "the worker log folder goes with a run that went well");
         assertEquals(0, result.lost(), result.toString());
         assertEquals(0, result.duplicated(), result.toString());
         assertTrue(result.consistent(), result.toString());

@@ -1,0 +1,70 @@
+package dev.shoal.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Range checks of option values. A value out of range is a usage error: picocli's {@code ParameterException},
+ * which the CLI prints as one line naming the option, and exits 2.
+ */
+final class Checks
+{
+    private Checks()
+    {
+    }
+
+    /**
+     * @param spec   the command.
+     * @param option the option's name, e.g. {@code --threads}.
+     * @param value  its value.
+     * @param min    the smallest value allowed.
+     * @return the value.
+     * @throws CommandLine.ParameterException when the value is below {@code min}.
+     */
+    static long atLeast(final CommandSpec spec, final String option, final long value, final long min)
+    {
+        if (value < min)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "invalid value for " + option + ": " + value + " (must be at least " + min + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param spec   the command.
+     * @param option the option's name.
+     * @param value  its value.
+     * @param min    the smallest value allowed.
+     * @param max    the largest value allowed.
+     * @return the value.
+     * @throws CommandLine.ParameterException when the value is outside {@code [min, max]}.
+     */
+    static long within(final CommandSpec spec, final String option, final long value, final long min,
+        final long max)
+    {
+        if (value < min || value > max)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "invalid value for " + option + ": " + value + " (must be " + min + " to " + max + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param spec   the command.
+     * @param option the option's name.
+     * @param value  its value.
+     * @return the value.
+     * @throws CommandLine.ParameterException when the value is negative or not a number.
+     */
+    static double notNegative(final CommandSpec spec, final String option, final double value)
+    {
+        if (!(value >= 0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "invalid value for " + option + ": " + value + " (must be at least 0)");
+        }
+        return value;
+    }
+}

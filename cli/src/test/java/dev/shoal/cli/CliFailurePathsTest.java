@@ -1,0 +1,190 @@
+package dev.shoal.cli;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.shoal.core.JobProducer;
+import dev.shoal.core.JobRing;
+import dev.shoal.core.ParticipantInfo;
+import dev.shoal.core.Region;
+import dev.shoal.core.RegionSpec;
+import dev.shoal.core.Role;
+import dev.shoal.testing.ChildJvms;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The CLI's failure paths: a bad option value is a usage error (exit 2, one line naming the option), a count over
+ * several consumer threads is exact, paths are taken as given, and a region truncated under a running command is
+ * named as such.
+ */
+@Timeout(120)
+class CliFailurePathsTest
+{
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path shared;
+
+    @TempDir
+    Path dir;
+
+    private ChildJvms children;
+
+    @BeforeEach
+    void startChildren()
+    {
+        children = new ChildJvms(dir);
+    }
+
+    @AfterEach
+    void stopChildren()
+    {
+        children.close();
+    }
+
+    static Stream<Arguments> badValues()
+    {
+        final String r = shared.resolve("r").toString();
+        final String f = shared.resolve("f.csv").toString();
+        return Stream.of(
+            Arguments.of("--count", List.of("produce", r, "--ring", "jobs", "--count", "-1")),
+            Arguments.of("--size", List.of("produce", r, "--ring", "jobs", "--count", "1", "--size", "-1")),
+            Arguments.of("--rate", List.of("produce", r, "--ring", "jobs", "--count", "1", "--rate", "-2")),
+            Arguments.of("--count", List.of("produce", r, "--ring", "jobs", "--count", "lots")),
+            Arguments.of("--threads", List.of("consume", r, "--ring", "jobs", "--count", "1", "--threads", "0")),
+            Arguments.of("--count", List.of("consume", r, "--ring", "jobs", "--count", "-5")),
+            Arguments.of("--count", List.of("consume", r, "--ring", "jobs", "--count", "0")),
+            Arguments.of("--work-us", List.of("consume", r, "--ring", "jobs", "--count", "1", "--work-us", "-1")),
+            Arguments.of("--participants", List.of("create", r + "2", "--array", "a:4", "--participants", "0")),
+            Arguments.of("--workers", List.of("demo", "pool", "--workers", "0")),
+            Arguments.of("--batch", List.of("demo", "pool", "--batch", "0")),
+            Arguments.of("--jobs", List.of("demo", "pool", "--jobs", "0")),
+            Arguments.of("--workers", List.of("demo", "scheduler", "--workers", "0")),
+            Arguments.of("--records", List.of("demo", "scheduler", "--records", "0")),
+            Arguments.of("--seconds", List.of("demo", "scheduler", "--seconds", "-1")),
+            Arguments.of("--workers", List.of("demo", "chunks", "--file", f, "--workers", "0")),
+            Arguments.of("--chunk-bytes", List.of("demo", "chunks", "--file", f, "--chunk-bytes", "0")),
+            Arguments.of("--workers", List.of("demo", "--workers", "0")),
+            Arguments.of("--seconds", List.of("demo", "--seconds", "0")));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("badValues")
+    void shouldExitTwoWithOneLineNamingTheOption(final String option, final List<String> args)
+    {
+        final CliRun result = CliRun.run(args.toArray(new String[0]));
+        assertEquals(ShoalCli.EXIT_USAGE, result.code(), result.err());
+        assertEquals(1, result.err().strip().lines().count(), "one line: " + result.err());
+        assertTrue(result.err().contains(option), result.err());
+        assertEquals("", result.out());
+    }
+
+    @Test
+    void shouldWaitForTheWholeCountOverSeveralThreads() throws Exception
+    {
+        final Path path = dir.resolve("count");
+        try (Region region = Region.create(path.toString(), RegionSpec.builder().jobRing("jobs", 64, 16).build()))
+        {
+            final CompletableFuture<CliRun> consume = CompletableFuture.supplyAsync(() ->
+                CliRun.run("consume", path.toString(), "--ring", "jobs", "--count", "1", "--threads", "2", "--json"));
+            ChildJvms.awaitCondition("two consumer threads attached", CHILD_TIMEOUT,
+                () -> consumers(region) == 2 || consume.isDone());
+            assertFalse(consume.isDone(), () -> "consume ended before any job was offered: " + consume.join());
+            try (JobProducer producer = JobRing.open(region, "jobs").producer())
+            {
+                assertTrue(producer.offer(new byte[8], 0, 8));
+            }
+            final CliRun result = consume.get(60, TimeUnit.SECONDS);
+            assertEquals(0, result.code(), result.err());
+            assertEquals(1L, Json.parseObject(result.out().strip()).get("jobs"));
+        }
+    }
+
+    @Test
+    void shouldTakeExactlyTheCountWithJobsLeftOver()
+    {
+        final Path path = dir.resolve("exact");
+        try (Region region = Region.create(path.toString(), RegionSpec.builder().jobRing("jobs", 2048, 16).build()))
+        {
+            assertEquals(0, CliRun.run("produce", path.toString(), "--ring", "jobs", "--count", "1200").code());
+            final CliRun result = CliRun.run("consume", path.toString(), "--ring", "jobs", "--count", "1000",
+                "--threads", "4", "--json");
+            final Map<String, Object> o = Json.parseObject(result.ok().strip());
+            assertEquals(1000L, o.get("jobs"));
+            assertEquals(200, JobRing.open(region, "jobs").size(), "the rest stays in the ring");
+        }
+    }
+
+    private static long consumers(final Region region)
+    {
+        return region.participants().snapshot().stream()
+            .filter(p -> p.role() == Role.CONSUMER && p.alive()).map(ParticipantInfo::index).count();
+    }
+
+    @Test
+    void shouldTakePathsAsGivenAndCreateFoldersOnlyWhenAsked()
+    {
+        final Path missing = dir.resolve("missing/deeper/r");
+        final CliRun refused = CliRun.run("create", missing.toString(), "--array", "a:4");
+        assertEquals(ShoalCli.EXIT_FAILURE, refused.code());
+        assertTrue(refused.err().contains("does not exist") && refused.err().contains("--parents"), refused.err());
+        assertFalse(Files.exists(dir.resolve("missing")), "no folder made");
+
+        assertEquals(0, CliRun.run("create", missing.toString(), "--array", "a:4", "--parents").code());
+        assertTrue(Files.isRegularFile(missing));
+
+        final CliRun directory = CliRun.run("create", dir.toString(), "--array", "a:4");
+        assertEquals(ShoalCli.EXIT_FAILURE, directory.code());
+        assertTrue(directory.err().contains("is a directory"), directory.err());
+        final CliRun inspect = CliRun.run("inspect", dir.toString());
+        assertTrue(inspect.err().contains("is a directory"), inspect.err());
+    }
+
+    @Test
+    void shouldNameATruncationUnderRunningCommands() throws IOException
+    {
+        final Path path = dir.resolve("truncated");
+        final long length;
+        try (Region region = Region.create(path.toString(), RegionSpec.builder().jobRing("jobs", 1024, 64).build()))
+        {
+            length = region.length();
+        }
+        final Process producer = children.start(ShoalCli.class, "produce", path.toString(), "--ring", "jobs",
+            "--count", "1000000000", "--rate", "20000");
+        final Process consumer = children.start(ShoalCli.class, "consume", path.toString(), "--ring", "jobs",
+            "--count", "1000000000", "--threads", "2");
+        try (Region region = Region.open(path.toString()))
+        {
+            final JobRing ring = JobRing.open(region, "jobs");
+            ChildJvms.awaitCondition("jobs flowing", CHILD_TIMEOUT, () -> ring.completed() > 1000);
+        }
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
+        {
+            file.setLength(100);
+        }
+        for (final Process p : List.of(producer, consumer))
+        {
+            assertEquals(ShoalCli.EXIT_FAILURE, children.await(p, CHILD_TIMEOUT), children.output(p));
+            final String output = children.output(p);
+            assertTrue(output.contains("was truncated to 100 bytes while in use; expected " + length), output);
+            assertFalse(output.contains("\tat "), "no stack trace: " + output);
+        }
+    }
+}
