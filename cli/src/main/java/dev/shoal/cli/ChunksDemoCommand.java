@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -120,10 +119,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
 
     private void count(final PrintWriter out)
     {
-        if (!Files.isRegularFile(file))
-        {
-            throw new IllegalArgumentException("file not found: " + file);
-        }
+        FileChunks.checkSplittable(file);
         if (chaos && threads)
         {
             throw new IllegalArgumentException("--chaos needs worker processes: drop --threads");
@@ -183,9 +179,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
     private static String oneLine(final Exception ex)
     {
         final Throwable cause = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
-        final String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        final int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        return ShoalCli.oneLine(cause);
     }
 
     /**

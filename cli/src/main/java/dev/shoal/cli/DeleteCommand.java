@@ -1,5 +1,7 @@
 package dev.shoal.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -7,6 +9,7 @@ import java.util.stream.Collectors;
 import dev.shoal.core.ParticipantInfo;
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionLocation;
+import org.agrona.IoUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,11 +56,22 @@ public final class DeleteCommand implements Callable<Integer>
                     ShoalCli.oneLine(ex) + "); use --force to delete it anyway");
             }
         }
+        if (Files.isDirectory(location.path()))
+        {
+            throw new IllegalArgumentException(location.path() + " is a directory, not a region file");
+        }
         if (!Region.delete(location))
         {
             throw new IllegalStateException("region not found: " + location.path());
         }
         spec.commandLine().getOut().println("deleted " + location.path());
+        // A chunked run keeps its worker logs and spilled results in REGION.d beside its region: they go with it.
+        final Path side = location.path().resolveSibling(location.path().getFileName() + ".d");
+        if (Files.isDirectory(side))
+        {
+            IoUtil.delete(side.toFile(), false);
+            spec.commandLine().getOut().println("deleted " + side);
+        }
         return 0;
     }
 }

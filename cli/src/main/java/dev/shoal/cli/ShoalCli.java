@@ -175,6 +175,22 @@ public final class ShoalCli implements Callable<Integer>
      */
     public static String oneLine(final Throwable ex)
     {
+        if (ex instanceof java.nio.file.FileSystemException fs)
+        {
+            // Their message is often the bare path: say what went wrong with it.
+            final String what = fs instanceof java.nio.file.AccessDeniedException ? "permission denied" :
+                fs instanceof java.nio.file.NoSuchFileException ? "no such file or folder" :
+                fs instanceof java.nio.file.FileAlreadyExistsException ? "already exists" :
+                fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
+            return (what + ": " + fs.getFile() + (fs.getOtherFile() != null ? " -> " + fs.getOtherFile() : ""))
+                .replace('\n', ' ').replace('\r', ' ');
+        }
+        if (ex instanceof java.io.UncheckedIOException && ex.getCause() instanceof java.nio.file.FileSystemException fs)
+        {
+            final String message = ex.getMessage();
+            final String prefix = message == null ? "" : message.replace(String.valueOf(fs), "").strip();
+            return (prefix.isEmpty() || prefix.endsWith(":") ? prefix : prefix + ":") + " " + oneLine(fs);
+        }
         final String message = ex.getMessage();
         final String text = message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
         return text.replace('\n', ' ').replace('\r', ' ');

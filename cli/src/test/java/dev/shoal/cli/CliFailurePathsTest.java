@@ -158,6 +158,33 @@ class CliFailurePathsTest
     }
 
     @Test
+    void shouldDeleteTheSideFolderOfAChunkedRunWithItsRegion() throws IOException
+    {
+        final Path path = dir.resolve("chunks-run");
+        CliRun.run("create", path.toString(), "--array", "a:4").ok();
+        final Path side = dir.resolve("chunks-run.d");
+        Files.createDirectories(side);
+        Files.writeString(side.resolve("worker-0.log"), "log");
+        final String out = CliRun.run("delete", path.toString()).ok();
+        assertFalse(Files.exists(path));
+        assertFalse(Files.exists(side), out);
+    }
+
+    @Test
+    void shouldSayWhatWentWrongWithAPath()
+    {
+        assertEquals("permission denied: /dev/shm/shoal",
+            ShoalCli.oneLine(new java.nio.file.AccessDeniedException("/dev/shm/shoal")));
+        final java.nio.file.AccessDeniedException denied = new java.nio.file.AccessDeniedException("/x");
+        assertEquals("cannot create folder /x: permission denied: /x",
+            ShoalCli.oneLine(new java.io.UncheckedIOException("cannot create folder /x: " + denied, denied)));
+        final Path fifoLike = Path.of("/dev/null");
+        final CliRun result = CliRun.run("demo", "chunks", "--file", fifoLike.toString());
+        assertEquals(ShoalCli.EXIT_FAILURE, result.code());
+        assertTrue(result.err().contains("not a regular file"), result.err());
+    }
+
+    @Test
     void shouldNameATruncationUnderRunningCommands() throws IOException
     {
         final Path path = dir.resolve("truncated");

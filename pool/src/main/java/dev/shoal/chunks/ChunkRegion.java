@@ -43,6 +43,16 @@ final class ChunkRegion implements AutoCloseable
     }
 
     /**
+     * @param params a run's parameters.
+     * @return true when this region is fresh or holds that very run (so it can be resumed).
+     */
+    boolean holdsNothingOr(final Params params)
+    {
+        // Volatile: pairs with the release store of INITIALISED in initialiseOrCheck.
+        return control.get(INITIALISED) != INITIALISED_MAGIC || params().equals(params);
+    }
+
+    /**
      * Writes the parameters of a new run, or checks them against those of the run the region was made for.
      *
      * @param params this run's parameters.

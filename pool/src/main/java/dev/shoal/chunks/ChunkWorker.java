@@ -76,9 +76,33 @@ public final class ChunkWorker
         catch (final Throwable ex)
         {
             ex.printStackTrace();
+            reportFailure(Path.of(args[0]), ex);
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** File name prefix of a worker's failure report in the side folder (the coordinator reads them). */
+    static final String FAILURE_PREFIX = "failure-";
+
+    /**
+     * Leaves the cause of this worker's failure, on one line, where the coordinator looks for it: the side folder
+     * of the region. The full stack trace is in the worker's log.
+     */
+    private static void reportFailure(final Path regionPath, final Throwable ex)
+    {
+        final String message = ex.getMessage() == null ? "" : ": " + ex.getMessage();
+        final String line = (ex.getClass().getName() + message).replace('\n', ' ').replace('\r', ' ');
+        try
+        {
+            final Path folder = ChunkRegion.sideFolder(regionPath);
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve(FAILURE_PREFIX + ProcessHandle.current().pid()), line);
+        }
+        catch (final IOException | RuntimeException ignored)
+        {
+            // the log still has the stack trace
+        }
     }
 
     /**

@@ -176,26 +176,23 @@ final class ChunkWorkers
     }
 
     /**
-     * @return the tail of every worker log, for a failure message.
+     * @return the first failure a worker process reported (one line, its log named), or "" when none did.
      */
-    String logTail()
+    String firstFailure()
     {
-        final StringBuilder sb = new StringBuilder();
-        for (int n = 0; n < started; n++)
+        try (java.util.stream.Stream<Path> files = Files.list(region.sideFolder()))
         {
-            final Path log = region.sideFolder().resolve("worker-" + n + ".log");
-            try
+            for (final Path file : files.filter(f -> f.getFileName().toString().startsWith(ChunkWorker.FAILURE_PREFIX))
+                .sorted().toList())
             {
-                final String text = Files.readString(log, StandardCharsets.UTF_8);
-                sb.append("\n--- ").append(log).append('\n')
-                    .append(text, Math.max(0, text.length() - 2000), text.length());
-            }
-            catch (final IOException ex)
-            {
-                sb.append("\n--- ").append(log).append(": ").append(ex);
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
             }
         }
-        return sb.toString();
+        catch (final IOException ex)
+        {
+            return "";
+        }
+        return "";
     }
 
     private static void waitFor(final Process process)

@@ -139,6 +139,7 @@ public final class FileChunks
     private ChunkOutcome<Void> execute(final String jobClass, final int resultHint, final ResultSlots.Visitor visitor)
     {
         final long startNanos = System.nanoTime();
+        checkSplittable(file);
         final long length;
         final long modified;
         try
@@ -148,7 +149,7 @@ public final class FileChunks
         }
         catch (final IOException ex)
         {
-            throw new IllegalArgumentException("file not found: " + file, ex);
+            throw new UncheckedIOException("cannot read the size of " + file + ": " + ex, ex);
         }
         final int ranges = ChunkRegionDescriptor.rangeCount(length, chunkBytes);
         if (ranges == 0)
@@ -161,9 +162,9 @@ public final class FileChunks
         final ChunkRegion.Params params =
             new ChunkRegion.Params(length, modified, chunkBytes, ranges, slotBytes, hash(jobClass));
         final RegionLocation location = region != null ? RegionLocation.of(region) :
-            RegionLocation.of(RegionLocation.defaultDirectory().resolve(derivedName(params)));
+            RegionLocation.of(RegionLocation.defaultDirectory().resolve(derivedName(jobClass)));
         final ChunkOutcome<Void> outcome;
-        try (ChunkRegion chunkRegion = open(location, ChunkRegionDescriptor.spec(ranges, slotBytes)))
+        try (ChunkRegion chunkRegion = open(location, ChunkRegionDescriptor.spec(ranges, slotBytes), params))
         {
             final int resumed = chunkRegion.initialiseOrCheck(params) ? 0 : chunkRegion.countDone();
             final int started = Math.max(1, Math.min(workers, ranges - resumed));
@@ -189,9 +190,11 @@ public final class FileChunks
         final int done = chunkRegion.countDone();
         if (done != params.ranges())
         {
+            final String cause = processes ? group.firstFailure() : "";
             throw new IllegalStateException("run incomplete: " + done + " of " + params.ranges() +
-                " ranges done; the region " + chunkRegion.region().location().path() +
-                " is kept: run again to resume" + (processes ? "; worker logs:" + group.logTail() : ""));
+                " ranges done" + (cause.isEmpty() ? "" : ": " + cause) + "; worker logs in " +
+                chunkRegion.sideFolder() + "; the region " + chunkRegion.region().location().path() +
+                " is kept: run again to resume");
         }
         final ResultSlots slots = new ResultSlots(chunkRegion, params.slotBytes());
         long lines = 0;
@@ -210,11 +213,22 @@ public final class FileChunks
         return lines;
     }
 
-    private ChunkRegion open(final RegionLocation location, final dev.shoal.core.RegionSpec spec)
+    /**
+     * Opens the run's region, resuming it when it holds this very run (same file length and time, chunk size,
+     * ranges, job). A region of the derived name that holds another run (the file changed, or other options) is
+     * stale: it is removed with its side folder and a fresh one made. A region the caller named is never removed.
+     */
+    private ChunkRegion open(final RegionLocation location, final dev.shoal.core.RegionSpec spec,
+        final ChunkRegion.Params params)
     {
         try
         {
-            return new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
+            final ChunkRegion opened = new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
+            if (region != null || opened.holdsNothingOr(params))
+            {
+                return opened;
+            }
+            opened.close();
         }
         catch (final RegionMismatchException ex)
         {
@@ -222,14 +236,65 @@ public final class FileChunks
             {
                 throw ex;
             }
-            Region.delete(location); // a derived name with another layout: a stale run of an old version
-            return new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
+        }
+        Region.delete(location);
+        deleteFolder(ChunkRegion.sideFolder(location.path()));
+        return new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
+    }
+
+    /**
+     * Refuses what cannot be split into byte ranges, naming why: a missing file, a directory, a device, FIFO or
+     * socket (no length, or one that never ends), and a file that reports size 0 but has content (/proc, /sys).
+     *
+     * @param file the file to split.
+     * @throws IllegalArgumentException naming the problem.
+     */
+    public static void checkSplittable(final Path file)
+    {
+        if (!Files.exists(file))
+        {
+            throw new IllegalArgumentException("file not found: " + file);
+        }
+        if (Files.isDirectory(file))
+        {
+            throw new IllegalArgumentException(file + " is a directory, not a file");
+        }
+        if (!Files.isRegularFile(file))
+        {
+            throw new IllegalArgumentException(file + " is not a regular file (a device, FIFO or socket): only a " +
+                "file with a length can be split into byte ranges");
+        }
+        if (!Files.isReadable(file))
+        {
+            throw new IllegalArgumentException("cannot read " + file + ": permission denied");
+        }
+        try
+        {
+            if (Files.size(file) == 0)
+            {
+                try (java.io.InputStream in = Files.newInputStream(file))
+                {
+                    if (in.read() >= 0)
+                    {
+                        throw new IllegalArgumentException(file + " reports size 0 but has content (a /proc or /sys" +
+                            " file?): copy it to a regular file first");
+                    }
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read " + file + ": " + ex, ex);
         }
     }
 
-    private String derivedName(final ChunkRegion.Params params)
+    /**
+     * One region name per file and job, so that a run resumes whatever it left, and a stale run of the same file
+     * (changed since, or other options) is found and replaced rather than left behind.
+     */
+    private String derivedName(final String jobClass)
     {
-        final long h = hash(file + "|" + params);
+        final long h = hash(file.toAbsolutePath().normalize() + "|" + jobClass);
         return "chunks-" + file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "-" +
             Long.toHexString(h);
     }

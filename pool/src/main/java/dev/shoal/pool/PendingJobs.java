@@ -88,6 +88,33 @@ final class PendingJobs
      * @return jobs whose futures are not complete yet (read in this order: a job moves from the map to
      *     settling, so it is seen at least once).
      */
+    /**
+     * @return a line naming the oldest job still pending (id, handler, key, age), or "" when none is; scans the
+     * pending jobs, so for messages only.
+     */
+    String oldest()
+    {
+        long oldestId = -1;
+        Pending oldest = null;
+        for (final Map.Entry<Long, Pending> e : byId.entrySet())
+        {
+            final Pending p = e.getValue();
+            if (oldest == null || p.submittedNanos() - oldest.submittedNanos() < 0)
+            {
+                oldest = p;
+                oldestId = e.getKey();
+            }
+        }
+        if (oldest == null)
+        {
+            return "";
+        }
+        return "job " + oldestId + " (handler '" + oldest.handler() + "'" +
+            (oldest.key().isEmpty() ? "" : ", key '" + oldest.key() + "'") + ", submitted " +
+            java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - oldest.submittedNanos()) +
+            " s ago)";
+    }
+
     int size()
     {
         final int waiting = byId.size();

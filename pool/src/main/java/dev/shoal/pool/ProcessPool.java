@@ -73,6 +73,9 @@ import dev.shoal.core.JobRing;
  */
 public final class ProcessPool implements AutoCloseable
 {
+    /** How often a close() waiting for running jobs says what it waits for. */
+    private static final Duration CLOSE_NOTICE = Duration.ofSeconds(10);
+
     private final PoolRuntime runtime;
 
     private ProcessPool(final PoolRuntime runtime)
@@ -449,12 +452,20 @@ public final class ProcessPool implements AutoCloseable
             return;
         }
         shutdown();
-        join();
+        // No limit, as ExecutorService.close: every result is delivered. A job that never ends would hold close()
+        // forever without a word, so every CLOSE_NOTICE the log sink hears what close() is waiting for.
+        while (!join(CLOSE_NOTICE))
+        {
+            runtime.config.logSink.accept("[pool] closing: waiting for " + runtime.pending.size() +
+                " job(s) to finish; the oldest is " + runtime.pending.oldest() + " (shutdownNow() stops at once)");
+        }
         runtime.shutdown(PoolLayout.STATE_DRAIN, new JobFailedException("pool closed before the job ran"));
     }
 
     /**
-     * Stops intake and the workers at once: jobs not started are cancelled; running jobs finish.
+     * Stops intake and the workers at once: jobs not started are cancelled; running jobs get the pool's
+     * {@link Builder#shutdownGrace(Duration)} (default 30 s) to finish, then their workers are killed and their
+     * futures cancelled.
      *
      * @return how many jobs were cancelled.
      */
@@ -631,6 +642,23 @@ public final class ProcessPool implements AutoCloseable
         public Builder startTimeout(final Duration timeout)
         {
             this.startTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param grace how long a stopping pool ({@link ProcessPool#close()}, {@link ProcessPool#shutdownNow()})
+         *              lets a worker finish the job it is running before it kills the worker (default 30 s);
+         *              the future of a killed worker's job is cancelled. The log sink says which workers it
+         *              waits for, and which it kills.
+         * @return this.
+         */
+        public Builder shutdownGrace(final Duration grace)
+        {
+            if (grace == null || grace.isNegative())
+            {
+                throw new IllegalArgumentException("shutdownGrace must be zero or more: " + grace);
+            }
+            this.stopTimeout = grace;
             return this;
         }
 

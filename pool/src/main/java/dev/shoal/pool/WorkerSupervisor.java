@@ -21,6 +21,9 @@ final class WorkerSupervisor implements Runnable
     private static final int MAX_FAILED_STARTS_IN_A_ROW = 3;
     private static final int SIGNAL_EXIT_BASE = 128;
 
+    /** How long a stopping worker may take before the log says what the pool waits for. */
+    private static final long NOTICE_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final PoolConfig config;
     private final LogHook logHook;
     private final Path regionPath;
@@ -204,21 +207,41 @@ final class WorkerSupervisor implements Runnable
     /**
      * Waits for every worker to exit by itself, then kills what is left.
      */
+    /**
+     * Waits for every worker to exit on its own (each finishes the job it runs, then sees the pool's stop state),
+     * and kills those still running when {@code grace} is over. Says in the log sink which workers it waits for
+     * and which it kills, so that a close that takes long is never silent.
+     */
     void awaitExitOrKill(final Duration grace)
     {
-        final long deadline = System.nanoTime() + grace.toNanos();
-        for (final WorkerProcess w : workers)
+        final long start = System.nanoTime();
+        final long deadline = start + grace.toNanos();
+        for (int i = 0; i < workers.length; i++)
         {
+            final WorkerProcess w = workers[i];
             if (w == null)
             {
                 continue;
             }
-            final long left = Math.max(0, deadline - System.nanoTime());
             try
             {
-                if (!w.process().waitFor(left, TimeUnit.NANOSECONDS))
+                // A worker between jobs exits within moments; one still in a job gets a line saying what we wait for.
+                final long firstWait = Math.min(Math.max(0, deadline - System.nanoTime()), NOTICE_AFTER_NANOS);
+                if (!w.process().waitFor(firstWait, TimeUnit.NANOSECONDS))
                 {
-                    w.kill();
+                    final long left = Math.max(0, deadline - System.nanoTime());
+                    if (left > 0)
+                    {
+                        config.logSink.accept("[pool] stopping: worker " + i + " (pid " + w.process().pid() +
+                            ") is still in a job; waiting up to " + millis(left) + " ms (shutdownGrace " +
+                            grace + ") before killing it");
+                    }
+                    if (!w.process().waitFor(left, TimeUnit.NANOSECONDS))
+                    {
+                        w.kill();
+                        config.logSink.accept("[pool] stopping: worker " + i + " (pid " + w.process().pid() +
+                            ") did not finish its job within the shutdownGrace of " + grace + ": killed");
+                    }
                 }
             }
             catch (final InterruptedException ex)
@@ -228,6 +251,11 @@ final class WorkerSupervisor implements Runnable
             }
             w.forwardLog(config.logSink, logHook);
         }
+    }
+
+    private static long millis(final long nanos)
+    {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     void killAll()

@@ -13,7 +13,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import dev.shoal.core.RegionLocation;
 import dev.shoal.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,6 +131,73 @@ class FileChunksProcessesTest
 
         FileChunksThreadsTest.assertChecksum(bytes, o, "after chaos");
         assertEquals(1, o.workersKilled());
+    }
+
+    @Test
+    void shouldNameTheWorkersFailureAndReplaceTheStaleRunOfAChangedFile() throws Exception
+    {
+        final Path regions = dir.resolve("regions");
+        final String before = System.getProperty(RegionLocation.DIRECTORY_PROPERTY);
+        System.setProperty(RegionLocation.DIRECTORY_PROPERTY, regions.toString()); // derived region names land here
+        try
+        {
+            final Path file = ChunkFixtures.write(dir, "boom.txt",
+                "a\nboom\nc\n".getBytes(StandardCharsets.US_ASCII));
+            final IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> derived(file).build().run(TestJobs.FailingJob.class));
+            assertTrue(ex.getMessage().contains("IllegalStateException: boom at offset"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("run again to resume"), ex.getMessage());
+            assertFalse(ex.getMessage().contains("\n"), "one line: " + ex.getMessage());
+            try (Stream<Path> left = Files.list(regions))
+            {
+                assertEquals(2, left.count(), "the failed run's region and its .d folder are kept for a resume");
+            }
+
+            Files.writeString(file, "a\nb\nc\nd\n"); // the file changes: the kept run is stale
+            final ChunkOutcome<LineChecksum> good = derived(file).build().run(TestJobs.FailingJob.class);
+            assertEquals(4, good.lines());
+            try (Stream<Path> left = Files.list(regions))
+            {
+                assertEquals(List.of(), left.toList(), "the stale run was replaced, the good one cleaned up");
+            }
+        }
+        finally
+        {
+            if (before == null)
+            {
+                System.clearProperty(RegionLocation.DIRECTORY_PROPERTY);
+            }
+            else
+            {
+                System.setProperty(RegionLocation.DIRECTORY_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseWhatCannotBeSplitNamingWhy() throws Exception
+    {
+        assertTrue(message(dir.resolve("missing")).contains("file not found"));
+        assertTrue(message(dir).contains("is a directory"));
+        assertTrue(message(Path.of("/dev/null")).contains("not a regular file"));
+        final Path proc = Path.of("/proc/self/status");
+        if (Files.exists(proc))
+        {
+            assertTrue(message(proc).contains("reports size 0 but has content"), message(proc));
+        }
+    }
+
+    private static String message(final Path file)
+    {
+        return assertThrows(IllegalArgumentException.class,
+            () -> FileChunks.builder(file).workers(1).processes(false).build().run(LineChecksumJob.class))
+            .getMessage();
+    }
+
+    private FileChunks.Builder derived(final Path file)
+    {
+        return FileChunks.builder(file).workers(2).chunkBytes(2).maxRestarts(1).workerStarted(workers::add)
+            .workerJvmOptions(List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1"));
     }
 
     private FileChunks.Builder builder(final Path file, final int count, final int chunk)

@@ -232,6 +232,41 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldKillAWorkerStuckInAJobOnceTheShutdownGraceIsOver() throws Exception
+    {
+        final List<String> logs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        own = ProcessPool.builder(TestHandlers.class).workers(1).shutdownGrace(Duration.ofSeconds(1))
+            .logSink(logs::add).start();
+        final long pid = own.workerPids().get(0);
+        final CompletableFuture<Long> stuck = own.submit(TestHandlers.PARK, 600_000L); // ten minutes
+        try (dev.shoal.core.Region region = dev.shoal.core.Region.open(own.regionPath().toString()))
+        {
+            final dev.shoal.core.JobRing ring = dev.shoal.core.JobRing.open(region, PoolLayout.JOBS);
+            ChildJvms.awaitCondition("the job leased", Duration.ofSeconds(30),
+                () -> ring.stats().leases().size() == 1);
+        }
+        final long start = System.nanoTime();
+        own.shutdownNow();
+        final long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+        assertTrue(seconds < 20, "returned after the grace, not the job: " + seconds + " s");
+        assertTrue(stuck.isDone());
+        final Throwable cancelled = assertThrows(RuntimeException.class, stuck::join);
+        assertTrue(cancelled instanceof CancellationException || cancelled.getCause() instanceof CancellationException,
+            "" + cancelled);
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " killed");
+        assertTrue(logs.stream().anyMatch(l -> l.contains("still in a job") && l.contains("pid " + pid)), "" + logs);
+        assertTrue(logs.stream().anyMatch(l -> l.contains("did not finish its job within the shutdownGrace")),
+            "" + logs);
+    }
+
+    @Test
+    void shouldRejectANegativeShutdownGrace()
+    {
+        assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).shutdownGrace(Duration.ofSeconds(-1)));
+    }
+
+    @Test
     void shouldCancelWhatHasNotStartedOnShutdownNow()
     {
         own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
