@@ -328,6 +328,10 @@ public final class JobConsumer implements AutoCloseable
         long head = buffer.getLongVolatile(headOffset); // volatile: the latest head
         while (true)
         {
+            if (head < 0)
+            {
+                throw ring.corrupt("head", head, "a sequence is never negative");
+            }
             final int slot = ring.slotOffsetOf(head);
             final long word = buffer.getLongVolatile(slot); // volatile: pairs with the producer's publish CAS
             if (word == slotWord(head, SLOT_PUBLISHED, 0))
@@ -391,9 +395,15 @@ public final class JobConsumer implements AutoCloseable
      */
     private void onUnpublished(final long head)
     {
-        if (buffer.getLongVolatile(ring.tailOffset()) == head)
+        final long tail = buffer.getLongVolatile(ring.tailOffset()); // volatile: read after the head
+        if (tail == head)
         {
             return; // empty, not stalled
+        }
+        if (tail < head)
+        {
+            // The tail only grows and was at least the head when the head was read: no crash leaves this.
+            throw ring.corrupt("head", head, "ahead of tail=" + tail);
         }
         final long now = System.nanoTime();
         if (stalledSequence != head)

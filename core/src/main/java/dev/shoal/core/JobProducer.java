@@ -282,6 +282,10 @@ public final class JobProducer implements AutoCloseable
     {
         final int tailOffset = ring.tailOffset();
         long tail = buffer.getLongVolatile(tailOffset); // volatile: the latest claimed sequence
+        if (tail < 0)
+        {
+            throw ring.corrupt("tail", tail, "a sequence is never negative");
+        }
         while (true)
         {
             final long verdict = checkFree(tail, count);
@@ -341,7 +345,15 @@ public final class JobProducer implements AutoCloseable
                 onFull(sequence, word);
                 return FULL;
             }
-            return tail + 1; // the slot is for a later lap: our tail is stale
+            // The slot is for a later lap: the tail we read is stale, and the tail in memory has moved past this
+            // sequence (a slot only moves past a sequence after the tail did). A tail that has not moved is one no
+            // interleaving or crash produces: fail by name rather than retry forever.
+            if (buffer.getLongVolatile(ring.tailOffset()) == tail) // volatile: the latest tail
+            {
+                throw ring.corrupt("slot[" + (sequence & (capacity - 1)) + "]", word, "the tail=" + tail +
+                    " never moved past it; expected FREE(" + sequence + ") or a word of sequence " + previous);
+            }
+            return tail + 1;
         }
         return tail;
     }

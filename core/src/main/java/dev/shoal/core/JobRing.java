@@ -177,7 +177,46 @@ public final class JobRing
             throw new RegionFormatException(field + ".length=" + info.length() + " too small for ring capacity=" +
                 capacity + " slotBytes=" + slotBytes + " leaseCount=" + leaseCount + " (needs " + needed + ")");
         }
-        return new JobRing(region, info, (int)capacity, (int)slotBytes, leaseCount);
+        final JobRing ring = new JobRing(region, info, (int)capacity, (int)slotBytes, leaseCount);
+        ring.checkPositions();
+        return ring;
+    }
+
+    /**
+     * Checks the head and tail against what holds in every reachable state, whatever crashed when:
+     * {@code 0 <= head <= tail <= head + capacity}. Read head, tail, head again (volatile each): both only grow, so
+     * the first head is at most the head when the tail was read, and the second at least; a live ring passes
+     * whatever runs meanwhile, and a corrupt word fails here, by name, instead of making a loop spin forever.
+     *
+     * @throws RegionFormatException naming the word when the positions cannot be.
+     */
+    void checkPositions()
+    {
+        final long before = buffer.getLongVolatile(headOffset());
+        final long tail = buffer.getLongVolatile(tailOffset());
+        final long after = buffer.getLongVolatile(headOffset());
+        if (before < 0 || tail < before)
+        {
+            throw corrupt(before < 0 ? "head" : "tail", before < 0 ? before : tail,
+                "head=" + before + " tail=" + tail + ": expected 0 <= head <= tail");
+        }
+        if (tail - after > capacity)
+        {
+            throw corrupt("tail", tail, "head=" + after + " tail=" + tail + ": more than capacity=" + capacity +
+                " jobs apart");
+        }
+    }
+
+    /**
+     * @param word  the word's name ("head", "tail", "slot[3]", "lease[2]").
+     * @param value its value.
+     * @param why   what cannot be.
+     * @return the exception to throw: a region whose words no crash or interleaving can produce.
+     */
+    RegionFormatException corrupt(final String word, final long value, final String why)
+    {
+        return new RegionFormatException("ring '" + name + "' " + word + "=" + value + " (0x" +
+            Long.toHexString(value) + ") is corrupt: " + why);
     }
 
     private static void checkHeader(

@@ -126,6 +126,13 @@ final class RingRecovery
     boolean helpHead(final long h, final long word)
     {
         final long lap = lapDelta(word, h);
+        // Which words the slot of h can hold: its slot moved at least to sequence h - capacity before the head
+        // reached h (and the head was read before the slot), and it only moves a whole lap at a time.
+        if (lap < -capacity || lap % capacity != 0 || !validSlotWord(word))
+        {
+            throw ring.corrupt("slot[" + (h & (capacity - 1)) + "]", word, "at head=" + h + " it holds sequence " +
+                "delta " + lap + " (expected -capacity, 0 or a later lap) or an impossible state");
+        }
         if (lap == 0)
         {
             final int state = slotState(word);
@@ -302,6 +309,16 @@ final class RingRecovery
     /**
      * @return how many laps the slot word is ahead of sequence {@code h} (negative: behind), modulo 2^47.
      */
+    /**
+     * @return false for a slot word no protocol step writes: a lease index beyond the records, or a lease on a
+     *     slot that is not TAKEN.
+     */
+    private boolean validSlotWord(final long word)
+    {
+        final int lease = slotLease(word);
+        return slotState(word) == SLOT_TAKEN ? lease < ring.leaseCount() : lease == 0;
+    }
+
     static long lapDelta(final long word, final long h)
     {
         final long delta = (slotSequence(word) - (h & SEQUENCE_MASK)) << (64 - SEQUENCE_BITS);
