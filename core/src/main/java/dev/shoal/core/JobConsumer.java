@@ -23,7 +23,9 @@ public final class JobConsumer implements AutoCloseable
     private static final int SCAN_EVERY_POLLS = 1 << 16;
 
     private final JobRing ring;
+    /** The region, for zero-copy views of payloads only: the protocol's words go through {@link #words}. */
     private final AtomicBuffer buffer;
+    private final RingWords words;
     private final Participant participant;
     private final RingRecovery recovery;
     private final Thread owner = Thread.currentThread();
@@ -46,6 +48,7 @@ public final class JobConsumer implements AutoCloseable
     {
         this.ring = ring;
         this.buffer = ring.buffer();
+        this.words = ring.words();
         this.participant = participant;
         this.token = participant.token();
         this.recovery = new RingRecovery(ring, token);
@@ -81,7 +84,7 @@ public final class JobConsumer implements AutoCloseable
                 final int index = (preferred + i) % count;
                 CrashPoints.at(RingCrashPoint.RESERVE_CAS);
                 // CAS from FREE: decides between consumers reserving at once.
-                if (buffer.compareAndSetLong(ring.leaseOffset(index) + LEASE_WORD_OFFSET, 0, reserved))
+                if (words.casLeaseWord(ring.leaseOffset(index), 0, reserved))
                 {
                     return index;
                 }
@@ -90,12 +93,12 @@ public final class JobConsumer implements AutoCloseable
             {
                 final int index = (preferred + i) % count;
                 final int record = ring.leaseOffset(index);
-                final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // volatile: current state
+                final long word = words.leaseWordVolatile(record); // volatile: current state
                 if (leaseState(word) == LEASE_PENDING)
                 {
                     CrashPoints.at(RingCrashPoint.RESERVE_PENDING_CAS);
                     // CAS from PENDING: exactly one consumer takes the waiting job, and the record with it.
-                    if (buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word,
+                    if (words.casLeaseWord(record, word,
                         leaseWord(token, leaseAttempt(word), LEASE_LEASED)))
                     {
                         heldLease = index;
@@ -208,19 +211,19 @@ public final class JobConsumer implements AutoCloseable
             throw new IllegalStateException("consumer of ring '" + ring.name() + "' holds no job");
         }
         final int record = ring.leaseOffset(heldLease);
-        final long done = buffer.getLong(record + LEASE_BASE_OFFSET) + 1;
+        final long done = words.leaseBasePlain(record) + 1;
         CrashPoints.at(RingCrashPoint.DONE_STORE);
         // Release, and idempotent: a recoverer completing a redelivered copy stores the same value.
-        buffer.putLongRelease(record + LEASE_DONE_OFFSET, done);
+        words.leaseDoneRelease(record, done);
         clearHeld();
     }
 
     private void clearHeld()
     {
         CrashPoints.at(RingCrashPoint.DONE_CLEAR);
-        // Release: done (if any) is visible before the lease reads as cleared. A plain store is safe: only the
+        // Release: done (if any) is visible before the lease reads as cleared. A store, not a CAS: only the
         // holder writes a record it holds, and a live holder's record is never taken over (exact liveness).
-        buffer.putLongRelease(ring.leaseOffset(heldLease) + LEASE_WORD_OFFSET,
+        words.leaseWordRelease(ring.leaseOffset(heldLease),
             heldLease == ownLease ? leaseWord(token, 0, LEASE_RESERVED) : 0);
         heldLease = NO_LEASE;
     }
@@ -293,17 +296,17 @@ public final class JobConsumer implements AutoCloseable
             if (heldLease != NO_LEASE)
             {
                 final int record = ring.leaseOffset(heldLease);
-                final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // volatile: our own lease
+                final long word = words.leaseWordVolatile(record); // volatile: our own lease
                 CrashPoints.at(RingCrashPoint.CLOSE_PENDING);
                 // CAS from our own LEASED word: hand the job, in its record, to any consumer (release semantics
                 // publish the record); the CAS fails only if the record is no longer ours.
                 if (leaseState(word) == LEASE_LEASED && leaseToken(word) == token &&
-                    buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word,
+                    words.casLeaseWord(record, word,
                     leaseWord(0, adopted ? leaseAttempt(word) : leaseAttempt(word) + 1, LEASE_PENDING)) &&
                     !adopted)
                 {
                     CrashPoints.at(RingCrashPoint.CLOSE_REDELIVERED_COUNT);
-                    buffer.getAndAddLong(ring.counterOffset(REDELIVERED_OFFSET), 1); // atomic: counted everywhere
+                    words.incrementCounterAtomic(ring.counterOffset(REDELIVERED_OFFSET)); // atomic: counted everywhere
                 }
                 heldLease = NO_LEASE;
                 adopted = false;
@@ -312,8 +315,7 @@ public final class JobConsumer implements AutoCloseable
             {
                 CrashPoints.at(RingCrashPoint.CLOSE_FREE_OWN);
                 // CAS from our own RESERVED word: the record is free for anyone (release semantics).
-                buffer.compareAndSetLong(ring.leaseOffset(ownLease) + LEASE_WORD_OFFSET,
-                    leaseWord(token, 0, LEASE_RESERVED), 0);
+                words.casLeaseWord(ring.leaseOffset(ownLease), leaseWord(token, 0, LEASE_RESERVED), 0);
             }
         }
         participant.close();
@@ -325,7 +327,7 @@ public final class JobConsumer implements AutoCloseable
     private boolean takeNext()
     {
         final int headOffset = ring.headOffset();
-        long head = buffer.getLongVolatile(headOffset); // volatile: the latest head
+        long head = words.headVolatile(); // volatile: the latest head
         while (true)
         {
             if (head < 0)
@@ -333,24 +335,24 @@ public final class JobConsumer implements AutoCloseable
                 throw ring.corrupt("head", head, "a sequence is never negative");
             }
             final int slot = ring.slotOffsetOf(head);
-            final long word = buffer.getLongVolatile(slot); // volatile: pairs with the producer's publish CAS
+            final long word = words.slotWordVolatile(slot); // volatile: pairs with the producer's publish CAS
             if (word == slotWord(head, SLOT_PUBLISHED, 0))
             {
                 final int record = ring.leaseOffset(ownLease);
                 CrashPoints.at(RingCrashPoint.TAKE_SEQUENCE);
                 // Plain: published by the CAS below; a recoverer that finds the slot TAKEN by us reads it.
-                buffer.putLong(record + LEASE_SEQUENCE_OFFSET, head);
+                words.putLeaseSequencePlain(record, head);
                 CrashPoints.at(RingCrashPoint.TAKE_SLOT_CAS);
                 // CAS: decides which consumer takes the job.
-                if (buffer.compareAndSetLong(slot, word, slotWord(head, SLOT_TAKEN, ownLease)))
+                if (words.casSlotWord(slot, word, slotWord(head, SLOT_TAKEN, ownLease)))
                 {
                     CrashPoints.at(RingCrashPoint.TAKE_HEAD_CAS);
                     // CAS: fails harmlessly when another consumer helped the head on already.
-                    buffer.compareAndSetLong(headOffset, head, head + 1);
+                    words.casHead(head, head + 1);
                     copy(slot, record, head);
                     return true;
                 }
-                head = buffer.getLongVolatile(headOffset);
+                head = words.headVolatile();
                 continue;
             }
             if (word == slotWord(head, SLOT_FREE, 0))
@@ -363,30 +365,30 @@ public final class JobConsumer implements AutoCloseable
             {
                 return false; // the slot still holds an older lap: nothing published at the head
             }
-            head = buffer.getLongVolatile(headOffset);
+            head = words.headVolatile();
         }
     }
 
     private void copy(final int slot, final int record, final long sequence)
     {
-        final int length = buffer.getInt(slot + SLOT_LENGTH_OFFSET);
-        if (length < 0 || length > ring.slotBytes())
+        final int length = words.slotLengthPlain(slot);
+        if (ring.corruptLength(length))
         {
             CrashPoints.at(RingCrashPoint.TAKE_CORRUPT_RELEASE);
             // Release: give the slot back; the corrupt job is skipped and counted, never read.
-            buffer.putLongRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
+            words.slotWordRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
             CrashPoints.at(RingCrashPoint.TAKE_CORRUPT_COUNT);
-            buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // atomic: counted everywhere
+            words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // atomic: counted everywhere
             ring.checkedLength(length, "slot[" + (sequence & (capacity - 1)) + "]", sequence);
         }
         CrashPoints.at(RingCrashPoint.TAKE_COPY);
         recovery.copyIntoLease(slot, record, sequence, length);
         CrashPoints.at(RingCrashPoint.TAKE_LEASE_STORE);
         // Release: the copy is visible before the lease says LEASED. Only we write our RESERVED record.
-        buffer.putLongRelease(record + LEASE_WORD_OFFSET, leaseWord(token, 1, LEASE_LEASED));
+        words.leaseWordRelease(record, leaseWord(token, 1, LEASE_LEASED));
         CrashPoints.at(RingCrashPoint.TAKE_SLOT_RELEASE);
         // Release: our reads of the slot happen before a producer reuses it. Only we move our TAKEN slot on.
-        buffer.putLongRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
+        words.slotWordRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
         heldLease = ownLease;
     }
 
@@ -395,7 +397,7 @@ public final class JobConsumer implements AutoCloseable
      */
     private void onUnpublished(final long head)
     {
-        final long tail = buffer.getLongVolatile(ring.tailOffset()); // volatile: read after the head
+        final long tail = words.tailVolatile(); // volatile: read after the head
         if (tail == head)
         {
             return; // empty, not stalled
@@ -442,17 +444,18 @@ public final class JobConsumer implements AutoCloseable
     private void deliver(final JobHandler handler)
     {
         final int record = ring.leaseOffset(heldLease);
-        final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // acquire: the record's fields
-        heldJobId = buffer.getLong(record + LEASE_JOB_ID_OFFSET);
+        final long word = words.leaseWordVolatile(record); // volatile: pairs with its release; the fields follow
+        heldJobId = words.leaseJobIdPlain(record);
         heldAttempt = leaseAttempt(word);
-        final int length = buffer.getInt(record + LEASE_LENGTH_OFFSET);
-        if (length < 0 || length > ring.slotBytes())
+        final int length = words.leaseLengthPlain(record);
+        if (ring.corruptLength(length))
         {
             final long jobId = heldJobId;
+            final int lease = heldLease;
             clearHeld(); // a corrupt lease cannot be delivered: drop it (not completed) rather than follow it
             CrashPoints.at(RingCrashPoint.TAKE_CORRUPT_COUNT);
-            buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // atomic: counted everywhere
-            ring.checkedLength(length, "lease[" + (record - ring.leaseOffset(0)) + "]", jobId);
+            words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // atomic: counted everywhere
+            ring.checkedLength(length, "lease[" + lease + "]", jobId);
         }
         view.wrap(buffer, record + LEASE_PAYLOAD_OFFSET, length);
         handler.onJob(heldJobId, heldAttempt, view, 0, length);

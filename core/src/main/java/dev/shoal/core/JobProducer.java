@@ -24,7 +24,9 @@ public final class JobProducer implements AutoCloseable
 
 
     private final JobRing ring;
+    /** The region, for zero-copy views of payloads only: the protocol's words go through {@link #words}. */
     private final AtomicBuffer buffer;
+    private final RingWords words;
     private final Participant participant;
     private final RingRecovery recovery;
     private final Thread owner = Thread.currentThread();
@@ -40,6 +42,7 @@ public final class JobProducer implements AutoCloseable
     {
         this.ring = ring;
         this.buffer = ring.buffer();
+        this.words = ring.words();
         this.participant = participant;
         this.recovery = new RingRecovery(ring, participant.token());
         this.capacity = ring.capacity();
@@ -100,8 +103,8 @@ public final class JobProducer implements AutoCloseable
         {
             final int slot = ring.slotOffsetOf(sequence);
             CrashPoints.at(RingCrashPoint.OFFER_WRITE);
-            buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
-            buffer.putBytes(slot + SLOT_PAYLOAD_OFFSET, source, offset, length);
+            words.putSlotLengthPlain(slot, length);
+            words.putSlotPayloadPlain(slot, source, offset, length);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -208,7 +211,7 @@ public final class JobProducer implements AutoCloseable
         {
             final int slot = ring.slotOffsetOf(sequence);
             CrashPoints.at(RingCrashPoint.OFFER_WRITE);
-            buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
+            words.putSlotLengthPlain(slot, length);
             claimView.wrap(buffer, slot + SLOT_PAYLOAD_OFFSET, length);
             claimed = sequence;
         }
@@ -281,7 +284,7 @@ public final class JobProducer implements AutoCloseable
     private long claim(final int count)
     {
         final int tailOffset = ring.tailOffset();
-        long tail = buffer.getLongVolatile(tailOffset); // volatile: the latest claimed sequence
+        long tail = words.tailVolatile(); // volatile: the latest claimed sequence
         if (tail < 0)
         {
             throw ring.corrupt("tail", tail, "a sequence is never negative");
@@ -295,17 +298,17 @@ public final class JobProducer implements AutoCloseable
             }
             if (verdict != tail)
             {
-                tail = buffer.getLongVolatile(tailOffset); // stale tail: reload
+                tail = words.tailVolatile(); // stale tail: reload
                 continue;
             }
             // Release, before the CAS: the CAS is a volatile write of the tail, so a consumer whose volatile read
             // sees the tail past our sequences also sees this intent (program order + synchronizes-with). A full
             // fence here would cost a second serialising instruction per offer for no extra guarantee.
             CrashPoints.at(RingCrashPoint.OFFER_INTENT);
-            participant.putIntentRelease(JobRing.CLAIM_INTENT, (tail << 8) | count);
+            participant.putIntentRelease(JobRing.CLAIM_INTENT, claimWord(tail, count));
             CrashPoints.at(RingCrashPoint.OFFER_TAIL_CAS);
             // CAS: decides between racing producers which of them owns [tail, tail + count).
-            if (buffer.compareAndSetLong(tailOffset, tail, tail + count))
+            if (words.casTail(tail, tail + count))
             {
                 stalledSequence = -1;
                 return tail;
@@ -315,7 +318,7 @@ public final class JobProducer implements AutoCloseable
             // (the ring full), a stale intent of ours would make them look claimed by a live producer forever.
             CrashPoints.at(RingCrashPoint.OFFER_INTENT_CLEAR);
             participant.putIntentRelease(JobRing.CLAIM_INTENT, 0);
-            tail = buffer.getLongVolatile(tailOffset);
+            tail = words.tailVolatile();
         }
     }
 
@@ -329,7 +332,7 @@ public final class JobProducer implements AutoCloseable
         {
             final long sequence = tail + i;
             final int slot = ring.slotOffsetOf(sequence);
-            final long word = buffer.getLongVolatile(slot); // volatile: the slot's state, pairs with its release
+            final long word = words.slotWordVolatile(slot); // volatile: the slot's state, pairs with its release
             if (word == slotWord(sequence, SLOT_FREE, 0))
             {
                 continue;
@@ -348,7 +351,7 @@ public final class JobProducer implements AutoCloseable
             // The slot is for a later lap: the tail we read is stale, and the tail in memory has moved past this
             // sequence (a slot only moves past a sequence after the tail did). A tail that has not moved is one no
             // interleaving or crash produces: fail by name rather than retry forever.
-            if (buffer.getLongVolatile(ring.tailOffset()) == tail) // volatile: the latest tail
+            if (words.tailVolatile() == tail) // volatile: the latest tail
             {
                 throw ring.corrupt("slot[" + (sequence & (capacity - 1)) + "]", word, "the tail=" + tail +
                     " never moved past it; expected FREE(" + sequence + ") or a word of sequence " + previous);
@@ -380,8 +383,8 @@ public final class JobProducer implements AutoCloseable
     {
         final int slot = ring.slotOffsetOf(sequence);
         CrashPoints.at(RingCrashPoint.OFFER_WRITE);
-        buffer.putInt(slot + SLOT_LENGTH_OFFSET, length);
-        buffer.putBytes(slot + SLOT_PAYLOAD_OFFSET, source, offset, length);
+        words.putSlotLengthPlain(slot, length);
+        words.putSlotPayloadPlain(slot, source, offset, length);
     }
 
     private void publish(final long first, final int count)
@@ -392,7 +395,7 @@ public final class JobProducer implements AutoCloseable
             // CAS, not a store: publish and abandon both start from FREE(sequence), so one CAS decides between
             // them; it also publishes the payload (full fence).
             CrashPoints.at(RingCrashPoint.OFFER_PUBLISH_CAS);
-            if (!buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
+            if (!words.casSlotWord(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
                 slotWord(sequence, SLOT_PUBLISHED, 0)))
             {
                 throw lostClaim(sequence);
@@ -415,11 +418,11 @@ public final class JobProducer implements AutoCloseable
             final long sequence = first + i;
             CrashPoints.at(RingCrashPoint.ABORT_CAS);
             // CAS from FREE(sequence), like a publish: a recoverer abandons it only once we are dead.
-            if (buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
+            if (words.casSlotWord(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
                 slotWord(sequence, SLOT_ABANDONED, 0)))
             {
                 CrashPoints.at(RingCrashPoint.ABORT_COUNT);
-                buffer.getAndAddLong(ring.counterOffset(ABORTED_OFFSET), 1); // atomic: counted by every process
+                words.incrementCounterAtomic(ring.counterOffset(ABORTED_OFFSET)); // atomic: counted by every process
             }
             else
             {
@@ -446,7 +449,7 @@ public final class JobProducer implements AutoCloseable
 
     private void checkLength(final int length)
     {
-        if (length < 0 || length > slotBytes)
+        if (ring.corruptLength(length)) // the same bounds a taker checks
         {
             throw new IllegalArgumentException("job larger than a slot of ring '" + ring.name() + "': length=" +
                 length + " slotBytes=" + slotBytes);

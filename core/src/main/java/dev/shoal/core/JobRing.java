@@ -64,7 +64,7 @@ public final class JobRing
     /** Intent word holding a producer's claim: {@code sequence << 8 | count}. */
     static final int CLAIM_INTENT = 1;
     /** Largest batch one claim may cover. */
-    public static final int MAX_BATCH = 255;
+    public static final int MAX_BATCH = JobRingDescriptor.MAX_CLAIM;
 
     private final Region region;
     private final AtomicBuffer buffer;
@@ -76,6 +76,7 @@ public final class JobRing
     private final int leaseCount;
     private final int leasesBase;
     private final long tag;
+    private final RingWords words;
 
     private JobRing(final Region region, final StructureInfo info, final int capacity, final int slotBytes,
         final int leaseCount)
@@ -90,6 +91,7 @@ public final class JobRing
         this.leaseCount = leaseCount;
         this.leasesBase = base + (int)leasesOffset(capacity, slotBytes);
         this.tag = (0x52494E47L << 32) | (info.index() + 1);
+        this.words = new RingWords(buffer, base + HEAD_OFFSET, base + TAIL_OFFSET);
     }
 
     /**
@@ -192,9 +194,9 @@ public final class JobRing
      */
     void checkPositions()
     {
-        final long before = buffer.getLongVolatile(headOffset());
-        final long tail = buffer.getLongVolatile(tailOffset());
-        final long after = buffer.getLongVolatile(headOffset());
+        final long before = words.headVolatile();
+        final long tail = words.tailVolatile();
+        final long after = words.headVolatile();
         if (before < 0 || tail < before)
         {
             throw corrupt(before < 0 ? "head" : "tail", before < 0 ? before : tail,
@@ -296,8 +298,8 @@ public final class JobRing
     {
         region.checkOpen();
         // Head first, then tail: the difference can only be overestimated, and is clamped.
-        final long head = buffer.getLongVolatile(base + HEAD_OFFSET);
-        final long tail = buffer.getLongVolatile(base + TAIL_OFFSET);
+        final long head = words.headVolatile();
+        final long tail = words.tailVolatile();
         return (int)Math.max(0, Math.min(capacity, tail - head));
     }
 
@@ -322,9 +324,9 @@ public final class JobRing
         region.checkOpen();
         // Counters first, tail last (volatile reads): a claim abandoned between the reads is subtracted at most
         // once too often for a moment, never counted twice.
-        final long abandoned = buffer.getLongVolatile(base + ABANDONED_OFFSET);
-        final long aborted = buffer.getLongVolatile(base + ABORTED_OFFSET);
-        return buffer.getLongVolatile(base + TAIL_OFFSET) - abandoned - aborted;
+        final long abandoned = words.counterVolatile(base + ABANDONED_OFFSET);
+        final long aborted = words.counterVolatile(base + ABORTED_OFFSET);
+        return words.tailVolatile() - abandoned - aborted;
     }
 
     /**
@@ -337,7 +339,7 @@ public final class JobRing
         long sum = 0;
         for (int i = 0; i < leaseCount; i++)
         {
-            sum += buffer.getLongVolatile(leaseOffset(i) + LEASE_DONE_OFFSET); // volatile: pairs with release
+            sum += words.leaseDoneVolatile(leaseOffset(i)); // volatile: pairs with release
         }
         return sum;
     }
@@ -348,7 +350,7 @@ public final class JobRing
     public long redelivered()
     {
         region.checkOpen();
-        return buffer.getLongVolatile(base + REDELIVERED_OFFSET); // volatile: sees every recoverer's add
+        return words.counterVolatile(base + REDELIVERED_OFFSET); // volatile: sees every recoverer's add
     }
 
     /**
@@ -357,7 +359,7 @@ public final class JobRing
     public long abandoned()
     {
         region.checkOpen();
-        return buffer.getLongVolatile(base + ABANDONED_OFFSET); // volatile: sees every recoverer's add
+        return words.counterVolatile(base + ABANDONED_OFFSET); // volatile: sees every recoverer's add
     }
 
     /**
@@ -366,7 +368,7 @@ public final class JobRing
     public long aborted()
     {
         region.checkOpen();
-        return buffer.getLongVolatile(base + ABORTED_OFFSET); // volatile: sees every producer's add
+        return words.counterVolatile(base + ABORTED_OFFSET); // volatile: sees every producer's add
     }
 
     /**
@@ -418,10 +420,10 @@ public final class JobRing
     public boolean isDrained()
     {
         region.checkOpen();
-        final long tail = buffer.getLongVolatile(base + TAIL_OFFSET);
+        final long tail = words.tailVolatile();
         for (int i = 0; i < capacity; i++)
         {
-            final int state = slotState(buffer.getLongVolatile(slotOffset(base, slotBytes, i)));
+            final int state = slotState(words.slotWordVolatile(slotOffset(base, slotBytes, i)));
             if (state == SLOT_PUBLISHED || state == SLOT_TAKEN)
             {
                 return false;
@@ -429,13 +431,13 @@ public final class JobRing
         }
         for (int i = 0; i < leaseCount; i++)
         {
-            final int state = leaseState(buffer.getLongVolatile(leaseOffset(i) + LEASE_WORD_OFFSET));
+            final int state = leaseState(words.leaseWordVolatile(leaseOffset(i)));
             if (state == LEASE_LEASED || state == LEASE_PENDING)
             {
                 return false;
             }
         }
-        return buffer.getLongVolatile(base + HEAD_OFFSET) == tail && buffer.getLongVolatile(base + TAIL_OFFSET) == tail;
+        return words.headVolatile() == tail && words.tailVolatile() == tail;
     }
 
     /**
@@ -481,13 +483,13 @@ public final class JobRing
         for (int i = 0; i < leaseCount; i++)
         {
             final int record = leaseOffset(i);
-            final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // acquire: the fields below
+            final long word = words.leaseWordVolatile(record); // volatile: pairs with its release; fields below
             final int state = leaseState(word);
             if (state == LEASE_LEASED || state == LEASE_PENDING)
             {
                 final long token = leaseToken(word);
                 leases.add(new JobRingStats.Lease(i, state == LEASE_LEASED ? "leased" : "pending", token,
-                    buffer.getLong(record + LEASE_JOB_ID_OFFSET), leaseAttempt(word),
+                    words.leaseJobIdPlain(record), leaseAttempt(word),
                     state == LEASE_LEASED && table.isAlive(token)));
             }
         }
@@ -522,6 +524,14 @@ public final class JobRing
         return leaseCount;
     }
 
+    /**
+     * @return the accessors of this ring's shared words, named by their memory ordering.
+     */
+    RingWords words()
+    {
+        return words;
+    }
+
     int tailOffset()
     {
         return base + TAIL_OFFSET;
@@ -550,9 +560,18 @@ public final class JobRing
     /**
      * Reads a job length stored in the region; never trusted.
      */
+    /**
+     * @param length a job length read from a slot or a lease record.
+     * @return true when no producer could have written it: outside {@code 0..slotBytes}.
+     */
+    boolean corruptLength(final int length)
+    {
+        return length < 0 || length > slotBytes;
+    }
+
     int checkedLength(final int length, final String where, final long sequence)
     {
-        if (length < 0 || length > slotBytes)
+        if (corruptLength(length))
         {
             throw new RegionFormatException("ring '" + name + "' " + where + " length=" + length +
                 " outside 0..slotBytes=" + slotBytes + " (sequence=" + sequence + "); job skipped");

@@ -174,6 +174,9 @@ public final class JobRingDescriptor
     /** Lease state: the job in the record waits for any consumer. */
     public static final int LEASE_PENDING = 3;
 
+    /** Most sequences one claim takes (one intent word holds the count in its low byte). */
+    public static final int MAX_CLAIM = 255;
+
     /** Bits of the slot word's sequence. */
     public static final int SEQUENCE_BITS = 47;
     /** Mask of the slot word's sequence. */
@@ -248,6 +251,38 @@ public final class JobRingDescriptor
     public static int leaseOffset(final int leasesBase, final int slotBytes, final int index)
     {
         return leasesBase + index * leaseStride(slotBytes);
+    }
+
+    /**
+     * A producer's claim intent, stored in its participant entry before its tail CAS: the first sequence it
+     * claims and how many (1 to 255), so that a recoverer can tell a claimed-but-unpublished slot of a live
+     * producer from an orphan.
+     *
+     * @param first the first sequence claimed.
+     * @param count how many sequences, 1 to {@value #MAX_CLAIM}.
+     * @return the intent word (0 means none).
+     */
+    public static long claimWord(final long first, final int count)
+    {
+        return (first << 8) | count;
+    }
+
+    /**
+     * @param claim an intent word.
+     * @return its first sequence.
+     */
+    public static long claimFirst(final long claim)
+    {
+        return claim >>> 8;
+    }
+
+    /**
+     * @param claim an intent word.
+     * @return how many sequences it claims (0 for no intent).
+     */
+    public static int claimCount(final long claim)
+    {
+        return (int)(claim & MAX_CLAIM);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.shoal.core;
 
-import org.agrona.concurrent.AtomicBuffer;
 
 import static dev.shoal.core.JobRingDescriptor.*;
 
@@ -41,7 +40,7 @@ final class RingRecovery
     static final long JOIN_RECOVERY_NANOS = 20_000_000L;
 
     private final JobRing ring;
-    private final AtomicBuffer buffer;
+    private final RingWords words;
     private final ParticipantTable table;
     private final long token;
     private final int capacity;
@@ -49,7 +48,7 @@ final class RingRecovery
     RingRecovery(final JobRing ring, final long token)
     {
         this.ring = ring;
-        this.buffer = ring.buffer();
+        this.words = ring.words();
         this.table = ring.region().participants();
         this.token = token;
         this.capacity = ring.capacity();
@@ -68,7 +67,7 @@ final class RingRecovery
         final int slot = ring.slotOffsetOf(h);
         final long free = slotWord(h, SLOT_FREE, 0);
         // Volatile reads: the slot must still be unpublished and the tail past it before we look for a claimant.
-        if (buffer.getLongVolatile(slot) != free || buffer.getLongVolatile(ring.tailOffset()) <= h)
+        if (words.slotWordVolatile(slot) != free || words.tailVolatile() <= h)
         {
             return false;
         }
@@ -86,12 +85,12 @@ final class RingRecovery
         }
         CrashPoints.at(RingCrashPoint.ABANDON_CAS);
         // CAS from FREE(h): the same expected value as the producer's publish, so exactly one of them wins.
-        if (!buffer.compareAndSetLong(slot, free, slotWord(h, SLOT_ABANDONED, 0)))
+        if (!words.casSlotWord(slot, free, slotWord(h, SLOT_ABANDONED, 0)))
         {
             return false;
         }
         CrashPoints.at(RingCrashPoint.ABANDON_COUNT);
-        buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // atomic: counted by every process
+        words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // atomic: counted by every process
         helpPast(h);
         return true;
     }
@@ -104,8 +103,8 @@ final class RingRecovery
      */
     boolean recoverPendingAtHead()
     {
-        final long h = buffer.getLongVolatile(ring.headOffset()); // volatile: the current head
-        final long word = buffer.getLongVolatile(ring.slotOffsetOf(h)); // volatile: the slot's state for h
+        final long h = words.headVolatile(); // volatile: the current head
+        final long word = words.slotWordVolatile(ring.slotOffsetOf(h)); // volatile: the slot's state for h
         if (word == slotWord(h, SLOT_FREE, 0))
         {
             return abandonIfOrphaned(h);
@@ -148,7 +147,7 @@ final class RingRecovery
             // A later lap's word means sequence h was taken or abandoned and its slot released: the head is
             // behind. CAS: fails harmlessly when another reader moved it first.
             CrashPoints.at(RingCrashPoint.HELP_HEAD_LATER_LAP);
-            buffer.compareAndSetLong(ring.headOffset(), h, h + 1);
+            words.casHead(h, h + 1);
             return true;
         }
         return false; // an older lap: h is not published yet
@@ -162,10 +161,10 @@ final class RingRecovery
     {
         CrashPoints.at(RingCrashPoint.HELP_HEAD_CAS);
         // CAS: fails harmlessly when another process already moved the head.
-        buffer.compareAndSetLong(ring.headOffset(), h, h + 1);
+        words.casHead(h, h + 1);
         CrashPoints.at(RingCrashPoint.HELP_RELEASE_ABANDONED);
         // CAS from ABANDONED(h): releases the slot to the producer of h + capacity, once.
-        buffer.compareAndSetLong(ring.slotOffsetOf(h), slotWord(h, SLOT_ABANDONED, 0),
+        words.casSlotWord(ring.slotOffsetOf(h), slotWord(h, SLOT_ABANDONED, 0),
             slotWord(h + capacity, SLOT_FREE, 0));
     }
 
@@ -180,7 +179,7 @@ final class RingRecovery
     int recoverLease(final int index, final boolean canLease)
     {
         final int record = ring.leaseOffset(index);
-        final long word = buffer.getLongVolatile(record + LEASE_WORD_OFFSET); // acquire: the record's fields
+        final long word = words.leaseWordVolatile(record); // volatile: pairs with its release; the fields follow
         final int state = leaseState(word);
         if (state == LEASE_FREE)
         {
@@ -192,7 +191,7 @@ final class RingRecovery
             // Its slot was released before the record became PENDING: nothing to repair, only a job to take.
             CrashPoints.at(RingCrashPoint.RECOVER_TAKE_PENDING);
             // CAS from PENDING: exactly one consumer takes a waiting job; the fields are read after it.
-            return canLease && buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word,
+            return canLease && words.casLeaseWord(record, word,
                 leaseWord(token, attempt, LEASE_LEASED)) ? index : NONE;
         }
         final long holder = leaseToken(word);
@@ -204,16 +203,16 @@ final class RingRecovery
         {
             CrashPoints.at(RingCrashPoint.RECOVER_LEASED_CAS);
             // CAS from LEASED(dead holder) to LEASED(us): exactly one recoverer owns the record from here on.
-            if (!buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word, leaseWord(token, attempt + 1,
+            if (!words.casLeaseWord(record, word, leaseWord(token, attempt + 1,
                 LEASE_LEASED)))
             {
                 return NONE;
             }
             CrashPoints.at(RingCrashPoint.RECOVER_REDELIVERED_COUNT);
-            buffer.getAndAddLong(ring.counterOffset(REDELIVERED_OFFSET), 1); // atomic: counted by every process
+            words.incrementCounterAtomic(ring.counterOffset(REDELIVERED_OFFSET)); // atomic: counted by every process
             // Ours now: nobody else writes the sequence, so the slot it names is the one the dead holder took.
             CrashPoints.at(RingCrashPoint.RECOVER_READ_SEQUENCE);
-            releaseTaken(index, buffer.getLong(record + LEASE_SEQUENCE_OFFSET));
+            releaseTaken(index, words.leaseSequencePlain(record));
             return canLease ? index : handOff(record, attempt + 1);
         }
         return recoverReserved(index, record, word, canLease);
@@ -227,39 +226,39 @@ final class RingRecovery
     {
         CrashPoints.at(RingCrashPoint.RECOVER_RESERVED_CAS);
         // CAS from RESERVED(dead): we become the record's only writer.
-        if (!buffer.compareAndSetLong(record + LEASE_WORD_OFFSET, word, leaseWord(token, 0, LEASE_RESERVED)))
+        if (!words.casLeaseWord(record, word, leaseWord(token, 0, LEASE_RESERVED)))
         {
             return NONE;
         }
         CrashPoints.at(RingCrashPoint.RECOVER_READ_SEQUENCE);
-        final long sequence = buffer.getLong(record + LEASE_SEQUENCE_OFFSET); // ours: stable from here on
+        final long sequence = words.leaseSequencePlain(record); // ours: stable from here on
         final int slot = ring.slotOffsetOf(Math.max(0, sequence));
         // Volatile: a TAKEN word naming this record means the job is still in the slot, unreleased.
-        if (sequence < 0 || buffer.getLongVolatile(slot) != slotWord(sequence, SLOT_TAKEN, index))
+        if (sequence < 0 || words.slotWordVolatile(slot) != slotWord(sequence, SLOT_TAKEN, index))
         {
             CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
-            buffer.putLongRelease(record + LEASE_WORD_OFFSET, 0); // release: the record is free for anyone
+            words.leaseWordRelease(record, 0); // release: the record is free for anyone
             return RECOVERED;
         }
-        final int length = buffer.getInt(slot + SLOT_LENGTH_OFFSET);
-        if (length < 0 || length > ring.slotBytes())
+        final int length = words.slotLengthPlain(slot);
+        if (ring.corruptLength(length))
         {
             // Release first, count only when our CAS released it: a recoverer killed between the two leaves
             // one uncounted (the documented window), never one counted twice by the next recoverer.
             if (releaseTaken(index, sequence))
             {
                 CrashPoints.at(RingCrashPoint.RECOVER_CORRUPT_COUNT);
-                buffer.getAndAddLong(ring.counterOffset(ABANDONED_OFFSET), 1); // a corrupt job skipped, counted
+                words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // a corrupt job skipped, counted
             }
             CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
-            buffer.putLongRelease(record + LEASE_WORD_OFFSET, 0); // release: the record is free for anyone
+            words.leaseWordRelease(record, 0); // release: the record is free for anyone
             return RECOVERED;
         }
         CrashPoints.at(RingCrashPoint.RECOVER_COPY);
         copyIntoLease(slot, record, sequence, length);
         CrashPoints.at(RingCrashPoint.RECOVER_LEASE_STORE);
         // Release: publishes the copy; from here the record, not the slot, holds the job.
-        buffer.putLongRelease(record + LEASE_WORD_OFFSET, leaseWord(token, 1, LEASE_LEASED));
+        words.leaseWordRelease(record, leaseWord(token, 1, LEASE_LEASED));
         releaseTaken(index, sequence);
         return canLease ? index : handOff(record, 1);
     }
@@ -278,7 +277,7 @@ final class RingRecovery
         }
         CrashPoints.at(RingCrashPoint.RECOVER_RELEASE_SLOT);
         // CAS from the lap-tagged TAKEN word: a no-op when the taker released it already.
-        return buffer.compareAndSetLong(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_TAKEN, lease),
+        return words.casSlotWord(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_TAKEN, lease),
             slotWord(sequence + capacity, SLOT_FREE, 0));
     }
 
@@ -289,8 +288,8 @@ final class RingRecovery
     {
         CrashPoints.at(RingCrashPoint.RECOVER_HAND_PENDING);
         // Release: the record's fields are visible to whoever takes the PENDING job with its CAS. We own the
-        // record (LEASED by our token), so a plain release store cannot overwrite anyone else's state.
-        buffer.putLongRelease(record + LEASE_WORD_OFFSET, leaseWord(0, attempt, LEASE_PENDING));
+        // record (LEASED by our token), so a release store, not a CAS, cannot overwrite anyone else's state.
+        words.leaseWordRelease(record, leaseWord(0, attempt, LEASE_PENDING));
         return RECOVERED;
     }
 
@@ -300,10 +299,7 @@ final class RingRecovery
      */
     void copyIntoLease(final int slot, final int record, final long sequence, final int length)
     {
-        buffer.putLong(record + LEASE_BASE_OFFSET, buffer.getLong(record + LEASE_DONE_OFFSET));
-        buffer.putLong(record + LEASE_JOB_ID_OFFSET, sequence);
-        buffer.putInt(record + LEASE_LENGTH_OFFSET, length);
-        buffer.putBytes(record + LEASE_PAYLOAD_OFFSET, buffer, slot + SLOT_PAYLOAD_OFFSET, length);
+        words.copySlotIntoLeasePlain(slot, record, sequence, length);
     }
 
     /**
@@ -327,8 +323,8 @@ final class RingRecovery
 
     private static boolean covers(final long claim, final long h)
     {
-        final long first = claim >>> 8;
-        final long count = claim & 0xFF;
+        final long first = claimFirst(claim);
+        final long count = claimCount(claim);
         return count > 0 && h >= first && h < first + count;
     }
 }
