@@ -62,6 +62,23 @@ public final class ChunksDemoCommand implements Callable<Integer>
     CommandLine.Model.CommandSpec spec;
 
     /**
+     * The figures every chunked run reports, under the same keys in {@code demo chunks} and {@code demo}: the one
+     * place a chunk outcome is turned into JSON.
+     *
+     * @param o a run's outcome.
+     * @return a JSON object with them; callers add their job's own figures.
+     */
+    static Json outcomeJson(final ChunkOutcome<?> o)
+    {
+        return Json.object().put("file", o.file().toString()).put("lines", o.lines()).put("bytes", o.bytes())
+            .put("workers", o.workers()).put("mode", o.processes() ? "processes" : "threads")
+            .put("chunks", o.ranges()).put("chunk_bytes", o.chunkBytes()).put("seconds", o.seconds())
+            .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("resumed_ranges", o.rangesResumed())
+            .put("redone_ranges", o.rangesRedone()).put("workers_killed", o.workersKilled())
+            .put("worker_restarts", o.workerRestarts());
+    }
+
+    /**
      * For picocli.
      */
     public ChunksDemoCommand()
@@ -133,13 +150,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
         }
         if (json.enabled)
         {
-            out.println(Json.object().put("file", o.file().toString()).put("lines", o.lines()).put("bytes", o.bytes())
-                .put("checksum", new BigInteger(checksum)).put("workers", o.workers())
-                .put("mode", o.processes() ? "processes" : "threads").put("chunks", o.ranges())
-                .put("chunk_bytes", o.chunkBytes()).put("seconds", o.seconds())
-                .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("resumed_ranges", o.rangesResumed())
-                .put("redone_ranges", o.rangesRedone()).put("workers_killed", o.workersKilled())
-                .put("worker_restarts", o.workerRestarts()));
+            out.println(outcomeJson(o).put("checksum", new BigInteger(checksum)));
             return;
         }
         out.printf(Locale.ROOT, "%s: %s in %,d ranges of %s, %d worker %s%n", o.file(), human(o.bytes()), o.ranges(),

@@ -34,6 +34,7 @@ final class ModuleRulesTest
         "pool", List.of("core"),
         "journal", List.of("pool", "core"),
         "cli", List.of("journal", "pool", "core"),
+        "examples", List.of("journal", "pool", "core"),
         "benchmarks", List.of("cli", "journal", "pool", "core"),
         "stress", List.of("core"));
 

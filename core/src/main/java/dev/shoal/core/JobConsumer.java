@@ -346,9 +346,11 @@ public final class JobConsumer implements AutoCloseable
                 // CAS: decides which consumer takes the job.
                 if (words.casSlotWord(slot, word, slotWord(head, SLOT_TAKEN, ownLease)))
                 {
+                    // tag::take-head-cas[]
                     CrashPoints.at(RingCrashPoint.TAKE_HEAD_CAS);
                     // CAS: fails harmlessly when another consumer helped the head on already.
                     words.casHead(head, head + 1);
+                    // end::take-head-cas[]
                     copy(slot, record, head);
                     return true;
                 }
