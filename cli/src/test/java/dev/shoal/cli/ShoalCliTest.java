@@ -112,4 +112,16 @@ class ShoalCliTest
         assertEquals(0, h.code());
         assertTrue(h.out().contains("inspect"), h.out());
     }
+
+    @Test
+    void shouldRunThePoolDemoWithAndWithoutAJournal()
+    {
+        final java.util.Map<String, Object> plain = Json.parseObject(run("demo", "pool", "--jobs", "2000", "--batch",
+            "8", "--json").ok().strip());
+        assertEquals(2000L, plain.get("done"));
+        assertEquals(0L, plain.get("wrong"));
+        final java.util.Map<String, Object> journaled = Json.parseObject(run("demo", "pool", "--jobs", "2000",
+            "--journal", dir.resolve("journal").toString(), "--json").ok().strip());
+        assertEquals(2000L, journaled.get("journaled"));
+    }
 }

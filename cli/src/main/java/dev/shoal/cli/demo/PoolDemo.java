@@ -127,8 +127,9 @@ public final class PoolDemo
                     keys.add("hash-" + j);
                 }
                 final long submitted = System.nanoTime();
-                final List<CompletableFuture<byte[]>> fs = pool.submitBatch(DemoHandlers.HASH,
-                    config.journal() != null ? keys : null, batch);
+                // Keys only with a journal: they name the jobs a resumed run can skip.
+                final List<CompletableFuture<byte[]>> fs = config.journal() != null ?
+                    pool.submitBatch(DemoHandlers.HASH, keys, batch) : pool.submitBatch(DemoHandlers.HASH, batch);
                 for (int k = 0; k < fs.size(); k++)
                 {
                     final int index = i + k;
