@@ -16,7 +16,6 @@ public final class ChunksUsage
     {
     }
 
-
     /** A progress display of your own. */
     interface Progress
     {

@@ -8,12 +8,11 @@ import dev.shoal.core.SharedLongArray;
  */
 public final class GuideArray
 {
+    static final long CHUNK = 1 << 20;
+
     private GuideArray()
     {
     }
-
-
-    static final long CHUNK = 1 << 20;
 
     static void run(final Region region, final long latency) throws Exception
     {

@@ -16,7 +16,6 @@ public final class GuideConsume
     {
     }
 
-
     static void process(final DirectBuffer buffer, final int offset, final int length)
     {
         // your code

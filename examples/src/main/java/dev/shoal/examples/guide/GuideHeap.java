@@ -18,7 +18,6 @@ public final class GuideHeap
     {
     }
 
-
     static void process(final DirectBuffer payload)
     {
         // your code

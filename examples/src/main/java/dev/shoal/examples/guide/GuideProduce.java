@@ -6,7 +6,6 @@ import java.time.Duration;
 import dev.shoal.core.Region;
 import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 

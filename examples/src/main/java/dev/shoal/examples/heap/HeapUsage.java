@@ -18,7 +18,6 @@ public final class HeapUsage
     {
     }
 
-
     static void process(final DirectBuffer payload)
     {
         // your code
@@ -28,7 +27,7 @@ public final class HeapUsage
     {
         // tag::usage[]
         RegionSpec spec = RegionSpec.builder().add(ScheduleHeap.spec("timers", 300_000, 64)).build();
-        try (Region region = Region.openOrCreate("jobs", spec);
+        try (Region region = Region.openOrCreate("timers", spec);
              ScheduleHeap heap = ScheduleHeap.open(region, "timers"))        // one handle per thread
         {
             ScheduleLease lease = heap.take(Duration.ofSeconds(1), new BackoffIdleStrategy());

@@ -9,12 +9,11 @@ import dev.shoal.core.SharedLongArray;
  */
 public final class ReadmeOffsets
 {
+    static final long CHUNK = 1 << 20;
+
     private ReadmeOffsets()
     {
     }
-
-
-    static final long CHUNK = 1 << 20;
 
     static void process(final long start, final long end)
     {

@@ -22,7 +22,7 @@ public final class ReadmePool
             one.thenAccept(r -> System.out.println("7^2 = " + r));          // callbacks through the future
             List<Long> all = pool.map(Squares.SQUARE, List.of(1L, 2L, 3L), 64);
             pool.join();                                                    // every submitted job done
-        }                                                                   // close(): every result delivered, workers reaped
+        }                                                                   // close(): every result in, workers reaped
         // end::readme-pool[]
     }
 }

@@ -2,6 +2,7 @@ package dev.shoal.examples.recipes;
 
 // tag::recipe-3[]
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -95,6 +96,18 @@ public final class Etl
             }
         }
         return rowsByJob;
+    }
+
+    /** java ... Etl produce PATH... | work | collect COUNT */
+    public static void main(String[] args)
+    {
+        switch (args[0])
+        {
+            case "produce" -> produce(Arrays.copyOfRange(args, 1, args.length));
+            case "work" -> work();
+            case "collect" -> System.out.println(collect(Integer.parseInt(args[1])));
+            default -> throw new IllegalArgumentException("usage: Etl produce PATH... | work | collect COUNT");
+        }
     }
 }
 // end::recipe-3[]

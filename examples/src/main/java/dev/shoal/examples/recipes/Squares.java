@@ -56,6 +56,7 @@ public final class Squares
                 RemoteJobException remote = (RemoteJobException)ex.getCause();
                 System.out.println(remote.remoteClass() + ": " + remote.remoteMessage());
             }
+            pool.join();                                                     // every future complete and counted
             System.out.println(squares + " " + pool.stats());
         }                                                                    // close(); join()
     }
