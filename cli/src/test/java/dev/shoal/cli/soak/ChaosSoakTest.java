@@ -58,7 +58,7 @@ class ChaosSoakTest
 
     @Test
     @Timeout(value = 600)
-    void shouldCompleteEveryPoolJobThroughRepeatedKills()
+    void shouldCompleteEveryPoolJobThroughRepeatedKills() throws Exception
     {
         final SplittableRandom random = new SplittableRandom(SEED);
         final long end = System.nanoTime() + thirdNanos();
@@ -78,7 +78,9 @@ class ChaosSoakTest
                 kills++;
                 for (int i = 0; i < futures.size(); i++)
                 {
-                    final long got = new UnsafeBuffer(futures.get(i).join()).getLong(0);
+                    // Bounded: a lost result must fail the run by name, not hang it (join ignores interrupts).
+                    final long got = new UnsafeBuffer(futures.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS))
+                        .getLong(0);
                     assertEquals(DemoHandlers.mix(jobs + i), got, "seed=" + SEED + " job " + (jobs + i));
                 }
                 jobs += futures.size();
