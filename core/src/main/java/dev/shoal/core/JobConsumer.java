@@ -290,7 +290,7 @@ public final class JobConsumer implements AutoCloseable
             return;
         }
         closed = true;
-        if (!ring.region().isClosed() && Thread.currentThread() == owner)
+        if (ring.region().isIntact() && Thread.currentThread() == owner)
         {
             final boolean ownRecordHeld = heldLease == ownLease;
             if (heldLease != NO_LEASE)

@@ -270,7 +270,7 @@ public final class JobProducer implements AutoCloseable
         {
             return;
         }
-        if (claimed != FULL && Thread.currentThread() == owner && !ring.region().isClosed())
+        if (claimed != FULL && Thread.currentThread() == owner && ring.region().isIntact())
         {
             abort();
         }

@@ -558,9 +558,8 @@ public final class JobRing
     }
 
     /**
-     * Reads a job length stored in the region; never trusted.
-     */
-    /**
+     * Checks a job length stored in the region, which is never trusted.
+     *
      * @param length a job length read from a slot or a lease record.
      * @return true when no producer could have written it: outside {@code 0..slotBytes}.
      */

@@ -3,6 +3,8 @@ package dev.shoal.core;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.function.BooleanSupplier;
+
 import org.agrona.concurrent.AtomicBuffer;
 
 import static dev.shoal.core.ParticipantDescriptor.ATTACHED_AT_OFFSET;
@@ -56,12 +58,15 @@ public final class ParticipantTable
     private final AtomicBuffer buffer;
     private final int tableOffset;
     private final int capacity;
+    private final BooleanSupplier intact;
 
-    ParticipantTable(final AtomicBuffer buffer, final int tableOffset, final int capacity)
+    ParticipantTable(
+        final AtomicBuffer buffer, final int tableOffset, final int capacity, final BooleanSupplier intact)
     {
         this.buffer = buffer;
         this.tableOffset = tableOffset;
         this.capacity = capacity;
+        this.intact = intact;
     }
 
     /**
@@ -141,6 +146,10 @@ public final class ParticipantTable
 
     void detach(final int index, final long token)
     {
+        if (!intact.getAsBoolean())
+        {
+            return; // truncated under us (see Region#isIntact): the entry is left to a takeover, as after a kill
+        }
         final int e = entry(index);
         // Volatile: sees a takeover's bump. A live process is never judged dead (see ProcessLiveness), so once
         // this matches the entry stays ours until our CAS below; only a simulated death in tests breaks that.

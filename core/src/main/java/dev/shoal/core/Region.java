@@ -48,8 +48,8 @@ public final class Region implements AutoCloseable
         this.mapping = mapping;
         this.buffer = mapping.buffer();
         this.directory = List.copyOf(directory);
-        this.participants = new ParticipantTable(
-            buffer, buffer.getInt(PARTICIPANTS_OFFSET_OFFSET), buffer.getInt(PARTICIPANT_CAPACITY_OFFSET));
+        this.participants = new ParticipantTable(buffer, buffer.getInt(PARTICIPANTS_OFFSET_OFFSET),
+            buffer.getInt(PARTICIPANT_CAPACITY_OFFSET), this::isIntact);
         this.created = created;
         this.regionLength = buffer.getLong(REGION_LENGTH_OFFSET); // validated against the file by checkLayout
     }
@@ -279,6 +279,26 @@ public final class Region implements AutoCloseable
         {
             throw RegionValidator.truncated(location.path(), size, regionLength);
         }
+    }
+
+    /**
+     * Whether this region is open and its file still holds all of it: the test every close path makes before
+     * its last shared writes. Those paths run once, so the JVM runs them in its interpreter, and HotSpot turns a
+     * fault on a truncated mapping into an {@code InternalError} for reads, writes and compiled atomics but not
+     * for an interpreted compare-and-set, which takes the whole JVM down with SIGBUS. A process that has already
+     * met the truncation (an {@code InternalError} on its way out) must therefore not write on its way out:
+     * what it would have released is left to recovery, exactly as if it had been killed.
+     *
+     * @return {@code false} when closed, or when the mapped file is shorter than {@link #length()}.
+     */
+    public boolean isIntact()
+    {
+        if (closed)
+        {
+            return false;
+        }
+        final long size = mapping.fileSize();
+        return size < 0 || size >= regionLength; // -1: size unknown; the access itself will tell
     }
 
     /**

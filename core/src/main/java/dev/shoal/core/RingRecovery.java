@@ -303,9 +303,6 @@ final class RingRecovery
     }
 
     /**
-     * @return how many laps the slot word is ahead of sequence {@code h} (negative: behind), modulo 2^47.
-     */
-    /**
      * @return false for a slot word no protocol step writes: a lease index beyond the records, or a lease on a
      *     slot that is not TAKEN.
      */

@@ -85,10 +85,6 @@ final class PendingJobs
     }
 
     /**
-     * @return jobs whose futures are not complete yet (read in this order: a job moves from the map to
-     *     settling, so it is seen at least once).
-     */
-    /**
      * @return a line naming the oldest job still pending (id, handler, key, age), or "" when none is; scans the
      * pending jobs, so for messages only.
      */

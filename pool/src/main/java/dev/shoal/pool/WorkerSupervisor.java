@@ -205,9 +205,6 @@ final class WorkerSupervisor implements Runnable
     }
 
     /**
-     * Waits for every worker to exit by itself, then kills what is left.
-     */
-    /**
      * Waits for every worker to exit on its own (each finishes the job it runs, then sees the pool's stop state),
      * and kills those still running when {@code grace} is over. Says in the log sink which workers it waits for
      * and which it kills, so that a close that takes long is never silent.
