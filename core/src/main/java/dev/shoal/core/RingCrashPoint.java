@@ -27,6 +27,8 @@ public enum RingCrashPoint implements CrashPoint
     TAKE_SLOT_CAS,
     /** Consumer, before moving the head: the slot is TAKEN by its record; readers help the head on. */
     TAKE_HEAD_CAS,
+    /** Consumer draining, before moving the head past its run: the head lags; the next reader helps. */
+    DRAIN_HEAD_CAS,
     /** Consumer, before copying the job into its record: TAKEN, uncopied; a recoverer copies it. */
     TAKE_COPY,
     /** Consumer, before the LEASED store: copied but RESERVED; a recoverer copies again from the slot. */

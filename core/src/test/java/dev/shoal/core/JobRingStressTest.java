@@ -72,11 +72,13 @@ class JobRingStressTest
         return true;
     }
 
-    @ParameterizedTest(name = "producers={0} consumers={1} capacity={2} slotBytes={3}")
-    @CsvSource({ "1, 1, 2, 8", "1, 3, 64, 32", "3, 1, 16, 64", "2, 2, 8, 128", "2, 2, 1024, 16" })
+    @ParameterizedTest(name = "producers={0} consumers={1} capacity={2} slotBytes={3} drainLimit={4}")
+    @CsvSource({ "1, 1, 2, 8, 0", "1, 3, 64, 32, 0", "3, 1, 16, 64, 0", "2, 2, 8, 128, 0", "2, 2, 1024, 16, 0",
+        "1, 1, 4, 8, 100", "2, 2, 8, 16, 5", "1, 3, 64, 32, 70", "2, 2, 1024, 16, 1000" })
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldDeliverEveryJobExactlyOnceIntact(
-        final int producers, final int consumers, final int capacity, final int slotBytes) throws Exception
+        final int producers, final int consumers, final int capacity, final int slotBytes, final int drainLimit)
+        throws Exception
     {
         final int perProducer = 50_000;
         final int total = perProducer * producers;
@@ -95,7 +97,7 @@ class JobRingStressTest
             }
             for (int c = 0; c < consumers; c++)
             {
-                futures.add(executor.submit(() -> consume(ring, total, seen, corrupt, handled)));
+                futures.add(executor.submit(() -> consume(ring, total, seen, corrupt, handled, drainLimit)));
             }
             for (final Future<?> future : futures)
             {
@@ -140,7 +142,7 @@ class JobRingStressTest
 
     private static Void consume(
         final JobRing ring, final int total, final AtomicIntegerArray seen, final AtomicLong corrupt,
-        final AtomicLong handled)
+        final AtomicLong handled, final int drainLimit)
     {
         final BackoffIdleStrategy idle = new BackoffIdleStrategy();
         final JobHandler handler = (id, attempt, buffer, offset, length) ->
@@ -156,7 +158,20 @@ class JobRingStressTest
         {
             while (handled.get() < total)
             {
-                if (consumer.poll(handler))
+                if (drainLimit > 0)
+                {
+                    final int drained = consumer.drain(handler, drainLimit); // the head moves once per run
+                    handled.addAndGet(drained);
+                    if (drained > 0)
+                    {
+                        idle.reset();
+                    }
+                    else
+                    {
+                        idle.idle();
+                    }
+                }
+                else if (consumer.poll(handler))
                 {
                     consumer.taskDone();
                     handled.incrementAndGet();

@@ -48,7 +48,8 @@ final class RingCrashScenarios
             scenario("batch-claim-abort", 4, 16, RingCrashScenarios::batch),
             scenario("adopt-pending", 8, 5, RingCrashScenarios::adopt),
             scenario("corrupt-length", 4, 16, RingCrashScenarios::corrupt),
-            scenario("consumer-churn", 2, 16, RingCrashScenarios::churn));
+            scenario("consumer-churn", 2, 16, RingCrashScenarios::churn),
+            scenario("drain-runs", 4, 8, RingCrashScenarios::drainRuns));
     }
 
     private interface Script
@@ -115,6 +116,34 @@ final class RingCrashScenarios
         r.pollDone("C2");
         r.close("P1");
         r.close("P2");
+        r.close("C2");
+    }
+
+    /**
+     * Drains that take runs past a head they move once per run, while another consumer reads the stale head, and
+     * a run that wraps the ring.
+     */
+    private static void drainRuns(final RingRun r)
+    {
+        r.producer("P");
+        r.consumer("C1");
+        r.consumer("C2");
+        r.offer("P", 1);
+        r.offer("P", 2);
+        r.offer("P", 3);
+        r.offer("P", 4);
+        r.drain("C1", 3);
+        r.pollDone("C2");
+        r.offer("P", 5);
+        r.offer("P", 6);
+        r.offer("P", 7);
+        r.drain("C2", 8);
+        r.offer("P", 8);
+        r.offer("P", 9);
+        r.drain("C1", 1);
+        r.pollDone("C2");
+        r.close("P");
+        r.close("C1");
         r.close("C2");
     }
 
@@ -225,6 +254,8 @@ final class RingCrashScenarios
         private final Set<Long> completed = ConcurrentHashMap.newKeySet();
         private final Map<Long, Integer> delivered = new ConcurrentHashMap<>();
         private final Map<String, Long> held = new ConcurrentHashMap<>();
+        /** For a job held inside a drain: the holder's crash-point hits when it was delivered. */
+        private final Map<String, Integer> drainDeliveredAt = new ConcurrentHashMap<>();
         private final List<String> problems = new ArrayList<>();
         private final UnsafeBuffer source = new UnsafeBuffer(new byte[JOB_BYTES * 8]);
 
@@ -372,6 +403,35 @@ final class RingCrashScenarios
             });
         }
 
+        /**
+         * One drain: a job the handler gets means the one before it was acknowledged; the last is acknowledged
+         * when drain returns.
+         */
+        void drain(final String actor, final int limit)
+        {
+            step(actor, self ->
+            {
+                final JobConsumer consumer = consumers.get(actor);
+                final JobHandler record = recorder(actor);
+                consumer.drain((id, attempt, buffer, offset, length) ->
+                {
+                    final Long previous = held.remove(actor);
+                    if (previous != null)
+                    {
+                        completed.add(previous); // taskDone returned before this job was taken
+                    }
+                    record.onJob(id, attempt, buffer, offset, length);
+                    drainDeliveredAt.put(actor, self.hitsSoFar());
+                }, limit);
+                drainDeliveredAt.remove(actor);
+                final Long last = held.remove(actor);
+                if (last != null)
+                {
+                    completed.add(last);
+                }
+            });
+        }
+
         void pollHold(final String actor)
         {
             step(actor, self -> poll(actor, consumers.get(actor)));
@@ -419,16 +479,7 @@ final class RingCrashScenarios
         {
             try
             {
-                return consumer.poll((id, attempt, buffer, offset, length) ->
-                {
-                    final long value = length == JOB_BYTES ? buffer.getLong(offset) : -1;
-                    if (length != JOB_BYTES || buffer.getLong(offset + 8) != checkWord(value))
-                    {
-                        problem("torn job delivered: id=" + id + " length=" + length + " value=" + value);
-                    }
-                    delivered.merge(value, 1, Integer::sum);
-                    held.put(actor, value);
-                });
+                return consumer.poll(recorder(actor));
             }
             catch (final RegionFormatException ex)
             {
@@ -438,6 +489,21 @@ final class RingCrashScenarios
                 }
                 return false; // the corrupt job is skipped and counted, as documented
             }
+        }
+
+        /** Checks a delivered job and records it as delivered to, and held by, {@code actor}. */
+        private JobHandler recorder(final String actor)
+        {
+            return (id, attempt, buffer, offset, length) ->
+            {
+                final long value = length == JOB_BYTES ? buffer.getLong(offset) : -1;
+                if (length != JOB_BYTES || buffer.getLong(offset + 8) != checkWord(value))
+                {
+                    problem("torn job delivered: id=" + id + " length=" + length + " value=" + value);
+                }
+                delivered.merge(value, 1, Integer::sum);
+                held.put(actor, value);
+            };
         }
 
         private void done(final String actor, final JobConsumer consumer)
@@ -509,7 +575,18 @@ final class RingCrashScenarios
         {
             for (final Map.Entry<String, Long> entry : held.entrySet())
             {
-                if (explorer.actor(entry.getKey()).isKilled())
+                final CrashActor holder = explorer.actor(entry.getKey());
+                if (!holder.isKilled())
+                {
+                    continue;
+                }
+                final Integer deliveredAt = drainDeliveredAt.get(entry.getKey());
+                if (deliveredAt != null && holder.hitsSoFar() > deliveredAt + 2)
+                {
+                    // Killed inside a drain past this job's DONE_STORE and DONE_CLEAR: it was acknowledged.
+                    completed.add(entry.getValue());
+                }
+                else
                 {
                     mayRepeat.add(entry.getValue()); // its holder died unacknowledged: redelivered, as documented
                 }

@@ -44,7 +44,7 @@ public final class ShoalHandoffPeer extends ProcessHandoffPeer
         final int slotBytes = slotBytes(params.sizeBytes());
         final RegionSpec spec = RegionSpec.builder()
             .jobRing(RING, slots(slotBytes), slotBytes)
-            .paddedLongArray(FINISHED, 1)
+            .paddedLongArray(FINISHED, 2)
             .build();
         Region.create(shared.file("region").toString(), spec).close();
     }

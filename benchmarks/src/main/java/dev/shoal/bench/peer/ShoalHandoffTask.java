@@ -16,12 +16,18 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * Child side of {@link ShoalHandoffPeer}: a producer offers its share of each run (copying the self-checking
  * payload, as {@code agrona-m2o} does) and, when it is the last producer of the run to finish, one pill per
- * consumer; a consumer polls and acknowledges jobs, checking each payload, until it takes a pill.
+ * consumer; a consumer drains runs of jobs (as {@code agrona-m2o}'s consumer reads runs of messages), checking
+ * each payload, until every pill of the run is taken. A drain may take two pills, so pills are counted in the
+ * region ({@code finished[1]}) rather than one per consumer.
  */
 public final class ShoalHandoffTask implements ChildTask, JobHandler
 {
     /** Id carried by a pill: a job that ends a consumer's run. */
     static final long PILL = -1;
+    /** Most jobs one drain call takes. */
+    private static final int DRAIN_LIMIT = 256;
+    private static final int PRODUCERS_DONE = 0;
+    private static final int PILLS_TAKEN = 1;
 
     private Region region;
     private JobProducer producer;
@@ -34,7 +40,6 @@ public final class ShoalHandoffTask implements ChildTask, JobHandler
     private long ops;
     private UnsafeBuffer source;
     private final IdleStrategy idle = Idle.strategy();
-    private boolean pillTaken;
     private long count;
     private long sum;
 
@@ -48,10 +53,10 @@ public final class ShoalHandoffTask implements ChildTask, JobHandler
         ops = args.getLong("ops");
         region = Region.open(args.dir().resolve("region").toString());
         final JobRing ring = JobRing.open(region, ShoalHandoffPeer.RING);
+        finished = region.longArray(ShoalHandoffPeer.FINISHED);
         if ("producer".equals(args.get("role")))
         {
             producer = ring.producer();
-            finished = region.longArray(ShoalHandoffPeer.FINISHED);
             source = new UnsafeBuffer(new byte[size]);
         }
         else
@@ -71,7 +76,7 @@ public final class ShoalHandoffTask implements ChildTask, JobHandler
         }
         else
         {
-            consume(record);
+            consume(run, record);
         }
         record.endNs = System.nanoTime();
     }
@@ -84,7 +89,7 @@ public final class ShoalHandoffTask implements ChildTask, JobHandler
             offer(Handoff.id(run, ops, producers, index, i));
         }
         // The last producer to finish this run (the counter counts every producer of every run so far).
-        if (finished.getAndAdd(0, 1) + 1 == (run + 1) * producers)
+        if (finished.getAndAdd(PRODUCERS_DONE, 1) + 1 == (run + 1) * producers)
         {
             for (int c = 0; c < consumers; c++)
             {
@@ -103,17 +108,16 @@ public final class ShoalHandoffTask implements ChildTask, JobHandler
         }
     }
 
-    private void consume(final RunRecord record)
+    private void consume(final long run, final RunRecord record)
     {
         count = 0;
         sum = 0;
-        pillTaken = false;
+        final long allPills = (run + 1) * consumers; // pills of every run so far
         idle.reset();
-        while (!pillTaken)
+        while (finished.get(PILLS_TAKEN) < allPills)
         {
-            if (consumer.poll(this))
+            if (consumer.drain(this, DRAIN_LIMIT) > 0)
             {
-                consumer.taskDone();
                 idle.reset();
             }
             else
@@ -136,7 +140,7 @@ public final class ShoalHandoffTask implements ChildTask, JobHandler
         }
         if (id == PILL)
         {
-            pillTaken = true;
+            finished.getAndAdd(PILLS_TAKEN, 1);
         }
         else
         {
