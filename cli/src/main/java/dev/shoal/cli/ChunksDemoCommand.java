@@ -73,7 +73,10 @@ public final class ChunksDemoCommand implements Callable<Integer>
         return Json.object().put("file", o.file().toString()).put("lines", o.lines()).put("bytes", o.bytes())
             .put("workers", o.workers()).put("mode", o.processes() ? "processes" : "threads")
             .put("chunks", o.ranges()).put("chunk_bytes", o.chunkBytes()).put("seconds", o.seconds())
-            .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("resumed_ranges", o.rangesResumed())
+            .put("bytes_per_s", Math.round(o.bytesPerSecond())).put("startup_seconds", o.startupSeconds())
+            .put("processing_seconds", o.processingSeconds())
+            .put("processing_bytes_per_s", Math.round(o.processingBytesPerSecond()))
+            .put("resumed_ranges", o.rangesResumed())
             .put("redone_ranges", o.rangesRedone()).put("workers_killed", o.workersKilled())
             .put("worker_restarts", o.workerRestarts());
     }
@@ -157,6 +160,10 @@ public final class ChunksDemoCommand implements Callable<Integer>
             human(o.chunkBytes()), o.workers(), o.processes() ? "processes" : "threads");
         out.printf(Locale.ROOT, "  lines     %,d%n  bytes     %,d%n  checksum  %s%n", o.lines(), o.bytes(), checksum);
         out.printf(Locale.ROOT, "  time      %.3f s (%s/s)%n", o.seconds(), human((long)o.bytesPerSecond()));
+        if (o.processingSeconds() > 0)
+        {
+            out.printf(Locale.ROOT, "  phases    %s%n", phases(o));
+        }
         if (o.rangesResumed() > 0)
         {
             out.printf(Locale.ROOT, "  resumed   %,d ranges were done by an earlier run%n", o.rangesResumed());
@@ -167,6 +174,20 @@ public final class ChunksDemoCommand implements Callable<Integer>
                 "redone; totals complete%n", o.workersKilled(), o.workerRestarts(), o.rangesRedone(),
                 o.rangesRedone() == 1 ? "" : "s");
         }
+    }
+
+    /**
+     * The phases of a run in one line, as {@code demo chunks} and {@code demo} print them.
+     *
+     * @param o a run's outcome, with its phases measured.
+     * @return e.g. "start-up 0.312 s (28 %), processing 0.780 s (1.2 GB/s), exit and merge 0.010 s".
+     */
+    static String phases(final ChunkOutcome<?> o)
+    {
+        final double rest = Math.max(0, o.seconds() - o.startupSeconds() - o.processingSeconds());
+        return String.format(Locale.ROOT, "start-up %.3f s (%.0f %%), processing %.3f s (%s/s), exit and merge %.3f s",
+            o.startupSeconds(), 100 * o.startupShare(), o.processingSeconds(),
+            human((long)o.processingBytesPerSecond()), rest);
     }
 
     private static double rate(final long bytes, final double seconds)

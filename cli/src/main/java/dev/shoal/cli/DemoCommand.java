@@ -30,6 +30,9 @@ import picocli.CommandLine.Option;
     subcommands = { ChunksDemoCommand.class, PoolDemoCommand.class, SchedulerDemoCommand.class })
 public final class DemoCommand implements Callable<Integer>
 {
+    /** Range size of pattern 1. */
+    private static final long CHUNK_BYTES = 4L << 20;
+
     @Option(names = "--file", paramLabel = "FILE",
         description = "Sample CSV (default: java.io.tmpdir/shoal-demo/sample.csv; generated when missing).")
     Path file;
@@ -76,8 +79,11 @@ public final class DemoCommand implements Callable<Integer>
 
         say(out, "\n1. Chunked file aggregation (the shared offset array): counts per behavior type, top categories" +
             (chaos ? "; one worker SIGKILLed, its range redone" : ""));
+        // One worker first, for the comparison a reader cares about: what the other workers add.
+        final ChunkOutcome<CsvStats> single = workers > 1 && !chaos ?
+            FileChunks.builder(sample).workers(1).chunkBytes(CHUNK_BYTES).build().run(CsvStatsJob.class) : null;
         final PoolDemoCommand.Progress bar = progressBar(out, 0);
-        final FileChunks.Builder chunking = FileChunks.builder(sample).workers(workers).chunkBytes(4L << 20)
+        final FileChunks.Builder chunking = FileChunks.builder(sample).workers(workers).chunkBytes(CHUNK_BYTES)
             .progress((done, total) -> bar.updateOf(done, total));
         if (chaos)
         {
@@ -86,8 +92,8 @@ public final class DemoCommand implements Callable<Integer>
         final ChunkOutcome<CsvStats> chunks = chunking.build().run(CsvStatsJob.class);
         bar.finish();
         final boolean chunksOk = chunks.bytes() == Files.size(sample) && chunks.result().rows() +
-            chunks.result().skipped() == chunks.lines();
-        say(out, chunksText(chunks, chunksOk));
+            chunks.result().skipped() == chunks.lines() && (single == null || sameFigures(single, chunks));
+        say(out, chunksText(chunks, chunksOk, single));
 
         say(out, "\n2. Job pool (the job ring): " + jobs + " jobs, each result checked" +
             (chaos ? ", one worker SIGKILLed" : ""));
@@ -111,7 +117,7 @@ public final class DemoCommand implements Callable<Integer>
         if (json.enabled)
         {
             out.println(Json.object()
-                .put("chunks", chunksJson(chunks, chunksOk))
+                .put("chunks", chunksJson(chunks, chunksOk, single))
                 .put("pool", PoolDemoCommand.toJson(pool, workers, 1, chaos))
                 .put("scheduler", new Json.Raw(SchedulerDemoCommand.toJson(scheduler, chaos)))
                 .put("verified", verified));
@@ -158,11 +164,31 @@ public final class DemoCommand implements Callable<Integer>
             sample, written / 1_000_000, (System.nanoTime() - start) / 1e9));
     }
 
-    private static String chunksText(final ChunkOutcome<CsvStats> o, final boolean ok)
+    /** Whether two runs over the same file agree on every figure. */
+    private static boolean sameFigures(final ChunkOutcome<CsvStats> a, final ChunkOutcome<CsvStats> b)
+    {
+        return a.lines() == b.lines() && a.result().rows() == b.result().rows() &&
+            a.result().behaviorCounts().equals(b.result().behaviorCounts());
+    }
+
+    private static String chunksText(final ChunkOutcome<CsvStats> o, final boolean ok,
+        final ChunkOutcome<CsvStats> single)
     {
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format("  %,d rows, %,d MB in %.2f s (%,.0f MB/s) across %d ranges, %d worker JVMs%n",
             o.result().rows(), o.bytes() / 1_000_000, o.seconds(), o.bytesPerSecond() / 1e6, o.ranges(), o.workers()));
+        if (o.processingSeconds() > 0)
+        {
+            sb.append("  ").append(ChunksDemoCommand.phases(o)).append('\n');
+        }
+        if (single != null && single.processingSeconds() > 0 && o.processingSeconds() > 0)
+        {
+            final double one = single.processingBytesPerSecond();
+            final double all = o.processingBytesPerSecond();
+            sb.append(String.format("  1 worker vs %d: processing %.2f GB/s vs %.2f GB/s (%.2fx); " +
+                "end to end %.2f s vs %.2f s%n", o.workers(), one / 1e9, all / 1e9, all / one, single.seconds(),
+                o.seconds()));
+        }
         sb.append("  behavior:");
         for (final Map.Entry<String, Long> e : o.result().behaviorCounts().entrySet())
         {
@@ -184,9 +210,15 @@ public final class DemoCommand implements Callable<Integer>
         return sb.toString();
     }
 
-    private static Json chunksJson(final ChunkOutcome<CsvStats> o, final boolean ok)
+    private static Json chunksJson(final ChunkOutcome<CsvStats> o, final boolean ok,
+        final ChunkOutcome<CsvStats> single)
     {
-        return ChunksDemoCommand.outcomeJson(o).put("rows", o.result().rows())
+        final Json json = ChunksDemoCommand.outcomeJson(o).put("rows", o.result().rows())
             .put("behaviors", o.result().behaviorCounts()).put("verified", ok);
+        if (single != null)
+        {
+            json.put("one_worker", ChunksDemoCommand.outcomeJson(single));
+        }
+        return json;
     }
 }

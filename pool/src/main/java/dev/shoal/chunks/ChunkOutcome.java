@@ -18,6 +18,11 @@ import java.nio.file.Path;
  * @param workerRestarts workers started to replace ones that died.
  * @param workersKilled  workers killed on purpose (chaos).
  * @param seconds        wall time of the run.
+ * @param startupSeconds    from the start of the run to the first range claimed: checking the file, the region,
+ *                          starting the workers (JVM start-up, for processes); 0 when not measured (nothing
+ *                          claimed, or a platform whose {@code System.nanoTime()} differs between processes).
+ * @param processingSeconds from the first range claimed to the last range done: the reading itself; 0 when not
+ *                          measured. The rest of {@code seconds} is waiting for workers to exit and the merge.
  * @param <A>            the result type.
  */
 public record ChunkOutcome<A>(
@@ -33,7 +38,9 @@ public record ChunkOutcome<A>(
     long rangesRedone,
     int workerRestarts,
     int workersKilled,
-    double seconds)
+    double seconds,
+    double startupSeconds,
+    double processingSeconds)
 {
     /**
      * @return bytes per second over the whole run (0 when it took no measurable time).
@@ -41,5 +48,22 @@ public record ChunkOutcome<A>(
     public double bytesPerSecond()
     {
         return seconds > 0 ? bytes / seconds : 0;
+    }
+
+    /**
+     * @return bytes per second of the processing phase alone, what the workers' reading achieved (0 when not
+     *     measured); a resumed run read fewer bytes than the file has, so this overstates it.
+     */
+    public double processingBytesPerSecond()
+    {
+        return processingSeconds > 0 ? bytes / processingSeconds : 0;
+    }
+
+    /**
+     * @return the share of the run's wall time spent before the first range was claimed (0 when not measured).
+     */
+    public double startupShare()
+    {
+        return seconds > 0 ? startupSeconds / seconds : 0;
     }
 }

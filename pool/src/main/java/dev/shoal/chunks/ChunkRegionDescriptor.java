@@ -14,6 +14,10 @@ import dev.shoal.core.RegionSpec;
  *      [3] FILE_LENGTH  [4] FILE_MODIFIED (epoch ms)  [5] CHUNK_BYTES  [6] RANGE_COUNT
  *      [7] SLOT_BYTES   [8] JOB_HASH
  *      [9] INITIALISED  written last, with release, by the coordinator that set the words above
+ *      [10] FIRST_CLAIM_NANOS  System.nanoTime() of this run's first claim, 0 before it (statistics only)
+ *      [11] LAST_DONE_NANOS    System.nanoTime() of this run's latest range marked done (statistics only)
+ *           Both are reset by the coordinator before it starts workers. On Linux, System.nanoTime() reads
+ *           CLOCK_MONOTONIC, one clock for every process of the machine, so the coordinator can subtract them.
  *
  *  "chunks.state"    long array, one word per range:
  *      0 = FREE, 1 = DONE, any other value = the participant token of the claimer
@@ -42,7 +46,9 @@ final class ChunkRegionDescriptor
     static final int SLOT_BYTES = 7;
     static final int JOB_HASH = 8;
     static final int INITIALISED = 9;
-    static final int CONTROL_LENGTH = 10;
+    static final int FIRST_CLAIM_NANOS = 10;
+    static final int LAST_DONE_NANOS = 11;
+    static final int CONTROL_LENGTH = 12;
 
     static final long FREE = 0;
     static final long DONE = 1;

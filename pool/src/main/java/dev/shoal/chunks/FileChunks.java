@@ -17,6 +17,7 @@ import dev.shoal.core.Region;
 import dev.shoal.core.RegionLocation;
 import dev.shoal.core.RegionMismatchException;
 import dev.shoal.core.RegionOptions;
+import dev.shoal.core.SharedLongArray;
 import org.agrona.DirectBuffer;
 
 /**
@@ -156,7 +157,7 @@ public final class FileChunks
         {
             progress.onProgress(0, 0);
             return new ChunkOutcome<>(null, file, 0, 0, 0, chunkBytes, 0, processes, 0, 0, 0, 0,
-                seconds(startNanos));
+                seconds(startNanos), 0, 0);
         }
         final int slotBytes = ChunkRegionDescriptor.slotBytes(ranges, resultHint);
         final ChunkRegion.Params params =
@@ -168,13 +169,22 @@ public final class FileChunks
         {
             final int resumed = chunkRegion.initialiseOrCheck(params) ? 0 : chunkRegion.countDone();
             final int started = Math.max(1, Math.min(workers, ranges - resumed));
+            final SharedLongArray control = chunkRegion.control();
+            // Statistics of this run only: no worker runs yet, so plain resets are enough (the workers' start
+            // orders them before anything a worker does).
+            control.setPlain(ChunkRegionDescriptor.FIRST_CLAIM_NANOS, 0);
+            control.setPlain(ChunkRegionDescriptor.LAST_DONE_NANOS, 0);
             final ChunkWorkers group = new ChunkWorkers(this, chunkRegion, jobClass);
             final ChunkWorkers.Stats stats = group.run(started);
+            final long firstClaim = control.get(ChunkRegionDescriptor.FIRST_CLAIM_NANOS);
+            final long lastDone = control.get(ChunkRegionDescriptor.LAST_DONE_NANOS);
             final long lines = merge(chunkRegion, params, visitor, group);
             progress.onProgress(ranges, ranges);
+            final boolean timed = firstClaim != 0 && lastDone - firstClaim >= 0 && firstClaim - startNanos >= 0;
             outcome = new ChunkOutcome<>(null, file, length, lines, ranges, chunkBytes, started, processes,
-                resumed, chunkRegion.control().get(ChunkRegionDescriptor.REDONE), stats.restarts(), stats.killed(),
-                seconds(startNanos));
+                resumed, control.get(ChunkRegionDescriptor.REDONE), stats.restarts(), stats.killed(),
+                seconds(startNanos), timed ? (firstClaim - startNanos) / 1e9 : 0,
+                timed ? (lastDone - firstClaim) / 1e9 : 0);
         }
         if (!keepRegion)
         {
@@ -347,7 +357,8 @@ public final class FileChunks
     private static <A> ChunkOutcome<A> withResult(final ChunkOutcome<Void> o, final A result)
     {
         return new ChunkOutcome<>(result, o.file(), o.bytes(), o.lines(), o.ranges(), o.chunkBytes(), o.workers(),
-            o.processes(), o.rangesResumed(), o.rangesRedone(), o.workerRestarts(), o.workersKilled(), o.seconds());
+            o.processes(), o.rangesResumed(), o.rangesRedone(), o.workerRestarts(), o.workersKilled(), o.seconds(),
+            o.startupSeconds(), o.processingSeconds());
     }
 
     private static void deleteFolder(final Path folder)

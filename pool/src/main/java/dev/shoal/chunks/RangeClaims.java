@@ -33,6 +33,7 @@ final class RangeClaims
     private final ParticipantTable participants;
     private final long token;
     private final int ranges;
+    private boolean claimNoted;
     private boolean firstPass = true;
     private int scan;
 
@@ -62,6 +63,7 @@ final class RangeClaims
             // CAS: loses only to a second-pass worker that claimed this range before us.
             if (state.compareAndSet((int)index, FREE, token))
             {
+                noteClaim();
                 return (int)index;
             }
         }
@@ -78,6 +80,7 @@ final class RangeClaims
                 // CAS: a first-pass claimer that got this index from the cursor may race us; one wins.
                 if (state.compareAndSet(index, FREE, token))
                 {
+                    noteClaim();
                     return index;
                 }
             }
@@ -85,6 +88,7 @@ final class RangeClaims
             {
                 // CAS from the dead token we read: exactly one worker takes the range over.
                 control.getAndAdd(REDONE, 1);
+                noteClaim();
                 return index;
             }
         }
@@ -104,8 +108,26 @@ final class RangeClaims
         if (state.compareAndSet(index, token, DONE))
         {
             control.getAndAdd(DONE_COUNT, 1);
+            // Statistics only: the latest done time of the run (a CAS loop that keeps the maximum).
+            control.accumulateMax(LAST_DONE_NANOS, System.nanoTime());
             return true;
         }
         return false;
+    }
+
+    /**
+     * Statistics only: the end of the run's start-up is its first claim. A volatile read keeps every later claim
+     * from writing; the CAS from 0 lets exactly one worker set it.
+     */
+    private void noteClaim()
+    {
+        if (!claimNoted)
+        {
+            claimNoted = true;
+            if (control.get(FIRST_CLAIM_NANOS) == 0)
+            {
+                control.compareAndSet(FIRST_CLAIM_NANOS, 0, System.nanoTime());
+            }
+        }
     }
 }

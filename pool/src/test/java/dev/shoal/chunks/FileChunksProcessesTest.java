@@ -63,6 +63,12 @@ class FileChunksProcessesTest
         assertEquals(2, o.workers());
         assertTrue(o.processes());
         assertEquals(0, o.rangesRedone());
+        // The phases, timed across processes (CLOCK_MONOTONIC): a JVM start precedes the first claim, and the
+        // phases fit in the run's wall time.
+        assertTrue(o.startupSeconds() > 0, "start-up measured: " + o);
+        assertTrue(o.processingSeconds() > 0, "processing measured: " + o);
+        assertTrue(o.startupSeconds() + o.processingSeconds() <= o.seconds(), o.toString());
+        assertTrue(o.processingBytesPerSecond() >= o.bytesPerSecond(), o.toString());
     }
 
     @Test

@@ -91,7 +91,13 @@ public final class Targets
     private void ring()
     {
         final String w = "handoff-1p1c-32";
-        ratio("ring 1P1C 32 B vs agrona-m2o", rate(w, SHOAL, null), rate(w, "agrona-m2o", null), 1.0);
+        ratio("ring 1P1C 32 B vs agrona-m2o", rate(w, SHOAL, null), rate(w, "agrona-m2o", null), 1.2);
+        ratio("ring 1P1C 256 B vs agrona-m2o", rate("handoff-1p1c-256", SHOAL, null),
+            rate("handoff-1p1c-256", "agrona-m2o", null), 1.0);
+        ratio("ring 1P2C 32 B vs agrona-m2o", rate("handoff-1p2c-32", SHOAL, null),
+            rate("handoff-1p2c-32", "agrona-m2o", null), 1.0);
+        ratio("ring 2P2C 32 B vs agrona-m2o", rate("handoff-2p2c-32", SHOAL, null),
+            rate("handoff-2p2c-32", "agrona-m2o", null), 1.0);
         ratio("ring 1P1C 32 B vs jctools-inproc", rate(w, SHOAL, null), rate(w, "jctools-inproc", null), 0.8);
         ratio("ring 1P1C 32 B vs python mp.Queue", rate(w, SHOAL, null), rate(w, PYTHON, "mp.Queue"), 100);
     }
@@ -102,6 +108,8 @@ public final class Targets
         final Map<String, Object> pipe = find("pingpong", PYTHON, "mp.Pipe");
         ratio("pingpong p50: python mp.Pipe / shoal", field(pipe, "p50_ns"), field(shoal, "p50_ns"), 50);
         below("pingpong p50 (issue 3: under 1 us)", field(shoal, "p50_ns"), 1_000);
+        ratio("pingpong p50: agrona-o2o / shoal (shoal at or below)", field(find("pingpong", "agrona-o2o", null),
+            "p50_ns"), field(shoal, "p50_ns"), 1.0);
     }
 
     private void heap()
@@ -119,7 +127,9 @@ public final class Targets
         ratio("pool submit vs python ProcessPoolExecutor.submit", submit,
             rate("pool-tiny", PYTHON, "ProcessPoolExecutor.submit"), 100);
         ratio("pool submit vs python JoinableQueue template", submit,
-            rate("handoff-1p2c-32", PYTHON, "mp.JoinableQueue-template"), 20);
+            rate("handoff-1p2c-32", PYTHON, "mp.JoinableQueue-template"), 30);
+        ratio("pool map chunk 64 vs python Pool.map(chunksize=64)", rate("pool-tiny", SHOAL, "map-chunk64"),
+            rate("pool-tiny", PYTHON, "Pool.map-chunksize64"), 10);
         below("pool p50 submit-to-completion, one in flight", field(find("pool-tiny", SHOAL, "submit-paced"),
             "p50_ns"), 20_000);
     }
@@ -203,7 +213,7 @@ public final class Targets
      */
     public static String text(final List<Target> targets)
     {
-        final StringBuilder sb = new StringBuilder("targets (ratios from this run; issues 3-8):\n");
+        final StringBuilder sb = new StringBuilder("targets (ratios from this run; issues 3-8, 14, 15):\n");
         int met = 0;
         for (final Target t : targets)
         {
