@@ -3,6 +3,7 @@ package dev.shoal.chunks;
 import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * Reads the lines a byte range owns. The alignment rule: a range {@code [start, end)} owns every line that
@@ -35,6 +36,8 @@ final class RangeReader
          */
         void onLine(DirectBuffer buffer, int offset, int length);
     }
+
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private final FileWindow window;
     private long lines;
@@ -99,12 +102,17 @@ final class RangeReader
         int lineStart = base;
         long count = 0;
         // Word at a time: every newline of a word is found from one load (lowest flag first), so each byte is
-        // read once whatever the line lengths.
+        // read once whatever the line lengths. The loads skip the buffer's bounds check: word runs from base
+        // (>= 0) to lastWord = capacity - 8, so every load lies inside the mapping (the check was an eighth of
+        // the loop's samples under JFR).
         int word = base;
         final int lastWord = limit - Long.BYTES;
+        final byte[] array = buffer.byteArray();
+        final long address = buffer.addressOffset();
         while (lineStart < end && word <= lastWord)
         {
-            long flags = FileWindow.newlineFlags(buffer.getLong(word, ByteOrder.LITTLE_ENDIAN));
+            final long raw = UnsafeApi.getLong(array, address + word);
+            long flags = FileWindow.newlineFlags(LITTLE_ENDIAN ? raw : Long.reverseBytes(raw));
             while (flags != 0)
             {
                 final int newline = word + (Long.numberOfTrailingZeros(flags) >>> 3);

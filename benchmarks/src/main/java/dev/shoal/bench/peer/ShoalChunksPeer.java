@@ -18,13 +18,17 @@ import dev.shoal.chunks.LineChecksumJob;
  * worker-process count (variants {@code 1-process}, {@code 2-processes}). The harness JVM coordinates, as the
  * caller of {@code FileChunks.run} does; ops/s is file bytes per second of the run's wall time as
  * {@link ChunkOutcome#seconds()} reports it, which includes starting the worker JVMs (about as a Python pool's
- * start is part of a script's time; it weighs less the larger the file). Every run's lines and checksum must
- * equal the reference scan's.
+ * start is part of a script's time; it weighs less the larger the file), with the median start-up beside it; the
+ * {@code -processing} variants time the processing phase alone ({@link ChunkOutcome#processingSeconds()}: first
+ * range claimed to last range done). Every run's lines and checksum must equal the reference scan's.
  */
 public final class ShoalChunksPeer implements PeerImpl
 {
     /** Range size: FileChunks' default. */
     public static final long CHUNK_BYTES = FileChunks.DEFAULT_CHUNK_BYTES;
+
+    /** Suffix of the variants that time the processing phase alone. */
+    public static final String PROCESSING = "-processing";
 
     private final int[] workerCounts;
 
@@ -51,6 +55,8 @@ public final class ShoalChunksPeer implements PeerImpl
         for (final int workers : workerCounts)
         {
             final List<RunSample> samples = new ArrayList<>();
+            final List<RunSample> processing = new ArrayList<>();
+            final List<Double> startups = new ArrayList<>();
             long bytes = 0;
             long lines = 0;
             for (int r = 0; r < params.totalRuns(); r++)
@@ -63,13 +69,37 @@ public final class ShoalChunksPeer implements PeerImpl
                 if (r >= params.warmups())
                 {
                     samples.add(RunSample.throughput(bytes, Math.round(outcome.seconds() * 1e9)));
+                    if (outcome.processingSeconds() > 0)
+                    {
+                        processing.add(RunSample.throughput(bytes, Math.round(outcome.processingSeconds() * 1e9)));
+                    }
+                    startups.add(outcome.startupSeconds());
                 }
             }
-            result.add(Measurement.of(samples, false, workers + 1)
-                .withVariant(workers + (workers == 1 ? "-process" : "-processes"))
+            final String variant = workers + (workers == 1 ? "-process" : "-processes");
+            result.add(Measurement.of(samples, false, workers + 1).withVariant(variant)
                 .with("workers", workers).with("file_bytes", bytes).with("lines", lines)
-                .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", true));
+                .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", true)
+                .with("startup_s_median", median(startups)));
+            if (!processing.isEmpty())
+            {
+                // The processing phase alone: first range claimed to last range done (no JVM start, no merge).
+                result.add(Measurement.of(processing, false, workers + 1).withVariant(variant + PROCESSING)
+                    .with("workers", workers).with("file_bytes", bytes).with("lines", lines)
+                    .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", false));
+            }
         }
         return result;
+    }
+
+    private static double median(final List<Double> values)
+    {
+        if (values.isEmpty())
+        {
+            return 0;
+        }
+        final List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
     }
 }
