@@ -72,12 +72,19 @@ public class JobRingBenchmark
 {
     private static final String RING = "jobs";
 
+    /** Most jobs one {@code shoal-drain} consumer operation takes. */
+    static final int DRAIN_LIMIT = 16;
+
     /** The queue one group's producers and consumers share: a ring in a fresh region, or a heap queue. */
     @State(Scope.Group)
     public static class Queues
     {
-        /** {@code shoal} ({@link JobRing}), {@code jctools} ({@link MpmcArrayQueue}) or {@code abq}. */
-        @Param({ "shoal", "jctools", "abq" })
+        /**
+         * {@code shoal} ({@link JobRing}, poll and taskDone per job), {@code shoal-drain} (the same ring, each
+         * consumer operation a {@link JobConsumer#drain} of up to {@value #DRAIN_LIMIT}), {@code jctools}
+         * ({@link MpmcArrayQueue}) or {@code abq}.
+         */
+        @Param({ "shoal", "shoal-drain", "jctools", "abq" })
         public String impl;
 
         /** Job size in bytes (a Shoal slot holds exactly this much). */
@@ -93,6 +100,7 @@ public class JobRingBenchmark
         public String backoff;
 
         boolean yield;
+        boolean drain;
 
         SharedRegion shared;
         JobRing ring;
@@ -107,9 +115,11 @@ public class JobRingBenchmark
         public void setUp() throws IOException
         {
             yield = checkBackoff(backoff);
+            drain = "shoal-drain".equals(impl);
             switch (impl)
             {
                 case "shoal":
+                case "shoal-drain":
                     shared = SharedRegion.create(
                         "shoal-jmh-ring", RegionSpec.builder().jobRing(RING, capacity, size).build());
                     ring = JobRing.open(shared.region(), RING);
@@ -370,7 +380,16 @@ public class JobRingBenchmark
     private static byte poll(final Queues queues, final Consumer consumer, final PollCounters counters)
     {
         final JobConsumer handle = consumer.handle;
-        if (handle != null)
+        if (handle != null && queues.drain)
+        {
+            final int drained = handle.drain(consumer, DRAIN_LIMIT);
+            if (drained > 0)
+            {
+                counters.pollsMade += drained;
+                return consumer.lastByte;
+            }
+        }
+        else if (handle != null)
         {
             if (handle.poll(consumer))
             {
