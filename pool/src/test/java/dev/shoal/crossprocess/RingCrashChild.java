@@ -8,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import dev.shoal.core.CrashPoints;
 import dev.shoal.core.JobConsumer;
+import dev.shoal.core.JobHandler;
 import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
@@ -30,6 +31,8 @@ public final class RingCrashChild
     public static final int OFFERED = 3;
     /** Exit status of a child that died at its point. */
     public static final int DIED = 86;
+    /** Most jobs one drain of the {@code drain} mode takes. */
+    static final int DRAIN_LIMIT = 5;
 
     private RingCrashChild()
     {
@@ -59,7 +62,7 @@ public final class RingCrashChild
             }
             else
             {
-                consume(region, ring);
+                consume(region, ring, "drain".equals(args[0]));
             }
         }
     }
@@ -82,22 +85,27 @@ public final class RingCrashChild
         }
     }
 
-    private static void consume(final Region region, final JobRing ring)
+    private static void consume(final Region region, final JobRing ring, final boolean drain)
     {
         final SharedLongArray seen = region.longArray(RingChild.SEEN);
         final SharedLongArray control = region.longArray(RingChild.CONTROL);
+        final JobHandler handler = (id, attempt, buffer, offset, length) ->
+        {
+            if (!RingChild.check(buffer, offset, id, length))
+            {
+                control.getAndAdd(RingChild.BAD, 1);
+            }
+            seen.getAndAdd((int)id, 1);
+        };
         try (JobConsumer consumer = ring.consumer())
         {
             while (control.get(RingChild.STOP) == 0)
             {
-                if (consumer.poll((id, attempt, buffer, offset, length) ->
+                if (drain)
                 {
-                    if (!RingChild.check(buffer, offset, id, length))
-                    {
-                        control.getAndAdd(RingChild.BAD, 1);
-                    }
-                    seen.getAndAdd((int)id, 1);
-                }))
+                    consumer.drain(handler, DRAIN_LIMIT); // runs of up to 5 behind one head move
+                }
+                else if (consumer.poll(handler))
                 {
                     consumer.taskDone();
                 }

@@ -91,6 +91,36 @@ class RingCrashProcessTest
         assertEquals(JOBS, ring.completed());
     }
 
+    /**
+     * As above with a consumer that drains runs: its third take is a direct take past a head it has not moved
+     * yet (or, at {@code DRAIN_HEAD_CAS}, it dies as it moves the head past its second run).
+     */
+    @ParameterizedTest
+    @EnumSource(value = RingCrashPoint.class, names = { "TAKE_SEQUENCE", "TAKE_SLOT_CAS", "TAKE_COPY",
+        "TAKE_LEASE_STORE", "TAKE_SLOT_RELEASE", "DONE_STORE", "DONE_CLEAR", "DRAIN_HEAD_CAS" })
+    void shouldLoseNothingWhenADrainingConsumerProcessDiesAt(final RingCrashPoint point)
+    {
+        final JobRing ring = JobRing.open(region, RING);
+        offerAll(ring, 8);
+        final int occurrence = point == RingCrashPoint.DRAIN_HEAD_CAS ? 2 : 3;
+        final Process child = children.start(RingCrashChild.class, List.of("-Dshoal.test.crashpoints=true"),
+            "drain", path, point.name(), Integer.toString(occurrence));
+        assertEquals(RingCrashChild.DIED, children.await(child, DEADLINE), "child died at " + point);
+        offerAll(ring, JOBS - 8);
+        drain(ring);
+        final SharedLongArray seen = region.longArray(SEEN);
+        int twice = 0;
+        for (int id = 0; id < JOBS; id++)
+        {
+            assertTrue(seen.get(id) >= 1 && seen.get(id) <= 2, "job " + id + " delivered " + seen.get(id));
+            twice += seen.get(id) == 2 ? 1 : 0;
+        }
+        assertTrue(twice <= 1, twice + " jobs delivered twice; only the dead consumer's held job may be");
+        assertEquals(0, region.longArray(CONTROL).get(BAD), "corrupt payloads");
+        assertEquals(JOBS, ring.submitted());
+        assertEquals(JOBS, ring.completed());
+    }
+
     @ParameterizedTest
     @EnumSource(value = RingCrashPoint.class, names = { "OFFER_INTENT", "OFFER_TAIL_CAS", "OFFER_WRITE",
         "OFFER_PUBLISH_CAS" })
