@@ -67,4 +67,21 @@ final class Checks
         }
         return value;
     }
+
+    /**
+     * @param spec   the command.
+     * @param option the option's name.
+     * @param value  its value.
+     * @return the value.
+     * @throws CommandLine.ParameterException when the value is not more than 0 or not a number.
+     */
+    static double positive(final CommandSpec spec, final String option, final double value)
+    {
+        if (!(value > 0))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "invalid value for " + option + ": " + value + " (must be more than 0)");
+        }
+        return value;
+    }
 }

@@ -66,11 +66,7 @@ public final class DemoCommand implements Callable<Integer>
         Checks.within(spec, "--workers", workers, 1, 64);
         Checks.atLeast(spec, "--jobs", jobs, 1);
         Checks.atLeast(spec, "--size", size, 1);
-        if (!(seconds > 0))
-        {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                "invalid value for --seconds: " + seconds + " (must be more than 0)");
-        }
+        Checks.positive(spec, "--seconds", seconds);
         final PrintWriter out = spec.commandLine().getOut();
         final Path sample = file != null ? file : Path.of(System.getProperty("java.io.tmpdir"), "shoal-demo",
             "sample.csv");

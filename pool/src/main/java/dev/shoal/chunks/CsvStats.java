@@ -1,7 +1,6 @@
 package dev.shoal.chunks;
 
 import dev.shoal.pool.Codec;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -32,9 +31,6 @@ public final class CsvStats
     private static final int FIELD_CATEGORY = 4;
     private static final long MISSING = -1;
     private static final int MAX_DIGITS = 18;
-    private static final long COMMAS = 0x2C2C2C2C2C2C2C2CL;
-    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
-    private static final long HIGHS = 0x8080808080808080L;
     /** Categories below this are counted in an array (no hashing on the hot path), the rest in a map. */
     private static final int MAX_DENSE = 1 << 20;
 
@@ -91,24 +87,8 @@ public final class CsvStats
      */
     static int nextComma(final DirectBuffer buffer, final int from, final int end)
     {
-        int i = from;
-        for (final int wordEnd = end - (Long.BYTES - 1); i < wordEnd; i += Long.BYTES)
-        {
-            final long x = buffer.getLong(i, ByteOrder.LITTLE_ENDIAN) ^ COMMAS;
-            final long flags = ~(((x & LOWS) + LOWS) | x) & HIGHS; // exact: see FileWindow.newlineFlags
-            if (flags != 0)
-            {
-                return i + (Long.numberOfTrailingZeros(flags) >>> 3);
-            }
-        }
-        for (; i < end; i++)
-        {
-            if (buffer.getByte(i) == ',')
-            {
-                return i;
-            }
-        }
-        return end;
+        final int comma = ByteScan.indexOf(buffer, from, end, (byte)',', ByteScan.COMMAS);
+        return comma < 0 ? end : comma;
     }
 
     /**

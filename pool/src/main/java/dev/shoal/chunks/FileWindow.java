@@ -2,7 +2,6 @@ package dev.shoal.chunks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
@@ -20,10 +19,6 @@ final class FileWindow implements AutoCloseable
     /** Largest mapping: a line longer than this cannot be handed over as one buffer. */
     static final int MAX_MAPPING = Integer.MAX_VALUE - 8;
 
-    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
-    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
 
     private final FileChannel channel;
     private final long fileLength;
@@ -143,49 +138,23 @@ final class FileWindow implements AutoCloseable
     }
 
     /**
-     * Finds a {@code '\n'} eight bytes at a time: a word XORed with eight newlines has a zero byte where the
-     * newline was, and {@code (x - 0x01..) & ~x & 0x80..} flags the lowest zero byte exactly.
-     *
      * @param buffer bytes.
      * @param from   first index.
      * @param to     index to stop before.
-     * @return the index of the first newline, or -1.
+     * @return the index of the first {@code '\n'} in {@code [from, to)}, or -1 (eight bytes at a time).
      */
     static int indexOfNewline(final DirectBuffer buffer, final int from, final int to)
     {
-        int i = from;
-        for (final int wordEnd = to - (Long.BYTES - 1); i < wordEnd; i += Long.BYTES)
-        {
-            final long word = buffer.getLong(i, ByteOrder.LITTLE_ENDIAN) ^ NEWLINES;
-            final long flags = (word - ONES) & ~word & HIGHS;
-            if (flags != 0)
-            {
-                return i + (Long.numberOfTrailingZeros(flags) >>> 3);
-            }
-        }
-        for (; i < to; i++)
-        {
-            if (buffer.getByte(i) == '\n')
-            {
-                return i;
-            }
-        }
-        return -1;
+        return ByteScan.indexOf(buffer, from, to, (byte)'\n', ByteScan.NEWLINES);
     }
 
     /**
-     * Flags every {@code '\n'} of a little-endian word, exactly: the high bit of each byte that is a newline. A
-     * byte XORed with {@code '\n'} is zero where the newline was; {@code (b & 0x7F) + 0x7F} sets a byte's high bit
-     * for every non-zero low part and cannot carry into the next byte, so with {@code | b} only zero bytes keep
-     * their high bit clear (unlike the shorter borrow trick, which may flag bytes above a true zero).
-     *
      * @param word eight bytes, the first in the low-order byte.
-     * @return the flags; {@code numberOfTrailingZeros / 8} is the index of the first newline.
+     * @return the high bit of each byte that is a {@code '\n'}, exactly (see {@link ByteScan}).
      */
     static long newlineFlags(final long word)
     {
-        final long x = word ^ NEWLINES;
-        return ~(((x & LOWS) + LOWS) | x) & HIGHS;
+        return ByteScan.matches(word, ByteScan.NEWLINES);
     }
 
     private void unmap()

@@ -107,7 +107,6 @@ public final class HandlerKey<A, R>
      * @param argument an argument.
      * @return its bytes; raw bytes pass through as they are.
      */
-    @SuppressWarnings("unchecked")
     byte[] encodeArgument(final A argument)
     {
         return argumentCodec == Codecs.BYTES ? (byte[])argument : argumentCodec.encode(argument);
