@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.shoal.process.ParentWatch;
 import dev.shoal.core.JobConsumer;
+import dev.shoal.core.JobHandler;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
 import dev.shoal.core.SharedLongArray;
@@ -121,6 +122,9 @@ public final class WorkerMain
         final Context context = new Context(writer);
         final Duration pollTimeout = Duration.ofMillis(Long.getLong(POLL_TIMEOUT_PROPERTY, 50));
         final BackoffIdleStrategy waitIdle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
+        // One handler for the worker's life: a lambda made inside the loop would be an allocation per job.
+        final JobHandler handler = (jobId, attempt, buffer, offset, length) ->
+            runJob(writer, context, attempt, buffer, offset, length);
         while (true)
         {
             // Volatile read: the pool's release store of a new state is seen within one poll timeout.
@@ -129,8 +133,7 @@ public final class WorkerMain
             {
                 return;
             }
-            final boolean got = consumer.take((jobId, attempt, buffer, offset, length) ->
-                runJob(writer, context, attempt, buffer, offset, length), pollTimeout, waitIdle);
+            final boolean got = consumer.take(handler, pollTimeout, waitIdle);
             if (got)
             {
                 consumer.taskDone();
