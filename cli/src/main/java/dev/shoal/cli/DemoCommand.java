@@ -32,6 +32,8 @@ public final class DemoCommand implements Callable<Integer>
 {
     /** Range size of pattern 1. */
     private static final long CHUNK_BYTES = 4L << 20;
+    /** A processing phase shorter than this is mostly JVM warm-up, and the demo says so. */
+    private static final double SHORT_RUN_SECONDS = 0.5;
 
     @Option(names = "--file", paramLabel = "FILE",
         description = "Sample CSV (default: java.io.tmpdir/shoal-demo/sample.csv; generated when missing).")
@@ -184,6 +186,11 @@ public final class DemoCommand implements Callable<Integer>
             sb.append(String.format("  1 worker vs %d: processing %.2f GB/s vs %.2f GB/s (%.2fx); " +
                 "end to end %.2f s vs %.2f s%n", o.workers(), one / 1e9, all / 1e9, all / one, single.seconds(),
                 o.seconds()));
+            if (o.processingSeconds() < SHORT_RUN_SECONDS)
+            {
+                sb.append("  (a short run: each worker JVM spends its first moments loading classes and compiling\n" +
+                    "   its hot loop, which a sub-second run cannot hide; a larger --size shows the workers scale)\n");
+            }
         }
         sb.append("  behavior:");
         for (final Map.Entry<String, Long> e : o.result().behaviorCounts().entrySet())
