@@ -275,7 +275,7 @@ public final class Region implements AutoCloseable
     {
         checkOpen();
         final long size = mapping.fileSize();
-        if (size >= 0 && size < regionLength) // -1: size unknown; the access itself will tell
+        if (shorterThanRegion(size))
         {
             throw RegionValidator.truncated(location.path(), size, regionLength);
         }
@@ -293,12 +293,16 @@ public final class Region implements AutoCloseable
      */
     public boolean isIntact()
     {
-        if (closed)
-        {
-            return false;
-        }
-        final long size = mapping.fileSize();
-        return size < 0 || size >= regionLength; // -1: size unknown; the access itself will tell
+        return !closed && !shorterThanRegion(mapping.fileSize());
+    }
+
+    /**
+     * @param fileSize the mapped file's size, -1 when unknown (the access itself will tell).
+     * @return whether the file is known to be shorter than the region.
+     */
+    private boolean shorterThanRegion(final long fileSize)
+    {
+        return fileSize >= 0 && fileSize < regionLength;
     }
 
     /**

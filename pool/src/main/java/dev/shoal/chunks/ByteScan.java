@@ -18,8 +18,6 @@ final class ByteScan
 {
     /** Eight newlines. */
     static final long NEWLINES = broadcast((byte)'\n');
-    /** Eight commas. */
-    static final long COMMAS = broadcast((byte)',');
 
     private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
     private static final long HIGHS = 0x8080808080808080L;
@@ -53,11 +51,11 @@ final class ByteScan
      * @param from    first index.
      * @param to      index to stop before.
      * @param value   the byte sought.
-     * @param pattern {@code value} {@link #broadcast} to eight places.
      * @return the index of the first {@code value} in {@code [from, to)}, or -1.
      */
-    static int indexOf(final DirectBuffer buffer, final int from, final int to, final byte value, final long pattern)
+    static int indexOf(final DirectBuffer buffer, final int from, final int to, final byte value)
     {
+        final long pattern = broadcast(value);
         int i = from;
         for (final int wordEnd = to - (Long.BYTES - 1); i < wordEnd; i += Long.BYTES)
         {

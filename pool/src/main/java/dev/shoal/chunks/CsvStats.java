@@ -87,7 +87,7 @@ public final class CsvStats
      */
     static int nextComma(final DirectBuffer buffer, final int from, final int end)
     {
-        final int comma = ByteScan.indexOf(buffer, from, end, (byte)',', ByteScan.COMMAS);
+        final int comma = ByteScan.indexOf(buffer, from, end, (byte)',');
         return comma < 0 ? end : comma;
     }
 

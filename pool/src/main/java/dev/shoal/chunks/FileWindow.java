@@ -145,7 +145,7 @@ final class FileWindow implements AutoCloseable
      */
     static int indexOfNewline(final DirectBuffer buffer, final int from, final int to)
     {
-        return ByteScan.indexOf(buffer, from, to, (byte)'\n', ByteScan.NEWLINES);
+        return ByteScan.indexOf(buffer, from, to, (byte)'\n');
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.shoal.chunks;
 
 import java.nio.ByteOrder;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.UnsafeApi;
 
@@ -37,7 +38,7 @@ final class RangeReader
         void onLine(DirectBuffer buffer, int offset, int length);
     }
 
-    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+    private static final boolean LITTLE_ENDIAN = BufferUtil.NATIVE_BYTE_ORDER == ByteOrder.LITTLE_ENDIAN;
 
     private final FileWindow window;
     private long lines;

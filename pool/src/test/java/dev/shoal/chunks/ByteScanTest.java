@@ -46,7 +46,7 @@ class ByteScanTest
                         bytes[at + 1] = ','; // a second match right after must not hide the first
                     }
                 }
-                assertEquals(at, ByteScan.indexOf(new UnsafeBuffer(bytes), 0, length, (byte)',', ByteScan.COMMAS),
+                assertEquals(at, ByteScan.indexOf(new UnsafeBuffer(bytes), 0, length, (byte)','),
                     "length=" + length + " at=" + at);
             }
         }

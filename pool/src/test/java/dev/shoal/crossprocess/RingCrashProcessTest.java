@@ -71,24 +71,7 @@ class RingCrashProcessTest
         "TAKE_COPY", "TAKE_LEASE_STORE", "TAKE_SLOT_RELEASE", "DONE_STORE", "DONE_CLEAR" })
     void shouldLoseNothingWhenAConsumerProcessDiesAt(final RingCrashPoint point)
     {
-        final JobRing ring = JobRing.open(region, RING);
-        offerAll(ring, 8); // a full ring: the dead consumer's slot stands in every producer's way
-        final Process child = children.start(RingCrashChild.class, List.of("-Dshoal.test.crashpoints=true"),
-            "consume", path, point.name(), "3");
-        assertEquals(RingCrashChild.DIED, children.await(child, DEADLINE), "child died at " + point);
-        offerAll(ring, JOBS - 8);
-        drain(ring);
-        final SharedLongArray seen = region.longArray(SEEN);
-        int twice = 0;
-        for (int id = 0; id < JOBS; id++)
-        {
-            assertTrue(seen.get(id) >= 1 && seen.get(id) <= 2, "job " + id + " delivered " + seen.get(id));
-            twice += seen.get(id) == 2 ? 1 : 0;
-        }
-        assertTrue(twice <= 1, twice + " jobs delivered twice; only the dead consumer's held job may be");
-        assertEquals(0, region.longArray(CONTROL).get(BAD), "corrupt payloads");
-        assertEquals(JOBS, ring.submitted());
-        assertEquals(JOBS, ring.completed());
+        killConsumerAndCheck(point, "consume", 3);
     }
 
     /**
@@ -100,11 +83,20 @@ class RingCrashProcessTest
         "TAKE_LEASE_STORE", "TAKE_SLOT_RELEASE", "DONE_STORE", "DONE_CLEAR", "DRAIN_HEAD_CAS" })
     void shouldLoseNothingWhenADrainingConsumerProcessDiesAt(final RingCrashPoint point)
     {
+        killConsumerAndCheck(point, "drain", point == RingCrashPoint.DRAIN_HEAD_CAS ? 2 : 3);
+    }
+
+    /**
+     * A child consumer ({@code mode}: poll or drain) dies at the {@code occurrence}th hit of {@code point}; then
+     * the rest of the jobs are offered and drained here: each delivered once, but for the dead consumer's held
+     * job, which may come twice; no corrupt payload; counters exact.
+     */
+    private void killConsumerAndCheck(final RingCrashPoint point, final String mode, final int occurrence)
+    {
         final JobRing ring = JobRing.open(region, RING);
-        offerAll(ring, 8);
-        final int occurrence = point == RingCrashPoint.DRAIN_HEAD_CAS ? 2 : 3;
+        offerAll(ring, 8); // a full ring: the dead consumer's slot stands in every producer's way
         final Process child = children.start(RingCrashChild.class, List.of("-Dshoal.test.crashpoints=true"),
-            "drain", path, point.name(), Integer.toString(occurrence));
+            mode, path, point.name(), Integer.toString(occurrence));
         assertEquals(RingCrashChild.DIED, children.await(child, DEADLINE), "child died at " + point);
         offerAll(ring, JOBS - 8);
         drain(ring);

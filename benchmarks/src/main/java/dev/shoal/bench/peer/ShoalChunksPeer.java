@@ -8,6 +8,7 @@ import dev.shoal.bench.model.CaseParams;
 import dev.shoal.bench.model.Measurement;
 import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.model.RunSample;
+import dev.shoal.bench.model.Stats;
 import dev.shoal.chunks.ChunkOutcome;
 import dev.shoal.chunks.FileChunks;
 import dev.shoal.chunks.LineChecksum;
@@ -80,7 +81,8 @@ public final class ShoalChunksPeer implements PeerImpl
             result.add(Measurement.of(samples, false, workers + 1).withVariant(variant)
                 .with("workers", workers).with("file_bytes", bytes).with("lines", lines)
                 .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", true)
-                .with("startup_s_median", median(startups)));
+                .with("startup_s_median", startups.isEmpty() ? 0 :
+                    Stats.of(startups.stream().mapToDouble(Double::doubleValue).toArray()).median()));
             if (!processing.isEmpty())
             {
                 // The processing phase alone: first range claimed to last range done (no JVM start, no merge).
@@ -90,16 +92,5 @@ public final class ShoalChunksPeer implements PeerImpl
             }
         }
         return result;
-    }
-
-    private static double median(final List<Double> values)
-    {
-        if (values.isEmpty())
-        {
-            return 0;
-        }
-        final List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        return sorted.get(sorted.size() / 2);
     }
 }
