@@ -36,11 +36,18 @@ final class PoolConfig
     final String classPath;
     final int submitHandles;
     final Executor completionExecutor;
+    final String listen;
+    final int remoteWindow;
+    final Duration hostTimeout;
 
     PoolConfig(final ProcessPool.Builder b)
     {
         registryClass = b.registryClass;
-        workers = positive("workers", b.workers);
+        listen = b.listen;
+        remoteWindow = b.remoteWindow;
+        hostTimeout = b.hostTimeout;
+        // Remote hosts can do all the work: a listening pool may have no local worker.
+        workers = listen != null && b.workers == 0 ? 0 : positive("workers", b.workers);
         threadsPerWorker = positive("threadsPerWorker", b.threadsPerWorker);
         jvmOptions = List.copyOf(b.jvmOptions);
         maxAttempts = b.maxAttempts;
@@ -70,7 +77,8 @@ final class PoolConfig
      */
     int participants()
     {
-        return Math.min(4096, workers * (threadsPerWorker + 2) * 2 + 2 * submitHandles + 16);
+        return Math.min(4096, workers * (threadsPerWorker + 2) * 2 + 2 * submitHandles + 16 +
+            (listen != null ? 2 : 0));
     }
 
     private void check()
@@ -104,6 +112,15 @@ final class PoolConfig
         if (maxJobsPerWorker < 0)
         {
             throw new IllegalArgumentException("maxJobsPerWorker must be >= 0: maxJobsPerWorker=" + maxJobsPerWorker);
+        }
+        if (remoteWindow < 1 || remoteWindow > 65_536)
+        {
+            throw new IllegalArgumentException("remoteWindow must be 1..65536 job frames: remoteWindow=" +
+                remoteWindow);
+        }
+        if (hostTimeout.toMillis() < 100)
+        {
+            throw new IllegalArgumentException("hostTimeout must be at least 100 ms: hostTimeout=" + hostTimeout);
         }
         if (resume && journal == null)
         {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,6 +14,8 @@ import dev.shoal.core.Region;
 import dev.shoal.core.RegionLocation;
 import dev.shoal.core.RegionOptions;
 import dev.shoal.core.SharedLongArray;
+import dev.shoal.pool.spi.RemoteProvider;
+import dev.shoal.pool.spi.RemoteWorkers;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
@@ -40,6 +44,8 @@ final class PoolRuntime
     private final Thread collectorThread;
     private final Thread supervisorThread;
     private final Thread shutdownHook;
+    private final PoolGateway gateway;
+    private RemoteWorkers remote;
     private volatile boolean closed;
 
     private PoolRuntime(final PoolConfig config, final Handlers handlers, final PoolJournal journal,
@@ -63,6 +69,8 @@ final class PoolRuntime
         this.collectorThread = new Thread(collector, "shoal-pool-results");
         this.supervisorThread = new Thread(supervisor, "shoal-pool-supervisor");
         this.shutdownHook = new Thread(this::emergencyStop, "shoal-pool-reaper");
+        this.gateway = config.listen == null ? null :
+            new PoolGateway(config, ring, new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS)));
     }
 
     /**
@@ -162,6 +170,10 @@ final class PoolRuntime
         {
             supervisor.startAll();
             supervisor.awaitReady(config.startTimeout);
+            if (gateway != null)
+            {
+                remote = remoteProvider().start(gateway);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -173,6 +185,26 @@ final class PoolRuntime
         }
         supervisorThread.setDaemon(true);
         supervisorThread.start();
+    }
+
+    private static RemoteProvider remoteProvider()
+    {
+        final Iterator<RemoteProvider> found = ServiceLoader.load(RemoteProvider.class,
+            PoolRuntime.class.getClassLoader()).iterator();
+        if (!found.hasNext())
+        {
+            throw new IllegalStateException("listen(endpoint) needs shoal-remote (dev.shoal:shoal-remote) on the " +
+                "class path: no " + RemoteProvider.class.getName() + " was found");
+        }
+        return found.next();
+    }
+
+    /**
+     * @return the running remote side, or {@code null} when the pool does not listen.
+     */
+    RemoteWorkers remote()
+    {
+        return remote;
     }
 
     boolean closed()
@@ -196,6 +228,11 @@ final class PoolRuntime
             return 0;
         }
         submitter.stopIntake();
+        if (remote != null)
+        {
+            remote.close(); // after close()'s join nothing is in flight; after shutdownNow the rest is failed below
+            gateway.close();
+        }
         supervisor.stopSupervising();
         join(supervisorThread);
         // Release store: workers read the state with a volatile load before each take.

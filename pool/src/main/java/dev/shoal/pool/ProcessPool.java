@@ -3,6 +3,7 @@ package dev.shoal.pool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -17,6 +18,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 import dev.shoal.core.JobRing;
+import dev.shoal.pool.spi.RemoteWorkers;
+import org.agrona.DirectBuffer;
 
 /**
  * A pool of worker JVMs fed through a {@link JobRing} in a shared region, with results back through an Agrona
@@ -195,6 +198,23 @@ public final class ProcessPool implements AutoCloseable
     }
 
     /**
+     * Submits a job frame written by another pool, as it is (an agent relays its coordinator's frames this way):
+     * the frame's handler name and arguments are read, and its jobs get this pool's ids and futures.
+     *
+     * @param buffer holds the frame.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return one future of result bytes per job of the frame, in order; a job whose handler this pool does not
+     * have fails with a {@link JobFailedException} naming the handlers it has.
+     * @throws IllegalArgumentException when the frame is corrupt, naming what is wrong.
+     */
+    public List<CompletableFuture<byte[]>> submitFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final JobFrames.Frame frame = JobFrames.read(buffer, offset, length);
+        return runtime.submitter.submit(HandlerKey.bytes(frame.handler()), null, Arrays.asList(frame.arguments()));
+    }
+
+    /**
      * Applies a handler to every argument and returns the results in input order (Python's {@code Pool.map}).
      *
      * @param handler   the handler.
@@ -361,6 +381,24 @@ public final class ProcessPool implements AutoCloseable
     }
 
     /**
+     * @return remote hosts connected now (0 for a pool that does not {@link Builder#listen(String) listen}).
+     */
+    public int remoteHosts()
+    {
+        final RemoteWorkers remote = runtime.remote();
+        return remote == null ? 0 : remote.hosts();
+    }
+
+    /**
+     * @return job frames sent again after their remote host was given up (0 for a pool that does not listen).
+     */
+    public long remoteRedelivered()
+    {
+        final RemoteWorkers remote = runtime.remote();
+        return remote == null ? 0 : remote.redelivered();
+    }
+
+    /**
      * @return the participant entries of the pool's region (workers, submit handles and spare).
      */
     int participantBound()
@@ -507,6 +545,9 @@ public final class ProcessPool implements AutoCloseable
         String classPath;
         int submitHandles = 16;
         Executor completionExecutor;
+        String listen;
+        int remoteWindow = 64;
+        Duration hostTimeout = Duration.ofSeconds(3);
 
         private Builder(final String registryClass)
         {
@@ -514,7 +555,7 @@ public final class ProcessPool implements AutoCloseable
         }
 
         /**
-         * @param n worker JVMs (default 2).
+         * @param n worker JVMs (default 2; 0 allowed with {@link #listen(String)}: remote hosts only).
          * @return this.
          */
         public Builder workers(final int n)
@@ -726,6 +767,41 @@ public final class ProcessPool implements AutoCloseable
         public Builder completionExecutor(final Executor executor)
         {
             this.completionExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Accepts worker hosts over the network: {@code shoal agent --connect HOST:PORT} on another machine runs
+         * worker JVMs there and takes this pool's jobs (docs/multi-host.md). Needs {@code shoal-remote}
+         * (dev.shoal:shoal-remote) on the class path. With a listen endpoint, {@link #workers(int)} may be 0.
+         *
+         * @param endpoint {@code HOST:PORT} to bind, UDP ({@code 0.0.0.0:PORT} for every address).
+         * @return this.
+         */
+        public Builder listen(final String endpoint)
+        {
+            this.listen = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /**
+         * @param frames job frames (ring slots) one remote host may hold unanswered at once (default 64): its credit.
+         * @return this.
+         */
+        public Builder remoteWindow(final int frames)
+        {
+            this.remoteWindow = frames;
+            return this;
+        }
+
+        /**
+         * @param timeout how long a remote host may stay silent (no heartbeat, no result) before it is given up and
+         *                its jobs go to other hosts or local workers (default 3 s, at least 100 ms).
+         * @return this.
+         */
+        public Builder hostTimeout(final Duration timeout)
+        {
+            this.hostTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

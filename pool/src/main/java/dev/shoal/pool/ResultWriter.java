@@ -65,9 +65,19 @@ final class ResultWriter
     {
         final StringWriter stack = new StringWriter();
         t.printStackTrace(new PrintWriter(stack));
-        final byte[] cls = utf8(t.getClass().getName());
-        final byte[] msg = utf8(t.getMessage() == null ? "" : t.getMessage());
-        byte[] trace = utf8(stack.toString());
+        threw(t.getClass().getName(), t.getMessage() == null ? "" : t.getMessage(), stack.toString());
+    }
+
+    /**
+     * @param exceptionClass what the handler threw.
+     * @param message        its message.
+     * @param stack          its stack trace, cut to what fits in one result.
+     */
+    void threw(final String exceptionClass, final String message, final String stack)
+    {
+        final byte[] cls = utf8(exceptionClass);
+        final byte[] msg = utf8(message);
+        byte[] trace = utf8(stack);
         final int room = maxResultBytes() - cls.length - msg.length - 3 * Integer.BYTES;
         if (trace.length > room)
         {

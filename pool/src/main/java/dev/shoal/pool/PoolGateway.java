@@ -1,0 +1,179 @@
+package dev.shoal.pool;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import dev.shoal.core.JobConsumer;
+import dev.shoal.core.JobHandler;
+import dev.shoal.core.JobProducer;
+import dev.shoal.core.JobRing;
+import dev.shoal.pool.spi.RemoteGateway;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+/**
+ * The pool's side of its remote workers ({@link RemoteGateway}): a ring consumer and producer of its own, made on
+ * the remote side's thread at first use, and result writers into the pool's result buffer.
+ *
+ * <p>A frame taken here is acknowledged in the ring as soon as the remote side has copied it: from then on it is
+ * leased in the coordinator's memory, to a host. The coordinator is the one process whose death ends the pool
+ * anyway, so the ring's own lease (which survives a consumer's death) would add nothing.
+ */
+final class PoolGateway implements RemoteGateway
+{
+    private final PoolConfig config;
+    private final JobRing ring;
+    private final ManyToOneRingBuffer results;
+    private JobConsumer consumer;
+    private JobProducer producer;
+    private FrameHandler current;
+    private final JobHandler onJob = this::onJob;
+
+    PoolGateway(final PoolConfig config, final JobRing ring, final ManyToOneRingBuffer results)
+    {
+        this.config = config;
+        this.ring = ring;
+        this.results = results;
+    }
+
+    @Override
+    public String endpoint()
+    {
+        return config.listen;
+    }
+
+    @Override
+    public int window()
+    {
+        return config.remoteWindow;
+    }
+
+    @Override
+    public Duration hostTimeout()
+    {
+        return config.hostTimeout;
+    }
+
+    @Override
+    public int maxAttempts()
+    {
+        return config.maxAttempts;
+    }
+
+    @Override
+    public int maxFrameBytes()
+    {
+        return config.maxJobBytes;
+    }
+
+    @Override
+    public boolean hasLocalWorkers()
+    {
+        return config.workers > 0;
+    }
+
+    @Override
+    public Consumer<String> log()
+    {
+        return config.logSink;
+    }
+
+    @Override
+    public int takeFrames(final FrameHandler handler, final int limit)
+    {
+        if (consumer == null)
+        {
+            consumer = ring.consumer();
+        }
+        current = handler;
+        int taken = 0;
+        while (taken < limit && consumer.poll(onJob))
+        {
+            consumer.taskDone();
+            taken++;
+        }
+        return taken;
+    }
+
+    private void onJob(final long ringJobId, final int attempt, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (length < JobFrameDescriptor.FIXED_LENGTH)
+        {
+            config.logSink.accept("[pool] dropped a job frame of " + length + " bytes: too short to name its jobs");
+            return;
+        }
+        final long firstJobId = buffer.getLong(offset + JobFrameDescriptor.JOB_ID_OFFSET);
+        final int count = buffer.getInt(offset + JobFrameDescriptor.COUNT_OFFSET);
+        if (firstJobId < 0 || count < 1 || count > JobFrameDescriptor.MAX_BATCH)
+        {
+            config.logSink.accept("[pool] dropped a corrupt job frame: first job " + firstJobId + ", count " + count);
+            return;
+        }
+        current.onFrame(firstJobId, count, attempt, buffer, offset, length);
+    }
+
+    @Override
+    public boolean requeue(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (producer == null)
+        {
+            producer = ring.producer();
+        }
+        return producer.offer(buffer, offset, length);
+    }
+
+    @Override
+    public ResultSink resultSink(final int workerId)
+    {
+        final ResultWriter writer = new ResultWriter(results, workerId, new BackoffIdleStrategy());
+        return new ResultSink()
+        {
+            @Override
+            public void begin(final long firstJobId, final int attempt)
+            {
+                writer.begin(firstJobId, attempt);
+            }
+
+            @Override
+            public void ok(final byte[] result)
+            {
+                writer.ok(result);
+            }
+
+            @Override
+            public void threw(final String exceptionClass, final String message, final String stack)
+            {
+                writer.threw(exceptionClass, message, stack);
+            }
+
+            @Override
+            public void failed(final String reason)
+            {
+                writer.failed(reason);
+            }
+
+            @Override
+            public void flush()
+            {
+                writer.flush();
+            }
+        };
+    }
+
+    /**
+     * Detaches the consumer and producer; called once the remote side's thread has ended.
+     */
+    void close()
+    {
+        if (consumer != null)
+        {
+            consumer.close();
+        }
+        if (producer != null)
+        {
+            producer.close();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.shoal.remote;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * A {@code HOST:PORT} pair as the user gave it, checked once with an error that names what is wrong.
+ *
+ * @param host the host name or address.
+ * @param port the UDP port (0 only where an ephemeral port is meant).
+ */
+record Endpoint(String host, int port)
+{
+    /**
+     * @param text      {@code HOST:PORT}.
+     * @param what      what the endpoint is for, for the error.
+     * @param allowZero whether port 0 (any free port) is allowed.
+     * @return the endpoint.
+     * @throws IllegalArgumentException naming what is wrong.
+     */
+    static Endpoint parse(final String text, final String what, final boolean allowZero)
+    {
+        final int colon = text == null ? -1 : text.lastIndexOf(':');
+        if (colon <= 0 || colon == text.length() - 1)
+        {
+            throw new IllegalArgumentException(what + " must be HOST:PORT: '" + text + "'");
+        }
+        final String host = text.substring(0, colon);
+        final int port;
+        try
+        {
+            port = Integer.parseInt(text.substring(colon + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(what + " has a port that is not a number: '" + text + "'", ex);
+        }
+        if (port < (allowZero ? 0 : 1) || port > 65_535)
+        {
+            throw new IllegalArgumentException(what + " port must be " + (allowZero ? 0 : 1) + "..65535: '" + text +
+                "'");
+        }
+        try
+        {
+            InetAddress.getByName(host);
+        }
+        catch (final UnknownHostException ex)
+        {
+            throw new IllegalArgumentException(what + " names an unknown host: '" + host + "'", ex);
+        }
+        return new Endpoint(host, port);
+    }
+
+    /**
+     * @return the Aeron UDP channel with this endpoint.
+     */
+    String channel()
+    {
+        return "aeron:udp?endpoint=" + this;
+    }
+
+    @Override
+    public String toString()
+    {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

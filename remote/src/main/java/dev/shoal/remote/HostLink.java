@@ -1,0 +1,43 @@
+package dev.shoal.remote;
+
+import io.aeron.ExclusivePublication;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * The coordinator's record of one connected agent: where to reach it, what it holds, when it was last heard.
+ * Touched by the hub's thread only.
+ */
+final class HostLink
+{
+    final int hostId;
+    final long incarnation;
+    final String name;
+    final String endpoint;
+    final int sessionId;
+    final ExclusivePublication publication;
+    /** Frames sent to this host and not answered, by seq. */
+    final Long2ObjectHashMap<InFlightFrame> inFlight = new Long2ObjectHashMap<>();
+    long lastHeardNanos;
+    long lastSentNanos;
+    boolean welcomed;
+    final long joinedNanos;
+
+    HostLink(final int hostId, final long incarnation, final String name, final String endpoint, final int sessionId,
+        final ExclusivePublication publication, final long nowNanos)
+    {
+        this.hostId = hostId;
+        this.incarnation = incarnation;
+        this.name = name;
+        this.endpoint = endpoint;
+        this.sessionId = sessionId;
+        this.publication = publication;
+        this.lastHeardNanos = nowNanos;
+        this.joinedNanos = nowNanos;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "host " + hostId + " (" + name + " at " + endpoint + ")";
+    }
+}
