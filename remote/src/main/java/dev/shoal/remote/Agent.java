@@ -333,6 +333,7 @@ public final class Agent
             .start();
         poolMaxFrame = maxFrame;
         poolWindow = window;
+        config.status().accept("agent: local worker pids " + pool.workerPids());
     }
 
     private void onJobs(final DirectBuffer buffer, final int offset, final int length)

@@ -2,41 +2,64 @@ package dev.shoal.remote;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import dev.shoal.pool.JobFailedException;
 import dev.shoal.pool.ProcessPool;
 import dev.shoal.pool.TestHandlers;
 import dev.shoal.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A coordinator pool in this JVM, agents in child JVMs on distinct loopback addresses.
+ * A coordinator pool in this JVM, agents in child JVMs bound to distinct loopback addresses (127.0.0.2, 127.0.0.3):
+ * what the pool promises with local workers holds with remote hosts that die, stall and come back. The same cases
+ * between network namespaces, with links cut, are in the CLI's multi-host tests.
  */
-@Timeout(120)
+@Timeout(180)
 class RemoteHostsTest
 {
+    private static final Pattern PIDS = Pattern.compile("local worker pids \\[([0-9, ]*)]");
+
     @TempDir
     Path dir;
 
     private ChildJvms children;
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> agentWorkers = new ArrayList<>();
+
+    @BeforeEach
+    void children()
+    {
+        children = new ChildJvms(dir);
+    }
 
     @AfterEach
     void reap()
     {
-        if (children != null)
-        {
-            children.close();
-        }
+        children.close();
+        // A killed agent's workers halt when they see their parent gone: no orphan is left.
+        ChildJvms.awaitCondition("every agent's workers to exit", Duration.ofSeconds(30),
+            () -> agentWorkers.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                .orElse(false)));
     }
 
     static int freeUdpPort()
@@ -51,18 +74,61 @@ class RemoteHostsTest
         }
     }
 
+    private Process agent(final String endpoint, final String bind, final Class<?> registry)
+    {
+        final Process p = children.start(AgentChild.class, endpoint, bind, "1", registry.getName(), "60000");
+        ChildJvms.awaitCondition("agent on " + bind + " to connect", Duration.ofSeconds(60),
+            () -> children.output(p).contains("connected to") || !p.isAlive());
+        assertTrue(p.isAlive(), children.output(p));
+        final Matcher m = PIDS.matcher(children.output(p));
+        assertTrue(m.find(), children.output(p));
+        for (final String pid : m.group(1).split(",\\s*"))
+        {
+            agentWorkers.add(Long.parseLong(pid.trim()));
+        }
+        return p;
+    }
+
+    private static ProcessPool.Builder coordinator(final String endpoint)
+    {
+        return ProcessPool.builder(TestHandlers.class).workers(0).listen(endpoint);
+    }
+
+    private static void signal(final Process p, final String signal) throws Exception
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
+    }
+
+    private static List<CompletableFuture<byte[]>> mixJobs(final ProcessPool pool, final int from, final int count,
+        final long workMicros)
+    {
+        final List<byte[]> args = new ArrayList<>();
+        for (int i = from; i < from + count; i++)
+        {
+            args.add(TestHandlers.mixArgument(i, workMicros));
+        }
+        return pool.submitAll(TestHandlers.MIX, args, 4);
+    }
+
+    private static void assertMixed(final List<CompletableFuture<byte[]>> futures, final int from) throws Exception
+    {
+        for (int i = 0; i < futures.size(); i++)
+        {
+            final byte[] r = futures.get(i).get(60, TimeUnit.SECONDS);
+            assertEquals(TestHandlers.mix(from + i), ByteBuffer.wrap(r).getLong(0), "job " + (from + i));
+        }
+    }
+
     @Test
     void shouldRunEveryJobOnARemoteHostAndLetItGoAtClose() throws Exception
     {
-        children = new ChildJvms(dir);
         final String endpoint = "127.0.0.1:" + freeUdpPort();
-        final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         final Process agent;
-        try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(0).listen(endpoint)
-            .logSink(log::add).start())
+        try (ProcessPool pool = coordinator(endpoint).logSink(log::add).start())
         {
-            agent = children.start(AgentChild.class, endpoint, "127.0.0.2", "1", TestHandlers.class.getName());
-            ChildJvms.awaitCondition("the agent to join", Duration.ofSeconds(60), () -> pool.remoteHosts() == 1);
+            agent = agent(endpoint, "127.0.0.2", TestHandlers.class);
+            ChildJvms.awaitCondition("the agent to join", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
             final List<Long> args = new ArrayList<>();
             for (long i = 0; i < 20_000; i++)
             {
@@ -73,10 +139,124 @@ class RemoteHostsTest
             {
                 assertEquals(args.get(i) * args.get(i), squares.get(i), "job " + i);
             }
-            final CompletableFuture<Long> one = pool.submit(TestHandlers.SQUARE, 9L);
-            assertEquals(81L, one.get());
+            assertEquals(81L, pool.submit(TestHandlers.SQUARE, 9L).get(30, TimeUnit.SECONDS));
+            final ExecutionException threw = assertThrows(ExecutionException.class,
+                () -> pool.submit(TestHandlers.FAIL, "x".getBytes()).get(30, TimeUnit.SECONDS));
+            assertTrue(threw.getCause().getMessage().contains("boom x"), threw.getCause().toString());
         }
+        // close(): every result was in; the agent hears goodbye and exits 0, its workers with it.
         assertEquals(0, children.await(agent, Duration.ofSeconds(30)), children.output(agent));
         assertTrue(children.output(agent).contains("closed; exiting"), children.output(agent));
+    }
+
+    @Test
+    void shouldRedeliverWhatAKilledHostHeld() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = coordinator(endpoint).hostTimeout(Duration.ofSeconds(1)).remoteWindow(16)
+            .logSink(log::add).start())
+        {
+            final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+            agent(endpoint, "127.0.0.3", TestHandlers.class);
+            ChildJvms.awaitCondition("two hosts", Duration.ofSeconds(30), () -> pool.remoteHosts() == 2);
+            final List<CompletableFuture<byte[]>> futures = mixJobs(pool, 0, 4_000, 200);
+            ChildJvms.awaitCondition("a tenth of the jobs done", Duration.ofSeconds(60),
+                () -> pool.stats().completed() >= 400);
+            children.kill(a); // the whole host: the agent, and so its workers
+            assertMixed(futures, 0);
+            assertEquals(1, pool.remoteHosts());
+            assertTrue(pool.remoteRedelivered() > 0, "the killed host held frames: " + log);
+            assertEquals(0, pool.stats().failed());
+        }
+    }
+
+    @Test
+    void shouldGiveUpAStalledHostAndTakeItBackAsANewOne() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = coordinator(endpoint).hostTimeout(Duration.ofSeconds(1)).remoteWindow(8)
+            .logSink(log::add).start())
+        {
+            final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+            agent(endpoint, "127.0.0.3", TestHandlers.class);
+            ChildJvms.awaitCondition("two hosts", Duration.ofSeconds(30), () -> pool.remoteHosts() == 2);
+            final List<CompletableFuture<byte[]>> first = mixJobs(pool, 0, 3_000, 200);
+            ChildJvms.awaitCondition("some jobs done", Duration.ofSeconds(60), () -> pool.stats().completed() >= 300);
+            signal(a, "STOP"); // silent, as behind a cut link: its results, if any, come late
+            ChildJvms.awaitCondition("the stalled host given up", Duration.ofSeconds(30),
+                () -> pool.remoteHosts() == 1);
+            signal(a, "CONT");
+            ChildJvms.awaitCondition("the host back as a new one", Duration.ofSeconds(30),
+                () -> pool.remoteHosts() == 2 && children.output(a).contains("as host 3"));
+            final List<CompletableFuture<byte[]>> second = mixJobs(pool, 3_000, 3_000, 100);
+            assertMixed(first, 0);
+            assertMixed(second, 3_000);
+            assertTrue(children.output(a).contains("lost the coordinator"), children.output(a));
+            assertEquals(0, pool.stats().failed());
+        }
+    }
+
+    @Test
+    void shouldBoundWhatAStalledHostHoldsByItsWindow() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(1).listen(endpoint)
+            .remoteWindow(2).hostTimeout(Duration.ofSeconds(60)).logSink(log::add).start())
+        {
+            final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+            ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
+            signal(a, "STOP");
+            final List<CompletableFuture<Long>> futures = new ArrayList<>();
+            for (long i = 0; i < 300; i++)
+            {
+                futures.add(pool.submit(TestHandlers.SQUARE, i));
+            }
+            // The local worker does all but what the stalled host took: at most its window of frames.
+            ChildJvms.awaitCondition("all but the window done", Duration.ofSeconds(60),
+                () -> pool.stats().completed() >= 298 && pool.stats().pending() <= 2);
+            signal(a, "CONT");
+            for (int i = 0; i < futures.size(); i++)
+            {
+                assertEquals((long)i * i, futures.get(i).get(60, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void shouldFailAJobWhoseHandlerTheHostLacksNamingIt() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = coordinator(endpoint).logSink(log::add).start())
+        {
+            agent(endpoint, "127.0.0.2", OtherHandlers.class);
+            ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
+            final ExecutionException ex = assertThrows(ExecutionException.class,
+                () -> pool.submit(TestHandlers.SQUARE, 3L).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(JobFailedException.class, ex.getCause());
+            assertTrue(ex.getCause().getMessage().contains("no handler named 'square'") &&
+                ex.getCause().getMessage().contains("on host"), ex.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void shouldSayWhenTheCoordinatorIsUnreachable()
+    {
+        final Process p = children.start(AgentChild.class, "127.0.0.1:" + freeUdpPort(), "127.0.0.2", "1",
+            TestHandlers.class.getName(), "1500");
+        assertEquals(Agent.EXIT_UNREACHABLE, children.await(p, Duration.ofSeconds(60)), children.output(p));
+        assertTrue(children.output(p).contains("is unreachable: no answer in 1 s"), children.output(p));
+    }
+
+    @Test
+    void shouldNameAListenEndpointItCannotUse()
+    {
+        final IllegalArgumentException malformed = assertThrows(IllegalArgumentException.class,
+            () -> coordinator("nowhere").logSink(log::add).start());
+        assertTrue(malformed.getMessage().contains("listen endpoint must be HOST:PORT: 'nowhere'"),
+            malformed.getMessage());
+        // 192.0.2.0/24 is reserved for documentation: no interface of this machine has it.
+        final RuntimeException foreign = assertThrows(RuntimeException.class,
+            () -> coordinator("192.0.2.1:" + freeUdpPort()).logSink(log::add).start());
+        assertTrue(foreign.getMessage().contains("cannot listen on 192.0.2.1"), foreign.toString());
     }
 }
