@@ -2,6 +2,7 @@ package dev.shoal.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,8 +19,21 @@ import picocli.CommandLine.Option;
     description = "Run N checked jobs through a pool of worker JVMs (--chaos kills a worker mid-run).")
 public final class PoolDemoCommand implements Callable<Integer>
 {
-    @Option(names = "--workers", defaultValue = "2", description = "Worker JVMs (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--workers", "--local-workers"}, defaultValue = "2", description = "Local worker JVMs " +
+        "(default: ${DEFAULT-VALUE}; 0 with --listen: remote hosts only).")
     int workers;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Also accept worker hosts (shoal agent " +
+        "--connect HOST:PORT) on this UDP endpoint; 0.0.0.0:PORT for every address.")
+    String listen;
+
+    @Option(names = "--min-hosts", defaultValue = "1", description = "With --listen: agents to wait for before the " +
+        "first job (default: ${DEFAULT-VALUE}).")
+    int minHosts;
+
+    @Option(names = "--host-wait", defaultValue = "60", paramLabel = "SECONDS", description = "With --listen: how " +
+        "long to wait for them, or for one to come back when all are lost (default: ${DEFAULT-VALUE}).")
+    int hostWait;
 
     @Option(names = "--threads", defaultValue = "1", description = "Consumer threads per worker (default: " +
         "${DEFAULT-VALUE}).")
@@ -56,7 +70,14 @@ public final class PoolDemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        Checks.within(spec, "--workers", workers, 1, 64);
+        Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
+        Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
+        Checks.within(spec, "--host-wait", hostWait, 1, 86_400);
+        if (chaos && workers == 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chaos kills a local worker: it needs " +
+                "--workers 1 or more");
+        }
         Checks.within(spec, "--threads", threads, 1, 256);
         Checks.atLeast(spec, "--jobs", jobs, 1);
         Checks.within(spec, "--batch", batch, 1, 255);
@@ -68,7 +89,7 @@ public final class PoolDemoCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final Progress bar = new Progress(json.enabled ? null : System.console() != null ? out : null, jobs);
         final PoolDemo.Result r = PoolDemo.run(new PoolDemo.Config(workers, threads, jobs, workMicros, batch, chaos,
-            journal, resume),
+            journal, resume, listen, listen != null ? minHosts : 0, Duration.ofSeconds(hostWait)),
             bar::update);
         bar.finish();
         if (json.enabled)
@@ -92,7 +113,7 @@ public final class PoolDemoCommand implements Callable<Integer>
             .put("jobs_per_s", Math.round(r.jobsPerSecond()))
             .put("p50_us", Math.round(r.p50Micros() * 10) / 10.0).put("p99_us", Math.round(r.p99Micros() * 10) / 10.0)
             .put("journaled", r.journaled()).put("resumed", r.resumed()).put("checksum", r.checksum())
-            .put("verified", r.verified());
+            .put("verified", r.verified()).put("remote_hosts", r.remoteHosts()).put("remote_joined", r.remoteJoined());
     }
 
     static String toText(final PoolDemo.Result r, final int workers, final int threads)
@@ -104,7 +125,9 @@ public final class PoolDemoCommand implements Callable<Integer>
             r.workerRestarts(), r.killedPid() != 0 ? " (chaos killed pid " + r.killedPid() + ")" : "",
             r.journaled(), r.resumed(), r.checksum(),
             r.verified() ? "verified: every job returned its right result (wrong=0, failed=0)" :
-            "NOT verified: wrong=" + r.wrong() + " failed=" + r.failed());
+            "NOT verified: wrong=" + r.wrong() + " failed=" + r.failed()) +
+            (r.remoteJoined() > 0 ? String.format("%n  remote hosts: %d joined, %d connected at the end",
+            r.remoteJoined(), r.remoteHosts()) : "");
     }
 
     /**

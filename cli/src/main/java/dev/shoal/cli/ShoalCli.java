@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
         ConsumeCommand.class,
         DemoCommand.class,
         JournalCommand.class,
+        AgentCommand.class,
     })
 public final class ShoalCli implements Callable<Integer>
 {

@@ -390,6 +390,15 @@ public final class ProcessPool implements AutoCloseable
     }
 
     /**
+     * @return remote hosts that joined since the start, a host that rejoined counted again (0 without listen).
+     */
+    public long remoteHostsJoined()
+    {
+        final RemoteWorkers remote = runtime.remote();
+        return remote == null ? 0 : remote.hostsJoined();
+    }
+
+    /**
      * @return job frames sent again after their remote host was given up (0 for a pool that does not listen).
      */
     public long remoteRedelivered()

@@ -42,14 +42,12 @@ import static dev.shoal.remote.WireDescriptor.*;
  * <p>The agent says HELLO until the coordinator answers, then heartbeats. When the coordinator stays silent past
  * its host timeout (a cut link, a dead coordinator) the agent forgets the session (the coordinator has given its
  * jobs to others, and drops late answers) and says HELLO again, as a new host, until {@code connectTimeout}.
- * It ends when the coordinator says goodbye (exit 0) or cannot be reached (exit 1).
+ * It ends when the coordinator says goodbye, or fails when the coordinator cannot be reached.
  */
 public final class Agent
 {
-    /** Exit code when the coordinator said goodbye. */
-    public static final int EXIT_DONE = 0;
-    /** Exit code when the coordinator could not be reached, or was lost and not found again. */
-    public static final int EXIT_UNREACHABLE = 1;
+    private static final int EXIT_DONE = 0;
+    private static final int EXIT_UNREACHABLE = 1;
 
     private static final long HELLO_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -115,6 +113,7 @@ public final class Agent
     private int resultsCount;
     private int resultsLength;
     private Integer exitCode;
+    private String failure;
     private long nowNanos;
 
     private Agent(final Config config)
@@ -125,19 +124,23 @@ public final class Agent
     }
 
     /**
-     * Runs an agent until its coordinator says goodbye or cannot be reached.
+     * Runs an agent until its coordinator says goodbye.
      *
      * @param config the settings.
-     * @return {@link #EXIT_DONE} or {@link #EXIT_UNREACHABLE}.
      * @throws IllegalArgumentException when an endpoint is malformed or cannot be bound.
+     * @throws IllegalStateException when the coordinator cannot be reached within the connect timeout, at the
+     *                               start or after it was lost, naming it.
      */
-    public static int run(final Config config)
+    public static void run(final Config config)
     {
         final Agent agent = new Agent(config);
         try
         {
             agent.open();
-            return agent.loop();
+            if (agent.loop() != EXIT_DONE)
+            {
+                throw new IllegalStateException(agent.failure);
+            }
         }
         finally
         {
@@ -202,8 +205,8 @@ public final class Agent
     {
         if (nowNanos - seekingSinceNanos > config.connectTimeout().toNanos())
         {
-            config.status().accept("agent: the coordinator at " + coordinator + " is unreachable: no answer in " +
-                config.connectTimeout().toSeconds() + " s" + (everConnected ? " since it was lost" : ""));
+            failure = "the coordinator at " + coordinator + " is unreachable: no answer in " +
+                config.connectTimeout().toSeconds() + " s" + (everConnected ? " since it was lost" : "");
             exitCode = EXIT_UNREACHABLE;
             return;
         }

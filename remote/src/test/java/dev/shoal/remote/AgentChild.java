@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * An agent JVM for the tests: {@code CONNECT BIND WORKERS REGISTRY_CLASS [CONNECT_TIMEOUT_MS]}; status lines on
- * stdout; exits with the agent's code.
+ * stdout; exits 0 when the coordinator said goodbye, 1 with
+ * one line on stderr when it failed.
  */
 public final class AgentChild
 {
@@ -18,12 +19,20 @@ public final class AgentChild
     public static void main(final String[] args)
     {
         final long timeoutMs = args.length > 4 ? Long.parseLong(args[4]) : 30_000;
-        final int code = Agent.run(new Agent.Config(args[0], args[1].isEmpty() ? null : args[1],
-            Integer.parseInt(args[2]), 1, args[3], Duration.ofMillis(timeoutMs), line ->
-            {
-                System.out.println(line);
-                System.out.flush();
-            }));
-        System.exit(code);
+        try
+        {
+            Agent.run(new Agent.Config(args[0], args[1].isEmpty() ? null : args[1], Integer.parseInt(args[2]), 1,
+                args[3], Duration.ofMillis(timeoutMs), line ->
+                {
+                    System.out.println(line);
+                    System.out.flush();
+                }));
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("agent: " + ex.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
     }
 }

@@ -1,12 +1,15 @@
 package dev.shoal.cli.demo;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -29,9 +32,13 @@ public final class PoolDemo
      * @param chaos      SIGKILL a worker a third of the way through.
      * @param journal    journal directory, or {@code null} for none; jobs are keyed {@code hash-INDEX}.
      * @param resume     answer jobs the journal completed before from it, without running them.
+     * @param listen     {@code HOST:PORT} to accept agents on (remote worker hosts), or {@code null}.
+     * @param minHosts   with listen: agents to wait for before the first job.
+     * @param hostWait   with listen: how long to wait for them, and for one to come back when all are lost with no
+     *                   local worker.
      */
     public record Config(int workers, int threads, int jobs, long workMicros, int batch, boolean chaos, Path journal,
-        boolean resume)
+        boolean resume, String listen, int minHosts, Duration hostWait)
     {
         /**
          * A run without a journal.
@@ -47,6 +54,24 @@ public final class PoolDemo
             final boolean chaos)
         {
             this(workers, threads, jobs, workMicros, batch, chaos, null, false);
+        }
+
+        /**
+         * A run on local workers only.
+         *
+         * @param workers    worker JVMs.
+         * @param threads    consumer threads per worker.
+         * @param jobs       job count.
+         * @param workMicros spin time per job.
+         * @param batch      jobs per ring slot.
+         * @param chaos      SIGKILL a worker a third of the way through.
+         * @param journal    journal directory, or {@code null}.
+         * @param resume     answer from the journal what it completed before.
+         */
+        public Config(final int workers, final int threads, final int jobs, final long workMicros, final int batch,
+            final boolean chaos, final Path journal, final boolean resume)
+        {
+            this(workers, threads, jobs, workMicros, batch, chaos, journal, resume, null, 0, Duration.ZERO);
         }
     }
 
@@ -64,10 +89,12 @@ public final class PoolDemo
      * @param journaled      results appended to the journal by this run.
      * @param resumed        jobs answered from the journal without running.
      * @param checksum       sum of every job's result: equal for equal outputs, however the run was split.
+     * @param remoteHosts    agents connected at the end (0 without listen).
+     * @param remoteJoined   agents that joined during the run, a rejoin counted again.
      */
     public record Result(long jobs, long done, long wrong, long failed, long redelivered, long workerRestarts,
         long killedPid, double seconds, double p50Micros, double p99Micros, long journaled, long resumed,
-        long checksum)
+        long checksum, int remoteHosts, long remoteJoined)
     {
         /**
          * @return jobs per second.
@@ -103,6 +130,7 @@ public final class PoolDemo
         final AtomicLong checksum = new AtomicLong();
         final long[] latencies = new long[config.jobs()];
         long killed = 0;
+        long redeliveredRemote = 0;
         final long start;
         final long end;
         final PoolStats stats;
@@ -112,8 +140,18 @@ public final class PoolDemo
         {
             builder.journal(config.journal()).resume(config.resume());
         }
+        if (config.listen() != null)
+        {
+            builder.listen(config.listen());
+        }
+        int remoteHosts = 0;
+        long remoteJoined = 0;
         try (ProcessPool pool = builder.start())
         {
+            if (config.listen() != null)
+            {
+                awaitHosts(pool, config);
+            }
             final List<CompletableFuture<byte[]>> futures = new ArrayList<>(config.jobs());
             start = System.nanoTime();
             final int killAt = config.chaos() ? config.jobs() / 3 : -1;
@@ -157,15 +195,65 @@ public final class PoolDemo
                     killed = pool.killWorker(ThreadLocalRandom.current().nextInt(config.workers()));
                 }
             }
+            if (config.listen() != null && config.workers() == 0)
+            {
+                joinWhileHostsServe(pool, config);
+            }
             pool.join();
             end = System.nanoTime();
             stats = pool.stats();
+            remoteHosts = pool.remoteHosts();
+            remoteJoined = pool.remoteHostsJoined();
+            redeliveredRemote = pool.remoteRedelivered();
         }
         final long done = config.jobs() - wrong.get() - failed.get();
         Arrays.sort(latencies);
-        return new Result(config.jobs(), done, wrong.get(), failed.get(), stats.redelivered(),
+        return new Result(config.jobs(), done, wrong.get(), failed.get(), stats.redelivered() + redeliveredRemote,
             stats.workerRestarts(), killed, (end - start) / 1e9, percentile(latencies, 0.50),
-            percentile(latencies, 0.99), stats.journaled(), stats.resumed(), checksum.get());
+            percentile(latencies, 0.99), stats.journaled(), stats.resumed(), checksum.get(), remoteHosts,
+            remoteJoined);
+    }
+
+    private static void awaitHosts(final ProcessPool pool, final Config config)
+    {
+        final long deadline = System.nanoTime() + config.hostWait().toNanos();
+        while (pool.remoteHosts() < config.minHosts())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new IllegalStateException("no agent connected to " + config.listen() + " within " +
+                    config.hostWait().toSeconds() + " s (" + pool.remoteHosts() + " of " + config.minHosts() +
+                    "); start one with: shoal agent --connect HOST:PORT");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // polling a deadline-based wait
+        }
+    }
+
+    /**
+     * With remote hosts only: waits for the results, failing the run when every agent is gone and none comes back
+     * within the host wait (the jobs would wait for a host forever).
+     */
+    private static void joinWhileHostsServe(final ProcessPool pool, final Config config)
+    {
+        long hostlessSince = 0;
+        while (!pool.join(Duration.ofMillis(100)))
+        {
+            if (pool.remoteHosts() > 0)
+            {
+                hostlessSince = 0;
+            }
+            else if (hostlessSince == 0)
+            {
+                hostlessSince = System.nanoTime();
+            }
+            else if (System.nanoTime() - hostlessSince > config.hostWait().toNanos())
+            {
+                final long left = pool.stats().pending();
+                pool.shutdownNow();
+                throw new IllegalStateException("every agent of " + config.listen() + " is gone and none came back " +
+                    "within " + config.hostWait().toSeconds() + " s; " + left + " job(s) not done");
+            }
+        }
     }
 
     private static double percentile(final long[] sorted, final double p)

@@ -1,0 +1,63 @@
+package dev.shoal.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import dev.shoal.cli.demo.DemoHandlers;
+import dev.shoal.remote.Agent;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shoal agent}: a worker host for a coordinator on another machine (docs/multi-host.md).
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Serve a coordinator's pool from this host: start local worker JVMs and take its jobs over " +
+        "Aeron (UDP) until it closes.")
+public final class AgentCommand implements Callable<Integer>
+{
+    @Option(names = "--connect", required = true, paramLabel = "HOST:PORT",
+        description = "The coordinator's listen endpoint (shoal demo pool --listen, ProcessPool.listen).")
+    String connect;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Local worker JVMs (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Consumer threads per worker (default: " +
+        "${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", description = "Local address to receive jobs on (default: " +
+        "the one that routes to the coordinator).")
+    String bind;
+
+    @Option(names = "--registry", paramLabel = "CLASS", description = "Handler registry class on the class path " +
+        "(default: the demos' handlers).")
+    String registry = DemoHandlers.class.getName();
+
+    @Option(names = "--connect-timeout", defaultValue = "30", paramLabel = "SECONDS", description = "Give up when " +
+        "the coordinator does not answer for this long, at the start or after losing it (default: " +
+        "${DEFAULT-VALUE}).")
+    int connectTimeout;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        Checks.within(spec, "--workers", workers, 1, 64);
+        Checks.within(spec, "--threads", threads, 1, 256);
+        Checks.within(spec, "--connect-timeout", connectTimeout, 1, 86_400);
+        final PrintWriter out = spec.commandLine().getOut();
+        Agent.run(new Agent.Config(connect, bind, workers, threads, registry, Duration.ofSeconds(connectTimeout),
+            line ->
+            {
+                out.println(line);
+                out.flush();
+            }));
+        return 0;
+    }
+}
