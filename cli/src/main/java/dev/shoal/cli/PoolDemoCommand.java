@@ -35,6 +35,10 @@ public final class PoolDemoCommand implements Callable<Integer>
         "long to wait for them, or for one to come back when all are lost (default: ${DEFAULT-VALUE}).")
     int hostWait;
 
+    @Option(names = "--host-timeout", defaultValue = "3000", paramLabel = "MS", description = "With --listen: a " +
+        "host silent this long is given up and its jobs sent elsewhere (default: ${DEFAULT-VALUE}).")
+    int hostTimeoutMillis;
+
     @Option(names = "--threads", defaultValue = "1", description = "Consumer threads per worker (default: " +
         "${DEFAULT-VALUE}).")
     int threads;
@@ -73,6 +77,7 @@ public final class PoolDemoCommand implements Callable<Integer>
         Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
         Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
         Checks.within(spec, "--host-wait", hostWait, 1, 86_400);
+        Checks.within(spec, "--host-timeout", hostTimeoutMillis, 100, 3_600_000);
         if (chaos && workers == 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--chaos kills a local worker: it needs " +
@@ -89,7 +94,8 @@ public final class PoolDemoCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final Progress bar = new Progress(json.enabled ? null : System.console() != null ? out : null, jobs);
         final PoolDemo.Result r = PoolDemo.run(new PoolDemo.Config(workers, threads, jobs, workMicros, batch, chaos,
-            journal, resume, listen, listen != null ? minHosts : 0, Duration.ofSeconds(hostWait)),
+            journal, resume, listen, listen != null ? minHosts : 0, Duration.ofSeconds(hostWait),
+            Duration.ofMillis(hostTimeoutMillis)),
             bar::update);
         bar.finish();
         if (json.enabled)

@@ -33,9 +33,10 @@ final class ModuleRulesTest
         "core", List.of(),
         "pool", List.of("core"),
         "journal", List.of("pool", "core"),
-        "cli", List.of("journal", "pool", "core"),
+        "remote", List.of("pool", "core"),
+        "cli", List.of("remote", "journal", "pool", "core"),
         "examples", List.of("journal", "pool", "core"),
-        "benchmarks", List.of("cli", "journal", "pool", "core"),
+        "benchmarks", List.of("cli", "remote", "journal", "pool", "core"),
         "stress", List.of("core"));
 
     /** Outside packages each library module's main code may import (besides java.* and Shoal's own). */
@@ -43,6 +44,7 @@ final class ModuleRulesTest
         "core", List.of("org.agrona."),
         "pool", List.of("org.agrona."),
         "journal", List.of("org.agrona.", "net.openhft."),
+        "remote", List.of("org.agrona.", "io.aeron."),
         "cli", List.of("org.agrona.", "net.openhft.", "picocli.", "com.fasterxml.jackson."));
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?;",
@@ -230,6 +232,8 @@ final class ModuleRulesTest
         assertEquals(List.of("org.agrona:agrona"), runtimeDependencies("core"));
         assertEquals(List.of("dev.shoal:shoal-core"), runtimeDependencies("pool"));
         assertEquals(List.of("dev.shoal:shoal-pool", "net.openhft:chronicle-queue"), runtimeDependencies("journal"));
+        assertEquals(List.of("dev.shoal:shoal-pool", "io.aeron:aeron-driver", "io.aeron:aeron-client"),
+            runtimeDependencies("remote"));
         assertTrue(runtimeDependencies("cli").contains("org.slf4j:slf4j-simple"),
             "the logging binding belongs to the CLI alone");
     }

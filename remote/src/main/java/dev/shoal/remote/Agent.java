@@ -114,6 +114,8 @@ public final class Agent
     private int resultsLength;
     private Integer exitCode;
     private String failure;
+    /** Whether this session's first jobs came (said once per session, for whoever watches the agent). */
+    private boolean jobsArrived;
     private long nowNanos;
 
     private Agent(final Config config)
@@ -308,6 +310,7 @@ public final class Agent
         hostId = id;
         lastHeardNanos = nowNanos;
         everConnected = true;
+        jobsArrived = false;
         config.status().accept("agent: connected to " + coordinator + " as host " + id + " (" + config.workers() +
             " worker(s), window " + window + " frames, receiving on " + replyEndpoint + ")");
     }
@@ -341,6 +344,11 @@ public final class Agent
 
     private void onJobs(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (!jobsArrived)
+        {
+            jobsArrived = true;
+            config.status().accept("agent: jobs arriving as host " + hostId);
+        }
         final int end = offset + length;
         final int count = buffer.getInt(offset + COUNT_OFFSET, ORDER);
         int at = offset + FRAMES_OFFSET;

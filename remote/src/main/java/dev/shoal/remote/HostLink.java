@@ -13,7 +13,8 @@ final class HostLink
     final long incarnation;
     final String name;
     final String endpoint;
-    final int sessionId;
+    /** The correlation id of the Aeron image its messages arrive on: when that image goes, so does the host. */
+    final long imageId;
     final ExclusivePublication publication;
     /** Frames sent to this host and not answered, by seq. */
     final Long2ObjectHashMap<InFlightFrame> inFlight = new Long2ObjectHashMap<>();
@@ -22,14 +23,14 @@ final class HostLink
     boolean welcomed;
     final long joinedNanos;
 
-    HostLink(final int hostId, final long incarnation, final String name, final String endpoint, final int sessionId,
+    HostLink(final int hostId, final long incarnation, final String name, final String endpoint, final long imageId,
         final ExclusivePublication publication, final long nowNanos)
     {
         this.hostId = hostId;
         this.incarnation = incarnation;
         this.name = name;
         this.endpoint = endpoint;
-        this.sessionId = sessionId;
+        this.imageId = imageId;
         this.publication = publication;
         this.lastHeardNanos = nowNanos;
         this.joinedNanos = nowNanos;

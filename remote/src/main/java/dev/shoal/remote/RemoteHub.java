@@ -13,6 +13,7 @@ import dev.shoal.pool.spi.RemoteGateway;
 import dev.shoal.pool.spi.RemoteWorkers;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
+import io.aeron.Image;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.exceptions.AeronException;
@@ -51,7 +52,8 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private final Int2ObjectHashMap<HostLink> hosts = new Int2ObjectHashMap<>();
     private final Int2ObjectHashMap<RemoteGateway.ResultSink> sinks = new Int2ObjectHashMap<>();
     private final ArrayDeque<InFlightFrame> waiting = new ArrayDeque<>();
-    private final ConcurrentLinkedQueue<Integer> lostSessions = new ConcurrentLinkedQueue<>();
+    /** Images gone, by correlation id (unique per image: a reconnected agent's new image has a new one). */
+    private final ConcurrentLinkedQueue<Long> lostImages = new ConcurrentLinkedQueue<>();
     private final FragmentAssembler assembler = new FragmentAssembler(this::onMessage);
     /** The JOBS message being built. */
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[EmbeddedAeron.MAX_MESSAGE]);
@@ -84,7 +86,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
         this.timeoutNanos = gateway.hostTimeout().toNanos();
         this.heartbeatNanos = Math.min(timeoutNanos / 6, TimeUnit.MILLISECONDS.toNanos(500));
         this.subscription = aeron.aeron().addSubscription(endpoint.channel(), TO_COORDINATOR_STREAM, null,
-            image -> lostSessions.add(image.sessionId()));
+            image -> lostImages.add(image.correlationId()));
         this.thread = new Thread(this, "shoal-remote-hub");
         this.thread.setDaemon(true);
     }
@@ -203,7 +205,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
         final int hostId = buffer.getInt(offset + HOST_OFFSET, ORDER);
         if (type == HELLO)
         {
-            onHello(buffer, offset, length, header.sessionId());
+            onHello(buffer, offset, length, ((Image)header.context()).correlationId());
             return;
         }
         final HostLink host = hosts.get(hostId);
@@ -227,7 +229,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
         }
     }
 
-    private void onHello(final DirectBuffer buffer, final int offset, final int length, final int sessionId)
+    private void onHello(final DirectBuffer buffer, final int offset, final int length, final long imageId)
     {
         final long incarnation = buffer.getLong(offset + HELLO_INCARNATION_OFFSET, ORDER);
         for (final HostLink h : hosts.values())
@@ -270,7 +272,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
             log.accept("[remote] cannot answer agent " + name + " at " + replyTo + ": " + ex.getMessage());
             return;
         }
-        final HostLink host = new HostLink(nextHostId++, incarnation, name, replyTo.toString(), sessionId,
+        final HostLink host = new HostLink(nextHostId++, incarnation, name, replyTo.toString(), imageId,
             publication, nowNanos);
         hosts.put(host.hostId, host);
         sinks.put(host.hostId, gateway.resultSink(REMOTE_WORKER_BASE + host.hostId));
@@ -417,12 +419,12 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private int checkHosts()
     {
         int work = 0;
-        Integer lost;
-        while ((lost = lostSessions.poll()) != null)
+        Long lost;
+        while ((lost = lostImages.poll()) != null)
         {
             for (final HostLink h : hostArray)
             {
-                if (h.sessionId == lost)
+                if (h.imageId == lost)
                 {
                     giveUp(h, "its connection went away (Aeron image unavailable)");
                     work++;

@@ -36,9 +36,10 @@ public final class PoolDemo
      * @param minHosts   with listen: agents to wait for before the first job.
      * @param hostWait   with listen: how long to wait for them, and for one to come back when all are lost with no
      *                   local worker.
+     * @param hostTimeout with listen: how long a silent host is kept before its jobs go elsewhere.
      */
     public record Config(int workers, int threads, int jobs, long workMicros, int batch, boolean chaos, Path journal,
-        boolean resume, String listen, int minHosts, Duration hostWait)
+        boolean resume, String listen, int minHosts, Duration hostWait, Duration hostTimeout)
     {
         /**
          * A run without a journal.
@@ -71,7 +72,8 @@ public final class PoolDemo
         public Config(final int workers, final int threads, final int jobs, final long workMicros, final int batch,
             final boolean chaos, final Path journal, final boolean resume)
         {
-            this(workers, threads, jobs, workMicros, batch, chaos, journal, resume, null, 0, Duration.ZERO);
+            this(workers, threads, jobs, workMicros, batch, chaos, journal, resume, null, 0, Duration.ZERO,
+                Duration.ofSeconds(3));
         }
     }
 
@@ -142,7 +144,14 @@ public final class PoolDemo
         }
         if (config.listen() != null)
         {
-            builder.listen(config.listen());
+            // The remote side's lines (hosts joining, given up) are the run's news: on standard error.
+            builder.listen(config.listen()).hostTimeout(config.hostTimeout()).logSink(line ->
+            {
+                if (line.startsWith("[remote]"))
+                {
+                    System.err.println(line);
+                }
+            });
         }
         int remoteHosts = 0;
         long remoteJoined = 0;
