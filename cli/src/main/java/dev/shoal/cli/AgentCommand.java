@@ -42,6 +42,10 @@ public final class AgentCommand implements Callable<Integer>
         "${DEFAULT-VALUE}).")
     int connectTimeout;
 
+    @Option(names = "--max-job-bytes", defaultValue = "4096", paramLabel = "BYTES", description = "The largest " +
+        "job frame the local pool takes: at least the coordinator's maxJobBytes (default: ${DEFAULT-VALUE}).")
+    int maxJobBytes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -51,9 +55,10 @@ public final class AgentCommand implements Callable<Integer>
         Checks.within(spec, "--workers", workers, 1, 64);
         Checks.within(spec, "--threads", threads, 1, 256);
         Checks.within(spec, "--connect-timeout", connectTimeout, 1, 86_400);
+        Checks.within(spec, "--max-job-bytes", maxJobBytes, 64, 1 << 20);
         final PrintWriter out = spec.commandLine().getOut();
         Agent.run(new Agent.Config(connect, bind, workers, threads, registry, Duration.ofSeconds(connectTimeout),
-            line ->
+            maxJobBytes, line ->
             {
                 out.println(line);
                 out.flush();

@@ -60,10 +60,11 @@ public final class Agent
      * @param threads        consumer threads per worker.
      * @param registryClass  the handler registry (the same names the coordinator submits).
      * @param connectTimeout how long to try to reach the coordinator, at the start and after losing it.
+     * @param maxJobBytes    the largest job frame the local pool takes (at least the coordinator's maxJobBytes).
      * @param status         one line per state change (connected, lost, done).
      */
     public record Config(String connect, String bind, int workers, int threads, String registryClass,
-        Duration connectTimeout, Consumer<String> status)
+        Duration connectTimeout, int maxJobBytes, Consumer<String> status)
     {
         /**
          * Checks the settings.
@@ -99,8 +100,6 @@ public final class Agent
     private ExclusivePublication toCoordinator;
     private String replyEndpoint;
     private ProcessPool pool;
-    private int poolMaxFrame;
-    private int poolWindow;
     private int hostId;
     private long incarnation;
     private long timeoutNanos = TimeUnit.SECONDS.toNanos(3);
@@ -168,6 +167,7 @@ public final class Agent
         }
         replyEndpoint = bound.get(0);
         toCoordinator = aeron.aeron().addExclusivePublication(coordinator.channel(), TO_COORDINATOR_STREAM);
+        startPool();
     }
 
     private static String hostPart(final String address)
@@ -253,6 +253,13 @@ public final class Agent
         }
     }
 
+    private int byeMessage()
+    {
+        control.putInt(TYPE_OFFSET, AGENT_BYE, ORDER);
+        control.putInt(HOST_OFFSET, hostId, ORDER);
+        return HEADER_LENGTH;
+    }
+
     private void sendControl(final int type)
     {
         control.putInt(TYPE_OFFSET, type, ORDER);
@@ -304,9 +311,15 @@ public final class Agent
         }
         final int window = buffer.getInt(offset + WELCOME_WINDOW_OFFSET, ORDER);
         final int maxFrame = buffer.getInt(offset + WELCOME_MAX_FRAME_OFFSET, ORDER);
+        if (maxFrame > config.maxJobBytes())
+        {
+            failure = "the coordinator at " + coordinator + " sends job frames of up to " + maxFrame + " bytes; " +
+                "this agent takes " + config.maxJobBytes() + " (raise its maxJobBytes, --max-job-bytes)";
+            exitCode = EXIT_UNREACHABLE;
+            return;
+        }
         timeoutNanos = TimeUnit.MILLISECONDS.toNanos(buffer.getLong(offset + WELCOME_TIMEOUT_OFFSET, ORDER));
         heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(buffer.getLong(offset + WELCOME_HEARTBEAT_OFFSET, ORDER));
-        ensurePool(window, maxFrame);
         hostId = id;
         lastHeardNanos = nowNanos;
         everConnected = true;
@@ -316,29 +329,17 @@ public final class Agent
     }
 
     /**
-     * Starts the local pool at the first WELCOME, sized for the coordinator's frames and window (a later
-     * coordinator that needs more gets a new pool).
+     * Starts the local pool before the first HELLO: a pool that starts while the coordinator waits for heartbeats
+     * could take longer than its host timeout on a loaded machine.
      */
-    private void ensurePool(final int window, final int maxFrame)
+    private void startPool()
     {
-        if (pool != null && maxFrame <= poolMaxFrame && window <= poolWindow)
-        {
-            return;
-        }
-        if (pool != null)
-        {
-            pool.shutdownNow();
-        }
-        final int capacity = Math.max(1024, Integer.highestOneBit(Math.max(1, window - 1)) << 1);
         pool = ProcessPool.builder(config.registryClass())
             .workers(config.workers())
             .threadsPerWorker(config.threads())
-            .ringCapacity(capacity)
-            .maxJobBytes(Math.max(4096, (maxFrame + 7) & ~7))
+            .maxJobBytes(config.maxJobBytes())
             .logSink(line -> config.status().accept("agent: " + line))
             .start();
-        poolMaxFrame = maxFrame;
-        poolWindow = window;
         config.status().accept("agent: local worker pids " + pool.workerPids());
     }
 
@@ -509,9 +510,14 @@ public final class Agent
 
     private void close()
     {
-        if (toCoordinator != null && hostId != 0 && exitCode != null && exitCode != EXIT_DONE)
+        if (toCoordinator != null && hostId != 0)
         {
-            sendControl(AGENT_BYE);
+            // Leaving, or answering the coordinator's goodbye (it waits for this before closing its driver).
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (toCoordinator.offer(control, 0, byeMessage()) < 0 && System.nanoTime() - deadline < 0)
+            {
+                Thread.onSpinWait();
+            }
         }
         if (pool != null)
         {

@@ -40,6 +40,8 @@ final class RemoteHub implements RemoteWorkers, Runnable
 {
     /** Remote results are reported under worker id {@code REMOTE_WORKER_BASE + host id}. */
     static final int REMOTE_WORKER_BASE = 10_000;
+    /** How long a closing hub waits for its hosts to answer its goodbye. */
+    static final long GOODBYE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RemoteGateway gateway;
     private final Consumer<String> log;
@@ -69,6 +71,8 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private volatile int hostCount;
     private volatile int inFlightCount;
     private volatile boolean running = true;
+    /** Set on the hub's thread once it says goodbye: only the hosts' goodbyes count from then on. */
+    private boolean closing;
     private long nextSeq = 1;
     private int nextHostId = 1;
     private long lateResults;
@@ -145,15 +149,42 @@ final class RemoteHub implements RemoteWorkers, Runnable
         }
         finally
         {
+            sayGoodbye(idle);
             for (final HostLink host : hostArray)
             {
-                sendEmpty(host, COORDINATOR_BYE);
                 CloseHelper.quietClose(host.publication);
             }
             hosts.clear();
             hostCount = 0;
             CloseHelper.quietClose(subscription);
             aeron.close();
+        }
+    }
+
+    /**
+     * Tells every host the pool is going and waits (at most {@link #GOODBYE_NANOS}) for each to answer with its own
+     * goodbye: the driver is closed right after, and a goodbye still in its buffers would be lost with it, leaving
+     * the agent to find out by its timeout. Results arriving meanwhile are dropped: the pool is closing.
+     */
+    private void sayGoodbye(final IdleStrategy idle)
+    {
+        closing = true;
+        final long deadline = System.nanoTime() + GOODBYE_NANOS;
+        final boolean[] told = new boolean[hostArray.length];
+        while (!hosts.isEmpty() && System.nanoTime() - deadline < 0)
+        {
+            nowNanos = System.nanoTime();
+            int work = 0;
+            for (int i = 0; i < hostArray.length; i++)
+            {
+                if (!told[i] && hosts.get(hostArray[i].hostId) == hostArray[i])
+                {
+                    told[i] = sendEmpty(hostArray[i], COORDINATOR_BYE);
+                    work++;
+                }
+            }
+            work += subscription.poll(assembler, 64);
+            idle.idle(work);
         }
     }
 
@@ -209,7 +240,12 @@ final class RemoteHub implements RemoteWorkers, Runnable
             return;
         }
         final HostLink host = hosts.get(hostId);
-        if (host == null)
+        if (closing && host != null && type == AGENT_BYE)
+        {
+            hosts.remove(hostId); // it heard ours
+            return;
+        }
+        if (host == null || closing)
         {
             if (type == RESULTS)
             {
@@ -634,14 +670,16 @@ final class RemoteHub implements RemoteWorkers, Runnable
         }
     }
 
-    private void sendEmpty(final HostLink host, final int type)
+    private boolean sendEmpty(final HostLink host, final int type)
     {
         control.putInt(TYPE_OFFSET, type, ORDER);
         control.putInt(HOST_OFFSET, host.hostId, ORDER);
         if (host.publication.offer(control, 0, HEADER_LENGTH) > 0)
         {
             host.lastSentNanos = nowNanos;
+            return true;
         }
+        return false;
     }
 
     @Override

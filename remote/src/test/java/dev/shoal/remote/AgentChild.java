@@ -22,7 +22,7 @@ public final class AgentChild
         try
         {
             Agent.run(new Agent.Config(args[0], args[1].isEmpty() ? null : args[1], Integer.parseInt(args[2]), 1,
-                args[3], Duration.ofMillis(timeoutMs), line ->
+                args[3], Duration.ofMillis(timeoutMs), 4096, line ->
                 {
                     System.out.println(line);
                     System.out.flush();
