@@ -57,12 +57,11 @@ public final class AgentCommand implements Callable<Integer>
         Checks.within(spec, "--connect-timeout", connectTimeout, 1, 86_400);
         Checks.within(spec, "--max-job-bytes", maxJobBytes, 64, 1 << 20);
         final PrintWriter out = spec.commandLine().getOut();
-        Agent.run(new Agent.Config(connect, bind, workers, threads, registry, Duration.ofSeconds(connectTimeout),
-            maxJobBytes, line ->
-            {
-                out.println(line);
-                out.flush();
-            }));
+        Agent.servePool(new Agent.Config(connect, bind, Duration.ofSeconds(connectTimeout), line ->
+        {
+            out.println(line);
+            out.flush();
+        }), new Agent.PoolWorkers(workers, threads, registry, maxJobBytes));
         return 0;
     }
 }

@@ -232,7 +232,7 @@ final class ModuleRulesTest
         assertEquals(List.of("org.agrona:agrona"), runtimeDependencies("core"));
         assertEquals(List.of("dev.shoal:shoal-core"), runtimeDependencies("pool"));
         assertEquals(List.of("dev.shoal:shoal-pool", "net.openhft:chronicle-queue"), runtimeDependencies("journal"));
-        assertEquals(List.of("dev.shoal:shoal-pool", "io.aeron:aeron-driver", "io.aeron:aeron-client"),
+        assertEquals(List.of("dev.shoal:shoal-pool", "io.aeron:aeron-client", "io.aeron:aeron-driver"),
             runtimeDependencies("remote"));
         assertTrue(runtimeDependencies("cli").contains("org.slf4j:slf4j-simple"),
             "the logging binding belongs to the CLI alone");

@@ -12,6 +12,7 @@ public final class AeronRemoteProvider implements RemoteProvider
     @Override
     public RemoteWorkers start(final RemoteGateway gateway)
     {
-        return RemoteHub.start(gateway);
+        return RemoteHub.start(new PoolHubService(gateway), new HubSettings(gateway.endpoint(), gateway.window(),
+            gateway.hostTimeout(), gateway.log()));
     }
 }

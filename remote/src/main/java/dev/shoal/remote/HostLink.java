@@ -16,8 +16,8 @@ final class HostLink
     /** The correlation id of the Aeron image its messages arrive on: when that image goes, so does the host. */
     final long imageId;
     final ExclusivePublication publication;
-    /** Frames sent to this host and not answered, by seq. */
-    final Long2ObjectHashMap<InFlightFrame> inFlight = new Long2ObjectHashMap<>();
+    /** Items sent to this host and not answered, by seq. */
+    final Long2ObjectHashMap<InFlightItem> inFlight = new Long2ObjectHashMap<>();
     long lastHeardNanos;
     long lastSentNanos;
     boolean welcomed;

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import dev.shoal.pool.spi.RemoteGateway;
 import dev.shoal.pool.spi.RemoteWorkers;
 import io.aeron.ExclusivePublication;
 import io.aeron.FragmentAssembler;
@@ -28,22 +27,21 @@ import org.agrona.concurrent.UnsafeBuffer;
 import static dev.shoal.remote.WireDescriptor.*;
 
 /**
- * The coordinator's remote side: one thread that accepts agents, leases the pool's job frames to them within each
- * host's credit window, writes their results into the pool, and gives a host up when it says goodbye, its image
- * goes away or it stays silent past the host timeout. A given-up host's frames go to another host (or back to the
- * local workers) with their delivery count raised; past {@code maxAttempts} their jobs fail.
+ * The coordinator's remote side: one thread that accepts agents, leases its service's items (a pool's job frames,
+ * a heap's records) to them within each host's credit window, hands their answers to the service, and gives a host
+ * up when it says goodbye, its image goes away or it stays silent past the host timeout. A given-up host's items
+ * go back to the service, which sends them to another host (or takes them back) with their delivery count raised.
  *
  * <p>Everything here is touched by the hub's thread only, except the counters read by {@link #hosts()} and the
  * others (volatile or atomic) and the queue of lost images that Aeron's conductor thread fills.
  */
 final class RemoteHub implements RemoteWorkers, Runnable
 {
-    /** Remote results are reported under worker id {@code REMOTE_WORKER_BASE + host id}. */
-    static final int REMOTE_WORKER_BASE = 10_000;
     /** How long a closing hub waits for its hosts to answer its goodbye. */
     static final long GOODBYE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final RemoteGateway gateway;
+    private final HubService service;
+    private final HubSettings settings;
     private final Consumer<String> log;
     private final EmbeddedAeron aeron;
     private final Subscription subscription;
@@ -52,8 +50,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private final long heartbeatNanos;
     private final int window;
     private final Int2ObjectHashMap<HostLink> hosts = new Int2ObjectHashMap<>();
-    private final Int2ObjectHashMap<RemoteGateway.ResultSink> sinks = new Int2ObjectHashMap<>();
-    private final ArrayDeque<InFlightFrame> waiting = new ArrayDeque<>();
+    private final ArrayDeque<InFlightItem> waiting = new ArrayDeque<>();
     /** Images gone, by correlation id (unique per image: a reconnected agent's new image has a new one). */
     private final ConcurrentLinkedQueue<Long> lostImages = new ConcurrentLinkedQueue<>();
     private final FragmentAssembler assembler = new FragmentAssembler(this::onMessage);
@@ -63,8 +60,8 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private final UnsafeBuffer control = new UnsafeBuffer(new byte[WELCOME_LENGTH]);
     /** The hosts as an array, replaced (never changed) when one joins or is given up: loops survive a give-up. */
     private HostLink[] hostArray = new HostLink[0];
-    private final List<InFlightFrame> batch = new ArrayList<>();
-    private final RemoteGateway.FrameHandler onFrame = this::onFrame;
+    private final List<InFlightItem> batch = new ArrayList<>();
+    private final HubService.ItemSink onItem = this::onItem;
     private final Thread thread;
     private final AtomicLong joined = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
@@ -75,19 +72,21 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private boolean closing;
     private long nextSeq = 1;
     private int nextHostId = 1;
-    private long lateResults;
+    private long lateAnswers;
     private HostLink sendingTo;
     private int batchLength;
     private long nowNanos;
 
-    private RemoteHub(final RemoteGateway gateway, final Endpoint endpoint, final EmbeddedAeron aeron)
+    private RemoteHub(final HubService service, final HubSettings settings, final Endpoint endpoint,
+        final EmbeddedAeron aeron)
     {
-        this.gateway = gateway;
+        this.service = service;
+        this.settings = settings;
         this.endpoint = endpoint;
         this.aeron = aeron;
-        this.log = gateway.log();
-        this.window = gateway.window();
-        this.timeoutNanos = gateway.hostTimeout().toNanos();
+        this.log = settings.log();
+        this.window = settings.window();
+        this.timeoutNanos = settings.hostTimeout().toNanos();
         this.heartbeatNanos = Math.min(timeoutNanos / 6, TimeUnit.MILLISECONDS.toNanos(500));
         this.subscription = aeron.aeron().addSubscription(endpoint.channel(), TO_COORDINATOR_STREAM, null,
             image -> lostImages.add(image.correlationId()));
@@ -96,23 +95,24 @@ final class RemoteHub implements RemoteWorkers, Runnable
     }
 
     /**
-     * @param gateway the pool's side.
+     * @param service  what the hub leases.
+     * @param settings where it listens, the window, the host timeout.
      * @return the running hub.
      * @throws IllegalArgumentException when the endpoint is malformed or cannot be bound.
      */
-    static RemoteHub start(final RemoteGateway gateway)
+    static RemoteHub start(final HubService service, final HubSettings settings)
     {
-        final Endpoint endpoint = Endpoint.parse(gateway.endpoint(), "listen endpoint", false);
-        if (gateway.maxFrameBytes() + FRAMES_OFFSET + JOB_HEADER_LENGTH > EmbeddedAeron.MAX_MESSAGE)
+        final Endpoint endpoint = Endpoint.parse(settings.endpoint(), "listen endpoint", false);
+        if (service.maxItemBytes() + ITEMS_OFFSET + ITEM_HEADER_LENGTH > EmbeddedAeron.MAX_MESSAGE)
         {
-            throw new IllegalArgumentException("maxJobBytes=" + gateway.maxFrameBytes() + " is too large for remote " +
-                "hosts: one job frame must fit in one network message of " + EmbeddedAeron.MAX_MESSAGE + " bytes");
+            throw new IllegalArgumentException("items of " + service.maxItemBytes() + " bytes are too large for " +
+                "remote hosts: one must fit in one network message of " + EmbeddedAeron.MAX_MESSAGE + " bytes");
         }
-        final EmbeddedAeron aeron = EmbeddedAeron.start(gateway.hostTimeout().toNanos());
+        final EmbeddedAeron aeron = EmbeddedAeron.start(settings.hostTimeout().toNanos());
         final RemoteHub hub;
         try
         {
-            hub = new RemoteHub(gateway, endpoint, aeron);
+            hub = new RemoteHub(service, settings, endpoint, aeron);
         }
         catch (final AeronException ex)
         {
@@ -120,8 +120,8 @@ final class RemoteHub implements RemoteWorkers, Runnable
             throw new IllegalArgumentException("cannot listen on " + endpoint + ": " + ex.getMessage(), ex);
         }
         hub.thread.start();
-        gateway.log().accept("[remote] listening on " + endpoint + " for agents (window " + hub.window +
-            " frames, host timeout " + gateway.hostTimeout().toMillis() + " ms)");
+        settings.log().accept("[remote] listening on " + endpoint + " for agents (window " + hub.window +
+            ", host timeout " + settings.hostTimeout().toMillis() + " ms)");
         return hub;
     }
 
@@ -137,7 +137,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
                 int work = subscription.poll(assembler, 64);
                 work += checkHosts();
                 work += dispatch();
-                work += requeueWaiting();
+                work += handBackWaiting();
                 heartbeats();
                 idle.idle(work);
             }
@@ -149,6 +149,8 @@ final class RemoteHub implements RemoteWorkers, Runnable
         }
         finally
         {
+            releaseAll();
+            service.closed();
             sayGoodbye(idle);
             for (final HostLink host : hostArray)
             {
@@ -159,6 +161,27 @@ final class RemoteHub implements RemoteWorkers, Runnable
             CloseHelper.quietClose(subscription);
             aeron.close();
         }
+    }
+
+    /**
+     * Hands every item still out back to the service: the hub will not hear their answers.
+     */
+    private void releaseAll()
+    {
+        for (final HostLink host : hostArray)
+        {
+            for (final InFlightItem item : host.inFlight.values())
+            {
+                service.released(item);
+            }
+            host.inFlight.clear();
+        }
+        for (final InFlightItem item : waiting)
+        {
+            service.released(item);
+        }
+        waiting.clear();
+        inFlightCount = 0;
     }
 
     /**
@@ -247,16 +270,16 @@ final class RemoteHub implements RemoteWorkers, Runnable
         }
         if (host == null || closing)
         {
-            if (type == RESULTS)
+            if (type == ANSWERS)
             {
-                lateResults++; // from a host given up: its frames went elsewhere
+                lateAnswers++; // from a host given up: its items went elsewhere
             }
             return;
         }
         host.lastHeardNanos = nowNanos;
         switch (type)
         {
-            case RESULTS -> onResults(host, buffer, offset, length);
+            case ANSWERS -> onAnswers(host, buffer, offset, length);
             case AGENT_BYE -> giveUp(host, "it said goodbye");
             default ->
             {
@@ -280,6 +303,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
                 return;
             }
         }
+        final int kind = buffer.getInt(offset + HELLO_SERVICE_OFFSET, ORDER);
         final int workers = buffer.getInt(offset + HELLO_WORKERS_OFFSET, ORDER);
         final int threads = buffer.getInt(offset + HELLO_THREADS_OFFSET, ORDER);
         final String reply;
@@ -288,9 +312,9 @@ final class RemoteHub implements RemoteWorkers, Runnable
         try
         {
             int at = offset + HELLO_ENDPOINT_OFFSET;
-            reply = string(buffer, at, offset + length);
-            at += Integer.BYTES + reply.getBytes(StandardCharsets.UTF_8).length;
-            name = string(buffer, at, offset + length);
+            reply = WireStrings.read(buffer, at, offset + length);
+            at += WireStrings.wireLength(reply);
+            name = WireStrings.read(buffer, at, offset + length);
             replyTo = Endpoint.parse(reply, "agent reply endpoint", false);
         }
         catch (final RuntimeException ex)
@@ -308,13 +332,45 @@ final class RemoteHub implements RemoteWorkers, Runnable
             log.accept("[remote] cannot answer agent " + name + " at " + replyTo + ": " + ex.getMessage());
             return;
         }
+        if (kind != service.kind())
+        {
+            refuse(publication, incarnation, "this endpoint serves " + serviceName(service.kind()) + ", not " +
+                serviceName(kind));
+            log.accept("[remote] refused agent " + name + ": it serves " + serviceName(kind));
+            return;
+        }
         final HostLink host = new HostLink(nextHostId++, incarnation, name, replyTo.toString(), imageId,
             publication, nowNanos);
         hosts.put(host.hostId, host);
-        sinks.put(host.hostId, gateway.resultSink(REMOTE_WORKER_BASE + host.hostId));
         hostsChanged();
         joined.incrementAndGet();
         log.accept("[remote] " + host + " joined with " + workers + " worker(s) x " + threads + " thread(s)");
+    }
+
+    private static String serviceName(final int kind)
+    {
+        return kind == SERVICE_POOL ? "a pool" : kind == SERVICE_HEAP ? "a heap" : "service " + kind;
+    }
+
+    /**
+     * Tells an agent why it is not taken, trying for a moment (the publication may not be connected yet), then
+     * lets the publication go.
+     */
+    private void refuse(final ExclusivePublication publication, final long incarnation, final String reason)
+    {
+        final byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        final UnsafeBuffer b = new UnsafeBuffer(new byte[REFUSE_REASON_OFFSET + Integer.BYTES + text.length]);
+        b.putInt(TYPE_OFFSET, REFUSE, ORDER);
+        b.putInt(HOST_OFFSET, 0, ORDER);
+        b.putLong(REFUSE_INCARNATION_OFFSET, incarnation, ORDER);
+        b.putInt(REFUSE_REASON_OFFSET, text.length, ORDER);
+        b.putBytes(REFUSE_REASON_OFFSET + Integer.BYTES, text);
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        while (publication.offer(b, 0, b.capacity()) < 0 && System.nanoTime() - deadline < 0)
+        {
+            Thread.onSpinWait();
+        }
+        CloseHelper.quietClose(publication);
     }
 
     private void hostsChanged()
@@ -323,21 +379,6 @@ final class RemoteHub implements RemoteWorkers, Runnable
         hostCount = hostArray.length;
     }
 
-    private static String string(final DirectBuffer buffer, final int at, final int end)
-    {
-        if (at + Integer.BYTES > end)
-        {
-            throw new IllegalArgumentException("string header past the message end");
-        }
-        final int n = buffer.getInt(at, ORDER);
-        if (n < 0 || at + Integer.BYTES + n > end)
-        {
-            throw new IllegalArgumentException("string of " + n + " bytes past the message end");
-        }
-        final byte[] bytes = new byte[n];
-        buffer.getBytes(at + Integer.BYTES, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
 
     private void sendWelcome(final HostLink host)
     {
@@ -345,7 +386,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
         control.putInt(HOST_OFFSET, host.hostId, ORDER);
         control.putLong(WELCOME_INCARNATION_OFFSET, host.incarnation, ORDER);
         control.putInt(WELCOME_WINDOW_OFFSET, window, ORDER);
-        control.putInt(WELCOME_MAX_FRAME_OFFSET, gateway.maxFrameBytes(), ORDER);
+        control.putInt(WELCOME_MAX_FRAME_OFFSET, service.maxItemBytes(), ORDER);
         control.putLong(WELCOME_TIMEOUT_OFFSET, TimeUnit.NANOSECONDS.toMillis(timeoutNanos), ORDER);
         control.putLong(WELCOME_HEARTBEAT_OFFSET, TimeUnit.NANOSECONDS.toMillis(heartbeatNanos), ORDER);
         if (host.publication.offer(control, 0, WELCOME_LENGTH) > 0)
@@ -355,101 +396,35 @@ final class RemoteHub implements RemoteWorkers, Runnable
         }
     }
 
-    private void onResults(final HostLink host, final DirectBuffer buffer, final int offset, final int length)
+    private void onAnswers(final HostLink host, final DirectBuffer buffer, final int offset, final int length)
     {
         final int end = offset + length;
         final int count = buffer.getInt(offset + COUNT_OFFSET, ORDER);
-        int at = offset + FRAMES_OFFSET;
-        for (int i = 0; i < count && at + RESULT_HEADER_LENGTH <= end; i++)
+        int at = offset + ITEMS_OFFSET;
+        for (int i = 0; i < count && at + ANSWER_HEADER_LENGTH <= end; i++)
         {
             final long seq = buffer.getLong(at, ORDER);
             final int jobCount = buffer.getInt(at + Long.BYTES, ORDER);
-            final int itemsLength = buffer.getInt(at + Long.BYTES + Integer.BYTES, ORDER);
-            at += RESULT_HEADER_LENGTH;
-            if (itemsLength < 0 || at + itemsLength > end)
+            final int answerLength = buffer.getInt(at + Long.BYTES + Integer.BYTES, ORDER);
+            at += ANSWER_HEADER_LENGTH;
+            if (answerLength < 0 || at + answerLength > end)
             {
-                log.accept("[remote] " + host + " sent a truncated result message; its frames are sent again");
-                return; // what it still holds is redelivered when it is given up, or answered again
+                log.accept("[remote] " + host + " sent a truncated answer message; what it holds is answered again " +
+                    "or sent elsewhere");
+                return;
             }
-            final InFlightFrame f = host.inFlight.remove(seq);
-            if (f == null)
+            final InFlightItem item = host.inFlight.remove(seq);
+            if (item == null)
             {
-                lateResults++;
+                lateAnswers++;
             }
             else
             {
-                deliver(host, f, jobCount, buffer, at, at + itemsLength);
+                inFlightCount--;
+                service.answered(item, host.hostId, host.toString(), jobCount, buffer, at, at + answerLength);
             }
-            at += itemsLength;
+            at += answerLength;
         }
-    }
-
-    /**
-     * Writes one frame's results into the pool. A malformed item fails the jobs from it on, naming the host: a
-     * future never waits on a result that cannot be read.
-     */
-    private void deliver(final HostLink host, final InFlightFrame f, final int jobCount, final DirectBuffer buffer,
-        final int from, final int end)
-    {
-        final RemoteGateway.ResultSink sink = sinks.get(host.hostId);
-        sink.begin(f.firstJobId, f.attempt);
-        int at = from;
-        String problem = jobCount == f.jobCount ? null : host + " answered " + jobCount + " job(s) for a frame of " +
-            f.jobCount;
-        for (int i = 0; i < f.jobCount; i++)
-        {
-            if (problem == null)
-            {
-                try
-                {
-                    at = item(sink, buffer, at, end);
-                    continue;
-                }
-                catch (final RuntimeException ex)
-                {
-                    problem = host + " sent a malformed result: " + ex.getMessage();
-                }
-            }
-            sink.failed("job " + (f.firstJobId + i) + ": " + problem);
-        }
-        sink.flush();
-        inFlightCount--;
-    }
-
-    private static int item(final RemoteGateway.ResultSink sink, final DirectBuffer buffer, final int at,
-        final int end)
-    {
-        if (at + ITEM_HEADER_LENGTH > end)
-        {
-            throw new IllegalArgumentException("item header past the frame end");
-        }
-        final int status = buffer.getInt(at, ORDER);
-        final int n = buffer.getInt(at + Integer.BYTES, ORDER);
-        final int body = at + ITEM_HEADER_LENGTH;
-        if (n < 0 || body + n > end)
-        {
-            throw new IllegalArgumentException("item of " + n + " bytes past the frame end");
-        }
-        switch (status)
-        {
-            case STATUS_OK ->
-            {
-                final byte[] bytes = new byte[n];
-                buffer.getBytes(body, bytes);
-                sink.ok(bytes);
-            }
-            case STATUS_THREW ->
-            {
-                final String cls = string(buffer, body, body + n);
-                int p = body + Integer.BYTES + cls.getBytes(StandardCharsets.UTF_8).length;
-                final String message = string(buffer, p, body + n);
-                p += Integer.BYTES + message.getBytes(StandardCharsets.UTF_8).length;
-                sink.threw(cls, message, string(buffer, p, body + n));
-            }
-            case STATUS_FAILED -> sink.failed(string(buffer, body, body + n));
-            default -> throw new IllegalArgumentException("unknown status " + status);
-        }
-        return body + n;
     }
 
     private int checkHosts()
@@ -492,44 +467,31 @@ final class RemoteHub implements RemoteWorkers, Runnable
         {
             return;
         }
-        sinks.remove(host.hostId);
+        service.hostGone(host.hostId);
         hostsChanged();
         final int held = host.inFlight.size();
-        for (final InFlightFrame f : host.inFlight.values())
+        for (final InFlightItem item : host.inFlight.values())
         {
-            f.host = null;
-            f.attempt++;
-            if (f.attempt > gateway.maxAttempts())
+            item.host = null;
+            item.attempt++;
+            if (service.lost(item, host + ", " + reason))
             {
-                fail(f, "its remote host was lost on each of " + gateway.maxAttempts() + " attempts (last: " + host +
-                    ", " + reason + ")");
+                waiting.add(item);
+                redelivered.incrementAndGet();
             }
             else
             {
-                waiting.add(f);
-                redelivered.incrementAndGet();
+                inFlightCount--;
             }
         }
         host.inFlight.clear();
         CloseHelper.quietClose(host.publication);
-        log.accept("[remote] gave up " + host + ": " + reason + "; " + held + " frame(s) it held go elsewhere");
-    }
-
-    private void fail(final InFlightFrame f, final String reason)
-    {
-        final RemoteGateway.ResultSink sink = gateway.resultSink(REMOTE_WORKER_BASE);
-        sink.begin(f.firstJobId, f.attempt);
-        for (int i = 0; i < f.jobCount; i++)
-        {
-            sink.failed("job " + (f.firstJobId + i) + " failed: " + reason);
-        }
-        sink.flush();
-        inFlightCount--;
+        log.accept("[remote] gave up " + host + ": " + reason + "; " + held + " item(s) it held go back");
     }
 
     /**
-     * Fills each host's free credit: frames waiting for a host first, then new ones from the pool's ring, packed
-     * into JOBS messages of up to {@link WireDescriptor#BATCH_BYTES}.
+     * Fills each host's free credit: items waiting for a host first, then new ones from the service, packed into
+     * ITEMS messages of up to {@link WireDescriptor#BATCH_BYTES}.
      */
     private int dispatch()
     {
@@ -553,63 +515,54 @@ final class RemoteHub implements RemoteWorkers, Runnable
             }
             if (credit > 0)
             {
-                credit -= gateway.takeFrames(onFrame, credit);
+                credit -= service.take(onItem, credit);
             }
             sent += batch.size();
-            sendJobs();
+            sendItems();
             sendingTo = null;
         }
         return sent;
     }
 
-    private void onFrame(final long firstJobId, final int jobCount, final int attempt, final DirectBuffer buffer,
-        final int offset, final int length)
+    private void onItem(final int attempt, final byte[] bytes, final Object context)
     {
-        final byte[] copy = new byte[length];
-        buffer.getBytes(offset, copy);
-        final InFlightFrame f = new InFlightFrame(copy, firstJobId, jobCount, attempt);
         inFlightCount++;
-        if (attempt > gateway.maxAttempts())
-        {
-            fail(f, "it was delivered " + gateway.maxAttempts() + " times without an answer");
-            return;
-        }
-        append(f);
+        append(new InFlightItem(bytes, context, attempt));
     }
 
-    private void append(final InFlightFrame f)
+    private void append(final InFlightItem f)
     {
-        if (batchLength + JOB_HEADER_LENGTH + f.frame.length > BATCH_BYTES && !batch.isEmpty())
+        if (batchLength + ITEM_HEADER_LENGTH + f.bytes.length > BATCH_BYTES && !batch.isEmpty())
         {
-            sendJobs();
+            sendItems();
         }
         if (batch.isEmpty())
         {
-            batchLength = FRAMES_OFFSET;
+            batchLength = ITEMS_OFFSET;
         }
         f.seq = nextSeq++;
         f.host = sendingTo;
         sendingTo.inFlight.put(f.seq, f);
         out.putLong(batchLength, f.seq, ORDER);
         out.putInt(batchLength + Long.BYTES, f.attempt, ORDER);
-        out.putInt(batchLength + Long.BYTES + Integer.BYTES, f.frame.length, ORDER);
-        out.putBytes(batchLength + JOB_HEADER_LENGTH, f.frame);
-        batchLength += JOB_HEADER_LENGTH + f.frame.length;
+        out.putInt(batchLength + Long.BYTES + Integer.BYTES, f.bytes.length, ORDER);
+        out.putBytes(batchLength + ITEM_HEADER_LENGTH, f.bytes);
+        batchLength += ITEM_HEADER_LENGTH + f.bytes.length;
         batch.add(f);
     }
 
     /**
-     * Offers the JOBS message built so far. When the host cannot take it now (back pressure, not connected), its
-     * frames go back to the front of the waiting queue, their delivery count unchanged: they never left.
+     * Offers the ITEMS message built so far. When the host cannot take it now (back pressure, not connected), its
+     * items go back to the front of the waiting queue, their delivery count unchanged: they never left.
      */
-    private void sendJobs()
+    private void sendItems()
     {
         if (batch.isEmpty())
         {
             return;
         }
         final HostLink host = sendingTo;
-        out.putInt(TYPE_OFFSET, JOBS, ORDER);
+        out.putInt(TYPE_OFFSET, ITEMS, ORDER);
         out.putInt(HOST_OFFSET, host.hostId, ORDER);
         out.putInt(COUNT_OFFSET, batch.size(), ORDER);
         final long result = host.publication.offer(out, 0, batchLength);
@@ -621,7 +574,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
         {
             for (int i = batch.size() - 1; i >= 0; i--)
             {
-                final InFlightFrame f = batch.get(i);
+                final InFlightItem f = batch.get(i);
                 host.inFlight.remove(f.seq);
                 f.host = null;
                 waiting.addFirst(f);
@@ -632,26 +585,22 @@ final class RemoteHub implements RemoteWorkers, Runnable
             }
         }
         batch.clear();
-        batchLength = FRAMES_OFFSET;
+        batchLength = ITEMS_OFFSET;
     }
 
     /**
-     * With no host connected, frames waiting for one go back to the local workers, if the pool has any.
+     * With no host connected, items waiting for one go back to the service if it takes them (a pool with local
+     * workers does).
      */
-    private int requeueWaiting()
+    private int handBackWaiting()
     {
-        if (waiting.isEmpty() || !hosts.isEmpty() || !gateway.hasLocalWorkers())
+        if (waiting.isEmpty() || !hosts.isEmpty())
         {
             return 0;
         }
         int moved = 0;
-        while (!waiting.isEmpty())
+        while (!waiting.isEmpty() && service.handBack(waiting.peek()))
         {
-            final InFlightFrame f = waiting.peek();
-            if (!gateway.requeue(new UnsafeBuffer(f.frame), 0, f.frame.length))
-            {
-                break;
-            }
             waiting.poll();
             inFlightCount--;
             moved++;
@@ -685,6 +634,6 @@ final class RemoteHub implements RemoteWorkers, Runnable
     @Override
     public String toString()
     {
-        return "remote hub on " + endpoint + " (" + hostCount + " host(s), " + lateResults + " late result(s))";
+        return "remote hub on " + endpoint + " (" + hostCount + " host(s), " + lateAnswers + " late answer(s))";
     }
 }

@@ -1,11 +1,12 @@
 package dev.shoal.remote;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
- * An agent JVM for the tests: {@code CONNECT BIND WORKERS REGISTRY_CLASS [CONNECT_TIMEOUT_MS]}; status lines on
- * stdout; exits 0 when the coordinator said goodbye, 1 with
- * one line on stderr when it failed.
+ * An agent JVM for the tests: {@code pool CONNECT BIND WORKERS REGISTRY_CLASS CONNECT_TIMEOUT_MS} or
+ * {@code heap CONNECT BIND CONSUMERS DELAY_MS CONNECT_TIMEOUT_MS} (each record rescheduled DELAY_MS after now).
+ * Status lines on stdout; exits 0 when the coordinator said goodbye, 1 with one line on stderr when it failed.
  */
 public final class AgentChild
 {
@@ -18,15 +19,25 @@ public final class AgentChild
      */
     public static void main(final String[] args)
     {
-        final long timeoutMs = args.length > 4 ? Long.parseLong(args[4]) : 30_000;
+        final Consumer<String> status = line ->
+        {
+            System.out.println(line);
+            System.out.flush();
+        };
+        final Agent.Config config = new Agent.Config(args[1], args[2].isEmpty() ? null : args[2],
+            Duration.ofMillis(Long.parseLong(args[5])), status);
         try
         {
-            Agent.run(new Agent.Config(args[0], args[1].isEmpty() ? null : args[1], Integer.parseInt(args[2]), 1,
-                args[3], Duration.ofMillis(timeoutMs), 4096, line ->
-                {
-                    System.out.println(line);
-                    System.out.flush();
-                }));
+            if (args[0].equals("heap"))
+            {
+                final long delay = Long.parseLong(args[4]);
+                Agent.serveHeap(config, Integer.parseInt(args[3]),
+                    (key, payload, deliveries) -> System.currentTimeMillis() + delay);
+            }
+            else
+            {
+                Agent.servePool(config, new Agent.PoolWorkers(Integer.parseInt(args[3]), 1, args[4], 4096));
+            }
         }
         catch (final RuntimeException ex)
         {

@@ -76,7 +76,7 @@ class RemoteHostsTest
 
     private Process agent(final String endpoint, final String bind, final Class<?> registry)
     {
-        final Process p = children.start(AgentChild.class, endpoint, bind, "1", registry.getName(), "60000");
+        final Process p = children.start(AgentChild.class, "pool", endpoint, bind, "1", registry.getName(), "60000");
         ChildJvms.awaitCondition("agent on " + bind + " to connect", Duration.ofSeconds(60),
             () -> children.output(p).contains("connected to") || !p.isAlive());
         assertTrue(p.isAlive(), children.output(p));
@@ -241,7 +241,7 @@ class RemoteHostsTest
     @Test
     void shouldSayWhenTheCoordinatorIsUnreachable()
     {
-        final Process p = children.start(AgentChild.class, "127.0.0.1:" + freeUdpPort(), "127.0.0.2", "1",
+        final Process p = children.start(AgentChild.class, "pool", "127.0.0.1:" + freeUdpPort(), "127.0.0.2", "1",
             TestHandlers.class.getName(), "1500");
         assertEquals(1, children.await(p, Duration.ofSeconds(60)), children.output(p));
         assertTrue(children.output(p).contains("is unreachable: no answer in 1 s"), children.output(p));

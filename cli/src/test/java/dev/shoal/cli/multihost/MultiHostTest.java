@@ -212,7 +212,7 @@ class MultiHostTest
         final Process coordinator = coordinator(port, jobs, 2);
         final Process a = agent("agent-a", hosts.worker(0), port);
         final Process b = agent("agent-b", hosts.worker(1), port);
-        awaitOutput(a, "jobs arriving", Duration.ofSeconds(60));
+        awaitOutput(a, "work arriving", Duration.ofSeconds(60));
         assertTrue(output(a).contains("receiving on " + hosts.worker(0).address() + ":"), output(a));
         a.destroyForcibly(); // the agent and, with it, its workers: the whole host
         a.waitFor(30, TimeUnit.SECONDS);
@@ -233,7 +233,7 @@ class MultiHostTest
         final TestHosts.Host hostA = hosts.worker(0);
         final Process a = agent("agent-a", hostA, port);
         agent("agent-b", hosts.worker(1), port);
-        awaitOutput(a, "jobs arriving", Duration.ofSeconds(60));
+        awaitOutput(a, "work arriving", Duration.ofSeconds(60));
         final int first = hostId(output(a), 0);
         cut(a, hostA, true);
         awaitOutput(coordinator, "[remote] gave up host " + first, Duration.ofSeconds(30));
@@ -269,9 +269,9 @@ class MultiHostTest
         final int jobs = 100_000;
         final Process coordinator = coordinator(port, jobs, 1);
         final Process a = agent("agent-a", hosts.worker(0), port);
-        awaitOutput(a, "jobs arriving", Duration.ofSeconds(60));
+        awaitOutput(a, "work arriving", Duration.ofSeconds(60));
         final Process b = agent("agent-b", hosts.worker(1), port);
-        awaitOutput(b, "jobs arriving", Duration.ofSeconds(60));
+        awaitOutput(b, "work arriving", Duration.ofSeconds(60));
         final Map<String, Object> r = verifiedRun(coordinator, jobs);
         assertEquals(2, ((Number)r.get("remote_joined")).intValue(), r.toString());
         assertEquals(2, ((Number)r.get("remote_hosts")).intValue(), r.toString());

@@ -1,0 +1,165 @@
+package dev.shoal.remote;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+import dev.shoal.pool.JobFailedException;
+import dev.shoal.pool.ProcessPool;
+import dev.shoal.pool.RemoteJobException;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+
+import static dev.shoal.remote.WireDescriptor.*;
+
+/**
+ * An agent's pool side: the coordinator's job frames go into a local {@link ProcessPool} as they are; a frame's
+ * answer is its jobs' outcomes, sent once all of them are complete.
+ */
+final class PoolAgentService implements AgentService
+{
+    private final Agent.PoolWorkers settings;
+    private final String hostName;
+    private ProcessPool pool;
+
+    PoolAgentService(final Agent.PoolWorkers settings, final String hostName)
+    {
+        this.settings = settings;
+        this.hostName = hostName;
+    }
+
+    @Override
+    public int kind()
+    {
+        return SERVICE_POOL;
+    }
+
+    @Override
+    public int workers()
+    {
+        return settings.workers();
+    }
+
+    @Override
+    public int threads()
+    {
+        return settings.threads();
+    }
+
+    @Override
+    public int maxItemBytes()
+    {
+        return settings.maxJobBytes();
+    }
+
+    @Override
+    public void start(final Consumer<String> status)
+    {
+        pool = ProcessPool.builder(settings.registryClass())
+            .workers(settings.workers())
+            .threadsPerWorker(settings.threads())
+            .maxJobBytes(settings.maxJobBytes())
+            .logSink(line -> status.accept("agent: " + line))
+            .start();
+        status.accept("agent: local worker pids " + pool.workerPids());
+    }
+
+    @Override
+    public void onItem(final int session, final long seq, final int attempt, final DirectBuffer buffer,
+        final int offset, final int length, final Consumer<Answer> answers)
+    {
+        final List<CompletableFuture<byte[]>> futures;
+        try
+        {
+            futures = pool.submitFrame(buffer, offset, length);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            answers.accept(new Answer(session, seq, 1, failedOutcome("agent " + hostName + ": corrupt job frame: " +
+                ex.getMessage())));
+            return;
+        }
+        // Encoded on the pool's completion thread once the frame's last job is done.
+        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
+            .whenComplete((v, t) -> answers.accept(new Answer(session, seq, futures.size(), encode(futures))));
+    }
+
+    private byte[] encode(final List<CompletableFuture<byte[]>> futures)
+    {
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(64 * futures.size());
+        int at = 0;
+        for (final CompletableFuture<byte[]> f : futures)
+        {
+            at = outcome(out, at, f);
+        }
+        final int room = EmbeddedAeron.MAX_MESSAGE - ITEMS_OFFSET - ANSWER_HEADER_LENGTH;
+        if (at > room)
+        {
+            // Too large for one message: each job fails, saying so (a pool's maxResultBytes is the usual bound).
+            final byte[] reason = WireStrings.encode("agent " + hostName + ": the frame's results take " + at +
+                " bytes, more than one network message (" + room + " bytes)");
+            at = 0;
+            for (int i = 0; i < futures.size(); i++)
+            {
+                at = put(out, at, STATUS_FAILED, reason);
+            }
+        }
+        final byte[] bytes = new byte[at];
+        out.getBytes(0, bytes);
+        return bytes;
+    }
+
+    private int outcome(final ExpandableArrayBuffer out, final int at, final CompletableFuture<byte[]> f)
+    {
+        try
+        {
+            return put(out, at, STATUS_OK, f.join());
+        }
+        catch (final CompletionException ex)
+        {
+            final Throwable cause = ex.getCause();
+            if (cause instanceof RemoteJobException r)
+            {
+                return put(out, at, STATUS_THREW, WireStrings.encode(r.remoteClass(), r.remoteMessage(),
+                    r.remoteStack()));
+            }
+            if (cause instanceof JobFailedException)
+            {
+                return put(out, at, STATUS_FAILED, WireStrings.encode("on host " + hostName + ": " +
+                    cause.getMessage()));
+            }
+            final StringWriter trace = new StringWriter();
+            cause.printStackTrace(new PrintWriter(trace));
+            return put(out, at, STATUS_FAILED, WireStrings.encode("on host " + hostName + ": " + trace));
+        }
+    }
+
+    private static byte[] failedOutcome(final String reason)
+    {
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(64);
+        final int n = put(out, 0, STATUS_FAILED, WireStrings.encode(reason));
+        final byte[] bytes = new byte[n];
+        out.getBytes(0, bytes);
+        return bytes;
+    }
+
+    private static int put(final ExpandableArrayBuffer out, final int at, final int status, final byte[] body)
+    {
+        out.putInt(at, status, ORDER);
+        out.putInt(at + Integer.BYTES, body.length, ORDER);
+        out.putBytes(at + JOB_OUTCOME_HEADER_LENGTH, body);
+        return at + JOB_OUTCOME_HEADER_LENGTH + body.length;
+    }
+
+    @Override
+    public void close()
+    {
+        if (pool != null)
+        {
+            pool.shutdownNow();
+        }
+    }
+}
