@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import dev.shoal.cli.demo.DemoHandlers;
+import dev.shoal.cli.demo.SchedulerRecords;
 import dev.shoal.remote.Agent;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ public final class AgentCommand implements Callable<Integer>
         description = "The coordinator's listen endpoint (shoal demo pool --listen, ProcessPool.listen).")
     String connect;
 
-    @Option(names = "--workers", defaultValue = "2", description = "Local worker JVMs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "2", description = "Local worker JVMs, or with --scheduler consumer " +
+        "threads (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--threads", defaultValue = "1", description = "Consumer threads per worker (default: " +
@@ -46,6 +48,14 @@ public final class AgentCommand implements Callable<Integer>
         "job frame the local pool takes: at least the coordinator's maxJobBytes (default: ${DEFAULT-VALUE}).")
     int maxJobBytes;
 
+    @Option(names = "--scheduler", description = "Consume a coordinator's heap (shoal demo scheduler --listen) " +
+        "instead of its pool: --workers consumer threads pop, check and reschedule its records.")
+    boolean scheduler;
+
+    @Option(names = "--delay-ms", defaultValue = "0", description = "With --scheduler: reschedule each record this " +
+        "far in the future (default: ${DEFAULT-VALUE}).")
+    long delayMs;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -57,11 +67,20 @@ public final class AgentCommand implements Callable<Integer>
         Checks.within(spec, "--connect-timeout", connectTimeout, 1, 86_400);
         Checks.within(spec, "--max-job-bytes", maxJobBytes, 64, 1 << 20);
         final PrintWriter out = spec.commandLine().getOut();
-        Agent.servePool(new Agent.Config(connect, bind, Duration.ofSeconds(connectTimeout), line ->
+        Checks.atLeast(spec, "--delay-ms", delayMs, 0);
+        final Agent.Config config = new Agent.Config(connect, bind, Duration.ofSeconds(connectTimeout), line ->
         {
             out.println(line);
             out.flush();
-        }), new Agent.PoolWorkers(workers, threads, registry, maxJobBytes));
+        });
+        if (scheduler)
+        {
+            Agent.serveHeap(config, workers, SchedulerRecords.remoteProcessor(delayMs));
+        }
+        else
+        {
+            Agent.servePool(config, new Agent.PoolWorkers(workers, threads, registry, maxJobBytes));
+        }
         return 0;
     }
 }

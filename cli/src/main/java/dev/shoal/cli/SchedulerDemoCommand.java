@@ -1,6 +1,7 @@
 package dev.shoal.cli;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import dev.shoal.cli.demo.SchedulerDemo;
@@ -27,8 +28,21 @@ public final class SchedulerDemoCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--workers", defaultValue = "2", description = "worker JVMs (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--workers", "--local-workers"}, defaultValue = "2", description = "local worker JVMs " +
+        "(default: ${DEFAULT-VALUE}; 0 with --listen: remote consumers only)")
     private int workers;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Also serve the heap to remote consumers " +
+        "(shoal agent --connect HOST:PORT --scheduler) on this UDP endpoint")
+    private String listen;
+
+    @Option(names = "--min-hosts", defaultValue = "1", description = "with --listen: agents to wait for (up to " +
+        "60 s) before the run (default: ${DEFAULT-VALUE})")
+    private int minHosts;
+
+    @Option(names = "--host-timeout", defaultValue = "3000", paramLabel = "MS", description = "with --listen: a " +
+        "host silent this long is given up and its records returned to the heap (default: ${DEFAULT-VALUE})")
+    private int hostTimeoutMillis;
 
     @Option(names = "--records", defaultValue = "10000", description = "records in the heap (default: " +
         "${DEFAULT-VALUE})")
@@ -70,12 +84,20 @@ public final class SchedulerDemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        Checks.within(spec, "--workers", workers, 1, 64);
+        Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
+        Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
+        Checks.within(spec, "--host-timeout", hostTimeoutMillis, 100, 3_600_000);
+        if (chaos && workers == 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chaos kills local workers: it needs " +
+                "--workers 1 or more");
+        }
         Checks.atLeast(spec, "--records", records, 1);
         Checks.notNegative(spec, "--seconds", seconds);
         Checks.atLeast(spec, "--delay-ms", delayMs, 0);
         final SchedulerDemo.Config config = new SchedulerDemo.Config(
-            workers, records, seconds, chaos, delayMs, seed != null ? seed : System.nanoTime());
+            workers, records, seconds, chaos, delayMs, seed != null ? seed : System.nanoTime(), listen,
+            listen != null ? minHosts : 0, Duration.ofMillis(hostTimeoutMillis));
         final SchedulerDemo.Result result;
         try (SchedulerDemo demo = new SchedulerDemo(config))
         {
@@ -105,6 +127,9 @@ public final class SchedulerDemoCommand implements Callable<Integer>
             .put("duplicated", r.duplicated())
             .put("consistent", r.consistent())
             .put("verified", r.verified())
+            .put("remote_hosts", r.remoteHosts())
+            .put("remote_joined", r.remoteJoined())
+            .put("returned", r.returned())
             .toString();
     }
 
@@ -119,6 +144,9 @@ public final class SchedulerDemoCommand implements Callable<Integer>
             r.pops(), r.popsPerSecond(), r.reschedules(), r.refreshes(),
             r.takeovers(), r.redelivered(), r.kills(),
             r.verified() ? "verified: every record present exactly once" : "FAILED",
-            r.lost(), r.duplicated(), r.consistent() ? "consistent" : "INCONSISTENT");
+            r.lost(), r.duplicated(), r.consistent() ? "consistent" : "INCONSISTENT") +
+            (r.remoteJoined() > 0 ? String.format("%n  remote hosts: %d joined, %d connected at the end, " +
+            "%d record(s) returned from lost hosts", r.remoteJoined(), r.remoteHosts(), r.returned()) :
+            "");
     }
 }

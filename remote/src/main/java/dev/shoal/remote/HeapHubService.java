@@ -84,7 +84,7 @@ final class HeapHubService implements HubService
         {
             log.accept("[remote] " + hostName + " sent a malformed answer for record " + lease.id() +
                 "; returned to the heap");
-            giveBack(lease);
+            giveBack(lease, false);
             return;
         }
         final int action = buffer.getInt(offset + RECORD_ACTION_OFFSET, ORDER);
@@ -108,16 +108,19 @@ final class HeapHubService implements HubService
     @Override
     public boolean lost(final InFlightItem item, final String reason)
     {
-        giveBack((ScheduleLease)item.context);
+        giveBack((ScheduleLease)item.context, true);
         return false;
     }
 
-    private void giveBack(final ScheduleLease lease)
+    private void giveBack(final ScheduleLease lease, final boolean fromLostHost)
     {
         try
         {
             heap.reschedule(lease, lease.key());
-            returned++; // one writer: the hub's thread
+            if (fromLostHost)
+            {
+                returned++; // one writer: the hub's thread
+            }
         }
         catch (final IllegalStateException ex)
         {
@@ -128,7 +131,7 @@ final class HeapHubService implements HubService
     @Override
     public void released(final InFlightItem item)
     {
-        giveBack((ScheduleLease)item.context);
+        giveBack((ScheduleLease)item.context, false);
     }
 
     @Override

@@ -56,7 +56,7 @@ public final class HeapServer implements AutoCloseable
     }
 
     /**
-     * @return records returned to the heap because the host holding them was given up (or the server closed).
+     * @return records returned to the heap because the host holding them was given up.
      */
     public long returned()
     {

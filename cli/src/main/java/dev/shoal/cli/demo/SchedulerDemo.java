@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,6 +20,7 @@ import dev.shoal.core.ScheduleHeapStats;
 import dev.shoal.core.ScheduleRecord;
 import dev.shoal.core.SharedLongArray;
 import dev.shoal.process.JavaProcess;
+import dev.shoal.remote.HeapServer;
 import org.agrona.IoUtil;
 
 /**
@@ -49,6 +51,9 @@ public final class SchedulerDemo implements AutoCloseable
     private final Thread shutdownHook = new Thread(this::killAll, "scheduler-demo-reaper");
     private long kills;
     private long refreshes;
+    private HeapServer server;
+    private int remoteHosts;
+    private long returned;
 
     /**
      * The demo's parameters.
@@ -60,21 +65,30 @@ public final class SchedulerDemo implements AutoCloseable
      * @param delayMs how far in the future a rescheduled record is due (0: at once, for throughput).
      * @param seed    random seed for the chaos.
      */
-    public record Config(int workers, int records, double seconds, boolean chaos, long delayMs, long seed)
+    public record Config(int workers, int records, double seconds, boolean chaos, long delayMs, long seed,
+        String listen, int minHosts, Duration hostTimeout)
     {
         /**
-         * @param workers worker JVMs.
-         * @param records records in the heap.
-         * @param seconds how long the workers run.
-         * @param chaos   whether to kill workers.
-         * @param delayMs reschedule delay.
-         * @param seed    random seed.
+         * @param workers     worker JVMs.
+         * @param records     records in the heap.
+         * @param seconds     how long the workers run.
+         * @param chaos       whether to kill workers.
+         * @param delayMs     reschedule delay.
+         * @param seed        random seed.
+         * @param listen      {@code HOST:PORT} to serve the heap to remote consumers on, or {@code null}.
+         * @param minHosts    with listen: agents to wait for before the run.
+         * @param hostTimeout with listen: silence after which a host's records go back to the heap.
          */
         public Config
         {
-            if (workers < 1 || workers > 64)
+            if (workers < (listen != null ? 0 : 1) || workers > 64)
             {
-                throw new IllegalArgumentException("workers must be 1..64: workers=" + workers);
+                throw new IllegalArgumentException("workers must be " + (listen != null ? 0 : 1) + "..64: workers=" +
+                    workers);
+            }
+            if (chaos && workers == 0)
+            {
+                throw new IllegalArgumentException("chaos kills local workers: it needs at least one");
             }
             if (records < 1 || records > 4_000_000)
             {
@@ -88,6 +102,22 @@ public final class SchedulerDemo implements AutoCloseable
             {
                 throw new IllegalArgumentException("delay must not be negative: delayMs=" + delayMs);
             }
+        }
+
+        /**
+         * A run on local workers only.
+         *
+         * @param workers worker JVMs.
+         * @param records records in the heap.
+         * @param seconds how long the workers run.
+         * @param chaos   whether to kill workers.
+         * @param delayMs reschedule delay.
+         * @param seed    random seed.
+         */
+        public Config(final int workers, final int records, final double seconds, final boolean chaos,
+            final long delayMs, final long seed)
+        {
+            this(workers, records, seconds, chaos, delayMs, seed, null, 0, Duration.ofSeconds(3));
         }
     }
 
@@ -107,10 +137,14 @@ public final class SchedulerDemo implements AutoCloseable
      * @param refreshes    replaceAll refreshes.
      * @param consistent   whether the heap's index matched its pool at the end.
      * @param popsPerSecond pops per second of run time.
+     * @param remoteHosts  agents connected at the end (0 without listen).
+     * @param remoteJoined agents that joined, a rejoin counted again.
+     * @param returned     records returned to the heap from lost hosts.
      */
     public record Result(
         int records, int workers, double seconds, long pops, long reschedules, long takeovers, long redelivered,
-        long lost, long duplicated, long kills, long refreshes, boolean consistent, double popsPerSecond)
+        long lost, long duplicated, long kills, long refreshes, boolean consistent, double popsPerSecond,
+        int remoteHosts, long remoteJoined, long returned)
     {
         /**
          * @return whether every record was present exactly once and the heap was consistent.
@@ -164,6 +198,10 @@ public final class SchedulerDemo implements AutoCloseable
                 workers.add(startWorker(path, i, config.chaos() && i == 0));
             }
             awaitReady(control);
+            if (config.listen() != null)
+            {
+                server = serve(region);
+            }
             final ScheduleHeapStats.Counters atStart = heap.stats().counters();
             final long start = System.nanoTime();
             coordinate(heap, path, start);
@@ -171,14 +209,46 @@ public final class SchedulerDemo implements AutoCloseable
             final long elapsed = System.nanoTime() - start;
             final ScheduleHeapStats.Counters atStop = heap.stats().counters();
             stopWorkers();
+            if (server != null)
+            {
+                remoteHosts = server.hosts();
+                server.close(); // returns what the hosts still held
+                returned = server.returned();
+            }
             heap.recoverDeadLeases();
             return verify(heap, atStop.pops() - atStart.pops(), atStop.reschedules() - atStart.reschedules(), elapsed);
         }
         finally
         {
+            if (server != null)
+            {
+                server.close();
+            }
             killAll();
             Region.delete(name);
         }
+    }
+
+    /**
+     * Serves the heap to remote consumers and waits for the first of them.
+     */
+    private HeapServer serve(final Region region)
+    {
+        final HeapServer started = HeapServer.builder(region, HEAP).listen(config.listen())
+            .hostTimeout(config.hostTimeout()).log(line -> System.err.println(line)).start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (started.hosts() < config.minHosts())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                started.close();
+                throw new IllegalStateException("no agent connected to " + config.listen() + " within 60 s (" +
+                    started.hosts() + " of " + config.minHosts() + "); start one with: shoal agent --connect " +
+                    "HOST:PORT --scheduler");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // polling a deadline-based wait
+        }
+        return started;
     }
 
     private void coordinate(final ScheduleHeap heap, final String path, final long start)
@@ -331,7 +401,8 @@ public final class SchedulerDemo implements AutoCloseable
         final ScheduleHeapStats.Counters counters = heap.stats().counters();
         final double seconds = elapsed / 1e9;
         return new Result(config.records(), config.workers(), seconds, pops, reschedules, counters.takeovers(),
-            counters.redelivered(), lost, duplicated, kills, refreshes, consistent, pops / seconds);
+            counters.redelivered(), lost, duplicated, kills, refreshes, consistent, pops / seconds, remoteHosts,
+            server == null ? 0 : server.hostsJoined(), returned);
     }
 
     private static int reap(final Process process)

@@ -1,5 +1,6 @@
 package dev.shoal.cli.demo;
 
+import dev.shoal.remote.RecordProcessor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -56,5 +57,24 @@ public final class SchedulerRecords
     public static long number(final byte[] payload)
     {
         return number(new UnsafeBuffer(payload));
+    }
+
+    /**
+     * What a remote consumer of the demo does ({@code shoal agent --scheduler}): checks the record, as the local
+     * workers do, and reschedules it {@code delayMs} from now.
+     *
+     * @param delayMs how far in the future the record is due next.
+     * @return the processor.
+     */
+    public static RecordProcessor remoteProcessor(final long delayMs)
+    {
+        return (key, payload, deliveries) ->
+        {
+            if (number(payload) < 0)
+            {
+                throw new IllegalStateException("record payload failed its check");
+            }
+            return System.currentTimeMillis() + delayMs;
+        };
     }
 }

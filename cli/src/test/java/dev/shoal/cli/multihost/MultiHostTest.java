@@ -278,6 +278,37 @@ class MultiHostTest
     }
 
     @Test
+    void shouldServeTheSchedulerHeapToOtherHostsWithAHostKilledMidRun() throws Exception
+    {
+        final int port = port();
+        final Process coordinator = start("scheduler", hosts.onCoordinator(shoal("demo", "scheduler", "--listen",
+            hosts.listenAddress() + ":" + port, "--local-workers", "1", "--records", "2000", "--seconds", "6",
+            "--min-hosts", "2", "--host-timeout", "1000", "--json")));
+        final List<Process> agents = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+        {
+            final TestHosts.Host host = hosts.worker(i);
+            agents.add(start("heap-agent-" + i, TestHosts.on(host, shoal("agent", "--connect",
+                host.coordinatorAddress() + ":" + port, "--bind", host.address(), "--scheduler", "--workers", "2",
+                "--connect-timeout", "20"))));
+        }
+        awaitOutput(agents.get(0), "work arriving", Duration.ofSeconds(60));
+        agents.get(0).destroyForcibly(); // with the records it holds
+        agents.get(0).waitFor(30, TimeUnit.SECONDS);
+        assertTrue(coordinator.waitFor(120, TimeUnit.SECONDS), output(coordinator));
+        assertEquals(0, coordinator.exitValue(), output(coordinator));
+        final String line = output(coordinator).lines().filter(l -> l.startsWith("{")).findFirst()
+            .orElseThrow(() -> new AssertionError("no JSON line:\n" + output(coordinator)));
+        final Map<String, Object> r = JSON.std.mapFrom(line);
+        assertEquals(Boolean.TRUE, r.get("verified"), "every record present exactly once: " + line);
+        assertEquals(2, ((Number)r.get("remote_joined")).intValue(), line);
+        assertTrue(((Number)r.get("returned")).intValue() > 0, "the killed host's records came back: " + line);
+        assertTrue(output(coordinator).contains("[remote] gave up host"), output(coordinator));
+        assertTrue(agents.get(1).waitFor(30, TimeUnit.SECONDS), output(agents.get(1)));
+        assertEquals(0, agents.get(1).exitValue(), output(agents.get(1)));
+    }
+
+    @Test
     void shouldSayOnBothEndsWhenTheOtherIsUnreachable() throws Exception
     {
         final int port = port();
