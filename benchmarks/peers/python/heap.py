@@ -21,6 +21,11 @@ setting it to the later worker's finish timestamp.  ops = pairs (both
 workers).  Afterwards every record id must be present exactly once, else exit
 status 2.  ``--records R`` sets the heap size (default 10000); ``--scaling``
 runs R = 1000, 10000, 100000.
+
+``--tcp`` serves the manager over TCP on 127.0.0.1 instead of the default Unix
+socket: the remote form of the pattern (workload "heap-remote", variant
+"BaseManager-registered-heapq-tcp"), the peer of Shoal's heap served to other
+hosts over Aeron (docs/multi-host.md).
 """
 
 import heapq
@@ -111,17 +116,18 @@ def main():
     p = parser(__doc__.splitlines()[0], default_ops=100_000, quick_ops=10_000)
     p.add_argument("--records", type=int, default=10_000, help="heap size R (default 10000)")
     p.add_argument("--scaling", action="store_true", help="run R = 1000, 10000, 100000")
+    p.add_argument("--tcp", action="store_true", help="serve the manager over TCP (127.0.0.1)")
     args = p.parse_args()
     n = resolve_ops(args)
     sizes = (1_000, 10_000, 100_000) if args.scaling else (args.records,)
 
-    mgr = HeapManager(ctx=CTX)
+    mgr = HeapManager(address=("127.0.0.1", 0), ctx=CTX) if args.tcp else HeapManager(ctx=CTX)
     mgr.start(initializer=child_init)
     try:
         for records in sizes:
             secs = run(mgr, records, n)
-            emit("heap-2w", VARIANT, n, secs, workers=WORKERS, records=records,
-                 calls_per_op=2)
+            emit("heap-remote" if args.tcp else "heap-2w", VARIANT + ("-tcp" if args.tcp else ""), n, secs,
+                 workers=WORKERS, records=records, calls_per_op=2)
     finally:
         mgr.shutdown()
 
