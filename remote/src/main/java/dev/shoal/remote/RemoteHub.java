@@ -468,7 +468,6 @@ final class RemoteHub implements RemoteWorkers, Runnable
             return;
         }
         service.hostGone(host.hostId);
-        hostsChanged();
         final int held = host.inFlight.size();
         for (final InFlightItem item : host.inFlight.values())
         {
@@ -487,6 +486,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
         host.inFlight.clear();
         CloseHelper.quietClose(host.publication);
         log.accept("[remote] gave up " + host + ": " + reason + "; " + held + " item(s) it held go back");
+        hostsChanged(); // last: whoever sees the host count drop sees its items handed back and the line logged
     }
 
     /**
