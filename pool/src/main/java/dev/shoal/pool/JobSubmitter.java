@@ -106,6 +106,50 @@ final class JobSubmitter
     }
 
     /**
+     * Submits arguments for one handler as one frame waited for as a whole: no future per argument (see
+     * {@link FrameCall}).
+     *
+     * @param handler   the handler.
+     * @param arguments encoded arguments, at most {@link JobFrameDescriptor#MAX_BATCH}.
+     * @return the frame's call, done once every argument has its outcome.
+     */
+    FrameCall submitCall(final HandlerKey<?, ?> handler, final List<byte[]> arguments)
+    {
+        if (intakeStopped)
+        {
+            throw new RejectedExecutionException("pool is " + (stopped ? "closed" : "closing") +
+                ": no new jobs accepted");
+        }
+        final byte[] name = handler.nameBytes();
+        final int length = JobFrames.length(name, arguments);
+        if (length > config.maxJobBytes)
+        {
+            throw new IllegalArgumentException("job of " + length + " bytes (handler '" + handler.name() + "', " +
+                arguments.size() + " argument(s)) exceeds the pool's maxJobBytes=" + config.maxJobBytes);
+        }
+        final long firstId = nextJobId.getAndAdd(arguments.size());
+        final FrameCall call = new FrameCall(firstId, arguments.size(), handler.name(), System.nanoTime());
+        if (handlers.get(handler.name()) == null)
+        {
+            // The worker would refuse it too; fail at once, naming what there is.
+            call.failRest(new JobFailedException("no handler named '" + handler.name() + "'; registered: " +
+                handlers.names()));
+            return call;
+        }
+        pending.addFrame(call); // before publishing: the results may arrive before the publish returns
+        try
+        {
+            publish(firstId, name, arguments, length);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            pending.removeFrame(call); // never published: join and close must not wait for it
+            throw ex;
+        }
+        return call;
+    }
+
+    /**
      * With a journal and resume: keys the journal records as completed get their journaled results at once, and
      * only the others are sent, as one frame.
      */

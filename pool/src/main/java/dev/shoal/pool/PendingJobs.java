@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -31,6 +32,10 @@ final class PendingJobs
     }
 
     private final Map<Long, Pending> byId = new ConcurrentHashMap<>();
+    /** Frames waited for as a whole ({@link FrameCall}), by first job id; a result is found by floor lookup. */
+    private final ConcurrentSkipListMap<Long, FrameCall> frames = new ConcurrentSkipListMap<>();
+    /** Jobs of {@link #frames} without a recorded outcome: added at submit, taken off as each is settled. */
+    private final AtomicLong frameJobsOpen = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
@@ -48,12 +53,67 @@ final class PendingJobs
     }
 
     /**
-     * Takes a job whose result was read; unless it is a duplicate, it counts as settling until
-     * {@link #settled(int)}.
+     * Registers a frame waited for as a whole; before it is published, as {@link #add}.
+     *
+     * @param call the frame.
+     */
+    void addFrame(final FrameCall call)
+    {
+        frameJobsOpen.addAndGet(call.count);
+        frames.put(call.firstJobId, call);
+    }
+
+    /**
+     * Unregisters a frame that was never published.
+     *
+     * @param call the frame.
+     */
+    void removeFrame(final FrameCall call)
+    {
+        if (frames.remove(call.firstJobId) != null)
+        {
+            frameJobsOpen.addAndGet(-call.count);
+        }
+    }
+
+    /**
+     * Collector thread: takes a job of a frame waited for as a whole, unless its result was taken before.
      *
      * @param jobId the job.
      * @param ok    whether it succeeded.
-     * @return its entry, or {@code null} for a duplicate.
+     * @return its frame, or {@code null} when the job belongs to none (or is a duplicate).
+     */
+    FrameCall takeFrameJob(final long jobId, final boolean ok)
+    {
+        final Map.Entry<Long, FrameCall> e = frames.floorEntry(jobId);
+        final FrameCall call = e == null ? null : e.getValue();
+        if (call == null || jobId >= call.firstJobId + call.count || !call.take(jobId))
+        {
+            return null;
+        }
+        if (call.allTaken())
+        {
+            frames.remove(call.firstJobId);
+        }
+        (ok ? completed : failed).incrementAndGet();
+        return call;
+    }
+
+    /**
+     * @param count jobs of frames whose outcomes are now recorded.
+     */
+    void frameJobsSettled(final int count)
+    {
+        frameJobsOpen.addAndGet(-count);
+    }
+
+    /**
+     * Takes a job whose result was read; when found, it counts as settling until {@link #settled(int)}.
+     *
+     * @param jobId the job.
+     * @param ok    whether it succeeded.
+     * @return its entry, or {@code null} when it has none (a frame's job, see {@link #takeFrameJob}, or a
+     * duplicate).
      */
     Pending take(final long jobId, final boolean ok)
     {
@@ -63,7 +123,6 @@ final class PendingJobs
         if (p == null)
         {
             settling.decrementAndGet();
-            duplicates.incrementAndGet();
         }
         else if (ok)
         {
@@ -74,6 +133,14 @@ final class PendingJobs
             failed.incrementAndGet();
         }
         return p;
+    }
+
+    /**
+     * Counts a result dropped because its job already had one.
+     */
+    void duplicate()
+    {
+        duplicates.incrementAndGet();
     }
 
     /**
@@ -101,6 +168,12 @@ final class PendingJobs
                 oldestId = e.getKey();
             }
         }
+        final Map.Entry<Long, FrameCall> frame = frames.firstEntry();
+        if (frame != null && (oldest == null || frame.getValue().view.submittedNanos() - oldest.submittedNanos() < 0))
+        {
+            oldest = frame.getValue().view;
+            oldestId = frame.getKey();
+        }
         if (oldest == null)
         {
             return "";
@@ -114,7 +187,7 @@ final class PendingJobs
     int size()
     {
         final int waiting = byId.size();
-        return waiting + (int)settling.get();
+        return waiting + (int)settling.get() + (int)frameJobsOpen.get();
     }
 
     long completed()
@@ -180,6 +253,14 @@ final class PendingJobs
                     p.future().completeExceptionally(cause);
                 }
             }
+        }
+        for (final FrameCall call : new ArrayList<>(frames.values()))
+        {
+            frames.remove(call.firstJobId);
+            final int failedHere = call.failRest(cause);
+            failed.addAndGet(failedHere);
+            frameJobsOpen.addAndGet(-failedHere);
+            n += failedHere;
         }
         return n;
     }

@@ -184,34 +184,13 @@ public final class ProcessPool implements AutoCloseable
     public <A, R> List<CompletableFuture<R>> submitAll(final HandlerKey<A, R> handler, final List<A> arguments,
         final int chunkSize)
     {
-        if (chunkSize < 1 || chunkSize > JobFrameDescriptor.MAX_BATCH)
-        {
-            throw new IllegalArgumentException("chunkSize must be 1.." + JobFrameDescriptor.MAX_BATCH + ": chunkSize=" +
-                chunkSize);
-        }
+        checkChunkSize(chunkSize);
         final List<CompletableFuture<R>> futures = new ArrayList<>(arguments.size());
         for (int from = 0; from < arguments.size(); from += chunkSize)
         {
             futures.addAll(submitBatch(handler, arguments.subList(from, Math.min(arguments.size(), from + chunkSize))));
         }
         return futures;
-    }
-
-    /**
-     * Submits a job frame written by another pool, as it is (an agent relays its coordinator's frames this way):
-     * the frame's handler name and arguments are read, and its jobs get this pool's ids and futures.
-     *
-     * @param buffer holds the frame.
-     * @param offset where it starts.
-     * @param length its length.
-     * @return one future of result bytes per job of the frame, in order; a job whose handler this pool does not
-     * have fails with a {@link JobFailedException} naming the handlers it has.
-     * @throws IllegalArgumentException when the frame is corrupt, naming what is wrong.
-     */
-    public List<CompletableFuture<byte[]>> submitFrame(final DirectBuffer buffer, final int offset, final int length)
-    {
-        final JobFrames.Frame frame = JobFrames.read(buffer, offset, length);
-        return runtime.submitter.submit(HandlerKey.bytes(frame.handler()), null, Arrays.asList(frame.arguments()));
     }
 
     /**
@@ -227,13 +206,45 @@ public final class ProcessPool implements AutoCloseable
      */
     public <A, R> List<R> map(final HandlerKey<A, R> handler, final List<A> arguments, final int chunkSize)
     {
-        final List<CompletableFuture<R>> futures = submitAll(handler, arguments, chunkSize);
-        final List<R> results = new ArrayList<>(futures.size());
-        for (final CompletableFuture<R> f : futures)
+        checkChunkSize(chunkSize);
+        // One entry per chunk, not a future per argument: the chunk's results are decoded here, in order.
+        final List<FrameCall> calls = new ArrayList<>(arguments.size() / chunkSize + 1);
+        for (int from = 0; from < arguments.size(); from += chunkSize)
         {
-            results.add(await(f));
+            calls.add(runtime.submitter.submitCall(handler, encode(handler,
+                arguments.subList(from, Math.min(arguments.size(), from + chunkSize)))));
+        }
+        final List<R> results = new ArrayList<>(arguments.size());
+        for (final FrameCall call : calls)
+        {
+            await(call.done());
+            for (int i = 0; i < call.count; i++)
+            {
+                results.add(handler.decodeResult(call.result(i)));
+            }
         }
         return results;
+    }
+
+    /**
+     * Submits a job frame written by another pool, as it is, and hands its jobs' outcomes over together once all
+     * are in (a remote agent relays its coordinator's frames this way): the frame's handler name and arguments are
+     * read, its jobs get this pool's ids, and no future is made per job.
+     *
+     * @param buffer holds the frame.
+     * @param offset where it starts.
+     * @param length its length.
+     * @return completes with the frame's outcomes once every job has one (never exceptionally: a job's failure is
+     * its outcome).
+     * @throws IllegalArgumentException when the frame is corrupt, naming what is wrong.
+     */
+    public CompletableFuture<FrameOutcomes> submitFrameTogether(final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final JobFrames.Frame frame = JobFrames.read(buffer, offset, length);
+        final FrameCall call = runtime.submitter.submitCall(HandlerKey.bytes(frame.handler()),
+            Arrays.asList(frame.arguments()));
+        return call.done().thenApply(FrameOutcomes::new);
     }
 
     /**
@@ -286,6 +297,15 @@ public final class ProcessPool implements AutoCloseable
                 }
             }
         };
+    }
+
+    private static void checkChunkSize(final int chunkSize)
+    {
+        if (chunkSize < 1 || chunkSize > JobFrameDescriptor.MAX_BATCH)
+        {
+            throw new IllegalArgumentException("chunkSize must be 1.." + JobFrameDescriptor.MAX_BATCH + ": chunkSize=" +
+                chunkSize);
+        }
     }
 
     private static <A> List<byte[]> encode(final HandlerKey<A, ?> handler, final List<A> arguments)

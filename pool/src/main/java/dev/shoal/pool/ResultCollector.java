@@ -49,6 +49,9 @@ final class ResultCollector implements Runnable
     private final Executor completions;
     private boolean warnedRejected;
     private PendingJobs.Pending[] deferredJobs = new PendingJobs.Pending[256];
+    /** Per deferred result of a frame waited for as a whole: its frame (and {@code null} in deferredJobs). */
+    private FrameCall[] deferredFrames = new FrameCall[256];
+    private long[] deferredIds = new long[256];
     private int[] deferredStatus = new int[256];
     private byte[][] deferredBodies = new byte[256][];
     private int deferredCount;
@@ -171,8 +174,10 @@ final class ResultCollector implements Runnable
             hook.flush();
         }
         final Settlement batch = new Settlement(pending, Arrays.copyOf(deferredJobs, deferredCount),
+            Arrays.copyOf(deferredFrames, deferredCount), Arrays.copyOf(deferredIds, deferredCount),
             Arrays.copyOf(deferredStatus, deferredCount), Arrays.copyOf(deferredBodies, deferredCount));
         Arrays.fill(deferredJobs, 0, deferredCount, null);
+        Arrays.fill(deferredFrames, 0, deferredCount, null);
         Arrays.fill(deferredBodies, 0, deferredCount, null);
         deferredCount = 0;
         try
@@ -191,11 +196,14 @@ final class ResultCollector implements Runnable
         }
     }
 
-    private void defer(final PendingJobs.Pending p, final int status, final byte[] body)
+    private void defer(final PendingJobs.Pending p, final FrameCall frame, final long jobId, final int status,
+        final byte[] body)
     {
         if (deferredCount == deferredJobs.length)
         {
             deferredJobs = Arrays.copyOf(deferredJobs, deferredCount * 2);
+            deferredFrames = Arrays.copyOf(deferredFrames, deferredCount * 2);
+            deferredIds = Arrays.copyOf(deferredIds, deferredCount * 2);
             deferredStatus = Arrays.copyOf(deferredStatus, deferredCount * 2);
             deferredBodies = Arrays.copyOf(deferredBodies, deferredCount * 2);
         }
@@ -204,6 +212,8 @@ final class ResultCollector implements Runnable
             firstDeferredNanos = System.nanoTime();
         }
         deferredJobs[deferredCount] = p;
+        deferredFrames[deferredCount] = frame;
+        deferredIds[deferredCount] = jobId;
         deferredStatus[deferredCount] = status;
         deferredBodies[deferredCount] = body;
         deferredCount++;
@@ -278,17 +288,20 @@ final class ResultCollector implements Runnable
     private void complete(final long jobId, final int status, final int attempt, final int workerId,
         final byte[] body)
     {
-        final PendingJobs.Pending p = pending.take(jobId, status == STATUS_OK);
-        if (p == null)
+        final boolean ok = status == STATUS_OK;
+        final PendingJobs.Pending p = pending.take(jobId, ok);
+        final FrameCall frame = p == null ? pending.takeFrameJob(jobId, ok) : null;
+        if (p == null && frame == null)
         {
-            return; // a duplicate of a redelivered job: its future is already complete
+            pending.duplicate(); // a redelivered job's second result: its future is already complete
+            return;
         }
         if (hook != null)
         {
             // Before the future completes: whoever sees the result can rely on the journal holding it.
-            hook.onResult(jobId, p, status, attempt, workerId, body);
+            hook.onResult(jobId, p != null ? p : frame.view, status, attempt, workerId, body);
         }
-        defer(p, status, body);
+        defer(p, frame, jobId, status, body);
     }
 
     private static void settle(final PendingJobs.Pending p, final int status, final byte[] body)
@@ -316,14 +329,18 @@ final class ResultCollector implements Runnable
     {
         private final PendingJobs pending;
         private final PendingJobs.Pending[] jobs;
+        private final FrameCall[] frames;
+        private final long[] ids;
         private final int[] status;
         private final byte[][] bodies;
 
-        Settlement(final PendingJobs pending, final PendingJobs.Pending[] jobs, final int[] status,
-            final byte[][] bodies)
+        Settlement(final PendingJobs pending, final PendingJobs.Pending[] jobs, final FrameCall[] frames,
+            final long[] ids, final int[] status, final byte[][] bodies)
         {
             this.pending = pending;
             this.jobs = jobs;
+            this.frames = frames;
+            this.ids = ids;
             this.status = status;
             this.bodies = bodies;
         }
@@ -335,12 +352,25 @@ final class ResultCollector implements Runnable
             {
                 for (int i = 0; i < jobs.length; i++)
                 {
-                    settle(jobs[i], status[i], bodies[i]);
+                    if (frames[i] != null)
+                    {
+                        frames[i].settle(ids[i], status[i], bodies[i]);
+                    }
+                    else
+                    {
+                        settle(jobs[i], status[i], bodies[i]);
+                    }
                 }
             }
             finally
             {
-                pending.settled(jobs.length);
+                int frameJobs = 0;
+                for (final FrameCall f : frames)
+                {
+                    frameJobs += f != null ? 1 : 0;
+                }
+                pending.settled(jobs.length - frameJobs);
+                pending.frameJobsSettled(frameJobs);
             }
         }
     }

@@ -77,6 +77,38 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldMapWithTheFirstFailureInInputOrderAndNothingLeftPending()
+    {
+        final RemoteJobException threw = assertThrows(RemoteJobException.class, () -> shared.map(TestHandlers.FAIL,
+            List.of("a".getBytes(StandardCharsets.UTF_8), "b".getBytes(StandardCharsets.UTF_8)), 2));
+        assertEquals("boom a", threw.remoteMessage());
+        final JobFailedException unknown = assertThrows(JobFailedException.class,
+            () -> shared.map(HandlerKey.of("nope", Codecs.LONG, Codecs.LONG), List.of(1L, 2L), 2));
+        assertTrue(unknown.getMessage().contains("no handler named 'nope'"), unknown.getMessage());
+        assertTrue(shared.join(Duration.ofSeconds(30)), "a map's jobs count as pending until their results are in");
+    }
+
+    @Test
+    void shouldMapEveryChunkOnceWhenItsWorkerDiesMidChunk()
+    {
+        // Each job halts its worker on its first delivery: every chunk's results come from its second one.
+        own = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { }).start();
+        final List<byte[]> args = new ArrayList<>();
+        for (int i = 0; i < 24; i++)
+        {
+            args.add(new byte[0]);
+        }
+        final List<byte[]> attempts = own.map(TestHandlers.HALT_FIRST_ATTEMPT, args, 8);
+        assertEquals(24, attempts.size());
+        for (final byte[] a : attempts)
+        {
+            assertEquals(2L, Codecs.LONG.decode(a), "each result comes from the redelivery");
+        }
+        assertEquals(0, own.stats().pending());
+        assertEquals(24, own.stats().completed());
+    }
+
+    @Test
     void shouldYieldEveryResultUnordered()
     {
         final Iterator<Long> it = shared.mapUnordered(TestHandlers.SQUARE, range(1000), 8);

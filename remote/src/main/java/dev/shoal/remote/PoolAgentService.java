@@ -2,11 +2,10 @@ package dev.shoal.remote;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
+import dev.shoal.pool.FrameOutcomes;
 import dev.shoal.pool.JobFailedException;
 import dev.shoal.pool.ProcessPool;
 import dev.shoal.pool.RemoteJobException;
@@ -16,8 +15,8 @@ import org.agrona.ExpandableArrayBuffer;
 import static dev.shoal.remote.WireDescriptor.*;
 
 /**
- * An agent's pool side: the coordinator's job frames go into a local {@link ProcessPool} as they are; a frame's
- * answer is its jobs' outcomes, sent once all of them are complete.
+ * An agent's pool side: the coordinator's job frames go into a local {@link ProcessPool} as they are
+ * ({@link ProcessPool#submitFrameTogether}); a frame's answer is its jobs' outcomes, sent once all of them are in.
  */
 final class PoolAgentService implements AgentService
 {
@@ -71,10 +70,10 @@ final class PoolAgentService implements AgentService
     public void onItem(final int session, final long seq, final int attempt, final DirectBuffer buffer,
         final int offset, final int length, final Consumer<Answer> answers)
     {
-        final List<CompletableFuture<byte[]>> futures;
+        final CompletableFuture<FrameOutcomes> outcomes;
         try
         {
-            futures = pool.submitFrame(buffer, offset, length);
+            outcomes = pool.submitFrameTogether(buffer, offset, length);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -82,18 +81,17 @@ final class PoolAgentService implements AgentService
                 ex.getMessage())));
             return;
         }
-        // Encoded on the pool's completion thread once the frame's last job is done.
-        CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0]))
-            .whenComplete((v, t) -> answers.accept(new Answer(session, seq, futures.size(), encode(futures))));
+        // Encoded on the pool's completion thread once the frame's last job is done: no future per job.
+        outcomes.thenAccept(o -> answers.accept(new Answer(session, seq, o.count(), encode(o))));
     }
 
-    private byte[] encode(final List<CompletableFuture<byte[]>> futures)
+    private byte[] encode(final FrameOutcomes outcomes)
     {
-        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(64 * futures.size());
+        final ExpandableArrayBuffer out = new ExpandableArrayBuffer(64 * outcomes.count());
         int at = 0;
-        for (final CompletableFuture<byte[]> f : futures)
+        for (int i = 0; i < outcomes.count(); i++)
         {
-            at = outcome(out, at, f);
+            at = outcome(out, at, outcomes, i);
         }
         final int room = EmbeddedAeron.MAX_MESSAGE - ITEMS_OFFSET - ANSWER_HEADER_LENGTH;
         if (at > room)
@@ -102,7 +100,7 @@ final class PoolAgentService implements AgentService
             final byte[] reason = WireStrings.encode("agent " + hostName + ": the frame's results take " + at +
                 " bytes, more than one network message (" + room + " bytes)");
             at = 0;
-            for (int i = 0; i < futures.size(); i++)
+            for (int i = 0; i < outcomes.count(); i++)
             {
                 at = put(out, at, STATUS_FAILED, reason);
             }
@@ -112,29 +110,26 @@ final class PoolAgentService implements AgentService
         return bytes;
     }
 
-    private int outcome(final ExpandableArrayBuffer out, final int at, final CompletableFuture<byte[]> f)
+    private int outcome(final ExpandableArrayBuffer out, final int at, final FrameOutcomes outcomes, final int i)
     {
-        try
+        final RuntimeException failure = outcomes.failure(i);
+        if (failure == null)
         {
-            return put(out, at, STATUS_OK, f.join());
+            return put(out, at, STATUS_OK, outcomes.result(i));
         }
-        catch (final CompletionException ex)
+        if (failure instanceof RemoteJobException r)
         {
-            final Throwable cause = ex.getCause();
-            if (cause instanceof RemoteJobException r)
-            {
-                return put(out, at, STATUS_THREW, WireStrings.encode(r.remoteClass(), r.remoteMessage(),
-                    r.remoteStack()));
-            }
-            if (cause instanceof JobFailedException)
-            {
-                return put(out, at, STATUS_FAILED, WireStrings.encode("on host " + hostName + ": " +
-                    cause.getMessage()));
-            }
-            final StringWriter trace = new StringWriter();
-            cause.printStackTrace(new PrintWriter(trace));
-            return put(out, at, STATUS_FAILED, WireStrings.encode("on host " + hostName + ": " + trace));
+            return put(out, at, STATUS_THREW, WireStrings.encode(r.remoteClass(), r.remoteMessage(),
+                r.remoteStack()));
         }
+        if (failure instanceof JobFailedException)
+        {
+            return put(out, at, STATUS_FAILED, WireStrings.encode("on host " + hostName + ": " +
+                failure.getMessage()));
+        }
+        final StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        return put(out, at, STATUS_FAILED, WireStrings.encode("on host " + hostName + ": " + trace));
     }
 
     private static byte[] failedOutcome(final String reason)
