@@ -35,7 +35,7 @@ final class ModuleRulesTest
         "journal", List.of("pool", "core"),
         "remote", List.of("pool", "core"),
         "cli", List.of("remote", "journal", "pool", "core"),
-        "examples", List.of("journal", "pool", "core"),
+        "examples", List.of("remote", "journal", "pool", "core"),
         "benchmarks", List.of("cli", "remote", "journal", "pool", "core"),
         "stress", List.of("core"));
 
