@@ -77,26 +77,39 @@ final class PendingJobs
     }
 
     /**
-     * Collector thread: takes a job of a frame waited for as a whole, unless its result was taken before.
+     * Collector thread: the frame waited for as a whole that holds a job, if any (one lookup per result message:
+     * a message's jobs are consecutive and start inside one frame).
      *
-     * @param jobId the job.
-     * @param ok    whether it succeeded.
-     * @return its frame, or {@code null} when the job belongs to none (or is a duplicate).
+     * @param jobId the first job of a result message.
+     * @return its frame, or {@code null}.
      */
-    FrameCall takeFrameJob(final long jobId, final boolean ok)
+    FrameCall frameOf(final long jobId)
     {
         final Map.Entry<Long, FrameCall> e = frames.floorEntry(jobId);
         final FrameCall call = e == null ? null : e.getValue();
-        if (call == null || jobId >= call.firstJobId + call.count || !call.take(jobId))
+        return call == null || jobId >= call.firstJobId + call.count ? null : call;
+    }
+
+    /**
+     * Collector thread: takes a job of a frame waited for as a whole, unless its result was taken before.
+     *
+     * @param call  the job's frame.
+     * @param jobId the job.
+     * @param ok    whether it succeeded.
+     * @return false for a duplicate.
+     */
+    boolean takeFrameJob(final FrameCall call, final long jobId, final boolean ok)
+    {
+        if (!call.take(jobId))
         {
-            return null;
+            return false;
         }
         if (call.allTaken())
         {
             frames.remove(call.firstJobId);
         }
         (ok ? completed : failed).incrementAndGet();
-        return call;
+        return true;
     }
 
     /**

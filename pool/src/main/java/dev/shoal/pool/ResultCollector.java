@@ -273,6 +273,9 @@ final class ResultCollector implements Runnable
         final int workerId = buffer.getInt(offset + WORKER_OFFSET);
         final int attempt = buffer.getInt(offset + ATTEMPT_OFFSET);
         final int count = buffer.getInt(offset + COUNT_OFFSET);
+        // The message's jobs are consecutive: found once, a frame waited for as a whole serves all of its jobs here.
+        final FrameCall frame = pending.frameOf(firstJobId);
+        final long frameEnd = frame == null ? Long.MIN_VALUE : frame.firstJobId + frame.count;
         int at = offset + ITEMS_OFFSET;
         for (int i = 0; i < count && at + 2 * Integer.BYTES <= offset + length; i++)
         {
@@ -281,17 +284,38 @@ final class ResultCollector implements Runnable
             final byte[] body = new byte[bodyLength];
             buffer.getBytes(at + 2 * Integer.BYTES, body);
             at += 2 * Integer.BYTES + bodyLength;
-            complete(firstJobId + i, status, attempt, workerId, body);
+            final long jobId = firstJobId + i;
+            if (jobId < frameEnd)
+            {
+                completeFrameJob(frame, jobId, status, attempt, workerId, body);
+            }
+            else
+            {
+                complete(jobId, status, attempt, workerId, body);
+            }
         }
+    }
+
+    private void completeFrameJob(final FrameCall frame, final long jobId, final int status, final int attempt,
+        final int workerId, final byte[] body)
+    {
+        if (!pending.takeFrameJob(frame, jobId, status == STATUS_OK))
+        {
+            pending.duplicate(); // a redelivered frame's second result: already taken
+            return;
+        }
+        if (hook != null)
+        {
+            hook.onResult(jobId, frame.view, status, attempt, workerId, body);
+        }
+        defer(null, frame, jobId, status, body);
     }
 
     private void complete(final long jobId, final int status, final int attempt, final int workerId,
         final byte[] body)
     {
-        final boolean ok = status == STATUS_OK;
-        final PendingJobs.Pending p = pending.take(jobId, ok);
-        final FrameCall frame = p == null ? pending.takeFrameJob(jobId, ok) : null;
-        if (p == null && frame == null)
+        final PendingJobs.Pending p = pending.take(jobId, status == STATUS_OK);
+        if (p == null)
         {
             pending.duplicate(); // a redelivered job's second result: its future is already complete
             return;
@@ -299,9 +323,9 @@ final class ResultCollector implements Runnable
         if (hook != null)
         {
             // Before the future completes: whoever sees the result can rely on the journal holding it.
-            hook.onResult(jobId, p != null ? p : frame.view, status, attempt, workerId, body);
+            hook.onResult(jobId, p, status, attempt, workerId, body);
         }
-        defer(p, frame, jobId, status, body);
+        defer(p, null, jobId, status, body);
     }
 
     private static void settle(final PendingJobs.Pending p, final int status, final byte[] body)
