@@ -39,6 +39,10 @@ public final class PoolDemoCommand implements Callable<Integer>
         "host silent this long is given up and its jobs sent elsewhere (default: ${DEFAULT-VALUE}).")
     int hostTimeoutMillis;
 
+    @Option(names = "--remote-window", defaultValue = "64", paramLabel = "FRAMES", description = "With --listen: " +
+        "job frames one host may hold unanswered, its credit (default: ${DEFAULT-VALUE}).")
+    int remoteWindow;
+
     @Option(names = "--threads", defaultValue = "1", description = "Consumer threads per worker (default: " +
         "${DEFAULT-VALUE}).")
     int threads;
@@ -78,6 +82,7 @@ public final class PoolDemoCommand implements Callable<Integer>
         Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
         Checks.within(spec, "--host-wait", hostWait, 1, 86_400);
         Checks.within(spec, "--host-timeout", hostTimeoutMillis, 100, 3_600_000);
+        Checks.within(spec, "--remote-window", remoteWindow, 1, 65_536);
         if (chaos && workers == 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--chaos kills a local worker: it needs " +
@@ -95,7 +100,7 @@ public final class PoolDemoCommand implements Callable<Integer>
         final Progress bar = new Progress(json.enabled ? null : System.console() != null ? out : null, jobs);
         final PoolDemo.Result r = PoolDemo.run(new PoolDemo.Config(workers, threads, jobs, workMicros, batch, chaos,
             journal, resume, listen, listen != null ? minHosts : 0, Duration.ofSeconds(hostWait),
-            Duration.ofMillis(hostTimeoutMillis)),
+            Duration.ofMillis(hostTimeoutMillis), remoteWindow),
             bar::update);
         bar.finish();
         if (json.enabled)

@@ -44,6 +44,10 @@ public final class SchedulerDemoCommand implements Callable<Integer>
         "host silent this long is given up and its records returned to the heap (default: ${DEFAULT-VALUE})")
     private int hostTimeoutMillis;
 
+    @Option(names = "--remote-window", defaultValue = "512", paramLabel = "RECORDS", description = "with --listen: " +
+        "records one host may hold at once, its credit (default: ${DEFAULT-VALUE})")
+    private int remoteWindow;
+
     @Option(names = "--records", defaultValue = "10000", description = "records in the heap (default: " +
         "${DEFAULT-VALUE})")
     private int records;
@@ -87,6 +91,7 @@ public final class SchedulerDemoCommand implements Callable<Integer>
         Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
         Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
         Checks.within(spec, "--host-timeout", hostTimeoutMillis, 100, 3_600_000);
+        Checks.within(spec, "--remote-window", remoteWindow, 1, 65_536);
         if (chaos && workers == 0)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--chaos kills local workers: it needs " +
@@ -97,7 +102,7 @@ public final class SchedulerDemoCommand implements Callable<Integer>
         Checks.atLeast(spec, "--delay-ms", delayMs, 0);
         final SchedulerDemo.Config config = new SchedulerDemo.Config(
             workers, records, seconds, chaos, delayMs, seed != null ? seed : System.nanoTime(), listen,
-            listen != null ? minHosts : 0, Duration.ofMillis(hostTimeoutMillis));
+            listen != null ? minHosts : 0, Duration.ofMillis(hostTimeoutMillis), remoteWindow);
         final SchedulerDemo.Result result;
         try (SchedulerDemo demo = new SchedulerDemo(config))
         {

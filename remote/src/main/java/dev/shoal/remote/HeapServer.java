@@ -95,7 +95,7 @@ public final class HeapServer implements AutoCloseable
         private final Region region;
         private final String heapName;
         private String endpoint;
-        private int window = 16;
+        private int window = 256;
         private Duration hostTimeout = Duration.ofSeconds(3);
         private Consumer<String> log = System.err::println;
         private LongSupplier clock = System::currentTimeMillis;
@@ -117,7 +117,7 @@ public final class HeapServer implements AutoCloseable
         }
 
         /**
-         * @param records records one host may hold at once (default 16).
+         * @param records records one host may hold at once (default 256).
          * @return this.
          */
         public Builder window(final int records)

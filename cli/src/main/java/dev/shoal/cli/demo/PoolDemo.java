@@ -37,9 +37,10 @@ public final class PoolDemo
      * @param hostWait   with listen: how long to wait for them, and for one to come back when all are lost with no
      *                   local worker.
      * @param hostTimeout with listen: how long a silent host is kept before its jobs go elsewhere.
+     * @param remoteWindow with listen: job frames one host may hold unanswered.
      */
     public record Config(int workers, int threads, int jobs, long workMicros, int batch, boolean chaos, Path journal,
-        boolean resume, String listen, int minHosts, Duration hostWait, Duration hostTimeout)
+        boolean resume, String listen, int minHosts, Duration hostWait, Duration hostTimeout, int remoteWindow)
     {
         /**
          * A run without a journal.
@@ -73,7 +74,7 @@ public final class PoolDemo
             final boolean chaos, final Path journal, final boolean resume)
         {
             this(workers, threads, jobs, workMicros, batch, chaos, journal, resume, null, 0, Duration.ZERO,
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3), 64);
         }
     }
 
@@ -145,7 +146,8 @@ public final class PoolDemo
         if (config.listen() != null)
         {
             // The remote side's lines (hosts joining, given up) are the run's news: on standard error.
-            builder.listen(config.listen()).hostTimeout(config.hostTimeout()).logSink(line ->
+            builder.listen(config.listen()).hostTimeout(config.hostTimeout()).remoteWindow(config.remoteWindow())
+                .logSink(line ->
             {
                 if (line.startsWith("[remote]"))
                 {

@@ -66,7 +66,7 @@ public final class SchedulerDemo implements AutoCloseable
      * @param seed    random seed for the chaos.
      */
     public record Config(int workers, int records, double seconds, boolean chaos, long delayMs, long seed,
-        String listen, int minHosts, Duration hostTimeout)
+        String listen, int minHosts, Duration hostTimeout, int remoteWindow)
     {
         /**
          * @param workers     worker JVMs.
@@ -78,6 +78,7 @@ public final class SchedulerDemo implements AutoCloseable
          * @param listen      {@code HOST:PORT} to serve the heap to remote consumers on, or {@code null}.
          * @param minHosts    with listen: agents to wait for before the run.
          * @param hostTimeout with listen: silence after which a host's records go back to the heap.
+         * @param remoteWindow with listen: records one host may hold at once.
          */
         public Config
         {
@@ -117,7 +118,7 @@ public final class SchedulerDemo implements AutoCloseable
         public Config(final int workers, final int records, final double seconds, final boolean chaos,
             final long delayMs, final long seed)
         {
-            this(workers, records, seconds, chaos, delayMs, seed, null, 0, Duration.ofSeconds(3));
+            this(workers, records, seconds, chaos, delayMs, seed, null, 0, Duration.ofSeconds(3), 16);
         }
     }
 
@@ -181,7 +182,10 @@ public final class SchedulerDemo implements AutoCloseable
     public Result run()
     {
         final String name = "scheduler-demo-" + ProcessHandle.current().pid();
-        final int capacity = config.records() + Math.max(64, 4 * config.workers());
+        // Room beside the records for what is leased while replaceAll refreshes them: local workers' leases, and
+        // with listen up to 16 remote hosts' windows.
+        final int capacity = config.records() + Math.max(64, 4 * config.workers()) +
+            (config.listen() != null ? 16 * config.remoteWindow() : 0);
         final RegionSpec spec = RegionSpec.builder()
             .add(ScheduleHeap.spec(HEAP, capacity, SchedulerRecords.PAYLOAD_BYTES))
             .longArray(CONTROL, SchedulerWorker.CONTROL_LENGTH)
@@ -190,43 +194,54 @@ public final class SchedulerDemo implements AutoCloseable
         try (Region region = Region.create(name, spec);
             ScheduleHeap heap = ScheduleHeap.open(region, HEAP))
         {
-            final SharedLongArray control = region.longArray(CONTROL);
-            refresh(heap);
-            final String path = region.location().path().toString();
-            for (int i = 0; i < config.workers(); i++)
+            try
             {
-                workers.add(startWorker(path, i, config.chaos() && i == 0));
+                return runOn(region, heap);
             }
-            awaitReady(control);
-            if (config.listen() != null)
+            finally
             {
-                server = serve(region);
+                if (server != null)
+                {
+                    server.close(); // before the region closes under its thread
+                }
             }
-            final ScheduleHeapStats.Counters atStart = heap.stats().counters();
-            final long start = System.nanoTime();
-            coordinate(heap, path, start);
-            control.set(SchedulerWorker.STOP_INDEX, 1);
-            final long elapsed = System.nanoTime() - start;
-            final ScheduleHeapStats.Counters atStop = heap.stats().counters();
-            stopWorkers();
-            if (server != null)
-            {
-                remoteHosts = server.hosts();
-                server.close(); // returns what the hosts still held
-                returned = server.returned();
-            }
-            heap.recoverDeadLeases();
-            return verify(heap, atStop.pops() - atStart.pops(), atStop.reschedules() - atStart.reschedules(), elapsed);
         }
         finally
         {
-            if (server != null)
-            {
-                server.close();
-            }
             killAll();
             Region.delete(name);
         }
+    }
+
+    private Result runOn(final Region region, final ScheduleHeap heap)
+    {
+        final SharedLongArray control = region.longArray(CONTROL);
+        refresh(heap);
+        final String path = region.location().path().toString();
+        for (int i = 0; i < config.workers(); i++)
+        {
+            workers.add(startWorker(path, i, config.chaos() && i == 0));
+        }
+        awaitReady(control);
+        if (config.listen() != null)
+        {
+            server = serve(region);
+        }
+        final ScheduleHeapStats.Counters atStart = heap.stats().counters();
+        final long start = System.nanoTime();
+        coordinate(heap, path, start);
+        control.set(SchedulerWorker.STOP_INDEX, 1);
+        final long elapsed = System.nanoTime() - start;
+        final ScheduleHeapStats.Counters atStop = heap.stats().counters();
+        stopWorkers();
+        if (server != null)
+        {
+            remoteHosts = server.hosts();
+            server.close(); // returns what the hosts still held
+            returned = server.returned();
+        }
+        heap.recoverDeadLeases();
+        return verify(heap, atStop.pops() - atStart.pops(), atStop.reschedules() - atStart.reschedules(), elapsed);
     }
 
     /**
@@ -235,7 +250,8 @@ public final class SchedulerDemo implements AutoCloseable
     private HeapServer serve(final Region region)
     {
         final HeapServer started = HeapServer.builder(region, HEAP).listen(config.listen())
-            .hostTimeout(config.hostTimeout()).log(line -> System.err.println(line)).start();
+            .hostTimeout(config.hostTimeout()).window(config.remoteWindow()).log(line -> System.err.println(line))
+            .start();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (started.hosts() < config.minHosts())
         {
