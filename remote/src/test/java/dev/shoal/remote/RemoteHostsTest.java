@@ -223,6 +223,33 @@ class RemoteHostsTest
     }
 
     @Test
+    void shouldFailAJobThatKillsItsWorkerOnTheHostAloneAfterMaxAttempts() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = coordinator(endpoint).logSink(log::add).start())
+        {
+            agent(endpoint, "127.0.0.2", TestHandlers.class);
+            ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
+            final CompletableFuture<byte[]> poison = pool.submit(TestHandlers.HALT, new byte[0]);
+            final List<CompletableFuture<Long>> fine = new ArrayList<>();
+            for (long i = 0; i < 50; i++)
+            {
+                fine.add(pool.submit(TestHandlers.SQUARE, i));
+            }
+            final ExecutionException ex = assertThrows(ExecutionException.class,
+                () -> poison.get(120, TimeUnit.SECONDS));
+            assertInstanceOf(JobFailedException.class, ex.getCause());
+            assertTrue(ex.getCause().getMessage().contains("on host") &&
+                ex.getCause().getMessage().contains("died on each of"), ex.getCause().getMessage());
+            for (int i = 0; i < fine.size(); i++)
+            {
+                assertEquals((long)i * i, fine.get(i).get(60, TimeUnit.SECONDS), "the others are not harmed");
+            }
+            assertEquals(1, pool.remoteHosts(), "the host itself stays: only its worker died");
+        }
+    }
+
+    @Test
     void shouldFailAJobWhoseHandlerTheHostLacksNamingIt() throws Exception
     {
         final String endpoint = "127.0.0.1:" + freeUdpPort();
