@@ -149,8 +149,15 @@ final class RemoteHub implements RemoteWorkers, Runnable
         }
         finally
         {
-            releaseAll();
-            service.closed();
+            try
+            {
+                releaseAll();
+                service.closed();
+            }
+            catch (final RuntimeException ex)
+            {
+                log.accept("[remote] could not hand back what the hosts held: " + ex); // the network still closes
+            }
             sayGoodbye(idle);
             for (final HostLink host : hostArray)
             {
