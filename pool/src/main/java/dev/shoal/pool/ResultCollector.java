@@ -52,6 +52,7 @@ final class ResultCollector implements Runnable
     /** Per deferred result of a frame waited for as a whole: its frame (and {@code null} in deferredJobs). */
     private FrameCall[] deferredFrames = new FrameCall[256];
     private long[] deferredIds = new long[256];
+    private boolean deferredHasFrames;
     private int[] deferredStatus = new int[256];
     private byte[][] deferredBodies = new byte[256][];
     private int deferredCount;
@@ -173,11 +174,17 @@ final class ResultCollector implements Runnable
         {
             hook.flush();
         }
+        // The frame arrays only when the batch holds a frame's result: a batch of submits allocates as before.
         final Settlement batch = new Settlement(pending, Arrays.copyOf(deferredJobs, deferredCount),
-            Arrays.copyOf(deferredFrames, deferredCount), Arrays.copyOf(deferredIds, deferredCount),
+            deferredHasFrames ? Arrays.copyOf(deferredFrames, deferredCount) : null,
+            deferredHasFrames ? Arrays.copyOf(deferredIds, deferredCount) : null,
             Arrays.copyOf(deferredStatus, deferredCount), Arrays.copyOf(deferredBodies, deferredCount));
         Arrays.fill(deferredJobs, 0, deferredCount, null);
-        Arrays.fill(deferredFrames, 0, deferredCount, null);
+        if (deferredHasFrames)
+        {
+            Arrays.fill(deferredFrames, 0, deferredCount, null);
+            deferredHasFrames = false;
+        }
         Arrays.fill(deferredBodies, 0, deferredCount, null);
         deferredCount = 0;
         try
@@ -212,8 +219,12 @@ final class ResultCollector implements Runnable
             firstDeferredNanos = System.nanoTime();
         }
         deferredJobs[deferredCount] = p;
-        deferredFrames[deferredCount] = frame;
-        deferredIds[deferredCount] = jobId;
+        if (frame != null)
+        {
+            deferredFrames[deferredCount] = frame;
+            deferredIds[deferredCount] = jobId;
+            deferredHasFrames = true;
+        }
         deferredStatus[deferredCount] = status;
         deferredBodies[deferredCount] = body;
         deferredCount++;
@@ -353,6 +364,7 @@ final class ResultCollector implements Runnable
     {
         private final PendingJobs pending;
         private final PendingJobs.Pending[] jobs;
+        /** Per result, its frame when it belongs to one waited for as a whole; {@code null} when none does. */
         private final FrameCall[] frames;
         private final long[] ids;
         private final int[] status;
@@ -372,13 +384,15 @@ final class ResultCollector implements Runnable
         @Override
         public void run()
         {
+            int frameJobs = 0;
             try
             {
                 for (int i = 0; i < jobs.length; i++)
                 {
-                    if (frames[i] != null)
+                    if (frames != null && frames[i] != null)
                     {
                         frames[i].settle(ids[i], status[i], bodies[i]);
+                        frameJobs++;
                     }
                     else
                     {
@@ -388,13 +402,17 @@ final class ResultCollector implements Runnable
             }
             finally
             {
-                int frameJobs = 0;
-                for (final FrameCall f : frames)
+                if (frames != null)
                 {
-                    frameJobs += f != null ? 1 : 0;
+                    // Counted from the arrays, not the loop: a throw part way still takes the whole batch off.
+                    frameJobs = 0;
+                    for (final FrameCall f : frames)
+                    {
+                        frameJobs += f != null ? 1 : 0;
+                    }
+                    pending.frameJobsSettled(frameJobs);
                 }
                 pending.settled(jobs.length - frameJobs);
-                pending.frameJobsSettled(frameJobs);
             }
         }
     }
