@@ -81,11 +81,7 @@ final class JobSubmitter
             throw new IllegalArgumentException("one key per argument: keys=" + keys.size() + " arguments=" +
                 arguments.size());
         }
-        if (intakeStopped)
-        {
-            throw new RejectedExecutionException("pool is " + (stopped ? "closed" : "closing") +
-                ": no new jobs accepted");
-        }
+        checkIntake();
         if (handlers.get(handler.name()) == null)
         {
             // The worker would refuse it too; fail at once, naming what there is.
@@ -115,18 +111,9 @@ final class JobSubmitter
      */
     FrameCall submitCall(final HandlerKey<?, ?> handler, final List<byte[]> arguments)
     {
-        if (intakeStopped)
-        {
-            throw new RejectedExecutionException("pool is " + (stopped ? "closed" : "closing") +
-                ": no new jobs accepted");
-        }
+        checkIntake();
         final byte[] name = handler.nameBytes();
-        final int length = JobFrames.length(name, arguments);
-        if (length > config.maxJobBytes)
-        {
-            throw new IllegalArgumentException("job of " + length + " bytes (handler '" + handler.name() + "', " +
-                arguments.size() + " argument(s)) exceeds the pool's maxJobBytes=" + config.maxJobBytes);
-        }
+        final int length = frameLength(handler, arguments);
         final long firstId = nextJobId.getAndAdd(arguments.size());
         final FrameCall call = new FrameCall(firstId, arguments.size(), handler.name(), System.nanoTime());
         if (handlers.get(handler.name()) == null)
@@ -186,12 +173,7 @@ final class JobSubmitter
         final List<byte[]> arguments)
     {
         final byte[] name = handler.nameBytes();
-        final int length = JobFrames.length(name, arguments);
-        if (length > config.maxJobBytes)
-        {
-            throw new IllegalArgumentException("job of " + length + " bytes (handler '" + handler.name() + "', " +
-                arguments.size() + " argument(s)) exceeds the pool's maxJobBytes=" + config.maxJobBytes);
-        }
+        final int length = frameLength(handler, arguments);
         final long firstId = nextJobId.getAndAdd(arguments.size());
         final List<CompletableFuture<byte[]>> futures = new ArrayList<>(arguments.size());
         final long now = System.nanoTime();
@@ -216,6 +198,29 @@ final class JobSubmitter
             throw ex;
         }
         return futures;
+    }
+
+    private void checkIntake()
+    {
+        if (intakeStopped)
+        {
+            throw new RejectedExecutionException("pool is " + (stopped ? "closed" : "closing") +
+                ": no new jobs accepted");
+        }
+    }
+
+    /**
+     * @return the frame's length, checked against the pool's maxJobBytes.
+     */
+    private int frameLength(final HandlerKey<?, ?> handler, final List<byte[]> arguments)
+    {
+        final int length = JobFrames.length(handler.nameBytes(), arguments);
+        if (length > config.maxJobBytes)
+        {
+            throw new IllegalArgumentException("job of " + length + " bytes (handler '" + handler.name() + "', " +
+                arguments.size() + " argument(s)) exceeds the pool's maxJobBytes=" + config.maxJobBytes);
+        }
+        return length;
     }
 
     /**

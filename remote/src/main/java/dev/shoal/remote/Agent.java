@@ -91,6 +91,7 @@ public final class Agent
     private final Endpoint coordinator;
     private final ConcurrentLinkedQueue<AgentService.Answer> answers = new ConcurrentLinkedQueue<>();
     private final Consumer<AgentService.Answer> onAnswer = answers::add;
+    private final WireEntries.EntryHandler onEntry = this::onEntry;
     private final UnsafeBuffer control = new UnsafeBuffer(new byte[1024]);
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[EmbeddedAeron.MAX_MESSAGE]);
     private EmbeddedAeron aeron;
@@ -356,22 +357,14 @@ public final class Agent
             itemsArrived = true;
             config.status().accept("agent: work arriving as host " + hostId);
         }
-        final int end = offset + length;
-        final int count = buffer.getInt(offset + COUNT_OFFSET, ORDER);
-        int at = offset + ITEMS_OFFSET;
-        for (int i = 0; i < count && at + ITEM_HEADER_LENGTH <= end; i++)
-        {
-            final long seq = buffer.getLong(at, ORDER);
-            final int attempt = buffer.getInt(at + Long.BYTES, ORDER);
-            final int itemLength = buffer.getInt(at + Long.BYTES + Integer.BYTES, ORDER);
-            at += ITEM_HEADER_LENGTH;
-            if (itemLength < 0 || at + itemLength > end)
-            {
-                return; // a truncated message: what it held is redelivered when the coordinator gives up on it
-            }
-            service.onItem(hostId, seq, attempt, buffer, at, itemLength, onAnswer);
-            at += itemLength;
-        }
+        // A truncated message stops here: what it held is redelivered when the coordinator gives up on it.
+        WireEntries.read(buffer, offset, length, onEntry);
+    }
+
+    private void onEntry(final long seq, final int attempt, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        service.onItem(hostId, seq, attempt, buffer, offset, length, onAnswer);
     }
 
     /**

@@ -62,6 +62,9 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private HostLink[] hostArray = new HostLink[0];
     private final List<InFlightItem> batch = new ArrayList<>();
     private final HubService.ItemSink onItem = this::onItem;
+    private final WireEntries.EntryHandler onAnswer = this::onAnswer;
+    /** The host whose ANSWERS message is being read. */
+    private HostLink answering;
     private final Thread thread;
     private final AtomicLong joined = new AtomicLong();
     private final AtomicLong redelivered = new AtomicLong();
@@ -405,33 +408,27 @@ final class RemoteHub implements RemoteWorkers, Runnable
 
     private void onAnswers(final HostLink host, final DirectBuffer buffer, final int offset, final int length)
     {
-        final int end = offset + length;
-        final int count = buffer.getInt(offset + COUNT_OFFSET, ORDER);
-        int at = offset + ITEMS_OFFSET;
-        for (int i = 0; i < count && at + ANSWER_HEADER_LENGTH <= end; i++)
+        answering = host;
+        if (!WireEntries.read(buffer, offset, length, onAnswer))
         {
-            final long seq = buffer.getLong(at, ORDER);
-            final int jobCount = buffer.getInt(at + Long.BYTES, ORDER);
-            final int answerLength = buffer.getInt(at + Long.BYTES + Integer.BYTES, ORDER);
-            at += ANSWER_HEADER_LENGTH;
-            if (answerLength < 0 || at + answerLength > end)
-            {
-                log.accept("[remote] " + host + " sent a truncated answer message; what it holds is answered again " +
-                    "or sent elsewhere");
-                return;
-            }
-            final InFlightItem item = host.inFlight.remove(seq);
-            if (item == null)
-            {
-                lateAnswers++;
-            }
-            else
-            {
-                inFlightCount--;
-                service.answered(item, host.hostId, host.toString(), jobCount, buffer, at, at + answerLength);
-            }
-            at += answerLength;
+            log.accept("[remote] " + host + " sent a truncated answer message; what it holds is answered again or " +
+                "sent elsewhere");
         }
+        answering = null;
+    }
+
+    private void onAnswer(final long seq, final int jobCount, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        final HostLink host = answering;
+        final InFlightItem item = host.inFlight.remove(seq);
+        if (item == null)
+        {
+            lateAnswers++;
+            return;
+        }
+        inFlightCount--;
+        service.answered(item, host.hostId, host.toString(), jobCount, buffer, offset, offset + length);
     }
 
     private int checkHosts()

@@ -179,19 +179,27 @@ class MultiHostTest
     /**
      * @return the demo's JSON, after checking that every job came back right.
      */
-    @SuppressWarnings("unchecked")
     private Map<String, Object> verifiedRun(final Process coordinator, final int jobs) throws Exception
     {
-        assertTrue(coordinator.waitFor(180, TimeUnit.SECONDS), "coordinator still running:\n" + output(coordinator));
-        assertEquals(0, coordinator.exitValue(), output(coordinator));
-        final String line = output(coordinator).lines().filter(l -> l.startsWith("{")).findFirst()
-            .orElseThrow(() -> new AssertionError("no JSON line:\n" + output(coordinator)));
-        final Map<String, Object> r = JSON.std.mapFrom(line);
+        final Map<String, Object> r = jsonOf(coordinator);
+        final String line = r.toString();
         assertEquals(jobs, ((Number)r.get("done")).intValue(), line);
         assertEquals(0, ((Number)r.get("wrong")).intValue(), line);
         assertEquals(0, ((Number)r.get("failed")).intValue(), line);
         assertEquals(Boolean.TRUE, r.get("verified"), line);
         return r;
+    }
+
+    /**
+     * @return the JSON line of a demo that exited 0.
+     */
+    private Map<String, Object> jsonOf(final Process coordinator) throws Exception
+    {
+        assertTrue(coordinator.waitFor(180, TimeUnit.SECONDS), "coordinator still running:\n" + output(coordinator));
+        assertEquals(0, coordinator.exitValue(), output(coordinator));
+        final String line = output(coordinator).lines().filter(l -> l.startsWith("{")).findFirst()
+            .orElseThrow(() -> new AssertionError("no JSON line:\n" + output(coordinator)));
+        return JSON.std.mapFrom(line);
     }
 
     private static int hostId(final String agentOutput, final int nth)
@@ -295,11 +303,8 @@ class MultiHostTest
         awaitOutput(agents.get(0), "work arriving", Duration.ofSeconds(60));
         agents.get(0).destroyForcibly(); // with the records it holds
         agents.get(0).waitFor(30, TimeUnit.SECONDS);
-        assertTrue(coordinator.waitFor(120, TimeUnit.SECONDS), output(coordinator));
-        assertEquals(0, coordinator.exitValue(), output(coordinator));
-        final String line = output(coordinator).lines().filter(l -> l.startsWith("{")).findFirst()
-            .orElseThrow(() -> new AssertionError("no JSON line:\n" + output(coordinator)));
-        final Map<String, Object> r = JSON.std.mapFrom(line);
+        final Map<String, Object> r = jsonOf(coordinator);
+        final String line = r.toString();
         assertEquals(Boolean.TRUE, r.get("verified"), "every record present exactly once: " + line);
         assertEquals(2, ((Number)r.get("remote_joined")).intValue(), line);
         assertTrue(((Number)r.get("returned")).intValue() > 0, "the killed host's records came back: " + line);
