@@ -104,6 +104,8 @@ class ProcessPoolTest
         {
             assertEquals(2L, Codecs.LONG.decode(a), "each result comes from the redelivery");
         }
+        // The count follows the completions (a future completes, then leaves the count): join waits for it.
+        assertTrue(own.join(Duration.ofSeconds(30)));
         assertEquals(0, own.stats().pending());
         assertEquals(24, own.stats().completed());
     }
