@@ -15,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * The futures of submitted jobs that are not complete yet: by job id until their result is read, then counted as
  * settling until the completion executor has completed them. A result completes its future once; a duplicate (a
  * job redelivered after its worker died between writing the result and acknowledging it) finds no entry and is
- * only counted.
+ * only counted. Frames waited for as a whole ({@link FrameCall}: {@code map}, a remote agent's frames) have one
+ * entry per frame instead, and their jobs count in {@link #size()} from submit until their outcome is recorded.
  */
 final class PendingJobs
 {
