@@ -172,7 +172,7 @@ public final class Agent
     {
         final String bind = config.bind() != null ? config.bind() : localAddressTowards(coordinator);
         aeron = EmbeddedAeron.start(timeoutNanos);
-        inbox = aeron.aeron().addSubscription("aeron:udp?endpoint=" + hostPart(bind) + ":0", TO_AGENT_STREAM);
+        inbox = aeron.aeron().addSubscription(new Endpoint(bind, 0).channel(), TO_AGENT_STREAM); // any free port
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> bound = inbox.localSocketAddresses();
         while (bound.isEmpty())
@@ -189,11 +189,6 @@ public final class Agent
         // Before the first HELLO: workers that start while the coordinator waits for heartbeats could take longer
         // than its host timeout on a loaded machine.
         service.start(config.status());
-    }
-
-    private static String hostPart(final String address)
-    {
-        return address.indexOf(':') >= 0 && address.indexOf('[') < 0 ? "[" + address + "]" : address;
     }
 
     private void loop()

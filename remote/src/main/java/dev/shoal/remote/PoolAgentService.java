@@ -112,11 +112,12 @@ final class PoolAgentService implements AgentService
 
     private int outcome(final ExpandableArrayBuffer out, final int at, final FrameOutcomes outcomes, final int i)
     {
-        final RuntimeException failure = outcomes.failure(i);
-        if (failure == null)
+        final byte[] result = outcomes.result(i);
+        if (result != null)
         {
-            return put(out, at, STATUS_OK, outcomes.result(i));
+            return put(out, at, STATUS_OK, result);
         }
+        final RuntimeException failure = outcomes.failure(i);
         if (failure instanceof RemoteJobException r)
         {
             return put(out, at, STATUS_THREW, WireStrings.encode(r.remoteClass(), r.remoteMessage(),

@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.shoal.cli.ShoalCli;
 import dev.shoal.process.JavaProcess;
+import dev.shoal.testing.ChildJvms;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +83,7 @@ class MultiHostTest
             p.waitFor(30, TimeUnit.SECONDS);
         }
         // An agent's workers halt once their agent is gone, however it went: no orphan on any host.
-        await("every agent's workers to exit", Duration.ofSeconds(30), () -> workers.stream()
+        ChildJvms.awaitCondition("every agent's workers to exit", Duration.ofSeconds(30), () -> workers.stream()
             .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
     }
 
@@ -119,30 +120,10 @@ class MultiHostTest
         return output(started.indexOf(p));
     }
 
-    private static void await(final String what, final Duration timeout, final java.util.function.BooleanSupplier ok)
-    {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (!ok.getAsBoolean())
-        {
-            if (System.nanoTime() - deadline > 0)
-            {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
-            }
-            try
-            {
-                Thread.sleep(5); // polling interval of a deadline-based wait
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
-        }
-    }
-
     private void awaitOutput(final Process p, final String text, final Duration timeout)
     {
-        await("'" + text + "' from " + p.pid(), timeout, () -> output(p).contains(text) || !p.isAlive());
+        ChildJvms.awaitCondition("'" + text + "' from " + p.pid(), timeout,
+            () -> output(p).contains(text) || !p.isAlive());
         assertTrue(output(p).contains(text), "expected '" + text + "' in:\n" + output(p));
     }
 
@@ -247,8 +228,8 @@ class MultiHostTest
         awaitOutput(coordinator, "[remote] gave up host " + first, Duration.ofSeconds(30));
         cut(a, hostA, false);
         awaitOutput(a, "lost the coordinator", Duration.ofSeconds(30));
-        await("host A back as a new host", Duration.ofSeconds(30), () -> HOST_ID.matcher(output(a)).results()
-            .count() >= 2 || !coordinator.isAlive());
+        ChildJvms.awaitCondition("host A back as a new host", Duration.ofSeconds(30),
+            () -> HOST_ID.matcher(output(a)).results().count() >= 2 || !coordinator.isAlive());
         final Map<String, Object> r = verifiedRun(coordinator, jobs);
         assertTrue(((Number)r.get("redelivered")).intValue() > 0, "the cut host held jobs: " + r);
         assertEquals(3, ((Number)r.get("remote_joined")).intValue(), "A, B, then A again: " + r +
