@@ -40,7 +40,12 @@ final class RangeReader
 
     private static final boolean LITTLE_ENDIAN = BufferUtil.NATIVE_BYTE_ORDER == ByteOrder.LITTLE_ENDIAN;
 
+    /** Bytes whose newlines are gathered before their lines are handed over: small enough to stay in L1. */
+    private static final int BLOCK_BYTES = 2048;
+
     private final FileWindow window;
+    /** Indexes of the newlines of one block; a block of newlines only fills it, plus one unused slot per word. */
+    private final int[] newlines = new int[BLOCK_BYTES + Long.BYTES];
     private long lines;
     private long coveredBytes;
 
@@ -102,22 +107,25 @@ final class RangeReader
         final int end = (int)Math.min(limit, base + (rangeEnd - first));
         int lineStart = base;
         long count = 0;
-        // Word at a time: every newline of a word is found from one load (lowest flag first), so each byte is
-        // read once whatever the line lengths. The loads skip the buffer's bounds check: word runs from base
-        // (>= 0) to lastWord = capacity - 8, so every load lies inside the mapping (the check was an eighth of
-        // the loop's samples under JFR).
+        // Word at a time, a block at a time: first the block's newlines are gathered into an array with no branch
+        // for the usual word (none or one newline), then the lines are handed over in a loop the CPU can predict.
+        // Handing each line over as its newline is found mispredicts once per line (the inner loop's exit), which
+        // cost a third of the split. The loads skip the buffer's bounds check: word runs from base (>= 0) to
+        // lastWord = capacity - 8, so every load lies inside the mapping (the check was an eighth of the loop's
+        // samples under JFR).
         int word = base;
         final int lastWord = limit - Long.BYTES;
         final byte[] array = buffer.byteArray();
         final long address = buffer.addressOffset();
+        final int[] found = newlines;
         while (lineStart < end && word <= lastWord)
         {
-            final long raw = UnsafeApi.getLong(array, address + word);
-            long flags = FileWindow.newlineFlags(LITTLE_ENDIAN ? raw : Long.reverseBytes(raw));
-            while (flags != 0)
+            final int blockEnd = Math.min(lastWord + 1, word + BLOCK_BYTES);
+            final int gathered = gatherNewlines(array, address, word, blockEnd);
+            word += ((blockEnd - word + Long.BYTES - 1) / Long.BYTES) * Long.BYTES;
+            for (int i = 0; i < gathered; i++)
             {
-                final int newline = word + (Long.numberOfTrailingZeros(flags) >>> 3);
-                flags &= flags - 1;
+                final int newline = found[i];
                 handler.onLine(buffer, lineStart, newline - lineStart);
                 count++;
                 lineStart = newline + 1;
@@ -126,7 +134,6 @@ final class RangeReader
                     break;
                 }
             }
-            word += Long.BYTES;
         }
         // The mapping's last few bytes, byte by byte.
         for (int i = Math.max(word, lineStart); lineStart < end && i < limit; i++)
@@ -141,6 +148,42 @@ final class RangeReader
         final int index = lineStart;
         lines += count;
         return first + (index - base);
+    }
+
+    /**
+     * Gathers the indexes of the newlines in the words starting in {@code [from, to)}, in order, into
+     * {@link #newlines}.
+     *
+     * @param array   the buffer's array, or null for memory off the heap.
+     * @param address the buffer's address offset.
+     * @param from    the first word's index.
+     * @param to      index to stop before; every word starting below it lies inside the buffer.
+     * @return how many were gathered.
+     */
+    private int gatherNewlines(final byte[] array, final long address, final int from, final int to)
+    {
+        final int[] found = newlines;
+        int count = 0;
+        for (int word = from; word < to; word += Long.BYTES)
+        {
+            final long raw = UnsafeApi.getLong(array, address + word);
+            long flags = FileWindow.newlineFlags(LITTLE_ENDIAN ? raw : Long.reverseBytes(raw));
+            // The first match is written whether there is one or not (no flag: index word + 8, never read, as the
+            // count does not move and the next word overwrites the slot), so a word with none or one newline,
+            // nearly every word of text, takes no branch that depends on the data.
+            found[count] = word + (Long.numberOfTrailingZeros(flags) >>> 3);
+            final int matches = Long.bitCount(flags);
+            if (matches > 1)
+            {
+                for (int k = 1; k < matches; k++)
+                {
+                    flags &= flags - 1;
+                    found[count + k] = word + (Long.numberOfTrailingZeros(flags) >>> 3);
+                }
+            }
+            count += matches;
+        }
+        return count;
     }
 
     /**

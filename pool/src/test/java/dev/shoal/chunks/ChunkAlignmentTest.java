@@ -72,6 +72,26 @@ class ChunkAlignmentTest
     }
 
     @Test
+    void shouldMatchReferenceAcrossManyGatherBlocks() throws IOException
+    {
+        // Files of tens of KiB: many of the reader's 2 KiB gather blocks, with runs of empty lines (several
+        // newlines in one word) and lines longer than a block, read in one range and in ranges of odd sizes.
+        final long master = System.nanoTime();
+        final SplittableRandom seeds = new SplittableRandom(master);
+        for (int round = 0; round < 6; round++)
+        {
+            final long seed = seeds.nextLong();
+            final byte[] bytes = ChunkFixtures.randomContent(seed, 1000 + (int)((seed >>> 1) % 2000));
+            final Path file = ChunkFixtures.write(dir, "blocks.txt", bytes);
+            for (final int chunk : new int[]{ bytes.length, 2047, 4099, 1 << 20 })
+            {
+                assertSameLines(file, bytes, chunk, 64 << 20,
+                    "master seed=" + master + " seed=" + seed + " chunk=" + chunk);
+            }
+        }
+    }
+
+    @Test
     void shouldFindNewlinesAtEveryPositionOfAWord()
     {
         for (int length = 0; length < 40; length++)
