@@ -1,8 +1,6 @@
 package dev.shoal.journal;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import dev.shoal.pool.spi.JournalProvider;
 import dev.shoal.pool.spi.JournalWriter;
@@ -33,6 +31,8 @@ public final class ChronicleJournalProvider implements JournalProvider
     {
         private final ResultJournal journal;
         private final CompletedJobs completed;
+        /** Results added since the last append (the collector's thread only). */
+        private final ResultBatch batch = new ResultBatch();
 
         Writer(final ResultJournal journal, final CompletedJobs completed)
         {
@@ -53,15 +53,30 @@ public final class ChronicleJournalProvider implements JournalProvider
         }
 
         @Override
-        public void appendResults(final List<JobOutcome> outcomes)
+        public void addResult(final String key, final long jobId, final String handler, final Status status,
+            final int attempt, final int workerId, final byte[] body, final long submittedEpochNanos,
+            final long completedEpochNanos)
         {
-            final List<ResultRecord> records = new ArrayList<>(outcomes.size());
-            for (final JobOutcome o : outcomes)
+            batch.add(key, jobId, handler, status(status), attempt, workerId, body, submittedEpochNanos,
+                completedEpochNanos);
+        }
+
+        @Override
+        public int appendBatch()
+        {
+            final int count = batch.count();
+            try
             {
-                records.add(new ResultRecord(o.key(), o.jobId(), o.handler(), status(o.status()), o.attempt(),
-                    o.workerId(), o.body(), o.submittedEpochNanos(), o.completedEpochNanos()));
+                if (count > 0)
+                {
+                    journal.append(batch);
+                }
+                return count;
             }
-            journal.appendAll(records);
+            finally
+            {
+                batch.clear();
+            }
         }
 
         @Override

@@ -126,6 +126,22 @@ public final class ResultJournal implements AutoCloseable
     }
 
     /**
+     * Appends encoded results as one batch, one excerpt holding them back to back (as {@link #appendAll}), in one
+     * copy.
+     *
+     * @param batch at least one record.
+     * @return the journal index of the batch.
+     */
+    synchronized long append(final ResultBatch batch)
+    {
+        try (DocumentContext dc = appender().writingDocument())
+        {
+            dc.wire().bytes().write(batch.array(), 0, batch.length());
+        }
+        return appender.lastIndexAppended();
+    }
+
+    /**
      * Appends a log line.
      *
      * @param record the line.

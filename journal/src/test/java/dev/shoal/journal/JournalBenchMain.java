@@ -64,6 +64,10 @@ public final class JournalBenchMain
                 "parent_cpu_us_per_job=%.2f journaled=%d%n", jobs, resultBytes, batch, journal, jobs / seconds,
                 cpuMicrosPerJob, pool.stats().journaled());
         }
+        finally
+        {
+            org.agrona.IoUtil.delete(dir.toFile(), true);
+        }
     }
 
     /**

@@ -102,6 +102,53 @@ class ResultJournalTest
     }
 
     @Test
+    void shouldReadAnEncodedBatchAsTheRecordsItWasMadeOf()
+    {
+        // The pool's path: results encoded straight into one buffer, appended in one copy. Keys ASCII, not ASCII
+        // and empty; the handler changing inside a batch; a body larger than the buffer's first size.
+        final byte[] large = new byte[100_000];
+        java.util.Arrays.fill(large, (byte)7);
+        final List<ResultRecord> first = List.of(
+            new ResultRecord("k-1", 1, "square", JournalStatus.OK, 1, 0, new byte[]{ 1 }, 10L, 11L),
+            new ResultRecord("clé-ü", 2, "größe", JournalStatus.THREW, 2, 1, "boom".getBytes(StandardCharsets.UTF_8),
+                20L, 21L),
+            new ResultRecord("", 3, "square", JournalStatus.FAILED, 3, -1, new byte[0], 30L, 31L),
+            new ResultRecord("k-4", 4, "cube", JournalStatus.OK, 1, 1, large, 40L, 41L));
+        final List<ResultRecord> second = List.of(
+            new ResultRecord("k-5", 5, "cube", JournalStatus.OK, 1, 0, new byte[]{ 5, 5 }, 50L, 51L));
+        final ResultBatch batch = new ResultBatch();
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            for (final List<ResultRecord> records : List.of(first, second))
+            {
+                for (final ResultRecord r : records)
+                {
+                    batch.add(r.key(), r.jobId(), r.handler(), r.status(), r.attempt(), r.workerId(), r.body(),
+                        r.submittedEpochNanos(), r.completedEpochNanos());
+                }
+                assertEquals(records.size(), batch.count());
+                journal.append(batch);
+                batch.clear();
+            }
+            final List<JournalRecord> read = new ArrayList<>();
+            final List<Long> indexes = new ArrayList<>();
+            try (JournalTailer tailer = journal.tailer())
+            {
+                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+                {
+                    read.add(e.record());
+                    indexes.add(e.index());
+                }
+            }
+            final List<JournalRecord> expected = new ArrayList<>(first);
+            expected.addAll(second);
+            assertEquals(expected, read, "every record with every field, in order");
+            assertEquals(1, new java.util.HashSet<>(indexes.subList(0, 4)).size(), "the first batch is one excerpt");
+            assertTrue(indexes.get(4) > indexes.get(0), "the second batch is the next excerpt");
+        }
+    }
+
+    @Test
     void shouldFindCompletedKeysOnlyForOkResultsWithAKey()
     {
         try (ResultJournal journal = ResultJournal.open(dir))

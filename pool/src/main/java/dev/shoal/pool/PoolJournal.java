@@ -2,16 +2,13 @@ package dev.shoal.pool;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.shoal.pool.spi.JournalProvider;
 import dev.shoal.pool.spi.JournalWriter;
-import dev.shoal.pool.spi.JournalWriter.JobOutcome;
 
 import static dev.shoal.pool.ResultFrameDescriptor.STATUS_OK;
 import static dev.shoal.pool.ResultFrameDescriptor.STATUS_THREW;
@@ -28,8 +25,8 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
     private final long baseEpochNanos;
     private final long baseNanoTime;
     private final AtomicLong journaled = new AtomicLong();
-    /** Results of the current collector read, appended together by {@link #flush()} (collector thread only). */
-    private final List<JobOutcome> batch = new ArrayList<>();
+    /** Results of the current collector read added to the journal's batch, appended by {@link #flush()}. */
+    private int batched;
     private final AtomicLong resumed = new AtomicLong();
     private final Consumer<String> logSink;
     private volatile boolean failureReported;
@@ -101,9 +98,18 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
     {
         final JournalWriter.Status journalStatus = status == STATUS_OK ? JournalWriter.Status.OK :
             status == STATUS_THREW ? JournalWriter.Status.THREW : JournalWriter.Status.FAILED;
-        batch.add(new JobOutcome(job.key(), jobId, job.handler(), journalStatus, attempt, workerId,
-            status == STATUS_OK ? body : errorText(job.handler(), status, body), epochNanos(job.submittedNanos()),
-            epochNanos(System.nanoTime())));
+        try
+        {
+            // Encoded into the journal's batch at once: no object per result on the way.
+            journal.addResult(job.key(), jobId, job.handler(), journalStatus, attempt, workerId,
+                status == STATUS_OK ? body : errorText(job.handler(), status, body), epochNanos(job.submittedNanos()),
+                epochNanos(System.nanoTime()));
+            batched++;
+        }
+        catch (final RuntimeException | InternalError ex)
+        {
+            reportFailure(ex);
+        }
     }
 
     /**
@@ -113,14 +119,13 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
     @Override
     public void flush()
     {
-        if (batch.isEmpty())
+        if (batched == 0)
         {
             return;
         }
         try
         {
-            journal.appendResults(batch);
-            journaled.addAndGet(batch.size());
+            journaled.addAndGet(journal.appendBatch());
         }
         catch (final RuntimeException | InternalError ex)
         {
@@ -128,7 +133,7 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
         }
         finally
         {
-            batch.clear();
+            batched = 0;
         }
     }
 

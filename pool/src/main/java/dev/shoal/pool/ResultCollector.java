@@ -124,14 +124,15 @@ final class ResultCollector implements Runnable
             {
                 idle.reset(); // results are flowing: the next idle spell starts from the shortest wait
                 // Group commit: one journal batch per up to 256 results, or once the oldest waited
-                // GROUP_COMMIT_NANOS; spin meanwhile rather than park, the futures are waiting.
+                // GROUP_COMMIT_NANOS. Meanwhile yield rather than spin or park: the futures are waiting, and the
+                // results they wait for come from workers that may need this core.
                 if (deferredCount >= 256 || System.nanoTime() - firstDeferredNanos >= GROUP_COMMIT_NANOS)
                 {
                     completeDeferred();
                 }
                 else if (read == 0)
                 {
-                    Thread.onSpinWait();
+                    Thread.yield();
                 }
                 continue;
             }

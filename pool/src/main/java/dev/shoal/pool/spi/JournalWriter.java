@@ -1,7 +1,6 @@
 package dev.shoal.pool.spi;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A pool's open journal. The pool calls it from its collector and supervisor threads, never from a worker;
@@ -21,11 +20,29 @@ public interface JournalWriter extends AutoCloseable
     byte[] completedResult(String key);
 
     /**
-     * Appends results as one batch: all of them are durable together or, after a crash, none.
+     * Adds one result to the batch being built. One thread builds and appends batches (the pool's collector);
+     * nothing is appended until {@link #appendBatch()}.
      *
-     * @param outcomes results in delivery order.
+     * @param key                 the job key, "" for none.
+     * @param jobId               the pool's job id.
+     * @param handler             the handler name.
+     * @param status              how the job ended.
+     * @param attempt             the attempt that produced it (1-based).
+     * @param workerId            the worker that produced it, or -1.
+     * @param body                result bytes or error text, as {@link Status} says; read during the call only.
+     * @param submittedEpochNanos when the job was submitted.
+     * @param completedEpochNanos when its result was read.
      */
-    void appendResults(List<JobOutcome> outcomes);
+    void addResult(String key, long jobId, String handler, Status status, int attempt, int workerId, byte[] body,
+        long submittedEpochNanos, long completedEpochNanos);
+
+    /**
+     * Appends the results added since the last call as one batch: all of them are durable together or, after a
+     * crash, none. The batch is empty afterwards, also when the append fails.
+     *
+     * @return how many results the batch held.
+     */
+    int appendBatch();
 
     /**
      * @param workerId   the worker that logged.
@@ -57,23 +74,5 @@ public interface JournalWriter extends AutoCloseable
         THREW,
         /** No handler result (attempts exhausted, ...); the body is the reason as UTF-8 text. */
         FAILED
-    }
-
-    /**
-     * One delivered result.
-     *
-     * @param key                 the job key, "" for none.
-     * @param jobId               the pool's job id.
-     * @param handler             the handler name.
-     * @param status              how the job ended.
-     * @param attempt             the attempt that produced it (1-based).
-     * @param workerId            the worker that produced it, or -1.
-     * @param body                result bytes or error text, as {@link Status} says.
-     * @param submittedEpochNanos when the job was submitted.
-     * @param completedEpochNanos when its result was read.
-     */
-    record JobOutcome(String key, long jobId, String handler, Status status, int attempt, int workerId,
-        byte[] body, long submittedEpochNanos, long completedEpochNanos)
-    {
     }
 }

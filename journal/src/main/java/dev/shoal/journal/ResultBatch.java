@@ -1,0 +1,137 @@
+package dev.shoal.journal;
+
+import java.nio.charset.StandardCharsets;
+
+import org.agrona.ExpandableArrayBuffer;
+
+import static dev.shoal.journal.JournalRecordDescriptor.ATTEMPT_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.COMPLETED_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.JOB_ID_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.KEY_LENGTH_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.RESERVED_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.STATUS_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.SUBMITTED_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.TYPE_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.TYPE_RESULT;
+import static dev.shoal.journal.JournalRecordDescriptor.VERSION;
+import static dev.shoal.journal.JournalRecordDescriptor.VERSION_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.WORKER_OFFSET;
+
+/**
+ * Result records encoded in the {@link JournalRecordDescriptor} layout one after another in one reused buffer, so
+ * a batch reaches the journal as one copy into one excerpt ({@link ResultJournal#append(ResultBatch)}): no record
+ * object per result, no text encoded twice, no write through Chronicle per field. A handler name's bytes are kept
+ * from one result to the next (a batch usually has one handler); an ASCII key is written without a copy.
+ *
+ * <p>The buffer's byte order is the platform's, as Chronicle writes its own fields, so both kinds of writing give
+ * the same bytes. Not thread-safe: one thread fills and appends a batch.
+ */
+final class ResultBatch
+{
+    private static final int INITIAL_BYTES = 64 * 1024;
+
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_BYTES);
+    private int length;
+    private int count;
+    private String handler = "";
+    private byte[] handlerBytes = new byte[0];
+
+    /**
+     * Encodes one result after the others.
+     *
+     * @param key                 the job key, "" for none.
+     * @param jobId               the job id.
+     * @param handlerName         the handler name.
+     * @param status              how the job ended.
+     * @param attempt             the attempt, 1-based.
+     * @param workerId            the worker, or -1.
+     * @param body                result bytes or error text.
+     * @param submittedEpochNanos when the job was submitted.
+     * @param completedEpochNanos when its result was read.
+     */
+    void add(final String key, final long jobId, final String handlerName, final JournalStatus status,
+        final int attempt, final int workerId, final byte[] body, final long submittedEpochNanos,
+        final long completedEpochNanos)
+    {
+        final int at = length;
+        buffer.putByte(at + TYPE_OFFSET, TYPE_RESULT);
+        buffer.putByte(at + VERSION_OFFSET, VERSION);
+        buffer.putByte(at + STATUS_OFFSET, (byte)status.code());
+        buffer.putByte(at + RESERVED_OFFSET, (byte)0);
+        buffer.putInt(at + WORKER_OFFSET, workerId);
+        buffer.putLong(at + JOB_ID_OFFSET, jobId);
+        buffer.putLong(at + SUBMITTED_OFFSET, submittedEpochNanos);
+        buffer.putLong(at + COMPLETED_OFFSET, completedEpochNanos);
+        buffer.putInt(at + ATTEMPT_OFFSET, attempt);
+        int next = putText(at + KEY_LENGTH_OFFSET, key);
+        next = putBytes(next, handlerBytes(handlerName));
+        next = putBytes(next, body);
+        length = next; // only a whole record counts
+        count++;
+    }
+
+    /**
+     * @return the records' bytes, from index 0; valid until the next {@link #add} or {@link #clear}.
+     */
+    byte[] array()
+    {
+        return buffer.byteArray();
+    }
+
+    /**
+     * @return bytes of the records added since the last {@link #clear}.
+     */
+    int length()
+    {
+        return length;
+    }
+
+    /**
+     * @return records added since the last {@link #clear}.
+     */
+    int count()
+    {
+        return count;
+    }
+
+    /**
+     * Empties the batch; the buffer keeps its size.
+     */
+    void clear()
+    {
+        length = 0;
+        count = 0;
+    }
+
+    private byte[] handlerBytes(final String name)
+    {
+        if (!name.equals(handler))
+        {
+            handlerBytes = name.getBytes(StandardCharsets.UTF_8);
+            handler = name;
+        }
+        return handlerBytes;
+    }
+
+    private int putText(final int at, final String text)
+    {
+        final int chars = text.length();
+        for (int i = 0; i < chars; i++)
+        {
+            if (text.charAt(i) >= 0x80)
+            {
+                return putBytes(at, text.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        buffer.putInt(at, chars);
+        buffer.putStringWithoutLengthAscii(at + Integer.BYTES, text); // ASCII: one byte per char, as UTF-8
+        return at + Integer.BYTES + chars;
+    }
+
+    private int putBytes(final int at, final byte[] bytes)
+    {
+        buffer.putInt(at, bytes.length);
+        buffer.putBytes(at + Integer.BYTES, bytes);
+        return at + Integer.BYTES + bytes.length;
+    }
+}
