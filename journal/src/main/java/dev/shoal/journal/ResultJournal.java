@@ -2,6 +2,8 @@ package dev.shoal.journal;
 
 import java.nio.file.Path;
 
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.MappedBytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -38,6 +40,8 @@ public final class ResultJournal implements AutoCloseable
     private final Path dir;
     private final ChronicleQueue queue;
     private ExcerptAppender appender;
+    /** Started by the first batch append (the pool's path), where appends are many and large. */
+    private JournalPretoucher pretoucher;
     private boolean closed;
 
     private ResultJournal(final Path dir, final ChronicleQueue queue)
@@ -136,9 +140,23 @@ public final class ResultJournal implements AutoCloseable
     {
         try (DocumentContext dc = appender().writingDocument())
         {
-            dc.wire().bytes().write(batch.array(), 0, batch.length());
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(batch.array(), 0, batch.length());
+            if (bytes instanceof MappedBytes mapped)
+            {
+                pretoucher().wrote(mapped.mappedFile().file(), mapped.writePosition());
+            }
         }
         return appender.lastIndexAppended();
+    }
+
+    private JournalPretoucher pretoucher()
+    {
+        if (pretoucher == null)
+        {
+            pretoucher = new JournalPretoucher("shoal-journal-pretouch");
+        }
+        return pretoucher;
     }
 
     /**
@@ -212,6 +230,10 @@ public final class ResultJournal implements AutoCloseable
             return;
         }
         closed = true;
+        if (pretoucher != null)
+        {
+            pretoucher.close();
+        }
         if (appender != null)
         {
             appender.close();

@@ -117,6 +117,7 @@ class ResultJournalTest
         final List<ResultRecord> second = List.of(
             new ResultRecord("k-5", 5, "cube", JournalStatus.OK, 1, 0, new byte[]{ 5, 5 }, 50L, 51L));
         final ResultBatch batch = new ResultBatch();
+        final long pretouchersBefore = pretouchThreads();
         try (ResultJournal journal = ResultJournal.open(dir))
         {
             for (final List<ResultRecord> records : List.of(first, second))
@@ -145,7 +146,15 @@ class ResultJournalTest
             assertEquals(expected, read, "every record with every field, in order");
             assertEquals(1, new java.util.HashSet<>(indexes.subList(0, 4)).size(), "the first batch is one excerpt");
             assertTrue(indexes.get(4) > indexes.get(0), "the second batch is the next excerpt");
+            assertEquals(pretouchersBefore + 1, pretouchThreads(), "batch appends start the pretoucher");
         }
+        assertEquals(pretouchersBefore, pretouchThreads(), "close stops the pretoucher");
+    }
+
+    private static long pretouchThreads()
+    {
+        return Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.isAlive() && t.getName().equals("shoal-journal-pretouch")).count();
     }
 
     @Test
