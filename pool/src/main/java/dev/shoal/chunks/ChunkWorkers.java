@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.shoal.process.ClassDataArchive;
 import dev.shoal.process.JavaProcess;
 
 /**
@@ -34,6 +35,10 @@ final class ChunkWorkers
     private final ChunkRegion region;
     private final String jobClass;
     private final int ranges;
+    /** The workers' class-data archive, or null when archives are off (see {@link ClassDataArchive}). */
+    private final ClassDataArchive archive;
+    /** The worker dumping the archive at its exit, until it has exited. */
+    private Process archiveCreator;
     private int started;
 
     ChunkWorkers(final FileChunks config, final ChunkRegion region, final String jobClass)
@@ -42,6 +47,7 @@ final class ChunkWorkers
         this.region = region;
         this.jobClass = jobClass;
         this.ranges = region.state().length();
+        this.archive = config.processes ? ClassDataArchive.forClassPath(System.getProperty("java.class.path")) : null;
     }
 
     /**
@@ -111,6 +117,7 @@ final class ChunkWorkers
                     if (!p.isAlive())
                     {
                         it.remove();
+                        archiveCreatorExited(p);
                         if (p.exitValue() != 0 && restarts < config.maxRestarts && region.countDone() < ranges)
                         {
                             restarts++;
@@ -127,8 +134,22 @@ final class ChunkWorkers
             {
                 p.destroyForcibly();
             }
+            if (archiveCreator != null)
+            {
+                awaitExit(archiveCreator); // killed: its dump, if any, is dropped
+                archiveCreatorExited(archiveCreator);
+            }
         }
         return new Stats(restarts, killed);
+    }
+
+    private void archiveCreatorExited(final Process p)
+    {
+        if (p == archiveCreator)
+        {
+            archiveCreator = null;
+            archive.creatorExited(p.isAlive() ? -1 : p.exitValue());
+        }
     }
 
     private Process start()
@@ -144,6 +165,11 @@ final class ChunkWorkers
             throw new UncheckedIOException(ex);
         }
         final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(config.workerJvmOptions);
+        final ClassDataArchive.Options cds = archive == null ? null : archive.next();
+        if (cds != null)
+        {
+            launcher.jvmOptions(cds.jvmOptions());
+        }
         if (n == 0 && config.stopFirstWorkerAfter >= 0)
         {
             launcher.jvmOption("-D" + ChunkWorker.STOP_AFTER_PROPERTY + "=" + config.stopFirstWorkerAfter)
@@ -151,6 +177,10 @@ final class ChunkWorkers
         }
         final Process process = launcher.args(region.region().location().path().toString(), config.file.toString(),
             jobClass, Integer.toString(config.windowBytes)).output(log, log).start();
+        if (cds != null && cds.creates())
+        {
+            archiveCreator = process;
+        }
         config.workerStarted.accept(process);
         return process;
     }
@@ -205,6 +235,18 @@ final class ChunkWorkers
         {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for workers", ex);
+        }
+    }
+
+    private static void awaitExit(final Process process)
+    {
+        try
+        {
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

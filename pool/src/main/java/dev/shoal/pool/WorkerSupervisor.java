@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.shoal.core.JobRing;
+import dev.shoal.process.ClassDataArchive;
 import dev.shoal.process.JavaProcess;
 
 /**
@@ -37,6 +38,10 @@ final class WorkerSupervisor implements Runnable
     private volatile boolean running = true;
     private volatile String brokenReason;
     private int failedStartsInARow;
+    /** The workers' class-data archive, or null when archives are off (see {@link ClassDataArchive}). */
+    private final ClassDataArchive archive;
+    /** The worker that dumps the archive as it exits, until it has exited. */
+    private volatile WorkerProcess archiveCreator;
 
     WorkerSupervisor(final PoolConfig config, final LogHook logHook, final Path regionPath, final Path logDir,
         final JobRing ring, final AtomicLong deaths)
@@ -48,6 +53,8 @@ final class WorkerSupervisor implements Runnable
         this.ring = ring;
         this.deaths = deaths;
         this.workers = new WorkerProcess[config.workers];
+        this.archive = ClassDataArchive.forClassPath(
+            config.classPath != null ? config.classPath : System.getProperty("java.class.path"));
     }
 
     void startAll()
@@ -70,7 +77,30 @@ final class WorkerSupervisor implements Runnable
         {
             launcher.classPath(config.classPath);
         }
-        return new WorkerProcess(id, launcher.start(), log);
+        final ClassDataArchive.Options cds = archive == null ? null : archive.next();
+        if (cds != null)
+        {
+            launcher.jvmOptions(cds.jvmOptions());
+        }
+        final WorkerProcess worker = new WorkerProcess(id, launcher.start(), log);
+        if (cds != null && cds.creates())
+        {
+            archiveCreator = worker;
+        }
+        return worker;
+    }
+
+    /**
+     * After a worker has exited (or was killed): when it was dumping the class-data archive, the archive is moved
+     * into place (clean exit) or its dump dropped.
+     */
+    private void exited(final WorkerProcess w)
+    {
+        if (w == archiveCreator)
+        {
+            archiveCreator = null;
+            archive.creatorExited(w.process().isAlive() ? -1 : w.process().exitValue());
+        }
     }
 
     /**
@@ -137,6 +167,7 @@ final class WorkerSupervisor implements Runnable
     private void replace(final int i, final WorkerProcess dead)
     {
         final int code = dead.process().exitValue();
+        exited(dead);
         dead.forwardLog(config.logSink, logHook);
         final boolean recycled = code == 0 && dead.isReady();
         if (!recycled)
@@ -246,6 +277,7 @@ final class WorkerSupervisor implements Runnable
                 Thread.currentThread().interrupt();
                 w.kill();
             }
+            exited(w);
             w.forwardLog(config.logSink, logHook);
         }
     }
@@ -262,6 +294,7 @@ final class WorkerSupervisor implements Runnable
             if (w != null && w.process().isAlive())
             {
                 w.kill();
+                exited(w);
             }
         }
     }
