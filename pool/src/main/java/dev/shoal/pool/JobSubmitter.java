@@ -133,6 +133,7 @@ final class JobSubmitter
             pending.removeFrame(call); // never published: join and close must not wait for it
             throw ex;
         }
+        failIfBroken();
         return call;
     }
 
@@ -197,6 +198,7 @@ final class JobSubmitter
             }
             throw ex;
         }
+        failIfBroken();
         return futures;
     }
 
@@ -206,6 +208,25 @@ final class JobSubmitter
         {
             throw new RejectedExecutionException("pool is " + (stopped ? "closed" : "closing") +
                 ": no new jobs accepted");
+        }
+        final String broken = brokenReason.get();
+        if (broken != null)
+        {
+            throw new RejectedExecutionException("pool broken: " + broken);
+        }
+    }
+
+    /**
+     * After registering and publishing: when the pool broke meanwhile, its own failing of the pending jobs may have
+     * run before these were registered, so they are failed here (failing twice is harmless: a job leaves the
+     * pending set once).
+     */
+    private void failIfBroken()
+    {
+        final String broken = brokenReason.get();
+        if (broken != null)
+        {
+            pending.failAll(new JobFailedException("pool broken: " + broken));
         }
     }
 

@@ -29,12 +29,21 @@ final class PoolGateway implements RemoteGateway
     private JobProducer producer;
     private FrameHandler current;
     private final JobHandler onJob = this::onJob;
+    private final Consumer<String> onStopped;
 
-    PoolGateway(final PoolConfig config, final JobRing ring, final ManyToOneRingBuffer results)
+    PoolGateway(final PoolConfig config, final JobRing ring, final ManyToOneRingBuffer results,
+        final Consumer<String> onStopped)
     {
         this.config = config;
         this.ring = ring;
         this.results = results;
+        this.onStopped = onStopped;
+    }
+
+    @Override
+    public void stopped(final String reason)
+    {
+        onStopped.accept(reason);
     }
 
     @Override

@@ -47,6 +47,8 @@ final class PoolRuntime
     private final PoolGateway gateway;
     private RemoteWorkers remote;
     private volatile boolean closed;
+    /** Why the pool cannot run jobs any more, or null: set once, before the pending jobs are failed. */
+    private volatile String brokenReason;
 
     private PoolRuntime(final PoolConfig config, final Handlers handlers, final PoolJournal journal,
         final Region region, final Path logDir)
@@ -58,19 +60,52 @@ final class PoolRuntime
         this.ring = JobRing.open(region, PoolLayout.JOBS);
         this.control = region.longArray(PoolLayout.CONTROL);
         final AtomicLong deaths = new AtomicLong();
-        this.supervisor = new WorkerSupervisor(config, journal, region.location().path(), logDir, ring, deaths);
+        this.supervisor = new WorkerSupervisor(config, journal, region.location().path(), logDir, ring, deaths,
+            this::markBroken);
         this.completionThread = config.completionExecutor != null ? null :
             new CompletionThread("shoal-pool-completions", config.logSink);
         this.collector = new ResultCollector(new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS)), pending,
             config.logSink, supervisor::markReady, deaths, hooks(config.resultHook, journal), journal,
             completionThread != null ? completionThread : config.completionExecutor);
         this.handles = new SubmitHandles(ring, config.submitHandles, config.submitHandles);
-        this.submitter = new JobSubmitter(config, handlers, pending, journal, handles, supervisor::brokenReason);
+        this.submitter = new JobSubmitter(config, handlers, pending, journal, handles, this::brokenReason);
         this.collectorThread = new Thread(collector, "shoal-pool-results");
         this.supervisorThread = new Thread(supervisor, "shoal-pool-supervisor");
         this.shutdownHook = new Thread(this::emergencyStop, "shoal-pool-reaper");
         this.gateway = config.listen == null ? null :
-            new PoolGateway(config, ring, new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS)));
+            new PoolGateway(config, ring, new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS)),
+                reason -> markBroken("the remote side stopped on an error: " + reason));
+    }
+
+    /**
+     * @return why the pool cannot run jobs any more (workers that fail to start, the remote side's thread failing),
+     * or {@code null} while it can.
+     */
+    String brokenReason()
+    {
+        return brokenReason;
+    }
+
+    /**
+     * Marks the pool broken, once: new jobs are refused from now on and every pending one fails with the reason,
+     * so no caller waits for a result that cannot come (a {@code get()} without a timeout, a {@code map}). The
+     * reason is set before the pending jobs are failed, and a submit checks it again after registering its jobs,
+     * so a submit racing with this either sees the reason or has its jobs failed here.
+     *
+     * @param reason what broke, for the exceptions and the log.
+     */
+    void markBroken(final String reason)
+    {
+        synchronized (this)
+        {
+            if (brokenReason != null)
+            {
+                return;
+            }
+            brokenReason = reason;
+        }
+        config.logSink.accept("[pool] broken: " + reason + "; pending jobs fail and new ones are refused");
+        pending.failAll(new JobFailedException("pool broken: " + reason));
     }
 
     /**

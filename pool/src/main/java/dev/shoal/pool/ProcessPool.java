@@ -364,7 +364,7 @@ public final class ProcessPool implements AutoCloseable
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (pending.size() > 0)
         {
-            final String broken = runtime.supervisor.brokenReason();
+            final String broken = runtime.brokenReason();
             if (broken != null)
             {
                 pending.failAll(new JobFailedException("pool broken: " + broken));

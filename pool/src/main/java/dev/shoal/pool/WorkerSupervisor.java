@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 import dev.shoal.core.JobRing;
 import dev.shoal.process.ClassDataArchive;
@@ -37,6 +38,8 @@ final class WorkerSupervisor implements Runnable
     private final AtomicLong recycles = new AtomicLong();
     private volatile boolean running = true;
     private volatile String brokenReason;
+    /** Told once when the workers cannot be kept running (the pool fails its pending jobs). */
+    private final Consumer<String> onBroken;
     private int failedStartsInARow;
     /** The workers' class-data archive, or null when archives are off (see {@link ClassDataArchive}). */
     private final ClassDataArchive archive;
@@ -44,8 +47,9 @@ final class WorkerSupervisor implements Runnable
     private volatile WorkerProcess archiveCreator;
 
     WorkerSupervisor(final PoolConfig config, final LogHook logHook, final Path regionPath, final Path logDir,
-        final JobRing ring, final AtomicLong deaths)
+        final JobRing ring, final AtomicLong deaths, final Consumer<String> onBroken)
     {
+        this.onBroken = onBroken;
         this.config = config;
         this.logHook = logHook;
         this.regionPath = regionPath;
@@ -184,6 +188,7 @@ final class WorkerSupervisor implements Runnable
                 brokenReason = "worker " + i + " failed to start " + failedStartsInARow +
                     " times in a row; its output:\n" + dead.output();
                 running = false;
+                onBroken.accept(brokenReason);
                 return;
             }
             restarts.incrementAndGet();

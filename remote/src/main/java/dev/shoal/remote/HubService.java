@@ -91,6 +91,16 @@ interface HubService
     }
 
     /**
+     * The hub's thread failed (a bug, not a host's failure), after {@link #released} and {@link #closed}: items
+     * still out will not be answered.
+     *
+     * @param reason the error.
+     */
+    default void stopped(final String reason)
+    {
+    }
+
+    /**
      * A host is gone: forget what was kept for it.
      *
      * @param hostId the host.

@@ -165,4 +165,10 @@ final class PoolHubService implements HubService
     {
         sinks.remove(hostId);
     }
+
+    @Override
+    public void stopped(final String reason)
+    {
+        gateway.stopped(reason); // the pool fails what the hub held and refuses new jobs: nothing waits forever
+    }
 }

@@ -37,6 +37,9 @@ import static dev.shoal.remote.WireDescriptor.*;
  */
 final class RemoteHub implements RemoteWorkers, Runnable
 {
+    /** System property for tests: the hub's thread throws this many milliseconds after it starts. */
+    static final String TEST_FAULT_PROPERTY = "shoal.remote.test.hubFailsAfterMs";
+
     /** How long a closing hub waits for its hosts to answer its goodbye. */
     static final long GOODBYE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -79,6 +82,8 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private HostLink sendingTo;
     private int batchLength;
     private long nowNanos;
+    /** Test hook: the hub's thread fails this many ms after it starts ({@value #TEST_FAULT_PROPERTY}); -1 never. */
+    private final long testFaultAfterMillis;
 
     private RemoteHub(final HubService service, final HubSettings settings, final Endpoint endpoint,
         final EmbeddedAeron aeron)
@@ -95,6 +100,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
             image -> lostImages.add(image.correlationId()));
         this.thread = new Thread(this, "shoal-remote-hub");
         this.thread.setDaemon(true);
+        this.testFaultAfterMillis = Long.getLong(TEST_FAULT_PROPERTY, -1);
     }
 
     /**
@@ -132,11 +138,18 @@ final class RemoteHub implements RemoteWorkers, Runnable
     public void run()
     {
         final IdleStrategy idle = new BackoffIdleStrategy(100, 10, 1_000, 200_000);
+        Throwable failure = null;
+        final long faultAt = testFaultAfterMillis < 0 ? 0 :
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(testFaultAfterMillis) | 1; // never 0
         try
         {
             while (running)
             {
                 nowNanos = System.nanoTime();
+                if (faultAt != 0 && nowNanos - faultAt >= 0)
+                {
+                    throw new IllegalStateException("test fault (" + TEST_FAULT_PROPERTY + ")");
+                }
                 int work = subscription.poll(assembler, 64);
                 work += checkHosts();
                 work += dispatch();
@@ -147,6 +160,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
         }
         catch (final RuntimeException | Error ex)
         {
+            failure = ex;
             log.accept("[remote] the hub stopped on an error: " + ex);
             throw ex;
         }
@@ -156,6 +170,10 @@ final class RemoteHub implements RemoteWorkers, Runnable
             {
                 releaseAll();
                 service.closed();
+                if (failure != null)
+                {
+                    service.stopped(failure.toString());
+                }
             }
             catch (final RuntimeException ex)
             {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -263,6 +264,40 @@ class RemoteHostsTest
             assertTrue(ex.getCause().getMessage().contains("no handler named 'square'") &&
                 ex.getCause().getMessage().contains("on host"), ex.getCause().getMessage());
         }
+    }
+
+    @Test
+    void shouldBreakThePoolWhenTheHubThreadFailsInsteadOfLeavingItsJobsWaiting() throws Exception
+    {
+        // No host ever joins, so the job waits at the hub; then the hub's thread fails (the test hook stands for a
+        // bug). Its job could never be answered: the pool must fail it, without join, and refuse new jobs.
+        final String endpoint = "127.0.0.2:" + freeUdpPort();
+        System.setProperty(RemoteHub.TEST_FAULT_PROPERTY, "1000");
+        final ProcessPool pool;
+        try
+        {
+            pool = coordinator(endpoint).logSink(log::add).start();
+        }
+        finally
+        {
+            System.clearProperty(RemoteHub.TEST_FAULT_PROPERTY);
+        }
+        try (pool)
+        {
+            final CompletableFuture<Long> waiting = pool.submit(TestHandlers.SQUARE, 7L);
+            final ExecutionException failed = assertThrows(ExecutionException.class,
+                () -> waiting.get(60, TimeUnit.SECONDS));
+            assertTrue(failed.getCause() instanceof JobFailedException &&
+                failed.getCause().getMessage().contains("pool broken: the remote side stopped on an error") &&
+                failed.getCause().getMessage().contains("test fault"), failed.getCause().toString());
+            final RejectedExecutionException refused = assertThrows(RejectedExecutionException.class,
+                () -> pool.submit(TestHandlers.SQUARE, 8L));
+            assertTrue(refused.getMessage().startsWith("pool broken: "), refused.getMessage());
+            assertThrows(RejectedExecutionException.class,
+                () -> pool.map(TestHandlers.SQUARE, List.of(1L, 2L), 2));
+            assertTrue(pool.join(Duration.ofSeconds(5)), "nothing left pending");
+        }
+        assertTrue(String.join("\n", log).contains("[pool] broken: the remote side stopped"), String.join("\n", log));
     }
 
     @Test

@@ -126,6 +126,15 @@ public interface RemoteGateway
     boolean requeue(DirectBuffer buffer, int offset, int length);
 
     /**
+     * The remote side stopped on an error of its own (its thread failed: a bug, not a host's failure). The frames it
+     * held will not be answered, so the pool is marked broken: every pending job fails with the reason and new jobs
+     * are refused, instead of callers waiting for results that cannot come.
+     *
+     * @param reason what stopped it.
+     */
+    void stopped(String reason);
+
+    /**
      * @param workerId the worker id the results are reported under (journal, statistics).
      * @return a sink for results, for the calling thread only.
      */
