@@ -175,8 +175,20 @@ final class ChunkWorkers
             launcher.jvmOption("-D" + ChunkWorker.STOP_AFTER_PROPERTY + "=" + config.stopFirstWorkerAfter)
                 .jvmOption("-D" + ChunkWorker.STOP_MODE_PROPERTY + "=" + config.stopMode.name().toLowerCase());
         }
-        final Process process = launcher.args(region.region().location().path().toString(), config.file.toString(),
-            jobClass, Integer.toString(config.windowBytes)).output(log, log).start();
+        final Process process;
+        try
+        {
+            process = launcher.args(region.region().location().path().toString(), config.file.toString(),
+                jobClass, Integer.toString(config.windowBytes)).output(log, log).start();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (cds != null && cds.creates())
+            {
+                archive.creatorExited(-1); // never started: give the archive's lock back
+            }
+            throw ex;
+        }
         if (cds != null && cds.creates())
         {
             archiveCreator = process;

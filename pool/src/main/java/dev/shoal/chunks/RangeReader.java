@@ -44,7 +44,10 @@ final class RangeReader
     private static final int BLOCK_BYTES = 2048;
 
     private final FileWindow window;
-    /** Indexes of the newlines of one block; a block of newlines only fills it, plus one unused slot per word. */
+    /**
+     * Indexes of the newlines of one block: at most one per byte, and a word writes up to seven past the count
+     * before the count moves, so a block's bytes plus a word always fit.
+     */
     private final int[] newlines = new int[BLOCK_BYTES + Long.BYTES];
     private long lines;
     private long coveredBytes;

@@ -86,7 +86,20 @@ final class WorkerSupervisor implements Runnable
         {
             launcher.jvmOptions(cds.jvmOptions());
         }
-        final WorkerProcess worker = new WorkerProcess(id, launcher.start(), log);
+        final Process process;
+        try
+        {
+            process = launcher.start();
+        }
+        catch (final RuntimeException ex)
+        {
+            if (cds != null && cds.creates())
+            {
+                archive.creatorExited(-1); // never started: give the archive's lock back
+            }
+            throw ex;
+        }
+        final WorkerProcess worker = new WorkerProcess(id, process, log);
         if (cds != null && cds.creates())
         {
             archiveCreator = worker;
