@@ -86,11 +86,34 @@ public final class MarkdownReport
                 .append(" | ").append(line.getOrDefault("pinned", "-")).append(" |\n");
         }
         sb.append('\n');
+        startups(sb, lines);
         if (!skipped.isEmpty())
         {
             sb.append("Skipped:\n\n");
             skipped.forEach(s -> sb.append(s).append('\n'));
             sb.append('\n');
+        }
+    }
+
+    /**
+     * The start-up of runs that time it apart (chunked files: from the run's start to the first range claimed,
+     * worker JVMs starting included), one line under the table.
+     */
+    private static void startups(final StringBuilder sb, final List<Map<String, Object>> lines)
+    {
+        final List<String> parts = new ArrayList<>();
+        for (final Map<String, Object> line : lines)
+        {
+            final double seconds = Lines.number(line, "startup_s_median");
+            if (!Lines.isSkipped(line) && !Double.isNaN(seconds))
+            {
+                parts.add(Lines.label(line) + " " + String.format("%.3f s", seconds));
+            }
+        }
+        if (!parts.isEmpty())
+        {
+            sb.append("Start-up (run start to first range claimed, worker JVMs included; median): ")
+                .append(String.join(", ", parts)).append("\n\n");
         }
     }
 
