@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
@@ -47,8 +48,11 @@ final class PoolRuntime
     private final PoolGateway gateway;
     private RemoteWorkers remote;
     private volatile boolean closed;
-    /** Why the pool cannot run jobs any more, or null: set once, before the pending jobs are failed. */
-    private volatile String brokenReason;
+    /**
+     * Why the pool cannot run jobs any more, or null: set once (by CAS, not under this object's monitor, which
+     * {@link #shutdown} holds while it waits for the threads that report a break), before pending jobs are failed.
+     */
+    private final AtomicReference<String> brokenReason = new AtomicReference<>();
 
     private PoolRuntime(final PoolConfig config, final Handlers handlers, final PoolJournal journal,
         final Region region, final Path logDir)
@@ -83,7 +87,7 @@ final class PoolRuntime
      */
     String brokenReason()
     {
-        return brokenReason;
+        return brokenReason.get();
     }
 
     /**
@@ -96,13 +100,9 @@ final class PoolRuntime
      */
     void markBroken(final String reason)
     {
-        synchronized (this)
+        if (!brokenReason.compareAndSet(null, reason))
         {
-            if (brokenReason != null)
-            {
-                return;
-            }
-            brokenReason = reason;
+            return;
         }
         config.logSink.accept("[pool] broken: " + reason + "; pending jobs fail and new ones are refused");
         pending.failAll(new JobFailedException("pool broken: " + reason));
