@@ -55,6 +55,34 @@ class CsvStatsParseTest
         assertEquals(expectedCategories, categories);
     }
 
+    @Test
+    void shouldParseEveryFieldLengthAndRefuseEveryNonDigitAtEveryPlace()
+    {
+        final Random random = new Random(20261205);
+        final String junk = ",:/ a\r-";
+        for (int length = 1; length <= 19; length++)
+        {
+            for (int round = 0; round < 200; round++)
+            {
+                final StringBuilder field = new StringBuilder();
+                for (int i = 0; i < length; i++)
+                {
+                    field.append((char)('0' + random.nextInt(10)));
+                }
+                // Digits right after the field too: the parse must stop at the field's end.
+                final String after = random.nextBoolean() ? ",99999999" : "7";
+                final byte[] bytes = (field + after).getBytes(StandardCharsets.US_ASCII);
+                final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
+                final long expected = length <= 18 ? Long.parseLong(field.toString()) : -1;
+                assertEquals(expected, CsvStats.parseDigits(buffer, 0, length), "field " + field);
+                final int at = random.nextInt(length);
+                bytes[at] = (byte)junk.charAt(random.nextInt(junk.length()));
+                assertEquals(-1, CsvStats.parseDigits(buffer, 0, length), "field " + new String(bytes, 0, length,
+                    StandardCharsets.US_ASCII));
+            }
+        }
+    }
+
     private static String line(final Random random)
     {
         if (random.nextInt(4) == 0)
