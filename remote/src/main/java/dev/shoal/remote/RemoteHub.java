@@ -170,14 +170,21 @@ final class RemoteHub implements RemoteWorkers, Runnable
             {
                 releaseAll();
                 service.closed();
-                if (failure != null)
-                {
-                    service.stopped(failure.toString());
-                }
             }
             catch (final RuntimeException ex)
             {
                 log.accept("[remote] could not hand back what the hosts held: " + ex); // the network still closes
+            }
+            if (failure != null)
+            {
+                try
+                {
+                    service.stopped(failure.toString()); // told even when the hand-back above failed
+                }
+                catch (final RuntimeException ex)
+                {
+                    log.accept("[remote] could not tell the service the hub stopped: " + ex);
+                }
             }
             sayGoodbye(idle);
             for (final HostLink host : hostArray)
