@@ -12,8 +12,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A class-data-sharing archive for worker JVMs, made on first use (the JDK's dynamic AppCDS:
@@ -24,7 +26,7 @@ import java.util.List;
  * <p>One archive per JDK and class path, named by a hash of the {@code java} home and version and of each jar's
  * path, size and modification time, so a rebuilt jar or another JDK never meets an archive made for another one
  * (the JDK would refuse it, with a warning, and run without). It lives in {@code ~/.cache/shoal/cds} (system
- * property {@value #DIRECTORY_PROPERTY}). Off with {@code -D}{@value #ENABLED_PROPERTY}{@code =false}, and off
+ * property {@value #DIRECTORY_PROPERTY}), which keeps the newest {@value #KEPT_ARCHIVES}. Off with {@code -D}{@value #ENABLED_PROPERTY}{@code =false}, and off
  * when the class path names a directory, whose classes the JDK does not archive (test runs from
  * {@code target/classes}).
  *
@@ -40,6 +42,8 @@ public final class ClassDataArchive
     public static final String DIRECTORY_PROPERTY = "shoal.cds.dir";
     /** System property: {@code false} turns archives off. */
     public static final String ENABLED_PROPERTY = "shoal.cds";
+    /** Archives kept in the folder: one per recent build of the jars. */
+    static final int KEPT_ARCHIVES = 8;
     /** A creator's lock older than this belongs to a run that died before finishing. */
     static final Duration STALE_LOCK = Duration.ofMinutes(10);
     /** The JDK's messages about archives (such as one it cannot use) would otherwise go to the worker's output. */
@@ -131,6 +135,7 @@ public final class ClassDataArchive
             if (exitValue == 0 && Files.isRegularFile(dump) && Files.size(dump) > 0)
             {
                 Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                pruneOthers();
             }
         }
         catch (final IOException | RuntimeException ignored)
@@ -141,6 +146,37 @@ public final class ClassDataArchive
         {
             deleteQuietly(dump);
             deleteQuietly(lock);
+        }
+    }
+
+    /**
+     * Each rebuild of the jars names a new archive and leaves the old one unused: keep the newest
+     * {@value #KEPT_ARCHIVES} of the folder (this one included) and delete the rest.
+     */
+    private void pruneOthers() throws IOException
+    {
+        final List<Path> archives;
+        try (Stream<Path> files = Files.list(archive.getParent()))
+        {
+            archives = files.filter(f -> f.getFileName().toString().startsWith("shoal-") &&
+                f.getFileName().toString().endsWith(".jsa") && !f.equals(archive))
+                .sorted(Comparator.comparing(ClassDataArchive::modified).reversed()).toList();
+        }
+        for (int i = KEPT_ARCHIVES - 1; i < archives.size(); i++)
+        {
+            deleteQuietly(archives.get(i));
+        }
+    }
+
+    private static FileTime modified(final Path file)
+    {
+        try
+        {
+            return Files.getLastModifiedTime(file);
+        }
+        catch (final IOException ex)
+        {
+            return FileTime.fromMillis(0); // gone meanwhile: first to be pruned
         }
     }
 

@@ -87,6 +87,31 @@ class ClassDataArchiveTest
     }
 
     @Test
+    void shouldKeepOnlyTheNewestArchivesOfEarlierBuilds() throws Exception
+    {
+        final ClassDataArchive archive = ClassDataArchive.forClassPath(jar.toString());
+        final Path folder = archive.path().getParent();
+        Files.createDirectories(folder);
+        final Instant now = Instant.now();
+        for (int i = 0; i < 12; i++)
+        {
+            final Path old = folder.resolve("shoal-old" + i + ".jsa");
+            Files.writeString(old, "old");
+            Files.setLastModifiedTime(old, FileTime.from(now.minusSeconds(3600L * (i + 1))));
+        }
+        Files.writeString(folder.resolve("notes.txt"), "not an archive: never touched");
+        final ClassDataArchive.Options first = archive.next();
+        assertEquals(0, run(first.jvmOptions(), List.of()).exitValue);
+        archive.creatorExited(0);
+        final List<String> left = names(folder);
+        assertTrue(left.contains(archive.path().getFileName().toString()), left.toString());
+        assertTrue(left.contains("notes.txt"), left.toString());
+        assertEquals(ClassDataArchive.KEPT_ARCHIVES, left.stream().filter(n -> n.endsWith(".jsa")).count(),
+            left.toString());
+        assertTrue(left.contains("shoal-old0.jsa") && !left.contains("shoal-old7.jsa"), "the newest kept: " + left);
+    }
+
+    @Test
     void shouldDropTheDumpOfAWorkerThatDidNotExitCleanly() throws Exception
     {
         final ClassDataArchive archive = ClassDataArchive.forClassPath(jar.toString());
