@@ -26,9 +26,9 @@ import java.util.stream.Stream;
  * <p>One archive per JDK and class path, named by a hash of the {@code java} home and version and of each jar's
  * path, size and modification time, so a rebuilt jar or another JDK never meets an archive made for another one
  * (the JDK would refuse it, with a warning, and run without). It lives in {@code ~/.cache/shoal/cds} (system
- * property {@value #DIRECTORY_PROPERTY}), which keeps the newest {@value #KEPT_ARCHIVES}. Off with {@code -D}{@value #ENABLED_PROPERTY}{@code =false}, and off
- * when the class path names a directory, whose classes the JDK does not archive (test runs from
- * {@code target/classes}).
+ * property {@value #DIRECTORY_PROPERTY}), which keeps the newest {@value #KEPT_ARCHIVES}. Off with
+ * {@code -D}{@value #ENABLED_PROPERTY}{@code =false}, and off when the class path names a directory, whose classes
+ * the JDK does not archive (test runs from {@code target/classes}).
  *
  * <p>Making it: the first worker that finds no archive dumps one as it exits, into a file of its own; the parent
  * moves that file into place once the worker has exited with status 0 ({@link #creatorExited}), so a worker killed
