@@ -32,7 +32,7 @@ public final class ChronicleJournalProvider implements JournalProvider
         private final ResultJournal journal;
         private final CompletedJobs completed;
         /** Results added since the last append (the collector's thread only). */
-        private final ResultBatch batch = new ResultBatch();
+        private final RecordBatch batch = new RecordBatch();
 
         Writer(final ResultJournal journal, final CompletedJobs completed)
         {

@@ -7,7 +7,8 @@ import net.openhft.chronicle.bytes.Bytes;
 import static dev.shoal.journal.JournalRecordDescriptor.*;
 
 /**
- * Writes and reads records in the {@link JournalRecordDescriptor} layout on Chronicle {@link Bytes}.
+ * Reads records in the {@link JournalRecordDescriptor} layout from Chronicle {@link Bytes} ({@link RecordBatch}
+ * writes them).
  */
 final class JournalCodec
 {
@@ -16,49 +17,8 @@ final class JournalCodec
         ChronicleGuard.ensure();
     }
 
-    private static final byte[] EMPTY = new byte[0];
-
     private JournalCodec()
     {
-    }
-
-    static void write(final Bytes<?> out, final ResultRecord r)
-    {
-        header(out, TYPE_RESULT, r.status().code(), r.workerId(), r.jobId());
-        out.writeLong(r.submittedEpochNanos());
-        out.writeLong(r.completedEpochNanos());
-        out.writeInt(r.attempt());
-        field(out, r.key().getBytes(StandardCharsets.UTF_8));
-        field(out, r.handler().getBytes(StandardCharsets.UTF_8));
-        field(out, r.body());
-    }
-
-    static void write(final Bytes<?> out, final LogRecord r)
-    {
-        header(out, TYPE_LOG, 0, r.workerId(), r.jobId());
-        out.writeLong(0L);
-        out.writeLong(r.epochNanos());
-        out.writeInt(0);
-        field(out, EMPTY);
-        field(out, EMPTY);
-        field(out, r.text().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void header(final Bytes<?> out, final byte type, final int status, final int workerId,
-        final long jobId)
-    {
-        out.writeByte(type);
-        out.writeByte(VERSION);
-        out.writeByte((byte)status);
-        out.writeByte((byte)0);
-        out.writeInt(workerId);
-        out.writeLong(jobId);
-    }
-
-    private static void field(final Bytes<?> out, final byte[] bytes)
-    {
-        out.writeInt(bytes.length);
-        out.write(bytes);
     }
 
     /**

@@ -42,6 +42,8 @@ public final class ResultJournal implements AutoCloseable
     private ExcerptAppender appender;
     /** Started by the first batch append (the pool's path), where appends are many and large. */
     private JournalPretoucher pretoucher;
+    /** The records of the public appends (one, or one list), encoded under this object's monitor. */
+    private final RecordBatch single = new RecordBatch();
     private boolean closed;
 
     private ResultJournal(final Path dir, final ChronicleQueue queue)
@@ -103,11 +105,9 @@ public final class ResultJournal implements AutoCloseable
      */
     public synchronized long append(final ResultRecord record)
     {
-        try (DocumentContext dc = appender().writingDocument())
-        {
-            JournalCodec.write(dc.wire().bytes(), record);
-        }
-        return appender.lastIndexAppended();
+        single.clear();
+        single.add(record);
+        return write(single);
     }
 
     /**
@@ -119,14 +119,12 @@ public final class ResultJournal implements AutoCloseable
      */
     public synchronized long appendAll(final java.util.List<ResultRecord> records)
     {
-        try (DocumentContext dc = appender().writingDocument())
+        single.clear();
+        for (final ResultRecord record : records)
         {
-            for (final ResultRecord record : records)
-            {
-                JournalCodec.write(dc.wire().bytes(), record);
-            }
+            single.add(record);
         }
-        return appender.lastIndexAppended();
+        return write(single);
     }
 
     /**
@@ -136,27 +134,31 @@ public final class ResultJournal implements AutoCloseable
      * @param batch at least one record.
      * @return the journal index of the batch.
      */
-    synchronized long append(final ResultBatch batch)
-    {
-        try (DocumentContext dc = appender().writingDocument())
-        {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(batch.array(), 0, batch.length());
-            if (bytes instanceof MappedBytes mapped)
-            {
-                pretoucher().wrote(mapped.mappedFile().file(), mapped.writePosition());
-            }
-        }
-        return appender.lastIndexAppended();
-    }
-
-    private JournalPretoucher pretoucher()
+    synchronized long append(final RecordBatch batch)
     {
         if (pretoucher == null)
         {
             pretoucher = new JournalPretoucher("shoal-journal-pretouch");
         }
-        return pretoucher;
+        return write(batch);
+    }
+
+    /**
+     * One excerpt holding the batch's records, in one copy; tells the pretoucher, when there is one, where the
+     * file's next writes go. Under this object's monitor.
+     */
+    private long write(final RecordBatch batch)
+    {
+        try (DocumentContext dc = appender().writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(batch.array(), 0, batch.length());
+            if (pretoucher != null && bytes instanceof MappedBytes mapped)
+            {
+                pretoucher.wrote(mapped.mappedFile().file(), mapped.writePosition());
+            }
+        }
+        return appender.lastIndexAppended();
     }
 
     /**
@@ -167,11 +169,9 @@ public final class ResultJournal implements AutoCloseable
      */
     public synchronized long append(final LogRecord record)
     {
-        try (DocumentContext dc = appender().writingDocument())
-        {
-            JournalCodec.write(dc.wire().bytes(), record);
-        }
-        return appender.lastIndexAppended();
+        single.clear();
+        single.add(record);
+        return write(single);
     }
 
     /**

@@ -116,7 +116,7 @@ class ResultJournalTest
             new ResultRecord("k-4", 4, "cube", JournalStatus.OK, 1, 1, large, 40L, 41L));
         final List<ResultRecord> second = List.of(
             new ResultRecord("k-5", 5, "cube", JournalStatus.OK, 1, 0, new byte[]{ 5, 5 }, 50L, 51L));
-        final ResultBatch batch = new ResultBatch();
+        final RecordBatch batch = new RecordBatch();
         final long pretouchersBefore = pretouchThreads();
         try (ResultJournal journal = ResultJournal.open(dir))
         {

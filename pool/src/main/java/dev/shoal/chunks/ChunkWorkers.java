@@ -37,8 +37,6 @@ final class ChunkWorkers
     private final int ranges;
     /** The workers' class-data archive, or null when archives are off (see {@link ClassDataArchive}). */
     private final ClassDataArchive archive;
-    /** The worker dumping the archive at its exit, until it has exited. */
-    private Process archiveCreator;
     private int started;
 
     ChunkWorkers(final FileChunks config, final ChunkRegion region, final String jobClass)
@@ -117,7 +115,7 @@ final class ChunkWorkers
                     if (!p.isAlive())
                     {
                         it.remove();
-                        archiveCreatorExited(p);
+                        archiveExited(p);
                         if (p.exitValue() != 0 && restarts < config.maxRestarts && region.countDone() < ranges)
                         {
                             restarts++;
@@ -134,21 +132,19 @@ final class ChunkWorkers
             {
                 p.destroyForcibly();
             }
-            if (archiveCreator != null)
+            for (final Process p : live)
             {
-                awaitExit(archiveCreator); // killed: its dump, if any, is dropped
-                archiveCreatorExited(archiveCreator);
+                archiveExited(p); // killed: a dump it was writing is dropped
             }
         }
         return new Stats(restarts, killed);
     }
 
-    private void archiveCreatorExited(final Process p)
+    private void archiveExited(final Process p)
     {
-        if (p == archiveCreator)
+        if (archive != null)
         {
-            archiveCreator = null;
-            archive.creatorExited(p.isAlive() ? -1 : p.exitValue());
+            archive.exited(p);
         }
     }
 
@@ -165,34 +161,14 @@ final class ChunkWorkers
             throw new UncheckedIOException(ex);
         }
         final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(config.workerJvmOptions);
-        final ClassDataArchive.Options cds = archive == null ? null : archive.next();
-        if (cds != null)
-        {
-            launcher.jvmOptions(cds.jvmOptions());
-        }
         if (n == 0 && config.stopFirstWorkerAfter >= 0)
         {
             launcher.jvmOption("-D" + ChunkWorker.STOP_AFTER_PROPERTY + "=" + config.stopFirstWorkerAfter)
                 .jvmOption("-D" + ChunkWorker.STOP_MODE_PROPERTY + "=" + config.stopMode.name().toLowerCase());
         }
-        final Process process;
-        try
-        {
-            process = launcher.args(region.region().location().path().toString(), config.file.toString(),
-                jobClass, Integer.toString(config.windowBytes)).output(log, log).start();
-        }
-        catch (final RuntimeException ex)
-        {
-            if (cds != null && cds.creates())
-            {
-                archive.creatorExited(-1); // never started: give the archive's lock back
-            }
-            throw ex;
-        }
-        if (cds != null && cds.creates())
-        {
-            archiveCreator = process;
-        }
+        launcher.args(region.region().location().path().toString(), config.file.toString(), jobClass,
+            Integer.toString(config.windowBytes)).output(log, log);
+        final Process process = archive == null ? launcher.start() : archive.start(launcher);
         config.workerStarted.accept(process);
         return process;
     }
@@ -247,18 +223,6 @@ final class ChunkWorkers
         {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for workers", ex);
-        }
-    }
-
-    private static void awaitExit(final Process process)
-    {
-        try
-        {
-            process.waitFor(5, TimeUnit.SECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
         }
     }
 

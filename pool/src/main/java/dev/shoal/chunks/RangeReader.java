@@ -176,13 +176,10 @@ final class RangeReader
             // nearly every word of text, takes no branch that depends on the data.
             found[count] = word + (Long.numberOfTrailingZeros(flags) >>> 3);
             final int matches = Long.bitCount(flags);
-            if (matches > 1)
+            for (int k = 1; k < matches; k++) // a word with two or more: the rare case
             {
-                for (int k = 1; k < matches; k++)
-                {
-                    flags &= flags - 1;
-                    found[count + k] = word + (Long.numberOfTrailingZeros(flags) >>> 3);
-                }
+                flags &= flags - 1;
+                found[count + k] = word + (Long.numberOfTrailingZeros(flags) >>> 3);
             }
             count += matches;
         }

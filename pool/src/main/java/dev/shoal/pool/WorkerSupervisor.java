@@ -43,8 +43,6 @@ final class WorkerSupervisor implements Runnable
     private int failedStartsInARow;
     /** The workers' class-data archive, or null when archives are off (see {@link ClassDataArchive}). */
     private final ClassDataArchive archive;
-    /** The worker that dumps the archive as it exits, until it has exited. */
-    private volatile WorkerProcess archiveCreator;
 
     WorkerSupervisor(final PoolConfig config, final LogHook logHook, final Path regionPath, final Path logDir,
         final JobRing ring, final AtomicLong deaths, final Consumer<String> onBroken)
@@ -81,30 +79,7 @@ final class WorkerSupervisor implements Runnable
         {
             launcher.classPath(config.classPath);
         }
-        final ClassDataArchive.Options cds = archive == null ? null : archive.next();
-        if (cds != null)
-        {
-            launcher.jvmOptions(cds.jvmOptions());
-        }
-        final Process process;
-        try
-        {
-            process = launcher.start();
-        }
-        catch (final RuntimeException ex)
-        {
-            if (cds != null && cds.creates())
-            {
-                archive.creatorExited(-1); // never started: give the archive's lock back
-            }
-            throw ex;
-        }
-        final WorkerProcess worker = new WorkerProcess(id, process, log);
-        if (cds != null && cds.creates())
-        {
-            archiveCreator = worker;
-        }
-        return worker;
+        return new WorkerProcess(id, archive == null ? launcher.start() : archive.start(launcher), log);
     }
 
     /**
@@ -113,10 +88,9 @@ final class WorkerSupervisor implements Runnable
      */
     private void exited(final WorkerProcess w)
     {
-        if (w == archiveCreator)
+        if (archive != null)
         {
-            archiveCreator = null;
-            archive.creatorExited(w.process().isAlive() ? -1 : w.process().exitValue());
+            archive.exited(w.process());
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -65,6 +66,8 @@ public final class ClassDataArchive
     private final Path lock;
     private final Path dump;
     private boolean creating;
+    /** The worker started by {@link #start} that dumps the archive, until it has exited. */
+    private Process creator;
 
     private ClassDataArchive(final Path archive)
     {
@@ -116,6 +119,61 @@ public final class ClassDataArchive
         }
         creating = true;
         return new Options(List.of("-XX:ArchiveClassesAtExit=" + dump, QUIET), true);
+    }
+
+    /**
+     * Starts a worker with the archive's options, the one place that knows which worker dumps it: a launch that
+     * fails gives the creator's lock back at once.
+     *
+     * @param launcher the worker's launcher.
+     * @return the started worker; report it to {@link #exited} once it is gone.
+     */
+    public synchronized Process start(final JavaProcess launcher)
+    {
+        final Options options = next();
+        launcher.jvmOptions(options.jvmOptions());
+        try
+        {
+            final Process process = launcher.start();
+            if (options.creates())
+            {
+                creator = process;
+            }
+            return process;
+        }
+        catch (final RuntimeException ex)
+        {
+            if (options.creates())
+            {
+                creatorExited(-1); // never started
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * A worker started by {@link #start} has exited or was killed: when it was the creator, its dump is moved into
+     * place (status 0) or dropped. A creator still alive (just killed) is waited for up to 5 s first, so that it
+     * cannot write its dump after the dump was deleted.
+     *
+     * @param worker the worker.
+     */
+    public synchronized void exited(final Process worker)
+    {
+        if (worker != creator)
+        {
+            return;
+        }
+        creator = null;
+        try
+        {
+            worker.waitFor(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        creatorExited(worker.isAlive() ? -1 : worker.exitValue());
     }
 
     /**

@@ -112,6 +112,24 @@ class ClassDataArchiveTest
     }
 
     @Test
+    void shouldTrackTheCreatorItStartsAndDropTheDumpOfOneKilled() throws Exception
+    {
+        // The launchers' path (chunk and pool workers): start() knows which worker dumps, exited() settles it.
+        final ClassDataArchive archive = ClassDataArchive.forClassPath(jar.toString());
+        final Path log = dir.resolve("start.log");
+        final Process killed = archive.start(JavaProcess.of(CdsChild.class).classPath(jar.toString()).output(log, log));
+        killed.destroyForcibly();
+        archive.exited(killed);
+        assertFalse(Files.exists(archive.path()), "a killed creator's dump is never moved into place");
+        assertEquals(List.of(), names(archive.path().getParent()), "dump and lock removed");
+
+        final Process clean = archive.start(JavaProcess.of(CdsChild.class).classPath(jar.toString()).output(log, log));
+        assertTrue(clean.waitFor(60, TimeUnit.SECONDS));
+        archive.exited(clean);
+        assertTrue(Files.isRegularFile(archive.path()), "a clean exit moves the dump into place");
+    }
+
+    @Test
     void shouldDropTheDumpOfAWorkerThatDidNotExitCleanly() throws Exception
     {
         final ClassDataArchive archive = ClassDataArchive.forClassPath(jar.toString());

@@ -11,6 +11,7 @@ import static dev.shoal.journal.JournalRecordDescriptor.KEY_LENGTH_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.RESERVED_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.STATUS_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.SUBMITTED_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.TYPE_LOG;
 import static dev.shoal.journal.JournalRecordDescriptor.TYPE_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.TYPE_RESULT;
 import static dev.shoal.journal.JournalRecordDescriptor.VERSION;
@@ -18,23 +19,25 @@ import static dev.shoal.journal.JournalRecordDescriptor.VERSION_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.WORKER_OFFSET;
 
 /**
- * Result records encoded in the {@link JournalRecordDescriptor} layout one after another in one reused buffer, so
- * a batch reaches the journal as one copy into one excerpt ({@link ResultJournal#append(ResultBatch)}): no record
- * object per result, no text encoded twice, no write through Chronicle per field. A handler name's bytes are kept
+ * Records encoded in the {@link JournalRecordDescriptor} layout one after another in one reused buffer, so a batch
+ * reaches the journal as one copy into one excerpt ({@link ResultJournal#append(RecordBatch)}): no record object
+ * per result, no text encoded twice, no write through Chronicle per field. The one writer of the layout (every
+ * append of {@link ResultJournal} goes through a batch); {@link JournalCodec} reads it. A handler name's bytes are kept
  * from one result to the next (a batch usually has one handler); an ASCII key is written without a copy.
  *
  * <p>The buffer's byte order is the platform's, as Chronicle writes its own fields, so both kinds of writing give
  * the same bytes. Not thread-safe: one thread fills and appends a batch.
  */
-final class ResultBatch
+final class RecordBatch
 {
     private static final int INITIAL_BYTES = 64 * 1024;
+    private static final byte[] EMPTY = new byte[0];
 
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_BYTES);
     private int length;
     private int count;
     private String handler = "";
-    private byte[] handlerBytes = new byte[0];
+    private byte[] handlerBytes = EMPTY;
 
     /**
      * Encodes one result after the others.
@@ -53,21 +56,56 @@ final class ResultBatch
         final int attempt, final int workerId, final byte[] body, final long submittedEpochNanos,
         final long completedEpochNanos)
     {
+        int next = header(TYPE_RESULT, status.code(), workerId, jobId, submittedEpochNanos, completedEpochNanos,
+            attempt);
+        next = putText(next, key);
+        next = putBytes(next, handlerBytes(handlerName));
+        next = putBytes(next, body);
+        length = next; // only a whole record counts
+        count++;
+    }
+
+    /**
+     * @param record a result, encoded after the others.
+     */
+    void add(final ResultRecord record)
+    {
+        add(record.key(), record.jobId(), record.handler(), record.status(), record.attempt(), record.workerId(),
+            record.body(), record.submittedEpochNanos(), record.completedEpochNanos());
+    }
+
+    /**
+     * @param record a log line, encoded after the others (empty key and handler, as the layout says).
+     */
+    void add(final LogRecord record)
+    {
+        int next = header(TYPE_LOG, 0, record.workerId(), record.jobId(), 0L, record.epochNanos(), 0);
+        next = putBytes(next, EMPTY);
+        next = putBytes(next, EMPTY);
+        next = putBytes(next, record.text().getBytes(StandardCharsets.UTF_8));
+        length = next;
+        count++;
+    }
+
+    /**
+     * Writes the fixed part of a record at the end of the batch.
+     *
+     * @return the index of its first variable-length field.
+     */
+    private int header(final byte type, final int status, final int workerId, final long jobId,
+        final long submittedEpochNanos, final long completedEpochNanos, final int attempt)
+    {
         final int at = length;
-        buffer.putByte(at + TYPE_OFFSET, TYPE_RESULT);
+        buffer.putByte(at + TYPE_OFFSET, type);
         buffer.putByte(at + VERSION_OFFSET, VERSION);
-        buffer.putByte(at + STATUS_OFFSET, (byte)status.code());
+        buffer.putByte(at + STATUS_OFFSET, (byte)status);
         buffer.putByte(at + RESERVED_OFFSET, (byte)0);
         buffer.putInt(at + WORKER_OFFSET, workerId);
         buffer.putLong(at + JOB_ID_OFFSET, jobId);
         buffer.putLong(at + SUBMITTED_OFFSET, submittedEpochNanos);
         buffer.putLong(at + COMPLETED_OFFSET, completedEpochNanos);
         buffer.putInt(at + ATTEMPT_OFFSET, attempt);
-        int next = putText(at + KEY_LENGTH_OFFSET, key);
-        next = putBytes(next, handlerBytes(handlerName));
-        next = putBytes(next, body);
-        length = next; // only a whole record counts
-        count++;
+        return at + KEY_LENGTH_OFFSET;
     }
 
     /**
