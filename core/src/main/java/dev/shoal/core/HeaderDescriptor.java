@@ -40,9 +40,11 @@ public final class HeaderDescriptor
     public static final long MAGIC = 0x4E4752_4C414F4853L;
     /**
      * The layout this code writes and reads; any other version is refused. 2: process identities hold start
-     * ticks since boot (1 held wall-clock centiseconds) and participant entries carry the boot id.
+     * ticks since boot (1 held wall-clock centiseconds) and participant entries carry the boot id. 3: a job ring's
+     * lease record says whether its job is still in its slot (a drain leases jobs in place), which a version-2
+     * recoverer would not know to copy out.
      */
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
     /** Value of the ready word once the creator has written everything else. */
     public static final int READY = 1;
     /** Page size used for alignment of the header and the structures. */

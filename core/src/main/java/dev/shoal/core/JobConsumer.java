@@ -10,14 +10,17 @@ import static dev.shoal.core.JobRingDescriptor.*;
 
 /**
  * Takes jobs from a {@link JobRing}. One handle per thread: a participant that owns one lease record, into
- * which each job is copied before its slot is released, so a job survives the death of its consumer. A handle
- * holds at most one job at a time: {@link #poll} delivers it, {@link #taskDone()} acknowledges it.
+ * which {@link #poll} copies each job before its slot is released, so a job survives the death of its consumer;
+ * {@link #drain} instead leases the job in place (the record names the slot, which stays TAKEN until the handler
+ * returns), and a recoverer copies it out of the slot if the consumer dies. A handle holds at most one job at a
+ * time: {@link #poll} delivers it, {@link #taskDone()} acknowledges it.
  * Using it from another thread or after {@link #close()} throws {@link IllegalStateException}. No allocation
  * per job.
  */
 public final class JobConsumer implements AutoCloseable
 {
     private static final int NO_LEASE = -1;
+    private static final int NOT_IN_SLOT = -1;
     private static final long MIN_SCAN_NANOS = 1_000_000L;
     private static final long MAX_SCAN_NANOS = 64_000_000L;
     private static final int SCAN_EVERY_POLLS = 1 << 16;
@@ -37,6 +40,8 @@ public final class JobConsumer implements AutoCloseable
     private final int capacity;
     private final int ownLease;
     private int heldLease = NO_LEASE;
+    /** The held job's slot while it is leased in place (a drain), else {@link #NOT_IN_SLOT}. */
+    private int heldSlot = NOT_IN_SLOT;
     private boolean adopted;
     private long heldJobId;
     private int heldAttempt;
@@ -130,11 +135,25 @@ public final class JobConsumer implements AutoCloseable
      */
     public boolean poll(final JobHandler handler)
     {
+        if (!acquire(false))
+        {
+            return false;
+        }
+        deliver(handler);
+        return true;
+    }
+
+    /**
+     * Makes the next job this handle's held job: an adopted pending one, the one at the head, or a recovered one.
+     *
+     * @param inSlot whether a job taken at the head is leased in place (a drain) rather than copied.
+     */
+    private boolean acquire(final boolean inSlot)
+    {
         checkUsable();
         if (adopted)
         {
             adopted = false; // the pending job adopted with the record: deliver it first
-            deliver(handler);
             return true;
         }
         if (heldLease != NO_LEASE)
@@ -147,15 +166,11 @@ public final class JobConsumer implements AutoCloseable
             pollsSinceScan = 0;
             scanLeases();
         }
-        if (heldLease == NO_LEASE && !takeNext())
+        if (heldLease == NO_LEASE && !takeNext(inSlot))
         {
             final long now = System.nanoTime();
-            if (now - nextScan < 0 || !scanLeases())
-            {
-                return false;
-            }
+            return now - nextScan >= 0 && scanLeases();
         }
-        deliver(handler);
         return true;
     }
 
@@ -186,10 +201,14 @@ public final class JobConsumer implements AutoCloseable
      * Polls up to {@code limit} jobs, acknowledging each one after the handler returns normally. If the handler
      * throws, that job stays held (unacknowledged) and the exception propagates.
      *
-     * <p>Cheaper per job than {@link #poll} and {@link #taskDone()} in a loop: after its first job, a drain
-     * takes the slots that follow it directly and moves the shared head once per run of jobs (at most
+     * <p>Cheaper per job than {@link #poll} and {@link #taskDone()} in a loop: the handler reads each job in
+     * its slot, which is released after the handler returns (no copy into the lease record: the record names the
+     * slot, and a recoverer copies the job out of it if this process dies); after its first job, a drain takes
+     * the slots that follow it directly and moves the shared head once per run of jobs (at most
      * {@link #DRAIN_HEAD_EVERY} jobs) instead of once per job. The head is a hint that readers help forward,
-     * so a run that stops part way (a crash, a handler that throws) only leaves it behind for a moment.
+     * so a run that stops part way (a crash, a handler that throws) only leaves it behind for a moment. A job
+     * whose handler throws is copied into the record and its slot released before the exception propagates, so
+     * a held job never keeps a slot from the producers.
      *
      * @param handler receives each job.
      * @param limit   most jobs to handle.
@@ -206,7 +225,6 @@ public final class JobConsumer implements AutoCloseable
                 takeAt(next))
             {
                 next++;
-                deliver(handler);
             }
             else
             {
@@ -216,7 +234,7 @@ public final class JobConsumer implements AutoCloseable
                     next = NO_SEQUENCE;
                 }
                 lastTaken = NO_SEQUENCE;
-                if (!poll(handler))
+                if (!acquire(true))
                 {
                     break;
                 }
@@ -226,6 +244,7 @@ public final class JobConsumer implements AutoCloseable
                     headOwed = next;
                 }
             }
+            deliverFromDrain(handler);
             taskDone();
             count++;
         }
@@ -237,8 +256,47 @@ public final class JobConsumer implements AutoCloseable
     }
 
     /**
+     * Delivers the held job to a drain's handler; if the handler throws, a job held in place is first moved into
+     * the record and its slot released (the job stays held, unacknowledged), so it never pins a slot.
+     */
+    private void deliverFromDrain(final JobHandler handler)
+    {
+        try
+        {
+            deliver(handler);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (heldSlot != NOT_IN_SLOT && heldLease != NO_LEASE)
+            {
+                moveHeldIntoRecord();
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * The held job leased in place becomes a copy in the record (as a recoverer would make it), and its slot is
+     * released: only this handle writes its LEASED record and its TAKEN slot.
+     */
+    private void moveHeldIntoRecord()
+    {
+        final int record = ring.leaseOffset(heldLease);
+        final long sequence = words.leaseSequencePlain(record);
+        heldSlot = NOT_IN_SLOT;
+        if (recovery.moveInSlotJob(heldLease, record, sequence))
+        {
+            recovery.releaseTaken(heldLease, sequence);
+        }
+        else
+        {
+            clearHeld(); // a corrupt length, released and counted: nothing left to hold
+        }
+    }
+
+    /**
      * The drain's fast path: takes the job of {@code sequence}, the one after the job this handle took last,
-     * if it is published, without reading or moving the head.
+     * if it is published, without reading or moving the head, and leases it in place.
      */
     private boolean takeAt(final long sequence)
     {
@@ -259,7 +317,7 @@ public final class JobConsumer implements AutoCloseable
         {
             return false;
         }
-        copy(slot, record, sequence);
+        leaseInSlot(slot, record, sequence);
         return true;
     }
 
@@ -300,6 +358,15 @@ public final class JobConsumer implements AutoCloseable
         CrashPoints.at(RingCrashPoint.DONE_STORE);
         // Release, and idempotent: a recoverer completing a redelivered copy stores the same value.
         words.leaseDoneRelease(record, done);
+        if (heldSlot != NOT_IN_SLOT)
+        {
+            final long sequence = words.leaseSequencePlain(record); // our own record: the slot's sequence
+            CrashPoints.at(RingCrashPoint.DONE_IN_SLOT_RELEASE);
+            // Release, after done: a recoverer that finds the slot released knows the job was completed. Only we
+            // move our TAKEN slot on; our reads of it happen before a producer reuses it.
+            words.slotWordRelease(heldSlot, slotWord(sequence + capacity, SLOT_FREE, 0));
+            heldSlot = NOT_IN_SLOT;
+        }
         clearHeld();
     }
 
@@ -311,6 +378,7 @@ public final class JobConsumer implements AutoCloseable
         words.leaseWordRelease(ring.leaseOffset(heldLease),
             heldLease == ownLease ? leaseWord(token, 0, LEASE_RESERVED) : 0);
         heldLease = NO_LEASE;
+        heldSlot = NOT_IN_SLOT;
     }
 
     /**
@@ -377,6 +445,10 @@ public final class JobConsumer implements AutoCloseable
         closed = true;
         if (ring.region().isIntact() && Thread.currentThread() == owner)
         {
+            if (heldSlot != NOT_IN_SLOT && heldLease != NO_LEASE)
+            {
+                moveHeldIntoRecord(); // closed from inside a drain's handler: the record must hold the job
+            }
             final boolean ownRecordHeld = heldLease == ownLease;
             if (heldLease != NO_LEASE)
             {
@@ -394,6 +466,7 @@ public final class JobConsumer implements AutoCloseable
                     words.incrementCounterAtomic(ring.counterOffset(REDELIVERED_OFFSET)); // atomic: counted everywhere
                 }
                 heldLease = NO_LEASE;
+                heldSlot = NOT_IN_SLOT;
                 adopted = false;
             }
             if (!ownRecordHeld)
@@ -409,7 +482,7 @@ public final class JobConsumer implements AutoCloseable
     /**
      * Takes the job at the head into the own lease record.
      */
-    private boolean takeNext()
+    private boolean takeNext(final boolean inSlot)
     {
         final int headOffset = ring.headOffset();
         long head = words.headVolatile(); // volatile: the latest head
@@ -436,7 +509,14 @@ public final class JobConsumer implements AutoCloseable
                     // CAS: fails harmlessly when another consumer helped the head on already.
                     words.casHead(head, head + 1);
                     // end::take-head-cas[]
-                    copy(slot, record, head);
+                    if (inSlot)
+                    {
+                        leaseInSlot(slot, record, head);
+                    }
+                    else
+                    {
+                        copy(slot, record, head);
+                    }
                     lastTaken = head;
                     return true;
                 }
@@ -459,6 +539,39 @@ public final class JobConsumer implements AutoCloseable
 
     private void copy(final int slot, final int record, final long sequence)
     {
+        final int length = takenLength(slot, sequence);
+        CrashPoints.at(RingCrashPoint.TAKE_COPY);
+        recovery.copyIntoLease(slot, record, sequence, length);
+        CrashPoints.at(RingCrashPoint.TAKE_LEASE_STORE);
+        // Release: the copy is visible before the lease says LEASED. Only we write our RESERVED record.
+        words.leaseWordRelease(record, leaseWord(token, 1, LEASE_LEASED));
+        CrashPoints.at(RingCrashPoint.TAKE_SLOT_RELEASE);
+        // Release: our reads of the slot happen before a producer reuses it. Only we move our TAKEN slot on.
+        words.slotWordRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
+        heldLease = ownLease;
+    }
+
+    /**
+     * Holds a job this handle just TAKE-CASed without copying it: the record names the slot (in slot 1), and the
+     * slot stays TAKEN until {@link #taskDone()} (or a recoverer copies it out if we die).
+     */
+    private void leaseInSlot(final int slot, final int record, final long sequence)
+    {
+        final int length = takenLength(slot, sequence);
+        CrashPoints.at(RingCrashPoint.TAKE_IN_SLOT);
+        words.leaseInSlotPlain(record, sequence, length);
+        CrashPoints.at(RingCrashPoint.TAKE_IN_SLOT_LEASE_STORE);
+        // Release: the record's fields are visible before it says LEASED. Only we write our RESERVED record.
+        words.leaseWordRelease(record, leaseWord(token, 1, LEASE_LEASED));
+        heldLease = ownLease;
+        heldSlot = slot;
+    }
+
+    /**
+     * @return the length of a job this handle just took; a corrupt one is released, counted and thrown.
+     */
+    private int takenLength(final int slot, final long sequence)
+    {
         final int length = words.slotLengthPlain(slot);
         if (ring.corruptLength(length))
         {
@@ -469,15 +582,7 @@ public final class JobConsumer implements AutoCloseable
             words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // atomic: counted everywhere
             ring.checkedLength(length, "slot[" + (sequence & (capacity - 1)) + "]", sequence);
         }
-        CrashPoints.at(RingCrashPoint.TAKE_COPY);
-        recovery.copyIntoLease(slot, record, sequence, length);
-        CrashPoints.at(RingCrashPoint.TAKE_LEASE_STORE);
-        // Release: the copy is visible before the lease says LEASED. Only we write our RESERVED record.
-        words.leaseWordRelease(record, leaseWord(token, 1, LEASE_LEASED));
-        CrashPoints.at(RingCrashPoint.TAKE_SLOT_RELEASE);
-        // Release: our reads of the slot happen before a producer reuses it. Only we move our TAKEN slot on.
-        words.slotWordRelease(slot, slotWord(sequence + capacity, SLOT_FREE, 0));
-        heldLease = ownLease;
+        return length;
     }
 
     /**
@@ -552,7 +657,8 @@ public final class JobConsumer implements AutoCloseable
             words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // atomic: counted everywhere
             ring.checkedLength(length, "lease[" + lease + "]", jobId);
         }
-        view.wrap(buffer, record + LEASE_PAYLOAD_OFFSET, length);
+        view.wrap(buffer, (heldSlot != NOT_IN_SLOT ? heldSlot + SLOT_PAYLOAD_OFFSET : record + LEASE_PAYLOAD_OFFSET),
+            length);
         handler.onJob(heldJobId, heldAttempt, view, 0, length);
     }
 

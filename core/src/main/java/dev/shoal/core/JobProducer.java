@@ -291,6 +291,10 @@ public final class JobProducer implements AutoCloseable
         }
         while (true)
         {
+            if (stalledSequence == tail && headShort(tail))
+            {
+                return FULL;
+            }
             final long verdict = checkFree(tail, count);
             if (verdict == FULL)
             {
@@ -359,6 +363,22 @@ public final class JobProducer implements AutoCloseable
             return tail + 1;
         }
         return tail;
+    }
+
+    /**
+     * A full ring, waited on without touching the slot that blocks us: while the head has not passed the
+     * sequence a lap before {@code tail}, that sequence is not taken yet, so its slot cannot be free for us. A
+     * consumer writes that slot at least twice before it is ours (the take and the release): reading it at each
+     * retry would pull its line away from the consumer each time, where the head moves once per drained run.
+     * The head is only a hint that may lag (a consumer killed mid-run): past the stall budget the slot is read
+     * again, and {@link #onFull} repairs it.
+     *
+     * @return true when the head is short of the blocking sequence and the stall is younger than the budget.
+     */
+    private boolean headShort(final long tail)
+    {
+        // Volatile: the latest head; a stale one only makes us wait for the next retry.
+        return words.headVolatile() <= tail - capacity && System.nanoTime() - stalledSince <= RingRecovery.STALL_NANOS;
     }
 
     /**

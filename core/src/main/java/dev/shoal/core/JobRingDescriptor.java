@@ -76,7 +76,7 @@ package dev.shoal.core;
  *  +---------------------------------------------------------------+ 32
  *  |  job id (long)                                                |
  *  +---------------------------------------------------------------+ 40
- *  |        length (int)           |         reserved (int)        |
+ *  |        length (int)           |         in slot (int)         |
  *  +---------------------------------------------------------------+ 48
  *  |  payload copy: slot bytes, then padding to 128 bytes           |
  *  +---------------------------------------------------------------+
@@ -89,6 +89,9 @@ package dev.shoal.core;
  *  state: 0 FREE (word is 0), 1 RESERVED (a handle owns the record, no job),
  *         2 LEASED (the holder owns a job), 3 PENDING (a job waiting for any consumer; token 0)
  * </pre>
+ * <p>In slot: 1 while a LEASED job is still in its slot ({@code TAKEN(sequence, this record)}) and the record holds
+ * no copy of it (a drain hands the job over in place), 0 when the job, if any, is in the record's payload copy.
+ * The value is meaningful only while the record is LEASED: every step that makes a record LEASED writes it first.
  */
 public final class JobRingDescriptor
 {
@@ -153,6 +156,8 @@ public final class JobRingDescriptor
     public static final int LEASE_JOB_ID_OFFSET = LEASE_SEQUENCE_OFFSET + Long.BYTES;
     /** Offset of the job length within a lease record. */
     public static final int LEASE_LENGTH_OFFSET = LEASE_JOB_ID_OFFSET + Long.BYTES;
+    /** Offset of the in-slot flag within a lease record: 1 while the leased job is still in its TAKEN slot. */
+    public static final int LEASE_IN_SLOT_OFFSET = LEASE_LENGTH_OFFSET + Integer.BYTES;
     /** Offset of the payload copy within a lease record. */
     public static final int LEASE_PAYLOAD_OFFSET = LEASE_LENGTH_OFFSET + Long.BYTES;
 

@@ -49,7 +49,7 @@ final class RegionValidator
         if (version < LAYOUT_VERSION)
         {
             throw new RegionFormatException("header.version=" + version + " is older than this Shoal reads (" +
-                LAYOUT_VERSION + "): its processes identify themselves differently; recreate the region");
+                LAYOUT_VERSION + "): its processes would recover its structures differently; recreate the region");
         }
     }
 

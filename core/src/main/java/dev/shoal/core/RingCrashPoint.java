@@ -35,6 +35,10 @@ public enum RingCrashPoint implements CrashPoint
     TAKE_LEASE_STORE,
     /** Consumer, before releasing the slot: LEASED with the slot still TAKEN; the recoverer releases it. */
     TAKE_SLOT_RELEASE,
+    /** Consumer draining, before leasing a taken job in place (record fields): TAKEN, RESERVED; recovered as a copy. */
+    TAKE_IN_SLOT,
+    /** Consumer draining, before the LEASED store of an in-place job: RESERVED, slot TAKEN; a recoverer copies it. */
+    TAKE_IN_SLOT_LEASE_STORE,
     /** Consumer, before releasing a slot whose job has a corrupt length: the slot stays TAKEN, recovered. */
     TAKE_CORRUPT_RELEASE,
     /** Consumer, before counting a corrupt job: the slot is released, the abandoned count misses one. */
@@ -47,7 +51,13 @@ public enum RingCrashPoint implements CrashPoint
     HELP_HEAD_LATER_LAP,
     /** Consumer, before its done store: the job stays leased; it is redelivered. */
     DONE_STORE,
-    /** Consumer, before clearing its lease: done counted, lease kept; redelivered, counted once. */
+    /**
+     * Consumer, before releasing the slot of a job it completed in place: done counted, LEASED in slot, slot still
+     * TAKEN; a recoverer moves it into the record and redelivers it, counted once.
+     */
+    DONE_IN_SLOT_RELEASE,
+    /** Consumer, before clearing its lease: done counted, lease kept; redelivered, counted once (or, for a job
+     * completed in place whose slot is released, the recoverer only frees the record). */
     DONE_CLEAR,
     /** Consumer, before reserving a free record: nothing reserved. */
     RESERVE_CAS,
@@ -87,7 +97,14 @@ public enum RingCrashPoint implements CrashPoint
     /** Recoverer, before the LEASED store after its copy: RESERVED by a dead holder, slot still TAKEN. */
     RECOVER_LEASE_STORE,
     /** Recoverer, after its CAS released a corrupt job's slot, before counting it: the count misses one. */
-    RECOVER_CORRUPT_COUNT;
+    RECOVER_CORRUPT_COUNT,
+    /**
+     * Owner of a record leased in place (a recoverer, or a drain whose handler threw), before copying the job from
+     * its still TAKEN slot into the record: LEASED in slot; the next owner copies it.
+     */
+    MOVE_IN_SLOT_COPY,
+    /** Owner of a record leased in place, before clearing its in-slot flag: copied; the next owner copies again. */
+    MOVE_IN_SLOT_CLEAR;
 
     @Override
     public String protocol()

@@ -21,9 +21,10 @@ import static dev.shoal.core.JobRingDescriptor.*;
  *   <li>{@link #abandonIfOrphaned}: a claimed, unpublished head slot whose claimant is dead:
  *       {@code FREE(h) -> ABANDONED(h)}, the same expected value as the producer's publish CAS.</li>
  *   <li>{@link #recoverLease}: a lease record whose holder is dead: {@code LEASED(dead)} and
- *       {@code RESERVED(dead)} become the caller's; a slot the dead holder had {@code TAKEN} but not yet copied
- *       is copied into the record; the slot is released; then the caller keeps the job or makes it
- *       {@code PENDING}.</li>
+ *       {@code RESERVED(dead)} become the caller's; a slot the dead holder had {@code TAKEN} but not yet copied,
+ *       or held in place (a drain), is copied into the record; the slot is released; then the caller keeps the
+ *       job or makes it {@code PENDING}. A job held in place whose slot is already released was completed: the
+ *       record is freed.</li>
  *   <li>{@link #helpHead}: a head left behind a slot that is taken, abandoned or already released for a later
  *       lap is moved on by whoever reads it.</li>
  * </ul>
@@ -208,11 +209,18 @@ final class RingRecovery
             {
                 return NONE;
             }
-            CrashPoints.at(RingCrashPoint.RECOVER_REDELIVERED_COUNT);
-            words.incrementCounterAtomic(ring.counterOffset(REDELIVERED_OFFSET)); // atomic: counted by every process
             // Ours now: nobody else writes the sequence, so the slot it names is the one the dead holder took.
             CrashPoints.at(RingCrashPoint.RECOVER_READ_SEQUENCE);
-            releaseTaken(index, words.leaseSequencePlain(record));
+            final long sequence = words.leaseSequencePlain(record);
+            if (words.leaseInSlotVolatile(record) && !moveInSlotJob(index, record, sequence))
+            {
+                CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
+                words.leaseWordRelease(record, 0); // release: the record is free for anyone
+                return RECOVERED;
+            }
+            CrashPoints.at(RingCrashPoint.RECOVER_REDELIVERED_COUNT);
+            words.incrementCounterAtomic(ring.counterOffset(REDELIVERED_OFFSET)); // atomic: counted by every process
+            releaseTaken(index, sequence);
             return canLease ? index : handOff(record, attempt + 1);
         }
         return recoverReserved(index, record, word, canLease);
@@ -264,12 +272,48 @@ final class RingRecovery
     }
 
     /**
+     * Moves a job leased in place (the record names it, its slot still holds it) into the record the caller owns:
+     * the payload is copied, then the in-slot flag cleared, so the record holds the job before the caller releases
+     * the slot. A job whose slot is no longer {@code TAKEN} by the record was completed: its holder stores done
+     * before it releases the slot, and any other owner clears the flag before releasing it. A corrupt length is
+     * released and counted as {@link #recoverReserved} does.
+     *
+     * @return true when the record now holds the job; false when there is none to deliver (completed, or corrupt
+     *     and skipped), and the caller frees the record.
+     */
+    boolean moveInSlotJob(final int index, final int record, final long sequence)
+    {
+        final int slot = ring.slotOffsetOf(Math.max(0, sequence));
+        // Volatile: a TAKEN word naming this record means the job is still in the slot, unreleased.
+        if (sequence < 0 || words.slotWordVolatile(slot) != slotWord(sequence, SLOT_TAKEN, index))
+        {
+            return false;
+        }
+        final int length = words.slotLengthPlain(slot);
+        if (ring.corruptLength(length))
+        {
+            if (releaseTaken(index, sequence))
+            {
+                CrashPoints.at(RingCrashPoint.RECOVER_CORRUPT_COUNT);
+                words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // a corrupt job skipped, counted
+            }
+            return false;
+        }
+        CrashPoints.at(RingCrashPoint.MOVE_IN_SLOT_COPY);
+        words.copyInSlotPayloadPlain(slot, record, length);
+        CrashPoints.at(RingCrashPoint.MOVE_IN_SLOT_CLEAR);
+        // Volatile: the copy is visible before the flag reads 0; from here the record, not the slot, holds the job.
+        words.clearLeaseInSlotVolatile(record);
+        return true;
+    }
+
+    /**
      * Releases slot {@code sequence} when it is still TAKEN by {@code lease}. The caller owns the record, whose
      * job is in the record by now.
      *
      * @return whether this call released it.
      */
-    private boolean releaseTaken(final int lease, final long sequence)
+    boolean releaseTaken(final int lease, final long sequence)
     {
         if (sequence < 0)
         {

@@ -19,7 +19,9 @@ import static dev.shoal.core.JobRingDescriptor.*;
  *   after the volatile read of the published word.</li>
  *   <li><b>lease word</b>: read volatile, moved by CAS when another process may race (takeover, adoption,
  *   reservation), by a release store by its holder, after the plain fields of the record.</li>
- *   <li><b>lease fields</b> (sequence, job id, length, payload, done): plain, published by the lease word.</li>
+ *   <li><b>lease fields</b> (sequence, job id, length, in slot, payload, done): plain, published by the lease
+ *   word; a recoverer that moves a job out of its slot clears the in-slot flag with a volatile store, read
+ *   volatile by the next owner (a recoverer killed after it publishes nothing else).</li>
  *   <li><b>counters</b>: atomic adds, counted once by every process; read volatile.</li>
  * </ul>
  */
@@ -141,14 +143,53 @@ final class RingWords
 
     /**
      * Copies a taken slot into a lease record the caller owns: plain stores (base from the record's done count,
-     * job id, length, payload), published by the caller's release store of the lease word.
+     * job id, length, in slot 0, payload), published by the caller's release store of the lease word.
      */
     void copySlotIntoLeasePlain(final int slot, final int record, final long sequence, final int length)
     {
         buffer.putLong(record + LEASE_BASE_OFFSET, buffer.getLong(record + LEASE_DONE_OFFSET));
         buffer.putLong(record + LEASE_JOB_ID_OFFSET, sequence);
         buffer.putInt(record + LEASE_LENGTH_OFFSET, length);
+        buffer.putInt(record + LEASE_IN_SLOT_OFFSET, 0);
         buffer.putBytes(record + LEASE_PAYLOAD_OFFSET, buffer, slot + SLOT_PAYLOAD_OFFSET, length);
+    }
+
+    /**
+     * Leases a taken slot's job in place, in a record the caller owns: plain stores (base from the record's done
+     * count, job id, length, in slot 1), no payload copy; published by the caller's release store of the lease word.
+     */
+    void leaseInSlotPlain(final int record, final long sequence, final int length)
+    {
+        buffer.putLong(record + LEASE_BASE_OFFSET, buffer.getLong(record + LEASE_DONE_OFFSET));
+        buffer.putLong(record + LEASE_JOB_ID_OFFSET, sequence);
+        buffer.putInt(record + LEASE_LENGTH_OFFSET, length);
+        buffer.putInt(record + LEASE_IN_SLOT_OFFSET, 1);
+    }
+
+    /**
+     * Copies the payload of a job leased in place into the record the caller owns (plain: the volatile store that
+     * clears the in-slot flag after it publishes it). Base and job id were written when it was leased.
+     */
+    void copyInSlotPayloadPlain(final int slot, final int record, final int length)
+    {
+        buffer.putBytes(record + LEASE_PAYLOAD_OFFSET, buffer, slot + SLOT_PAYLOAD_OFFSET, length);
+    }
+
+    /**
+     * @return whether the record's leased job is still in its slot (volatile: a recoverer killed after clearing
+     *     it published nothing else that the next owner's CAS would pair with).
+     */
+    boolean leaseInSlotVolatile(final int record)
+    {
+        return buffer.getIntVolatile(record + LEASE_IN_SLOT_OFFSET) != 0;
+    }
+
+    /**
+     * Volatile: the payload copied before it is visible to whoever reads the flag as 0.
+     */
+    void clearLeaseInSlotVolatile(final int record)
+    {
+        buffer.putIntVolatile(record + LEASE_IN_SLOT_OFFSET, 0);
     }
 
     /**

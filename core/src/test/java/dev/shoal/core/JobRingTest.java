@@ -286,6 +286,78 @@ class JobRingTest
         }
     }
 
+    /**
+     * A drain hands jobs over in their slots; a handler that throws must not leave its job pinning the slot: the
+     * job is moved into the record (still held, unacknowledged) and the slot released for the producers.
+     */
+    @Test
+    void shouldReleaseTheSlotOfAJobWhoseDrainHandlerThrows()
+    {
+        final JobRing ring = JobRing.open(region(2, 16), "jobs");
+        try (JobProducer producer = ring.producer(); JobConsumer other = ring.consumer())
+        {
+            producer.offer(job(0, 16), 0, 16);
+            producer.offer(job(1, 16), 0, 16);
+            final JobConsumer consumer = ring.consumer();
+            final IllegalStateException thrown = assertThrows(IllegalStateException.class, () ->
+                consumer.drain((id, attempt, buffer, offset, length) ->
+                {
+                    throw new IllegalStateException("handler failed on job " + id);
+                }, 10));
+            assertEquals("handler failed on job 0", thrown.getMessage());
+            assertTrue(consumer.holdsJob());
+            assertEquals(0, consumer.heldJobId());
+            assertTrue(producer.offer(job(2, 16), 0, 16), "job 0's slot must be free again for sequence 2");
+            assertFalse(producer.offer(job(3, 16), 0, 16), "job 1 still fills the other slot");
+
+            consumer.close(); // gives job 0 back: redelivered from the record's copy
+            final List<Long> ids = new ArrayList<>();
+            for (int i = 0; i < 3; i++)
+            {
+                final long[] seen = takeOne(other);
+                ids.add(seen[0]);
+                assertEquals(seen[0] == 0 ? 2 : 1, seen[1], "attempt of job " + seen[0]);
+                other.taskDone();
+            }
+            assertEquals(List.of(0L, 1L, 2L), ids.stream().sorted().toList());
+            assertEquals(3, ring.completed());
+            assertEquals(3, ring.submitted());
+        }
+    }
+
+    /**
+     * A drainer that dies after its handler ran but before it acknowledged: the job is still in its slot, named by
+     * the record; the recoverer copies it out of the slot and redelivers it, intact, counted once when done.
+     */
+    @Test
+    void shouldRedeliverAJobLeasedInPlaceWhenItsDrainerDies()
+    {
+        final JobRing ring = JobRing.open(region(4, 64), "jobs");
+        final Region other = reopen();
+        final JobRing otherRing = JobRing.open(other, "jobs");
+        try (JobProducer producer = ring.producer(); JobConsumer survivor = ring.consumer())
+        {
+            producer.offer(job(0, 40), 0, 40);
+            final JobConsumer victim = otherRing.consumer();
+            // The handler detaches the victim's participant (its token is dead); the drain then fails to acknowledge.
+            assertThrows(IllegalStateException.class, () -> victim.drain((id, attempt, buffer, offset, length) ->
+                other.close(), 10));
+            assertEquals(1, ring.stats().orphanedLeases());
+
+            final long[] again = takeOne(survivor); // checks every payload byte
+            assertEquals(0, again[0]);
+            assertEquals(2, again[1]);
+            assertEquals(40, again[2]);
+            survivor.taskDone();
+            assertEquals(1, ring.redelivered());
+            assertEquals(1, ring.completed());
+            assertTrue(producer.offer(job(1, 40), 0, 40));
+            assertEquals(1, takeOne(survivor)[0]);
+            survivor.taskDone();
+            assertTrue(ring.join(Duration.ofSeconds(5), new YieldingIdleStrategy()));
+        }
+    }
+
     @Test
     void shouldAbandonClaimOfDetachedProducerAndCarryOn()
     {
