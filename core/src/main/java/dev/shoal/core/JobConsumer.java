@@ -210,6 +210,11 @@ public final class JobConsumer implements AutoCloseable
      * whose handler throws is copied into the record and its slot released before the exception propagates, so
      * a held job never keeps a slot from the producers.
      *
+     * <p>While a handler runs, its job's slot stays taken: a producer that wraps round the ring to that slot
+     * waits for the handler to return, even if later slots are free. For handlers that may run long next to
+     * short ones (a worker pool's jobs), {@link #poll}, which frees the slot before delivering, keeps the ring
+     * flowing.
+     *
      * @param handler receives each job.
      * @param limit   most jobs to handle.
      * @return how many were handled.

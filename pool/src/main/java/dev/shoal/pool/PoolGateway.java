@@ -96,13 +96,8 @@ final class PoolGateway implements RemoteGateway
             consumer = ring.consumer();
         }
         current = handler;
-        int taken = 0;
-        while (taken < limit && consumer.poll(onJob))
-        {
-            consumer.taskDone();
-            taken++;
-        }
-        return taken;
+        // A drain: each frame is handed over in its slot (the handler copies it out) and acknowledged after it.
+        return consumer.drain(onJob, limit);
     }
 
     private void onJob(final long ringJobId, final int attempt, final DirectBuffer buffer, final int offset,

@@ -10,8 +10,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * Child side of {@link ShoalPingPongPeer}: the pinger offers to {@code ping} and polls {@code pong}; the ponger
- * the other way round. Every message is checked and acknowledged.
+ * Child side of {@link ShoalPingPongPeer}: the pinger offers to {@code ping} and drains one job from
+ * {@code pong}; the ponger the other way round. Every message is checked and acknowledged.
  */
 public final class ShoalPingPongTask extends PingPongTask implements JobHandler
 {
@@ -44,11 +44,10 @@ public final class ShoalPingPongTask extends PingPongTask implements JobHandler
     protected long receive()
     {
         received = -1;
-        while (!in.poll(this))
+        while (in.drain(this, 1) == 0) // the job is read in its slot and acknowledged, as Agrona's read does
         {
             Thread.onSpinWait();
         }
-        in.taskDone();
         return received;
     }
 
