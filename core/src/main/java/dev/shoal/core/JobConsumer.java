@@ -42,6 +42,8 @@ public final class JobConsumer implements AutoCloseable
     private int heldLease = NO_LEASE;
     /** The held job's slot while it is leased in place (a drain), else {@link #NOT_IN_SLOT}. */
     private int heldSlot = NOT_IN_SLOT;
+    /** The length of the job held in place, checked when it was taken. */
+    private int heldSlotLength;
     private boolean adopted;
     private long heldJobId;
     private int heldAttempt;
@@ -485,7 +487,7 @@ public final class JobConsumer implements AutoCloseable
     }
 
     /**
-     * Takes the job at the head into the own lease record.
+     * Takes the job at the head into the own lease record: a copy, or (for a drain) a lease of it in its slot.
      */
     private boolean takeNext(final boolean inSlot)
     {
@@ -570,6 +572,7 @@ public final class JobConsumer implements AutoCloseable
         words.leaseWordRelease(record, leaseWord(token, 1, LEASE_LEASED));
         heldLease = ownLease;
         heldSlot = slot;
+        heldSlotLength = length;
     }
 
     /**
@@ -652,6 +655,13 @@ public final class JobConsumer implements AutoCloseable
         final long word = words.leaseWordVolatile(record); // volatile: pairs with its release; the fields follow
         heldJobId = words.leaseJobIdPlain(record);
         heldAttempt = leaseAttempt(word);
+        if (heldSlot != NOT_IN_SLOT)
+        {
+            // Leased in place: the length was checked in the slot when it was taken, and the handler reads there.
+            view.wrap(buffer, heldSlot + SLOT_PAYLOAD_OFFSET, heldSlotLength);
+            handler.onJob(heldJobId, heldAttempt, view, 0, heldSlotLength);
+            return;
+        }
         final int length = words.leaseLengthPlain(record);
         if (ring.corruptLength(length))
         {
@@ -662,8 +672,7 @@ public final class JobConsumer implements AutoCloseable
             words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // atomic: counted everywhere
             ring.checkedLength(length, "lease[" + lease + "]", jobId);
         }
-        view.wrap(buffer, (heldSlot != NOT_IN_SLOT ? heldSlot + SLOT_PAYLOAD_OFFSET : record + LEASE_PAYLOAD_OFFSET),
-            length);
+        view.wrap(buffer, record + LEASE_PAYLOAD_OFFSET, length);
         handler.onJob(heldJobId, heldAttempt, view, 0, length);
     }
 
