@@ -573,6 +573,8 @@ public final class JobConsumer implements AutoCloseable
         heldLease = ownLease;
         heldSlot = slot;
         heldSlotLength = length;
+        heldJobId = sequence; // what the record now says: no need to read it back to deliver
+        heldAttempt = 1;
     }
 
     /**
@@ -651,17 +653,18 @@ public final class JobConsumer implements AutoCloseable
 
     private void deliver(final JobHandler handler)
     {
-        final int record = ring.leaseOffset(heldLease);
-        final long word = words.leaseWordVolatile(record); // volatile: pairs with its release; the fields follow
-        heldJobId = words.leaseJobIdPlain(record);
-        heldAttempt = leaseAttempt(word);
         if (heldSlot != NOT_IN_SLOT)
         {
-            // Leased in place: the length was checked in the slot when it was taken, and the handler reads there.
+            // Leased in place just now by this handle (id, attempt and length known, the length checked in the
+            // slot): the handler reads the job there.
             view.wrap(buffer, heldSlot + SLOT_PAYLOAD_OFFSET, heldSlotLength);
             handler.onJob(heldJobId, heldAttempt, view, 0, heldSlotLength);
             return;
         }
+        final int record = ring.leaseOffset(heldLease);
+        final long word = words.leaseWordVolatile(record); // volatile: pairs with its release; the fields follow
+        heldJobId = words.leaseJobIdPlain(record);
+        heldAttempt = leaseAttempt(word);
         final int length = words.leaseLengthPlain(record);
         if (ring.corruptLength(length))
         {

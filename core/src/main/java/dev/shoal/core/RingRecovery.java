@@ -35,6 +35,8 @@ final class RingRecovery
     static final int NONE = -1;
     /** Something was recovered and the caller holds nothing. */
     static final int RECOVERED = -2;
+    /** {@link #takenLength}: the slot holds no job for the record. */
+    private static final int NO_JOB = -1;
     /** How long a handle waits on one stalled sequence before it checks liveness. */
     static final long STALL_NANOS = 1_000_000L;
     /** How often {@link JobRing#join} runs recovery while it waits. */
@@ -214,9 +216,7 @@ final class RingRecovery
             final long sequence = words.leaseSequencePlain(record);
             if (words.leaseInSlotVolatile(record) && !moveInSlotJob(index, record, sequence))
             {
-                CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
-                words.leaseWordRelease(record, 0); // release: the record is free for anyone
-                return RECOVERED;
+                return freeRecord(record);
             }
             CrashPoints.at(RingCrashPoint.RECOVER_REDELIVERED_COUNT);
             words.incrementCounterAtomic(ring.counterOffset(REDELIVERED_OFFSET)); // atomic: counted by every process
@@ -240,28 +240,12 @@ final class RingRecovery
         }
         CrashPoints.at(RingCrashPoint.RECOVER_READ_SEQUENCE);
         final long sequence = words.leaseSequencePlain(record); // ours: stable from here on
-        final int slot = ring.slotOffsetOf(Math.max(0, sequence));
-        // Volatile: a TAKEN word naming this record means the job is still in the slot, unreleased.
-        if (sequence < 0 || words.slotWordVolatile(slot) != slotWord(sequence, SLOT_TAKEN, index))
+        final int length = takenLength(index, sequence);
+        if (length == NO_JOB)
         {
-            CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
-            words.leaseWordRelease(record, 0); // release: the record is free for anyone
-            return RECOVERED;
+            return freeRecord(record);
         }
-        final int length = words.slotLengthPlain(slot);
-        if (ring.corruptLength(length))
-        {
-            // Release first, count only when our CAS released it: a recoverer killed between the two leaves
-            // one uncounted (the documented window), never one counted twice by the next recoverer.
-            if (releaseTaken(index, sequence))
-            {
-                CrashPoints.at(RingCrashPoint.RECOVER_CORRUPT_COUNT);
-                words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // a corrupt job skipped, counted
-            }
-            CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
-            words.leaseWordRelease(record, 0); // release: the record is free for anyone
-            return RECOVERED;
-        }
+        final int slot = ring.slotOffsetOf(sequence);
         CrashPoints.at(RingCrashPoint.RECOVER_COPY);
         copyIntoLease(slot, record, sequence, length);
         CrashPoints.at(RingCrashPoint.RECOVER_LEASE_STORE);
@@ -276,18 +260,41 @@ final class RingRecovery
      * the payload is copied, then the in-slot flag cleared, so the record holds the job before the caller releases
      * the slot. A job whose slot is no longer {@code TAKEN} by the record was completed: its holder stores done
      * before it releases the slot, and any other owner clears the flag before releasing it. A corrupt length is
-     * released and counted as {@link #recoverReserved} does.
+     * released and counted ({@link #takenLength}, shared with {@link #recoverReserved}).
      *
      * @return true when the record now holds the job; false when there is none to deliver (completed, or corrupt
      *     and skipped), and the caller frees the record.
      */
     boolean moveInSlotJob(final int index, final int record, final long sequence)
     {
+        final int length = takenLength(index, sequence);
+        if (length == NO_JOB)
+        {
+            return false;
+        }
+        CrashPoints.at(RingCrashPoint.MOVE_IN_SLOT_COPY);
+        words.copyInSlotPayloadPlain(ring.slotOffsetOf(sequence), record, length);
+        CrashPoints.at(RingCrashPoint.MOVE_IN_SLOT_CLEAR);
+        // Volatile: the copy is visible before the flag reads 0; from here the record, not the slot, holds the job.
+        words.clearLeaseInSlotVolatile(record);
+        return true;
+    }
+
+    /**
+     * The length of the job a record's slot still holds for it, for a caller that owns the record.
+     *
+     * @return the length, or {@link #NO_JOB} when the slot is no longer TAKEN by the record (released, perhaps
+     *     reused) or holds a corrupt length, which this call releases and counts (release first, count only when
+     *     our CAS released it: a recoverer killed between the two leaves one uncounted, the documented window,
+     *     never one counted twice by the next recoverer).
+     */
+    private int takenLength(final int index, final long sequence)
+    {
         final int slot = ring.slotOffsetOf(Math.max(0, sequence));
         // Volatile: a TAKEN word naming this record means the job is still in the slot, unreleased.
         if (sequence < 0 || words.slotWordVolatile(slot) != slotWord(sequence, SLOT_TAKEN, index))
         {
-            return false;
+            return NO_JOB;
         }
         final int length = words.slotLengthPlain(slot);
         if (ring.corruptLength(length))
@@ -297,14 +304,19 @@ final class RingRecovery
                 CrashPoints.at(RingCrashPoint.RECOVER_CORRUPT_COUNT);
                 words.incrementCounterAtomic(ring.counterOffset(ABANDONED_OFFSET)); // a corrupt job skipped, counted
             }
-            return false;
+            return NO_JOB;
         }
-        CrashPoints.at(RingCrashPoint.MOVE_IN_SLOT_COPY);
-        words.copyInSlotPayloadPlain(slot, record, length);
-        CrashPoints.at(RingCrashPoint.MOVE_IN_SLOT_CLEAR);
-        // Volatile: the copy is visible before the flag reads 0; from here the record, not the slot, holds the job.
-        words.clearLeaseInSlotVolatile(record);
-        return true;
+        return length;
+    }
+
+    /**
+     * Frees a record we own that holds no job to deliver.
+     */
+    private int freeRecord(final int record)
+    {
+        CrashPoints.at(RingCrashPoint.RECOVER_FREE_RECORD);
+        words.leaseWordRelease(record, 0); // release: the record is free for anyone
+        return RECOVERED;
     }
 
     /**
