@@ -100,11 +100,13 @@ public final class CrashPoints
     }
 
     /**
-     * Marks the write that follows as a crash point. Free when {@link #ENABLED} is false.
+     * Marks the write that follows as a crash point. Free when {@link #ENABLED} is false. Public so that protocols
+     * built on core in other modules (the pool's result buffers) name their writes the same way; {@link #all()}
+     * lists core's.
      *
      * @param point the write about to happen.
      */
-    static void at(final CrashPoint point)
+    public static void at(final CrashPoint point)
     {
         if (ENABLED)
         {

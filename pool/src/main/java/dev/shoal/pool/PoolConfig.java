@@ -15,6 +15,8 @@ import dev.shoal.core.JobRingDescriptor;
 final class PoolConfig
 {
     final String registryClass;
+    /** Local workers at most: each has a result buffer in the pool's region, which holds 256 structures. */
+    static final int MAX_WORKERS = 240;
     final int workers;
     final int threadsPerWorker;
     final List<String> jvmOptions;
@@ -108,6 +110,11 @@ final class PoolConfig
         {
             throw new IllegalArgumentException("resultBufferBytes must be a power of two, at least 4096: " +
                 "resultBufferBytes=" + resultBufferBytes);
+        }
+        if (workers > MAX_WORKERS)
+        {
+            throw new IllegalArgumentException("workers must be at most " + MAX_WORKERS +
+                " (each has its own result buffer in the pool's region): workers=" + workers);
         }
         if (maxJobsPerWorker < 0)
         {

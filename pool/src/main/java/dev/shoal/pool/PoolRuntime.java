@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.shoal.core.JobRing;
@@ -63,21 +62,27 @@ final class PoolRuntime
         this.logDir = logDir;
         this.ring = JobRing.open(region, PoolLayout.JOBS);
         this.control = region.longArray(PoolLayout.CONTROL);
-        final AtomicLong deaths = new AtomicLong();
-        this.supervisor = new WorkerSupervisor(config, journal, region.location().path(), logDir, ring, deaths,
-            this::markBroken);
+        final ManyToOneRingBuffer[] results = new ManyToOneRingBuffer[config.workers + 1];
+        for (int writer = 0; writer <= config.workers; writer++)
+        {
+            results[writer] = new ManyToOneRingBuffer(region.bytes(PoolLayout.results(writer)));
+        }
         this.completionThread = config.completionExecutor != null ? null :
             new CompletionThread("shoal-pool-completions", config.logSink);
-        this.collector = new ResultCollector(new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS)), pending,
-            config.logSink, supervisor::markReady, deaths, hooks(config.resultHook, journal), journal,
+        final ResultCollector[] reader = new ResultCollector[1];
+        this.supervisor = new WorkerSupervisor(config, journal, region.location().path(), logDir, ring,
+            (worker, keepWaiting) -> reader[0].salvage(worker, keepWaiting), this::markBroken);
+        this.collector = new ResultCollector(results, pending, config.logSink, supervisor::markReady,
+            hooks(config.resultHook, journal), journal,
             completionThread != null ? completionThread : config.completionExecutor);
+        reader[0] = collector;
         this.handles = new SubmitHandles(ring, config.submitHandles, config.submitHandles);
         this.submitter = new JobSubmitter(config, handlers, pending, journal, handles, this::brokenReason);
         this.collectorThread = new Thread(collector, "shoal-pool-results");
         this.supervisorThread = new Thread(supervisor, "shoal-pool-supervisor");
         this.shutdownHook = new Thread(this::emergencyStop, "shoal-pool-reaper");
         this.gateway = config.listen == null ? null :
-            new PoolGateway(config, ring, new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS)),
+            new PoolGateway(config, ring, results[config.workers],
                 reason -> markBroken("the remote side stopped on an error: " + reason));
     }
 
@@ -130,7 +135,7 @@ final class PoolRuntime
             final RegionLocation location = config.region != null ? RegionLocation.of(config.region) :
                 RegionLocation.of("pool-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet());
             region = Region.create(location, PoolLayout.spec(config.ringCapacity, config.maxJobBytes,
-                config.resultBufferBytes, config.participants()), RegionOptions.defaults());
+                config.resultBufferBytes, config.workers, config.participants()), RegionOptions.defaults());
             logDir = createLogDir();
             runtime = new PoolRuntime(config, handlers, journal, region, logDir);
             runtime.startThreadsAndWorkers();
@@ -276,7 +281,7 @@ final class PoolRuntime
         final boolean collectorStopped = stopCollector();
         if (collectorStopped)
         {
-            collector.drainOnce();
+            collector.drainOnce(supervisor::hasExited);
         }
         stopCompletions(); // after the reader's last hand-off: every result read is completed
         final int cancelled = pending.failAll(leftover);

@@ -666,7 +666,9 @@ public final class ProcessPool implements AutoCloseable
         }
 
         /**
-         * @param bytes result buffer size (power of two, default 4 MiB); the largest result is an eighth of it.
+         * @param bytes size of each worker's result buffer (power of two, default 4 MiB; every local worker has its
+         *              own, and the remote gateway one more; pages are used only as results pass); the largest
+         *              result is an eighth of it.
          * @return this.
          */
         public Builder resultBufferBytes(final int bytes)

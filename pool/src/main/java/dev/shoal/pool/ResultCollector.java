@@ -4,9 +4,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.IntPredicate;
 
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -23,25 +27,24 @@ import static dev.shoal.pool.ResultFrameDescriptor.*;
  * stop the workers (their result writes wait for room) and so the ring from draining. The batch's jobs are counted
  * in {@link PendingJobs#size()} from the moment they are taken until their futures are complete.
  *
- * <p>A worker killed while writing a result leaves a claimed but uncommitted record that would block the
- * reader forever. Agrona's {@code unblock()} clears it; this collector calls it only when a worker death has
- * been reported and the buffer has not moved for {@link #UNBLOCK_AFTER_NANOS}. The job whose result was lost is
- * still leased (the worker died before {@code taskDone}), so it is redelivered and its result comes again.
- *
- * <p>Known hole (docs/failure-model.md): the stalled record is assumed to be the dead worker's because nothing
- * else has moved for that long, a judgement by time. A live writer stopped in the middle of its write for longer
- * (descheduled on a loaded machine, a long GC pause, SIGSTOP) while another worker died would lose its result: it
- * then acknowledges the job and that future never completes. It happened once in a soak run with the threshold at
- * 100 ms on a loaded 2-core machine; at 5 s it needs a writer stalled that long between claim and commit. The fix
- * is to know the claimant: each writer publishing the position it claims, as ring producers publish their intent.
+ * <p>Each local worker writes into a result buffer of its own (its threads share it), the remote gateway into one
+ * more ({@link PoolLayout}). A worker killed between claiming a record and committing it leaves the record
+ * half-written and its buffer stops there; the others flow on. When the supervisor has seen the process exit, it
+ * asks for {@link #salvage} before it starts a worker in its place: this thread delivers what the dead worker
+ * committed, drops what it did not, and empties the buffer ({@link ResultBufferSalvage}). Nothing is judged by
+ * time: the buffer is emptied only once the OS says its writer is gone. The job whose result was dropped is still
+ * leased (the worker acknowledges after its result is committed), so it is delivered again and its result comes
+ * from the next attempt.
  */
 final class ResultCollector implements Runnable
 {
-    static final long UNBLOCK_AFTER_NANOS = 5_000_000_000L;
     /** With a journal: results wait at most this long to be journaled together (group commit). */
     static final long GROUP_COMMIT_NANOS = 50_000L;
 
-    private final ManyToOneRingBuffer results;
+    /** One buffer per local worker (indexed by its id), then the gateway's. */
+    private final ManyToOneRingBuffer[] results;
+    /** Buffers of exited workers to salvage, asked for by the supervisor, taken by this thread. */
+    private final ConcurrentLinkedQueue<Salvage> salvages = new ConcurrentLinkedQueue<>();
     private final PendingJobs pending;
     private final Consumer<String> logSink;
     private final IntConsumer onReady;
@@ -60,11 +63,6 @@ final class ResultCollector implements Runnable
     private final LogHook logHook;
     private final IdleStrategy idle = new BackoffIdleStrategy(200, 100, 1_000, 500_000);
     private volatile boolean running = true;
-    /** Worker deaths the supervisor reported (it increments; this thread reads). */
-    private final AtomicLong deathsReported;
-    private long deathsHandled;
-    private long stalledSinceNanos;
-    private long lastConsumerPosition = -1;
     private final org.agrona.concurrent.MessageHandler handler = this::onMessage;
 
     /**
@@ -91,11 +89,17 @@ final class ResultCollector implements Runnable
         }
     }
 
-    ResultCollector(final ManyToOneRingBuffer results, final PendingJobs pending, final Consumer<String> logSink,
-        final IntConsumer onReady, final AtomicLong deathsReported, final ResultHook hook, final LogHook logHook,
-        final Executor completions)
+    /** A salvage asked for: which buffer, and the latch the asker waits on. */
+    private record Salvage(int writer, CountDownLatch done)
     {
-        this.deathsReported = deathsReported;
+    }
+
+    /**
+     * @param results one result buffer per local worker, indexed by worker id, then the remote gateway's.
+     */
+    ResultCollector(final ManyToOneRingBuffer[] results, final PendingJobs pending, final Consumer<String> logSink,
+        final IntConsumer onReady, final ResultHook hook, final LogHook logHook, final Executor completions)
+    {
         this.completions = completions;
         this.logHook = logHook;
         this.results = results;
@@ -110,12 +114,79 @@ final class ResultCollector implements Runnable
         running = false;
     }
 
+    /**
+     * Has worker {@code writer}'s buffer salvaged on the collector's thread and waits for it. Call only once the
+     * worker's process has exited, and before anything else may write into that buffer.
+     *
+     * @param writer      the exited worker's id.
+     * @param keepWaiting asked every few ms while waiting; waiting ends when it says false.
+     * @return true when the buffer was salvaged; false when the collector stopped or {@code keepWaiting} said
+     * false first (then no new worker may take the buffer over).
+     */
+    boolean salvage(final int writer, final BooleanSupplier keepWaiting)
+    {
+        final Salvage request = new Salvage(writer, new CountDownLatch(1));
+        salvages.add(request);
+        try
+        {
+            while (!request.done().await(5, TimeUnit.MILLISECONDS))
+            {
+                if (!running || !keepWaiting.getAsBoolean())
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private int readAll()
+    {
+        int read = 0;
+        for (final ManyToOneRingBuffer buffer : results)
+        {
+            read += buffer.read(handler, 256);
+        }
+        return read;
+    }
+
+    private void salvageRequested()
+    {
+        Salvage request;
+        while ((request = salvages.poll()) != null)
+        {
+            salvageBuffer(request.writer());
+            request.done().countDown();
+        }
+    }
+
+    private void salvageBuffer(final int writer)
+    {
+        final ResultBufferSalvage.Outcome outcome = ResultBufferSalvage.salvage(results[writer].buffer(), handler);
+        if (outcome.dropped() > 0 || outcome.corrupt())
+        {
+            logSink.accept("[pool] worker " + writer + " exited leaving " + outcome.dropped() +
+                " result record(s) half-written" + (outcome.corrupt() ? " and its result buffer corrupt" : "") +
+                "; dropped them (their jobs were not acknowledged: they run again), " + outcome.delivered() +
+                " committed after them delivered");
+        }
+    }
+
     @Override
     public void run()
     {
         while (running)
         {
-            final int read = results.read(handler, 256);
+            if (!salvages.isEmpty())
+            {
+                salvageRequested();
+            }
+            final int read = readAll();
             if (deferredCount > 0 && hook == null)
             {
                 completeDeferred(); // no journal to wait for: hand this read's results over at once
@@ -136,25 +207,33 @@ final class ResultCollector implements Runnable
                 }
                 continue;
             }
-            if (read == 0)
-            {
-                unblockIfStalled();
-            }
             idle.idle(read);
         }
-        while (results.read(handler, 256) > 0)
+        while (readAll() > 0)
         {
             completeDeferred(); // final drain: every result written before stop() is delivered
         }
-        completeDeferred();
+        completeDeferred(); // a salvage still asked for is not done: its asker sees running false, starts no worker
     }
 
     /**
-     * Reads what is there now (for the closing drain, from another thread after the collector stopped).
+     * Reads what is there now (for the closing drain, from another thread after the collector stopped): the
+     * buffers of workers whose process has exited are salvaged (what a killed one committed after a record it left
+     * half-written is delivered too), the others read.
+     *
+     * @param exited whether local worker {@code id}'s process has exited.
      */
-    void drainOnce()
+    void drainOnce(final IntPredicate exited)
     {
-        while (results.read(handler, 256) > 0)
+        for (int writer = 0; writer < results.length - 1; writer++)
+        {
+            if (exited.test(writer))
+            {
+                salvageBuffer(writer);
+                completeDeferred();
+            }
+        }
+        while (readAll() > 0)
         {
             completeDeferred();
         }
@@ -229,31 +308,6 @@ final class ResultCollector implements Runnable
         deferredStatus[deferredCount] = status;
         deferredBodies[deferredCount] = body;
         deferredCount++;
-    }
-
-    private void unblockIfStalled()
-    {
-        if (deathsReported.get() == deathsHandled || results.producerPosition() == results.consumerPosition())
-        {
-            lastConsumerPosition = -1;
-            return;
-        }
-        final long position = results.consumerPosition();
-        final long now = System.nanoTime();
-        if (position != lastConsumerPosition)
-        {
-            lastConsumerPosition = position;
-            stalledSinceNanos = now;
-        }
-        else if (now - stalledSinceNanos > UNBLOCK_AFTER_NANOS)
-        {
-            if (results.unblock())
-            {
-                logSink.accept("[pool] cleared a result record left half-written by a dead worker");
-            }
-            deathsHandled = deathsReported.get();
-            lastConsumerPosition = -1;
-        }
     }
 
     private void onMessage(final int type, final DirectBuffer buffer, final int offset, final int length)

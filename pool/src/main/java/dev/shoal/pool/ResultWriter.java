@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
+import dev.shoal.core.CrashPoints;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -11,8 +12,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import static dev.shoal.pool.ResultFrameDescriptor.*;
 
 /**
- * A worker thread's side of the result buffer: frames results, log lines and the ready signal
- * ({@link ResultFrameDescriptor}) and writes them into the pool's {@code ManyToOneRingBuffer}. Results wait for
+ * A worker thread's side of its worker's result buffer: frames results, log lines and the ready signal
+ * ({@link ResultFrameDescriptor}) and writes them into the worker's own {@code ManyToOneRingBuffer}. Results wait for
  * space (the pool's collector always drains); log lines never wait and are dropped when there is no space.
  * One per thread.
  */
@@ -135,10 +136,16 @@ final class ResultWriter
         frame.putInt(ATTEMPT_OFFSET, attempt);
         frame.putInt(COUNT_OFFSET, count);
         idle.reset();
-        while (!results.write(TYPE_RESULTS, frame, 0, length))
+        CrashPoints.at(ResultCrashPoint.RESULT_CLAIM);
+        int index;
+        while ((index = results.tryClaim(TYPE_RESULTS, length)) < 0) // the tail CAS, then the header, negated
         {
             idle.idle();
         }
+        CrashPoints.at(ResultCrashPoint.RESULT_COPY);
+        results.buffer().putBytes(index, frame, 0, length);
+        CrashPoints.at(ResultCrashPoint.RESULT_COMMIT);
+        results.commit(index); // release store of the positive length: the collector may read the frame
         count = 0;
         length = ITEMS_OFFSET;
     }

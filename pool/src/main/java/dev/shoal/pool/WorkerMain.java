@@ -47,9 +47,10 @@ public final class WorkerMain
     {
         region = Region.open(args[0]);
         ring = JobRing.open(region, PoolLayout.JOBS);
-        results = new ManyToOneRingBuffer(region.bytes(PoolLayout.RESULTS));
         control = region.longArray(PoolLayout.CONTROL);
         workerId = Integer.parseInt(args[1]);
+        // This worker's own buffer: the supervisor emptied it after the previous worker with this id exited.
+        results = new ManyToOneRingBuffer(region.bytes(PoolLayout.results(workerId)));
         handlers = Handlers.load(args[3]);
         maxAttempts = Integer.parseInt(args[4]);
         maxJobs = Long.parseLong(args[5]);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -31,8 +32,8 @@ final class WorkerSupervisor implements Runnable
     private final Path regionPath;
     private final Path logDir;
     private final JobRing ring;
-    /** Deaths reported to the result collector, which clears what a dead worker left half-written. */
-    private final AtomicLong deaths;
+    /** Empties an exited worker's result buffer (on the collector's thread) before a new worker takes it. */
+    private final ResultBuffers resultBuffers;
     private final WorkerProcess[] workers;
     private final AtomicLong restarts = new AtomicLong();
     private final AtomicLong recycles = new AtomicLong();
@@ -45,7 +46,7 @@ final class WorkerSupervisor implements Runnable
     private final ClassDataArchive archive;
 
     WorkerSupervisor(final PoolConfig config, final LogHook logHook, final Path regionPath, final Path logDir,
-        final JobRing ring, final AtomicLong deaths, final Consumer<String> onBroken)
+        final JobRing ring, final ResultBuffers resultBuffers, final Consumer<String> onBroken)
     {
         this.onBroken = onBroken;
         this.config = config;
@@ -53,10 +54,24 @@ final class WorkerSupervisor implements Runnable
         this.regionPath = regionPath;
         this.logDir = logDir;
         this.ring = ring;
-        this.deaths = deaths;
+        this.resultBuffers = resultBuffers;
         this.workers = new WorkerProcess[config.workers];
         this.archive = ClassDataArchive.forClassPath(
             config.classPath != null ? config.classPath : System.getProperty("java.class.path"));
+    }
+
+    /**
+     * The result collector's side the supervisor needs: a dead worker's result buffer emptied before its
+     * replacement writes there.
+     */
+    interface ResultBuffers
+    {
+        /**
+         * @param worker      a worker whose process has exited.
+         * @param keepWaiting asked while waiting; waiting ends when it says false.
+         * @return true when the buffer was salvaged and may be given to a new worker.
+         */
+        boolean salvage(int worker, BooleanSupplier keepWaiting);
     }
 
     void startAll()
@@ -163,7 +178,6 @@ final class WorkerSupervisor implements Runnable
         final boolean recycled = code == 0 && dead.isReady();
         if (!recycled)
         {
-            deaths.incrementAndGet();
             config.logSink.accept("[pool] worker " + i + " (pid " + dead.process().pid() + ") died with code " + code +
                 "; handing its jobs back and restarting it");
             // A worker killed by a signal (exit code 128 + signal) before it was ready did not fail to start:
@@ -185,10 +199,22 @@ final class WorkerSupervisor implements Runnable
             recycles.incrementAndGet();
         }
         ring.recoverDeadLeases();
-        if (running)
+        // Before the new worker exists: what the dead one committed is delivered and what it left half-written
+        // dropped (a clean exit leaves nothing half-written; salvaged all the same, it costs one walk).
+        if (resultBuffers.salvage(i, () -> running) && running)
         {
             workers[i] = launch(i);
         }
+    }
+
+    /**
+     * @param i a local worker's id.
+     * @return true when its current process has exited (nothing of it can write any more).
+     */
+    boolean hasExited(final int i)
+    {
+        final WorkerProcess w = workers[i];
+        return w == null || !w.process().isAlive();
     }
 
     String brokenReason()
