@@ -309,7 +309,7 @@ public final class JobConsumer implements AutoCloseable
     {
         checkUsable();
         final int slot = ring.slotOffsetOf(sequence);
-        final long word = words.slotWordVolatile(slot); // volatile: pairs with the producer's publish CAS
+        final long word = words.slotWordVolatile(slot); // volatile: pairs with the producer's publish (release)
         if (word != slotWord(sequence, SLOT_PUBLISHED, 0))
         {
             return false;
@@ -500,7 +500,7 @@ public final class JobConsumer implements AutoCloseable
                 throw ring.corrupt("head", head, "a sequence is never negative");
             }
             final int slot = ring.slotOffsetOf(head);
-            final long word = words.slotWordVolatile(slot); // volatile: pairs with the producer's publish CAS
+            final long word = words.slotWordVolatile(slot); // volatile: pairs with the producer's publish (release)
             if (word == slotWord(head, SLOT_PUBLISHED, 0))
             {
                 final int record = ring.leaseOffset(ownLease);

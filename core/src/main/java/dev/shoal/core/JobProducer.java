@@ -1,5 +1,7 @@
 package dev.shoal.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 
 import org.agrona.DirectBuffer;
@@ -22,6 +24,20 @@ public final class JobProducer implements AutoCloseable
     /** Full: returned by {@link #tryClaim} when no slot is free. */
     public static final long FULL = -1;
 
+    private static final VarHandle OFFERING;
+
+    static
+    {
+        try
+        {
+            OFFERING = MethodHandles.lookup().findVarHandle(JobProducer.class, "offering", boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
 
     private final JobRing ring;
     /** The region, for zero-copy views of payloads only: the protocol's words go through {@link #words}. */
@@ -36,7 +52,11 @@ public final class JobProducer implements AutoCloseable
     private long claimed = FULL;
     private long stalledSequence = -1;
     private long stalledSince;
-    private boolean closed;
+    /** Volatile: a close from another thread is seen by the owner's next offer (see awaitOfferInFlight). */
+    private volatile boolean closed;
+    /** An offer is between its claim and its publish; through {@link #OFFERING} only. */
+    @SuppressWarnings("unused")
+    private boolean offering;
 
     JobProducer(final JobRing ring, final Participant participant)
     {
@@ -65,7 +85,7 @@ public final class JobProducer implements AutoCloseable
         checkUsable();
         checkLength(length);
         checkSource(offset, length, source.capacity());
-        final long sequence = claim(1);
+        final long sequence = beginOffer(1);
         if (sequence == FULL)
         {
             return false;
@@ -77,9 +97,10 @@ public final class JobProducer implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             abandonClaim(sequence, 1); // never leave a live claim unpublished: every consumer would wait on it
+            endOffer();
             throw ex;
         }
-        publish(sequence, 1);
+        publishOffered(sequence, 1);
         return true;
     }
 
@@ -94,7 +115,7 @@ public final class JobProducer implements AutoCloseable
         checkUsable();
         checkLength(length);
         checkSource(offset, length, source.length);
-        final long sequence = claim(1);
+        final long sequence = beginOffer(1);
         if (sequence == FULL)
         {
             return false;
@@ -109,9 +130,10 @@ public final class JobProducer implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             abandonClaim(sequence, 1); // never leave a live claim unpublished: every consumer would wait on it
+            endOffer();
             throw ex;
         }
-        publish(sequence, 1);
+        publishOffered(sequence, 1);
         return true;
     }
 
@@ -143,7 +165,7 @@ public final class JobProducer implements AutoCloseable
             checkLength(lengths[i]);
             checkSource(offsets[i], lengths[i], source.capacity());
         }
-        final long first = claim(count);
+        final long first = beginOffer(count);
         if (first == FULL)
         {
             return FULL;
@@ -158,9 +180,10 @@ public final class JobProducer implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             abandonClaim(first, count); // never leave a live claim unpublished: every consumer would wait on it
+            endOffer();
             throw ex;
         }
-        publish(first, count);
+        publishOffered(first, count);
         return first;
     }
 
@@ -235,7 +258,7 @@ public final class JobProducer implements AutoCloseable
         checkClaim();
         final long sequence = claimed;
         claimed = FULL;
-        publish(sequence, 1);
+        publishByCas(sequence);
     }
 
     /**
@@ -250,6 +273,14 @@ public final class JobProducer implements AutoCloseable
         {
             throw lostClaim(sequence);
         }
+    }
+
+    /**
+     * @return whether {@link #close()} has begun (from any thread).
+     */
+    public boolean isClosed()
+    {
+        return closed;
     }
 
     /**
@@ -274,8 +305,30 @@ public final class JobProducer implements AutoCloseable
         {
             abort();
         }
-        closed = true;
+        closed = true; // volatile write: ordered before the reads below (see beginOffer)
+        if (Thread.currentThread() != owner)
+        {
+            awaitOfferInFlight();
+        }
         participant.close();
+    }
+
+    /**
+     * A close from another thread (a pool closing the handle of a thread it believes done, or a misuse) waits for
+     * the owner's offer in flight, if any, before it detaches: an offer publishes with a plain release store, which
+     * is safe only while the handle's intent still names its claim, so that no recoverer takes it for a dead one's.
+     * Either this thread sees the offer in flight and waits for it, or the owner sees {@code closed} after its
+     * claim and gives the claim up itself ({@link #beginOffer}): the volatile write of {@code closed} and the
+     * volatile read of the tail below, against the owner's flag store, tail CAS and read of {@code closed}, are
+     * the two halves of a Dekker handshake. An owner thread that has ended has nothing in flight.
+     */
+    private void awaitOfferInFlight()
+    {
+        words.tailVolatile(); // volatile read: orders our read of the flag after the tail CAS of any claim we race
+        while ((boolean)OFFERING.getVolatile(this) && owner.isAlive())
+        {
+            Thread.onSpinWait(); // an offer is a bounded copy: it ends within the owner's next time slice
+        }
     }
 
     /**
@@ -407,21 +460,67 @@ public final class JobProducer implements AutoCloseable
         words.putSlotPayloadPlain(slot, source, offset, length);
     }
 
-    private void publish(final long first, final int count)
+    /**
+     * Claims for an offer that publishes within this call: raises the in-flight flag first, and gives the claim
+     * back when a foreign thread closed the handle meanwhile (see {@link #awaitOfferInFlight}).
+     */
+    private long beginOffer(final int count)
+    {
+        OFFERING.setRelease(this, true); // before the tail CAS (a full fence): seen by a closer that misses closed
+        final long first = claim(count);
+        if (first == FULL)
+        {
+            endOffer();
+            return FULL;
+        }
+        if (closed) // volatile read after the tail CAS: a close that began before it
+        {
+            abandonClaim(first, count); // CAS from FREE: the closer may already be detaching us
+            endOffer();
+            throw new IllegalStateException("producer closed by another thread during an offer: ring=" + ring.name());
+        }
+        return first;
+    }
+
+    private void endOffer()
+    {
+        OFFERING.setRelease(this, false);
+    }
+
+    /**
+     * Publishes sequences claimed by {@link #beginOffer} with a release store each, then lowers the in-flight
+     * flag. A store, not a CAS: nobody else writes a slot claimed by a live, attached producer (a recoverer
+     * abandons a claim only when no live participant's intent covers it, and our intent covers it until our next
+     * claim; a closer from another thread waits for this), and a locked instruction here would wait for every
+     * store of the payload to drain before the next job: measured, the CAS halved the rate of 256-byte jobs.
+     */
+    private void publishOffered(final long first, final int count)
     {
         for (int i = 0; i < count; i++)
         {
             final long sequence = first + i;
-            // CAS, not a store: publish and abandon both start from FREE(sequence), so one CAS decides between
-            // them; it also publishes the payload (full fence).
-            CrashPoints.at(RingCrashPoint.OFFER_PUBLISH_CAS);
-            if (!words.casSlotWord(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
-                slotWord(sequence, SLOT_PUBLISHED, 0)))
-            {
-                throw lostClaim(sequence);
-            }
+            CrashPoints.at(RingCrashPoint.OFFER_PUBLISH);
+            // Release: the length and payload written before it are visible to a taker that reads PUBLISHED(s)
+            // with a volatile load.
+            words.slotWordRelease(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_PUBLISHED, 0));
         }
+        endOffer();
         // No submitted counter to add to: submitted is derived from the tail (see JobRing.submitted()).
+    }
+
+    /**
+     * Publishes a {@link #tryClaim} claim, which the caller may hold for as long as it likes (so a closer cannot
+     * wait for it): by CAS from {@code FREE(s)}, so that if a foreign close let a recoverer abandon the claim,
+     * the commit fails by name instead of overwriting the abandon.
+     */
+    private void publishByCas(final long sequence)
+    {
+        CrashPoints.at(RingCrashPoint.OFFER_PUBLISH);
+        if (!words.casSlotWord(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
+            slotWord(sequence, SLOT_PUBLISHED, 0)))
+        {
+            throw lostClaim(sequence);
+        }
     }
 
     /**

@@ -30,17 +30,18 @@ import static dev.shoal.core.JobRingDescriptor.*;
  *
  * <h2>Protocol</h2>
  * Sequences count up from 0; sequence {@code s} lives in slot {@code s & (capacity - 1)} and is the job's id.
- * Each slot word names the sequence it is for, so every transition is a CAS from one lap's exact value:
+ * Each slot word names the sequence it is for, so every contested transition is a CAS from one lap's exact value
+ * (the publish of an offer is a store: nobody else writes a live producer's claim):
  * <pre>
- *   FREE(s) --producer publish CAS--&gt; PUBLISHED(s) --consumer CAS--&gt; TAKEN(s, lease) --release--&gt; FREE(s+cap)
+ *   FREE(s) --publish (store)--&gt; PUBLISHED(s) --consumer CAS--&gt; TAKEN(s, lease) --release--&gt; FREE(s+cap)
  *   FREE(s) --recoverer CAS, claimant dead / producer abort--&gt; ABANDONED(s) --release--&gt; FREE(s+cap)
  * </pre>
  * <ol>
  *   <li><b>Offer.</b> Read tail {@code t} (volatile) and slot {@code t} (volatile): it must be {@code FREE(t)}.
  *       Write the claim intent {@code (t, n)} into the participant's intent word (release store, ordered by
  *       the volatile CAS that follows), then CAS tail {@code t -> t+n}. Write length and payload (plain),
- *       then CAS {@code FREE(t) -> PUBLISHED(t)} (full
- *       fence: publishes the payload), then getAndAdd submitted.</li>
+ *       then store {@code PUBLISHED(t)} (release: publishes the payload; a {@code tryClaim} commit CASes from
+ *       {@code FREE(t)} instead, see {@link JobProducer}). No counter: submitted is derived from the tail.</li>
  *   <li><b>Take.</b> Read head {@code h} and slot {@code h} (volatile); on {@code PUBLISHED(h)} write
  *       {@code h} into the own lease record's sequence (plain), then CAS the slot to {@code TAKEN(h, lease)}:
  *       this CAS decides which consumer gets the job. CAS head {@code h -> h+1} (others help). Copy length
@@ -52,10 +53,11 @@ import static dev.shoal.core.JobRingDescriptor.*;
  * </ol>
  * Crash recovery (slow paths only, see {@link RingRecovery}): a consumer stalled on {@code FREE(h)} with
  * {@code tail > h} looks for a live participant whose claim intent covers {@code h}; if none, it CASes
- * {@code FREE(h) -> ABANDONED(h)}. A producer's publish is a CAS from the same {@code FREE(h)}, so exactly
- * one of the two happens. A lease record whose holder is dead is taken over with one CAS of its lease word
- * (handed to the noticing consumer, or made {@code PENDING} for any consumer), and a slot left
- * {@code TAKEN} by a dead taker is either released (the record holds the job) or copied into the record.
+ * {@code FREE(h) -> ABANDONED(h)}. A live producer's intent covers its claim until its next claim, and a close
+ * from another thread waits for an offer in flight, so an abandon never races a publish. A lease record whose
+ * holder is dead is taken over with one CAS of its lease word (handed to the noticing consumer, or made
+ * {@code PENDING} for any consumer), and a slot left {@code TAKEN} by a dead taker is either released (the
+ * record holds the job) or copied into the record.
  */
 public final class JobRing
 {

@@ -15,8 +15,11 @@ public enum RingCrashPoint implements CrashPoint
     OFFER_INTENT_CLEAR,
     /** Producer, before writing length and payload: claimed, unpublished; a recoverer abandons it. */
     OFFER_WRITE,
-    /** Producer, before the publish CAS: claimed, partly written; a recoverer abandons it, never reads it. */
-    OFFER_PUBLISH_CAS,
+    /**
+     * Producer, before the publish (a release store after an offer, a CAS for a {@code tryClaim} commit): claimed,
+     * partly written; a recoverer abandons it, never reads it.
+     */
+    OFFER_PUBLISH,
     /** Producer, before its abort CAS: claimed, unpublished; a recoverer abandons it. */
     ABORT_CAS,
     /** Producer, before counting its abort: the slot is abandoned; the aborted count misses one. */

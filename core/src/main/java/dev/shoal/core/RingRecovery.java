@@ -19,7 +19,8 @@ import static dev.shoal.core.JobRingDescriptor.*;
  *
  * <ul>
  *   <li>{@link #abandonIfOrphaned}: a claimed, unpublished head slot whose claimant is dead:
- *       {@code FREE(h) -> ABANDONED(h)}, the same expected value as the producer's publish CAS.</li>
+ *       {@code FREE(h) -> ABANDONED(h)}. Only when no live participant's intent covers {@code h}: a live
+ *       producer publishes its claim with a plain release store, which nothing else may race.</li>
  *   <li>{@link #recoverLease}: a lease record whose holder is dead: {@code LEASED(dead)} and
  *       {@code RESERVED(dead)} become the caller's; a slot the dead holder had {@code TAKEN} but not yet copied,
  *       or held in place (a drain), is copied into the record; the slot is released; then the caller keeps the
@@ -87,7 +88,8 @@ final class RingRecovery
             }
         }
         CrashPoints.at(RingCrashPoint.ABANDON_CAS);
-        // CAS from FREE(h): the same expected value as the producer's publish, so exactly one of them wins.
+        // CAS from FREE(h): racing recoverers, and a dead producer's own abort CAS, decide once. The claimant is
+        // dead (no live intent covers h), so no publish store can follow; a tryClaim commit is a CAS and fails.
         if (!words.casSlotWord(slot, free, slotWord(h, SLOT_ABANDONED, 0)))
         {
             return false;

@@ -13,9 +13,10 @@ import static dev.shoal.core.JobRingDescriptor.*;
  *   is a full fence: a consumer that reads a tail past a sequence also sees the producer's claim intent, released
  *   before the tail CAS.</li>
  *   <li><b>slot word</b> (sequence, state, lease): read volatile; moved by CAS where several actors race for the
- *   same step (publish against abandon, take, help), by a release store where only its owner moves it (the taker
- *   giving the slot back), so the payload and length written plain before it are visible to whoever reads it.</li>
- *   <li><b>slot length and payload</b>: plain, written by the claimant before the publish CAS and read by a taker
+ *   same step (abandon, take, help, a {@code tryClaim} commit), by a release store where only its owner moves it
+ *   (an offer's publish, the taker giving the slot back), so the payload and length written plain before it are
+ *   visible to whoever reads it.</li>
+ *   <li><b>slot length and payload</b>: plain, written by the claimant before the publish and read by a taker
  *   after the volatile read of the published word.</li>
  *   <li><b>lease word</b>: read volatile, moved by CAS when another process may race (takeover, adoption,
  *   reservation), by a release store by its holder, after the plain fields of the record.</li>

@@ -57,7 +57,7 @@ public final class RingChild
         if (haltAt > 0)
         {
             // Needs -Dshoal.test.crashpoints=true: the job is claimed, written, and never published.
-            CrashPoints.haltAt(haltAt, HALT_STATUS, RingCrashPoint.OFFER_PUBLISH_CAS);
+            CrashPoints.haltAt(haltAt, HALT_STATUS, RingCrashPoint.OFFER_PUBLISH);
         }
         try (Region region = Region.open(args[1]))
         {

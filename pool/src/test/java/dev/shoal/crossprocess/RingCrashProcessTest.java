@@ -117,7 +117,7 @@ class RingCrashProcessTest
 
     @ParameterizedTest
     @EnumSource(value = RingCrashPoint.class, names = { "OFFER_INTENT", "OFFER_TAIL_CAS", "OFFER_WRITE",
-        "OFFER_PUBLISH_CAS" })
+        "OFFER_PUBLISH" })
     void shouldNotStallWhenAProducerProcessDiesAt(final RingCrashPoint point)
     {
         final JobRing ring = JobRing.open(region, RING);
