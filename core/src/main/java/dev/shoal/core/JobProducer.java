@@ -15,7 +15,8 @@ import static dev.shoal.core.JobRingDescriptor.*;
 /**
  * Offers jobs to a {@link JobRing}. One handle per thread: it is a participant whose intent word names the
  * sequences it has claimed, which is how a consumer tells a dead claimant from a slow one. Using it from
- * another thread or after {@link #close()} throws {@link IllegalStateException}. No allocation per job.
+ * another thread or after {@link #close()} throws {@link IllegalStateException}; {@link #close()} itself may be
+ * called from any thread. No allocation per job.
  *
  * <p>Every job's id is its sequence in the ring (0 for the first job of a new ring).
  */
@@ -85,7 +86,7 @@ public final class JobProducer implements AutoCloseable
         checkUsable();
         checkLength(length);
         checkSource(offset, length, source.capacity());
-        final long sequence = beginOffer(1);
+        final long sequence = beginClaim(1);
         if (sequence == FULL)
         {
             return false;
@@ -97,10 +98,10 @@ public final class JobProducer implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             abandonClaim(sequence, 1); // never leave a live claim unpublished: every consumer would wait on it
-            endOffer();
+            endClaim();
             throw ex;
         }
-        publishOffered(sequence, 1);
+        publish(sequence, 1);
         return true;
     }
 
@@ -115,7 +116,7 @@ public final class JobProducer implements AutoCloseable
         checkUsable();
         checkLength(length);
         checkSource(offset, length, source.length);
-        final long sequence = beginOffer(1);
+        final long sequence = beginClaim(1);
         if (sequence == FULL)
         {
             return false;
@@ -130,10 +131,10 @@ public final class JobProducer implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             abandonClaim(sequence, 1); // never leave a live claim unpublished: every consumer would wait on it
-            endOffer();
+            endClaim();
             throw ex;
         }
-        publishOffered(sequence, 1);
+        publish(sequence, 1);
         return true;
     }
 
@@ -165,7 +166,7 @@ public final class JobProducer implements AutoCloseable
             checkLength(lengths[i]);
             checkSource(offsets[i], lengths[i], source.capacity());
         }
-        final long first = beginOffer(count);
+        final long first = beginClaim(count);
         if (first == FULL)
         {
             return FULL;
@@ -180,10 +181,10 @@ public final class JobProducer implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             abandonClaim(first, count); // never leave a live claim unpublished: every consumer would wait on it
-            endOffer();
+            endClaim();
             throw ex;
         }
-        publishOffered(first, count);
+        publish(first, count);
         return first;
     }
 
@@ -229,7 +230,7 @@ public final class JobProducer implements AutoCloseable
         {
             throw new IllegalStateException("claim of job " + claimed + " still open: commit or abort it first");
         }
-        final long sequence = claim(1);
+        final long sequence = beginClaim(1); // in flight until commit or abort: a foreign close waits for it
         if (sequence != FULL)
         {
             final int slot = ring.slotOffsetOf(sequence);
@@ -258,7 +259,7 @@ public final class JobProducer implements AutoCloseable
         checkClaim();
         final long sequence = claimed;
         claimed = FULL;
-        publishByCas(sequence);
+        publish(sequence, 1);
     }
 
     /**
@@ -269,7 +270,9 @@ public final class JobProducer implements AutoCloseable
         checkClaim();
         final long sequence = claimed;
         claimed = FULL;
-        if (!abandonClaim(sequence, 1))
+        final boolean ours = abandonClaim(sequence, 1);
+        endClaim();
+        if (!ours)
         {
             throw lostClaim(sequence);
         }
@@ -292,7 +295,9 @@ public final class JobProducer implements AutoCloseable
     }
 
     /**
-     * Aborts an open claim and detaches. Idempotent.
+     * Aborts an open claim (from the owner thread) and detaches. Idempotent. From another thread, waits while the
+     * owner thread is alive and has a claim in flight (an offer, or a {@link #tryClaim} not yet committed or
+     * aborted): the owner publishes or gives it back first.
      */
     @Override
     public void close()
@@ -305,7 +310,7 @@ public final class JobProducer implements AutoCloseable
         {
             abort();
         }
-        closed = true; // volatile write: ordered before the reads below (see beginOffer)
+        closed = true; // volatile write: ordered before the reads below (see beginClaim)
         if (Thread.currentThread() != owner)
         {
             awaitOfferInFlight();
@@ -314,11 +319,12 @@ public final class JobProducer implements AutoCloseable
     }
 
     /**
-     * A close from another thread (a pool closing the handle of a thread it believes done, or a misuse) waits for
-     * the owner's offer in flight, if any, before it detaches: an offer publishes with a plain release store, which
-     * is safe only while the handle's intent still names its claim, so that no recoverer takes it for a dead one's.
+     * A close from another thread (a pool closing the handle of a thread that ended, or a misuse) waits for the
+     * owner's claim in flight, if any (an offer, or a {@link #tryClaim} until its commit or abort), before it
+     * detaches: a claim is published with a plain release store, which is safe only while the handle's intent
+     * still names it, so that no recoverer takes it for a dead one's.
      * Either this thread sees the offer in flight and waits for it, or the owner sees {@code closed} after its
-     * claim and gives the claim up itself ({@link #beginOffer}): the volatile write of {@code closed} and the
+     * claim and gives the claim up itself ({@link #beginClaim}): the volatile write of {@code closed} and the
      * volatile read of the tail below, against the owner's flag store, tail CAS and read of {@code closed}, are
      * the two halves of a Dekker handshake. An owner thread that has ended has nothing in flight.
      */
@@ -327,7 +333,7 @@ public final class JobProducer implements AutoCloseable
         words.tailVolatile(); // volatile read: orders our read of the flag after the tail CAS of any claim we race
         while ((boolean)OFFERING.getVolatile(this) && owner.isAlive())
         {
-            Thread.onSpinWait(); // an offer is a bounded copy: it ends within the owner's next time slice
+            Thread.onSpinWait(); // an offer is a bounded copy; a tryClaim is held as long as its owner holds it
         }
     }
 
@@ -461,40 +467,40 @@ public final class JobProducer implements AutoCloseable
     }
 
     /**
-     * Claims for an offer that publishes within this call: raises the in-flight flag first, and gives the claim
+     * Claims with the in-flight flag raised first (lowered by {@link #publish} or an abort), and gives the claim
      * back when a foreign thread closed the handle meanwhile (see {@link #awaitOfferInFlight}).
      */
-    private long beginOffer(final int count)
+    private long beginClaim(final int count)
     {
         OFFERING.setRelease(this, true); // before the tail CAS (a full fence): seen by a closer that misses closed
         final long first = claim(count);
         if (first == FULL)
         {
-            endOffer();
+            endClaim();
             return FULL;
         }
         if (closed) // volatile read after the tail CAS: a close that began before it
         {
             abandonClaim(first, count); // CAS from FREE: the closer may already be detaching us
-            endOffer();
+            endClaim();
             throw new IllegalStateException("producer closed by another thread during an offer: ring=" + ring.name());
         }
         return first;
     }
 
-    private void endOffer()
+    private void endClaim()
     {
         OFFERING.setRelease(this, false);
     }
 
     /**
-     * Publishes sequences claimed by {@link #beginOffer} with a release store each, then lowers the in-flight
+     * Publishes sequences claimed by {@link #beginClaim} with a release store each, then lowers the in-flight
      * flag. A store, not a CAS: nobody else writes a slot claimed by a live, attached producer (a recoverer
      * abandons a claim only when no live participant's intent covers it, and our intent covers it until our next
-     * claim; a closer from another thread waits for this), and a locked instruction here would wait for every
-     * store of the payload to drain before the next job: measured, the CAS halved the rate of 256-byte jobs.
+     * claim; a closer from another thread waits for the claim in flight), and a locked instruction here waits for
+     * every store of the payload to drain: measured, the CAS cost 256-byte jobs 40 % of their rate.
      */
-    private void publishOffered(final long first, final int count)
+    private void publish(final long first, final int count)
     {
         for (int i = 0; i < count; i++)
         {
@@ -504,23 +510,8 @@ public final class JobProducer implements AutoCloseable
             // with a volatile load.
             words.slotWordRelease(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_PUBLISHED, 0));
         }
-        endOffer();
+        endClaim();
         // No submitted counter to add to: submitted is derived from the tail (see JobRing.submitted()).
-    }
-
-    /**
-     * Publishes a {@link #tryClaim} claim, which the caller may hold for as long as it likes (so a closer cannot
-     * wait for it): by CAS from {@code FREE(s)}, so that if a foreign close let a recoverer abandon the claim,
-     * the commit fails by name instead of overwriting the abandon.
-     */
-    private void publishByCas(final long sequence)
-    {
-        CrashPoints.at(RingCrashPoint.OFFER_PUBLISH);
-        if (!words.casSlotWord(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
-            slotWord(sequence, SLOT_PUBLISHED, 0)))
-        {
-            throw lostClaim(sequence);
-        }
     }
 
     /**
@@ -575,12 +566,16 @@ public final class JobProducer implements AutoCloseable
         }
     }
 
+    /**
+     * For commit and abort: a close begun by another thread meanwhile does not stop them, since that close waits
+     * for the open claim to be published or given back.
+     */
     private void checkClaim()
     {
-        checkUsable();
+        checkOwner();
         if (claimed == FULL)
         {
-            throw new IllegalStateException("no open claim");
+            throw new IllegalStateException(closed ? "producer closed: ring=" + ring.name() : "no open claim");
         }
     }
 
@@ -590,6 +585,11 @@ public final class JobProducer implements AutoCloseable
         {
             throw new IllegalStateException("producer closed: ring=" + ring.name());
         }
+        checkOwner();
+    }
+
+    private void checkOwner()
+    {
         if (Thread.currentThread() != owner)
         {
             throw new IllegalStateException("producer of ring '" + ring.name() + "' used from thread " +

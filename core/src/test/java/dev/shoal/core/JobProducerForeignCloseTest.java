@@ -95,6 +95,53 @@ class JobProducerForeignCloseTest
         }
     }
 
+    @Test
+    void shouldLetAnOpenClaimBeCommittedBeforeAForeignCloseDetachesItsHandle() throws Exception
+    {
+        try (Region region = region())
+        {
+            final JobRing ring = JobRing.open(region, "jobs");
+            final AtomicReference<JobProducer> producer = new AtomicReference<>();
+            final CountDownLatch claimedLatch = new CountDownLatch(1);
+            final CountDownLatch commit = new CountDownLatch(1);
+            final CompletableFuture<Long> committed = new CompletableFuture<>();
+            final Thread owner = new Thread(() ->
+            {
+                try
+                {
+                    producer.set(ring.producer());
+                    final long id = producer.get().tryClaim(16);
+                    producer.get().claimed().putLong(0, 42);
+                    claimedLatch.countDown();
+                    assertTrue(commit.await(20, TimeUnit.SECONDS));
+                    producer.get().commit(); // after the close began: still published, the close waits for it
+                    committed.complete(id);
+                }
+                catch (final Throwable t)
+                {
+                    committed.completeExceptionally(t);
+                }
+            }, "owner");
+            owner.start();
+            assertTrue(claimedLatch.await(10, TimeUnit.SECONDS));
+            final CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> producer.get().close());
+            awaitTrue(() -> producer.get().isClosed(), "the close has begun");
+            assertFalse(closing.isDone(), "the close waits for the open claim");
+            commit.countDown();
+            assertEquals(0L, committed.get(10, TimeUnit.SECONDS));
+            closing.get(10, TimeUnit.SECONDS);
+            try (JobConsumer consumer = ring.consumer())
+            {
+                final long[] got = { -1 };
+                awaitTrue(() -> consumer.poll((id, attempt, buffer, offset, length) -> got[0] = buffer.getLong(offset)),
+                    "the committed job is delivered");
+                consumer.taskDone();
+                assertEquals(42, got[0]);
+                assertEquals(0, ring.abandoned());
+            }
+        }
+    }
+
     private Region region()
     {
         return Region.create(dir.resolve("region").toString(),
