@@ -473,7 +473,16 @@ public final class JobProducer implements AutoCloseable
     private long beginClaim(final int count)
     {
         OFFERING.setRelease(this, true); // before the tail CAS (a full fence): seen by a closer that misses closed
-        final long first = claim(count);
+        final long first;
+        try
+        {
+            first = claim(count);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            endClaim(); // a corrupt ring, named by claim: nothing claimed, nothing for a closer to wait for
+            throw ex;
+        }
         if (first == FULL)
         {
             endClaim();
