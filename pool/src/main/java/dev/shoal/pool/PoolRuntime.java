@@ -69,13 +69,13 @@ final class PoolRuntime
         }
         this.completionThread = config.completionExecutor != null ? null :
             new CompletionThread("shoal-pool-completions", config.logSink);
-        final ResultCollector[] reader = new ResultCollector[1];
+        // The collector is built after the supervisor (it reports ready workers to it); the supervisor reaches the
+        // collector through salvageResults, called only once both exist.
         this.supervisor = new WorkerSupervisor(config, journal, region.location().path(), logDir, ring,
-            (worker, keepWaiting) -> reader[0].salvage(worker, keepWaiting), this::markBroken);
+            this::salvageResults, this::markBroken);
         this.collector = new ResultCollector(results, pending, config.logSink, supervisor::markReady,
             hooks(config.resultHook, journal), journal,
             completionThread != null ? completionThread : config.completionExecutor);
-        reader[0] = collector;
         this.handles = new SubmitHandles(ring, config.submitHandles, config.submitHandles);
         this.submitter = new JobSubmitter(config, handlers, pending, journal, handles, this::brokenReason);
         this.collectorThread = new Thread(collector, "shoal-pool-results");
@@ -84,6 +84,15 @@ final class PoolRuntime
         this.gateway = config.listen == null ? null :
             new PoolGateway(config, ring, results[config.workers],
                 reason -> markBroken("the remote side stopped on an error: " + reason));
+    }
+
+    /**
+     * The supervisor's way to the collector: empties an exited worker's result buffer (see
+     * {@link ResultCollector#salvage}).
+     */
+    private boolean salvageResults(final int worker, final java.util.function.BooleanSupplier keepWaiting)
+    {
+        return collector.salvage(worker, keepWaiting);
     }
 
     /**

@@ -142,8 +142,16 @@ final class ResultWriter
         {
             idle.idle();
         }
-        CrashPoints.at(ResultCrashPoint.RESULT_COPY);
-        results.buffer().putBytes(index, frame, 0, length);
+        try
+        {
+            CrashPoints.at(ResultCrashPoint.RESULT_COPY);
+            results.buffer().putBytes(index, frame, 0, length);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            results.abort(index); // never leave a live writer's record open: the collector would stop at it
+            throw ex;
+        }
         CrashPoints.at(ResultCrashPoint.RESULT_COMMIT);
         results.commit(index); // release store of the positive length: the collector may read the frame
         count = 0;
