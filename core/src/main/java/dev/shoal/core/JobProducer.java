@@ -25,13 +25,13 @@ public final class JobProducer implements AutoCloseable
     /** Full: returned by {@link #tryClaim} when no slot is free. */
     public static final long FULL = -1;
 
-    private static final VarHandle OFFERING;
+    private static final VarHandle IN_FLIGHT;
 
     static
     {
         try
         {
-            OFFERING = MethodHandles.lookup().findVarHandle(JobProducer.class, "offering", boolean.class);
+            IN_FLIGHT = MethodHandles.lookup().findVarHandle(JobProducer.class, "inFlight", boolean.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -53,11 +53,11 @@ public final class JobProducer implements AutoCloseable
     private long claimed = FULL;
     private long stalledSequence = -1;
     private long stalledSince;
-    /** Volatile: a close from another thread is seen by the owner's next offer (see awaitOfferInFlight). */
+    /** Volatile: a close from another thread is seen by the owner's next offer (see awaitClaimInFlight). */
     private volatile boolean closed;
-    /** An offer is between its claim and its publish; through {@link #OFFERING} only. */
+    /** A claim is between its tail CAS and its publish or abort; through {@link #IN_FLIGHT} only. */
     @SuppressWarnings("unused")
-    private boolean offering;
+    private boolean inFlight;
 
     JobProducer(final JobRing ring, final Participant participant)
     {
@@ -313,7 +313,7 @@ public final class JobProducer implements AutoCloseable
         closed = true; // volatile write: ordered before the reads below (see beginClaim)
         if (Thread.currentThread() != owner)
         {
-            awaitOfferInFlight();
+            awaitClaimInFlight();
         }
         participant.close();
     }
@@ -323,15 +323,15 @@ public final class JobProducer implements AutoCloseable
      * owner's claim in flight, if any (an offer, or a {@link #tryClaim} until its commit or abort), before it
      * detaches: a claim is published with a plain release store, which is safe only while the handle's intent
      * still names it, so that no recoverer takes it for a dead one's.
-     * Either this thread sees the offer in flight and waits for it, or the owner sees {@code closed} after its
+     * Either this thread sees the claim in flight and waits for it, or the owner sees {@code closed} after its
      * claim and gives the claim up itself ({@link #beginClaim}): the volatile write of {@code closed} and the
      * volatile read of the tail below, against the owner's flag store, tail CAS and read of {@code closed}, are
      * the two halves of a Dekker handshake. An owner thread that has ended has nothing in flight.
      */
-    private void awaitOfferInFlight()
+    private void awaitClaimInFlight()
     {
         words.tailVolatile(); // volatile read: orders our read of the flag after the tail CAS of any claim we race
-        while ((boolean)OFFERING.getVolatile(this) && owner.isAlive())
+        while ((boolean)IN_FLIGHT.getVolatile(this) && owner.isAlive())
         {
             Thread.onSpinWait(); // an offer is a bounded copy; a tryClaim is held as long as its owner holds it
         }
@@ -468,11 +468,11 @@ public final class JobProducer implements AutoCloseable
 
     /**
      * Claims with the in-flight flag raised first (lowered by {@link #publish} or an abort), and gives the claim
-     * back when a foreign thread closed the handle meanwhile (see {@link #awaitOfferInFlight}).
+     * back when a foreign thread closed the handle meanwhile (see {@link #awaitClaimInFlight}).
      */
     private long beginClaim(final int count)
     {
-        OFFERING.setRelease(this, true); // before the tail CAS (a full fence): seen by a closer that misses closed
+        IN_FLIGHT.setRelease(this, true); // before the tail CAS (a full fence): seen by a closer that misses closed
         final long first;
         try
         {
@@ -492,14 +492,14 @@ public final class JobProducer implements AutoCloseable
         {
             abandonClaim(first, count); // CAS from FREE: the closer may already be detaching us
             endClaim();
-            throw new IllegalStateException("producer closed by another thread during an offer: ring=" + ring.name());
+            throw new IllegalStateException("producer closed by another thread during a claim: ring=" + ring.name());
         }
         return first;
     }
 
     private void endClaim()
     {
-        OFFERING.setRelease(this, false);
+        IN_FLIGHT.setRelease(this, false);
     }
 
     /**

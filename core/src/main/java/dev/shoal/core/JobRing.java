@@ -54,7 +54,7 @@ import static dev.shoal.core.JobRingDescriptor.*;
  * Crash recovery (slow paths only, see {@link RingRecovery}): a consumer stalled on {@code FREE(h)} with
  * {@code tail > h} looks for a live participant whose claim intent covers {@code h}; if none, it CASes
  * {@code FREE(h) -> ABANDONED(h)}. A live producer's intent covers its claim until its next claim, and a close
- * from another thread waits for an offer in flight, so an abandon never races a publish. A lease record whose
+ * from another thread waits for a claim in flight, so an abandon never races a publish. A lease record whose
  * holder is dead is taken over with one CAS of its lease word (handed to the noticing consumer, or made
  * {@code PENDING} for any consumer), and a slot left {@code TAKEN} by a dead taker is either released (the
  * record holds the job) or copied into the record.

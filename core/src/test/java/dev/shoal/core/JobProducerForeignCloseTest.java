@@ -57,11 +57,7 @@ class JobProducerForeignCloseTest
                 owner.resume();
                 assertEquals(Boolean.TRUE, owner.outcome(), "the offer published");
                 closing.get(10, TimeUnit.SECONDS);
-                final long[] got = { -1 };
-                awaitTrue(() -> consumer.poll((id, attempt, buffer, offset, length) -> got[0] = buffer.getLong(offset)),
-                    "the job is delivered");
-                consumer.taskDone();
-                assertEquals(42, got[0]);
+                assertEquals(42, takeOne(consumer, "the job is delivered"));
                 assertEquals(0, ring.abandoned());
                 assertEquals(0, ring.aborted());
             }
@@ -86,11 +82,7 @@ class JobProducerForeignCloseTest
             try (JobProducer next = ring.producer(); JobConsumer consumer = ring.consumer())
             {
                 assertTrue(next.offer(job(7), 0, 16));
-                final long[] got = { -1 };
-                awaitTrue(() -> consumer.poll((id, attempt, buffer, offset, length) -> got[0] = buffer.getLong(offset)),
-                    "the next job is delivered past the given-back slot");
-                consumer.taskDone();
-                assertEquals(7, got[0]);
+                assertEquals(7, takeOne(consumer, "the next job is delivered past the given-back slot"));
             }
         }
     }
@@ -132,14 +124,19 @@ class JobProducerForeignCloseTest
             closing.get(10, TimeUnit.SECONDS);
             try (JobConsumer consumer = ring.consumer())
             {
-                final long[] got = { -1 };
-                awaitTrue(() -> consumer.poll((id, attempt, buffer, offset, length) -> got[0] = buffer.getLong(offset)),
-                    "the committed job is delivered");
-                consumer.taskDone();
-                assertEquals(42, got[0]);
+                assertEquals(42, takeOne(consumer, "the committed job is delivered"));
                 assertEquals(0, ring.abandoned());
             }
         }
+    }
+
+    /** Waits for one job, acknowledges it and returns its first long. */
+    private static long takeOne(final JobConsumer consumer, final String what)
+    {
+        final long[] got = { -1 };
+        awaitTrue(() -> consumer.poll((id, attempt, buffer, offset, length) -> got[0] = buffer.getLong(offset)), what);
+        consumer.taskDone();
+        return got[0];
     }
 
     private Region region()
