@@ -3,6 +3,7 @@ package dev.shoal.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import dev.shoal.bench.model.Measurement;
 import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.model.ResultLines;
 import dev.shoal.bench.peer.PythonPeers;
+import dev.shoal.bench.probe.CoreToCore;
 import dev.shoal.bench.report.Reports;
 import dev.shoal.bench.report.Targets;
 import dev.shoal.bench.report.TextTable;
@@ -28,6 +30,8 @@ public final class Harness
     private final PrintStream out;
     private final PrintStream log;
     private final List<Map<String, Object>> lines = new ArrayList<>();
+    /** Core-to-core round trip (ns) measured just before each main workload, by workload name. */
+    private final Map<String, Long> roundTrips = new LinkedHashMap<>();
 
     /**
      * @param options the run's options.
@@ -55,6 +59,7 @@ public final class Harness
         {
             if (options.selects(workload.name()))
             {
+                measurePlacement(workload.name());
                 failed |= runWorkload(workload);
             }
         }
@@ -77,11 +82,22 @@ public final class Harness
         (options.json() ? log : out).print(Targets.text(Targets.evaluate(lines)));
         if (options.out() != null)
         {
-            Reports.write(options.out(), lines, options);
+            Reports.write(options.out(), lines, roundTrips, options);
             log.println("shoal bench: wrote " + options.out().resolve("results.jsonl") + ", results.md and charts");
         }
         log.printf("shoal bench: done in %.1f s%n", (System.nanoTime() - start) / 1e9);
         return failed ? 1 : 0;
+    }
+
+    /**
+     * Times a cache line's round trip between the two CPUs before a workload: the host's placement of the vCPUs
+     * moves every cross-process figure (see {@link CoreToCore}), and it can change during a run.
+     */
+    private void measurePlacement(final String workload)
+    {
+        final long nanos = CoreToCore.medianRoundTripNanos();
+        roundTrips.put(workload, nanos);
+        log.printf("shoal bench: core-to-core round trip before %s: %d ns%n", workload, nanos);
     }
 
     private boolean runWorkload(final Workload workload)

@@ -25,6 +25,8 @@ public final class JobProducer implements AutoCloseable
     /** Full: returned by {@link #tryClaim} when no slot is free. */
     public static final long FULL = -1;
 
+    /** Retries of a full ring per reading of the clock (a power of two): see {@link #headShort}. */
+    private static final int FULL_RETRIES_PER_CLOCK = 8;
     private static final VarHandle IN_FLIGHT;
 
     static
@@ -53,6 +55,8 @@ public final class JobProducer implements AutoCloseable
     private long claimed = FULL;
     private long stalledSequence = -1;
     private long stalledSince;
+    /** Retries of a full ring since this handle was made (wraps): every eighth looks at the clock. */
+    private int fullRetries;
     /** Volatile: a close from another thread is seen by the owner's next offer (see awaitClaimInFlight). */
     private volatile boolean closed;
     /** A claim is between its tail CAS and its publish or abort; through {@link #IN_FLIGHT} only. */
@@ -437,7 +441,10 @@ public final class JobProducer implements AutoCloseable
     private boolean headShort(final long tail)
     {
         // Volatile: the latest head; a stale one only makes us wait for the next retry.
-        return words.headVolatile() <= tail - capacity && System.nanoTime() - stalledSince <= RingRecovery.STALL_NANOS;
+        // The clock on every eighth retry only (a read costs more than the retry on a VM): the stall budget is a
+        // millisecond, a few retries late is nothing to it.
+        return words.headVolatile() <= tail - capacity && ((++fullRetries & (FULL_RETRIES_PER_CLOCK - 1)) != 0 ||
+            System.nanoTime() - stalledSince <= RingRecovery.STALL_NANOS);
     }
 
     /**

@@ -24,13 +24,14 @@ public final class MarkdownReport
     }
 
     /**
-     * @param lines   result lines.
-     * @param options the run's options.
-     * @param charts  chart file names written beside the report.
+     * @param lines      result lines.
+     * @param roundTrips core-to-core round trip (ns) measured before each workload, by workload name.
+     * @param options    the run's options.
+     * @param charts     chart file names written beside the report.
      * @return the Markdown text.
      */
-    public static String render(final List<Map<String, Object>> lines, final BenchOptions options,
-        final List<String> charts)
+    public static String render(final List<Map<String, Object>> lines, final Map<String, Long> roundTrips,
+        final BenchOptions options, final List<String> charts)
     {
         final StringBuilder sb = new StringBuilder();
         sb.append("# Shoal cross-process benchmarks\n\n");
@@ -40,11 +41,19 @@ public final class MarkdownReport
         sb.append("- machine: ").append(Machine.describe()).append("\n");
         sb.append("- ops/s is the median over the measured runs; min..max is the spread; latencies are medians of ")
             .append("per-run nearest-rank percentiles. \"x shoal\" is the implementation's rate over Shoal's ")
-            .append("(above 1 means it is faster than Shoal).\n\n");
+            .append("(above 1 means it is faster than Shoal).\n");
+        if (!roundTrips.isEmpty())
+        {
+            sb.append("- core-to-core round trip (ns), measured before each workload: ")
+                .append(roundTripSpread(roundTrips))
+                .append(". Two threads pass a cache line between the two CPUs; the host places the vCPUs on nearby ")
+                .append("or distant cores from one hour to the next, and every cross-process figure follows it.\n");
+        }
+        sb.append("\n");
         sb.append(Targets.markdown(Targets.evaluate(lines)));
         for (final Map.Entry<String, List<Map<String, Object>>> e : Lines.byWorkload(lines).entrySet())
         {
-            workloadTable(sb, e.getKey(), e.getValue());
+            workloadTable(sb, e.getKey(), e.getValue(), roundTrips.get(e.getKey()));
         }
         scalingTables(sb, lines);
         if (!charts.isEmpty())
@@ -58,11 +67,22 @@ public final class MarkdownReport
         return sb.toString();
     }
 
+    private static String roundTripSpread(final Map<String, Long> roundTrips)
+    {
+        final long min = roundTrips.values().stream().mapToLong(Long::longValue).min().orElse(-1);
+        final long max = roundTrips.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+        return min == max ? Long.toString(min) : min + ".." + max;
+    }
+
     private static void workloadTable(final StringBuilder sb, final String workload,
-        final List<Map<String, Object>> lines)
+        final List<Map<String, Object>> lines, final Long roundTrip)
     {
         final double shoal = Lines.shoalRate(lines);
         sb.append("## ").append(workload).append("\n\n");
+        if (roundTrip != null)
+        {
+            sb.append("Core-to-core round trip just before: ").append(roundTrip).append(" ns.\n\n");
+        }
         sb.append("| impl | ops/s | min..max | p50 ns | p99 ns | p99.9 ns | x shoal | processes | pinned |\n");
         sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         final List<String> skipped = new ArrayList<>();

@@ -22,12 +22,30 @@ class MarkdownReportTest
         final String md = MarkdownReport.render(List.of(
             line("chunks", "1-process", 1.0e9, 0.114),
             line("chunks", "2-processes", 1.5e9, 0.143),
-            line("heap-2w", null, 3.0e6, Double.NaN)), new BenchOptions(false, false, Path.of("."), List.of(), false),
-            List.of());
+            line("heap-2w", null, 3.0e6, Double.NaN)), Map.of(),
+            new BenchOptions(false, false, Path.of("."), List.of(), false), List.of());
         assertTrue(md.contains("Start-up (run start to first range claimed, worker JVMs included; median): " +
             "shoal / 1-process 0.114 s, shoal / 2-processes 0.143 s\n"), md);
         final String heap = md.substring(md.indexOf("## heap-2w"));
         assertFalse(heap.contains("Start-up"), heap);
+    }
+
+    @Test
+    void shouldShowTheRoundTripMeasuredBeforeEachWorkloadAndTheirSpread()
+    {
+        final Map<String, Long> roundTrips = new LinkedHashMap<>();
+        roundTrips.put("chunks", 412L);
+        roundTrips.put("heap-2w", 57L);
+        final String md = MarkdownReport.render(List.of(
+            line("chunks", "1-process", 1.0e9, Double.NaN),
+            line("heap-2w", null, 3.0e6, Double.NaN),
+            line("pool-tiny", null, 1.0e6, Double.NaN)), roundTrips,
+            new BenchOptions(false, false, Path.of("."), List.of(), false), List.of());
+        assertTrue(md.contains("- core-to-core round trip (ns), measured before each workload: 57..412."), md);
+        assertTrue(md.contains("## chunks\n\nCore-to-core round trip just before: 412 ns.\n"), md);
+        assertTrue(md.contains("## heap-2w\n\nCore-to-core round trip just before: 57 ns.\n"), md);
+        final String pool = md.substring(md.indexOf("## pool-tiny"));
+        assertFalse(pool.contains("round trip"), pool);
     }
 
     private static Map<String, Object> line(final String workload, final String variant, final double rate,
