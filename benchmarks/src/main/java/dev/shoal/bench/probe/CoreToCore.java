@@ -5,12 +5,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How long one cache line takes to go from one CPU to the other and back: two threads pass a counter through two
- * words 128 bytes apart, each waiting for the other's last write before it writes its own. On this project's
- * 2-vCPU machine the figure is not a constant of the machine: the host places the two vCPUs sometimes on two
- * hardware threads of one core (a round trip of tens of nanoseconds) and sometimes on distant cores (hundreds),
- * and every cross-process hand-off's throughput follows it, Shoal's and the peers' alike, though not in the same
- * proportion. {@code shoal bench} measures it before each workload and prints it beside the workload's table, so
- * a reader can tell a change in the code from a change in the placement.
+ * words 128 bytes apart, each waiting for the other's last write before it writes its own. On a VM the figure is
+ * not a constant of the machine: the host may run the two vCPUs on hardware threads of one core or on distant
+ * cores, and move them. On this project's 2-vCPU machine the same build's ring ran 3x faster at one hour than at
+ * the next; {@code shoal bench} records this figure before each workload, beside the workload's table, to find out
+ * how far the placement explains such swings. So far it does not explain them all: on 2026-12-04 it read 500-860 ns
+ * both in a run whose ping-pong p50 was 320 ns and in runs where it was about 1000 ns (see docs/benchmarks.md).
  *
  * <p>Threads, not processes: the figure is a property of the two CPUs, which a mapped file shares the same way.
  * Both threads spin, so on a machine with at least two CPUs the scheduler runs them on two; each wait has a

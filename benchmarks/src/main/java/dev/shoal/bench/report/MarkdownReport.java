@@ -46,8 +46,9 @@ public final class MarkdownReport
         {
             sb.append("- core-to-core round trip (ns), measured before each workload: ")
                 .append(roundTripSpread(roundTrips))
-                .append(". Two threads pass a cache line between the two CPUs; the host places the vCPUs on nearby ")
-                .append("or distant cores from one hour to the next, and every cross-process figure follows it.\n");
+                .append(" (-1: timed out): two threads passing a cache line between the two CPUs, recorded to ")
+                .append("study how the host's placement of the vCPUs moves the cross-process figures ")
+                .append("(see docs/benchmarks.md).\n");
         }
         sb.append("\n");
         sb.append(Targets.markdown(Targets.evaluate(lines)));

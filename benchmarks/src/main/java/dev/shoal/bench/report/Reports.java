@@ -22,7 +22,7 @@ public final class Reports
     }
 
     /**
-     * @param dir     output directory (created when missing).
+     * @param dir        output directory (created when missing).
      * @param lines      every result line of the run.
      * @param roundTrips core-to-core round trip (ns) measured before each workload, by workload name.
      * @param options    the run's options (for the command line in the Markdown).
