@@ -42,7 +42,7 @@ class MarkdownReportTest
             line("pool-tiny", null, 1.0e6, Double.NaN)), roundTrips,
             new BenchOptions(false, false, Path.of("."), List.of(), false), List.of());
         assertTrue(md.contains("- core-to-core round trip (ns), measured before each workload: 57..412 (-1: timed " +
-            "out)."), md);
+            "out): two threads"), md);
         assertTrue(md.contains("## chunks\n\nCore-to-core round trip just before: 412 ns.\n"), md);
         assertTrue(md.contains("## heap-2w\n\nCore-to-core round trip just before: 57 ns.\n"), md);
         final String pool = md.substring(md.indexOf("## pool-tiny"));
