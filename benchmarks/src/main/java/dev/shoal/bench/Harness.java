@@ -15,7 +15,6 @@ import dev.shoal.bench.model.Measurement;
 import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.model.ResultLines;
 import dev.shoal.bench.peer.PythonPeers;
-import dev.shoal.bench.probe.CoreToCore;
 import dev.shoal.bench.report.Reports;
 import dev.shoal.bench.report.Targets;
 import dev.shoal.bench.report.TextTable;
@@ -30,7 +29,7 @@ public final class Harness
     private final PrintStream out;
     private final PrintStream log;
     private final List<Map<String, Object>> lines = new ArrayList<>();
-    /** Core-to-core round trip (ns) measured just before each main workload, by workload name. */
+    /** The placement probe's round trip (ns) measured just before each main workload, by workload name. */
     private final Map<String, Long> roundTrips = new LinkedHashMap<>();
 
     /**
@@ -90,14 +89,14 @@ public final class Harness
     }
 
     /**
-     * Times a cache line's round trip between the two CPUs before a workload: the host's placement of the vCPUs
-     * moves every cross-process figure (see {@link CoreToCore}), and it can change during a run.
+     * Records the host's placement of the vCPUs before a workload ({@link PlacementProbe}): it moves every
+     * cross-process figure, and it can change during a run.
      */
     private void measurePlacement(final String workload)
     {
-        final long nanos = CoreToCore.medianRoundTripNanos();
+        final long nanos = PlacementProbe.roundTripP50Nanos();
         roundTrips.put(workload, nanos);
-        log.printf("shoal bench: core-to-core round trip before %s: %d ns%n", workload, nanos);
+        log.printf("shoal bench: placement before %s: agrona-o2o round trip p50 %d ns%n", workload, nanos);
     }
 
     private boolean runWorkload(final Workload workload)

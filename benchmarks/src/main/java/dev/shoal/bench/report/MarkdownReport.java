@@ -25,7 +25,7 @@ public final class MarkdownReport
 
     /**
      * @param lines      result lines.
-     * @param roundTrips core-to-core round trip (ns) measured before each workload, by workload name.
+     * @param roundTrips the placement probe's round trip (ns) measured before each workload, by workload name.
      * @param options    the run's options.
      * @param charts     chart file names written beside the report.
      * @return the Markdown text.
@@ -44,11 +44,10 @@ public final class MarkdownReport
             .append("(above 1 means it is faster than Shoal).\n");
         if (!roundTrips.isEmpty())
         {
-            sb.append("- core-to-core round trip (ns), measured before each workload: ")
-                .append(roundTripSpread(roundTrips))
-                .append(" (-1: timed out): two threads passing a cache line between the two CPUs, recorded to ")
-                .append("study how the host's placement of the vCPUs moves the cross-process figures ")
-                .append("(see docs/benchmarks.md).\n");
+            sb.append("- placement: before each workload, a short ping-pong over Agrona's one-to-one ring between two ")
+                .append("pinned JVMs; its p50 round trip ranged ").append(roundTripSpread(roundTrips))
+                .append(" ns in this run (-1: failed). The host's placement of the vCPUs moves every cross-process ")
+                .append("figure, so compare figures across runs only at a like round trip (see docs/benchmarks.md).\n");
         }
         sb.append("\n");
         sb.append(Targets.markdown(Targets.evaluate(lines)));
@@ -82,7 +81,7 @@ public final class MarkdownReport
         sb.append("## ").append(workload).append("\n\n");
         if (roundTrip != null)
         {
-            sb.append("Core-to-core round trip just before: ").append(roundTrip).append(" ns.\n\n");
+            sb.append("Placement just before: agrona-o2o round trip p50 ").append(roundTrip).append(" ns.\n\n");
         }
         sb.append("| impl | ops/s | min..max | p50 ns | p99 ns | p99.9 ns | x shoal | processes | pinned |\n");
         sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");

@@ -24,7 +24,7 @@ public final class Reports
     /**
      * @param dir        output directory (created when missing).
      * @param lines      every result line of the run.
-     * @param roundTrips core-to-core round trip (ns) measured before each workload, by workload name.
+     * @param roundTrips the placement probe's round trip (ns) measured before each workload, by workload name.
      * @param options    the run's options (for the command line in the Markdown).
      * @throws IOException when a file cannot be written.
      */
@@ -41,9 +41,9 @@ public final class Reports
         {
             // A line of its own kind (no impl): readers of results.jsonl that group by workload and impl skip it.
             final Map<String, Object> placement = new LinkedHashMap<>();
-            placement.put("placement", "core-to-core");
+            placement.put("placement", "agrona-o2o-pingpong");
             placement.put("before_workload", e.getKey());
-            placement.put("round_trip_ns", e.getValue());
+            placement.put("round_trip_p50_ns", e.getValue());
             json.add(ResultLines.toJson(placement));
         }
         Files.write(dir.resolve("results.jsonl"), json, StandardCharsets.UTF_8);

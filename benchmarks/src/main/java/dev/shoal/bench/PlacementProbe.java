@@ -1,0 +1,51 @@
+package dev.shoal.bench;
+
+import java.util.Arrays;
+
+import dev.shoal.bench.model.CaseParams;
+import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.peer.AgronaPingPongPeer;
+
+/**
+ * How the host has placed the two vCPUs just now, as one figure: the p50 round trip of a short ping-pong over
+ * Agrona's one-to-one ring buffers between two JVMs pinned to CPU 0 and 1 (the {@code pingpong} workload's peer,
+ * 3 runs of 50 000 round trips after one warm-up, about 2 s with the JVMs' start). On this project's 2-vCPU VM the
+ * same build's figures swing up to 3x between runs, Shoal's and the peers' alike though not in the same
+ * proportion, and that round trip swings with them (170 ns in one full run, 560-610 ns in the runs around it).
+ * {@code shoal bench} measures it before each workload so that a reader can tell a change in the code from a
+ * change of host.
+ *
+ * <p>Two pinned processes and a real ring, not two threads passing a cache line in one JVM: such a probe was
+ * tried first and read 480-860 ns through a run whose Agrona round trip was 170 ns, so it did not track.
+ */
+final class PlacementProbe
+{
+    private static final long ROUND_TRIPS = 50_000;
+
+    private PlacementProbe()
+    {
+    }
+
+    /**
+     * @return the median of the runs' p50 round trips in nanoseconds, or -1 when the ping-pong failed.
+     */
+    static long roundTripP50Nanos()
+    {
+        try
+        {
+            final Measurement m = new AgronaPingPongPeer().run(
+                CaseParams.of("placement", true).withOps(ROUND_TRIPS)).get(0);
+            final long[] p50 = m.samples().stream().mapToLong(s -> s.p50Ns()).toArray();
+            if (p50.length == 0)
+            {
+                return -1;
+            }
+            Arrays.sort(p50);
+            return p50[p50.length / 2];
+        }
+        catch (final Exception ex)
+        {
+            return -1;
+        }
+    }
+}
