@@ -11,7 +11,7 @@ import dev.shoal.bench.peer.AgronaPingPongPeer;
  * Agrona's one-to-one ring buffers between two JVMs pinned to CPU 0 and 1 (the {@code pingpong} workload's peer,
  * 3 runs of 50 000 round trips after one warm-up, about 2 s with the JVMs' start). On this project's 2-vCPU VM the
  * same build's figures swing up to 3x between runs, Shoal's and the peers' alike though not in the same
- * proportion, and that round trip swings with them (170 ns in one full run, 560-610 ns in the runs around it).
+ * proportion, and that round trip swings with them (180-190 ns and 561-651 ns within one full run).
  * {@code shoal bench} measures it before each workload so that a reader can tell a change in the code from a
  * change of host.
  *

@@ -28,9 +28,9 @@ public final class JobConsumer implements AutoCloseable
     /**
      * Empty polls per reading of the clock (a power of two). The empty path has two clocked duties, the stall timer
      * of an unpublished head and the lease scan; reading the clock for both at every empty poll cost more than the
-     * poll itself on a VM (~35 ns a read on this project's machine, kvm-clock), so a consumer spinning on an empty
-     * ring spent most of each poll there and noticed the next job late. Both duties count in milliseconds, so
-     * looking at the clock on every eighth empty poll delays them by a few polls, no more.
+     * poll itself on a VM (~35 ns a read on this project's machine, kvm-clock): 14-17 % of all samples in a profile
+     * of a ring whose consumer kept catching up. Both duties count in milliseconds, so looking at the clock on every
+     * eighth empty poll delays them by a few polls, no more.
      */
     private static final int EMPTY_POLLS_PER_CLOCK = 8;
     private static final long NOT_TIMED = Long.MIN_VALUE;
