@@ -1,9 +1,8 @@
 package dev.shoal.bench;
 
-import java.util.Arrays;
-
 import dev.shoal.bench.model.CaseParams;
 import dev.shoal.bench.model.Measurement;
+import dev.shoal.bench.model.Stats;
 import dev.shoal.bench.peer.AgronaPingPongPeer;
 
 /**
@@ -35,15 +34,9 @@ final class PlacementProbe
         {
             final Measurement m = new AgronaPingPongPeer().run(
                 CaseParams.of("placement", true).withOps(ROUND_TRIPS)).get(0);
-            final long[] p50 = m.samples().stream().mapToLong(s -> s.p50Ns()).toArray();
-            if (p50.length == 0)
-            {
-                return -1;
-            }
-            Arrays.sort(p50);
-            return p50[p50.length / 2];
+            return Math.round(Stats.of(m.samples().stream().mapToDouble(s -> s.p50Ns()).toArray()).median());
         }
-        catch (final Exception ex)
+        catch (final Exception ex) // a failed ping-pong, or no runs (Stats.of refuses none)
         {
             return -1;
         }

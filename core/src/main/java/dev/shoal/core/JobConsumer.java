@@ -25,14 +25,6 @@ public final class JobConsumer implements AutoCloseable
     private static final long MAX_SCAN_NANOS = 64_000_000L;
     private static final int SCAN_EVERY_POLLS = 1 << 16;
     private static final long NO_SEQUENCE = -1;
-    /**
-     * Empty polls per reading of the clock (a power of two). The empty path has two clocked duties, the stall timer
-     * of an unpublished head and the lease scan; reading the clock for both at every empty poll cost more than the
-     * poll itself on a VM (~35 ns a read on this project's machine, kvm-clock): 14-17 % of all samples in a profile
-     * of a ring whose consumer kept catching up. Both duties count in milliseconds, so looking at the clock on every
-     * eighth empty poll delays them by a few polls, no more.
-     */
-    private static final int EMPTY_POLLS_PER_CLOCK = 8;
     private static final long NOT_TIMED = Long.MIN_VALUE;
     /** Most jobs a {@link #drain} takes between two moves of the shared head. */
     public static final int DRAIN_HEAD_EVERY = 64;
@@ -61,7 +53,7 @@ public final class JobConsumer implements AutoCloseable
     private long stalledSince = NOT_TIMED;
     /** Empty polls that found {@link #stalledSequence} unpublished. */
     private int stalledPolls;
-    /** Empty polls since this handle was made (wraps): every {@link #EMPTY_POLLS_PER_CLOCK}th looks at the clock. */
+    /** Empty polls since this handle was made (wraps): see {@link RingRecovery#POLLS_PER_CLOCK}. */
     private int emptyPolls;
     private long nextScan;
     private long scanInterval = MIN_SCAN_NANOS;
@@ -184,7 +176,7 @@ public final class JobConsumer implements AutoCloseable
         }
         if (heldLease == NO_LEASE && !takeNext(inSlot))
         {
-            return (++emptyPolls & (EMPTY_POLLS_PER_CLOCK - 1)) == 0 && System.nanoTime() - nextScan >= 0 &&
+            return (++emptyPolls & (RingRecovery.POLLS_PER_CLOCK - 1)) == 0 && System.nanoTime() - nextScan >= 0 &&
                 scanLeases();
         }
         return true;
@@ -626,7 +618,7 @@ public final class JobConsumer implements AutoCloseable
             stalledPolls = 0;
             return;
         }
-        if ((++stalledPolls & (EMPTY_POLLS_PER_CLOCK - 1)) != 0)
+        if ((++stalledPolls & (RingRecovery.POLLS_PER_CLOCK - 1)) != 0)
         {
             return;
         }

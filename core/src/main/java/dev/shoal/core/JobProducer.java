@@ -25,8 +25,6 @@ public final class JobProducer implements AutoCloseable
     /** Full: returned by {@link #tryClaim} when no slot is free. */
     public static final long FULL = -1;
 
-    /** Retries of a full ring per reading of the clock (a power of two): see {@link #headShort}. */
-    private static final int FULL_RETRIES_PER_CLOCK = 8;
     private static final VarHandle IN_FLIGHT;
 
     static
@@ -55,7 +53,7 @@ public final class JobProducer implements AutoCloseable
     private long claimed = FULL;
     private long stalledSequence = -1;
     private long stalledSince;
-    /** Retries of a full ring since this handle was made (wraps): every eighth looks at the clock. */
+    /** Retries of a full ring since this handle was made (wraps): see {@link RingRecovery#POLLS_PER_CLOCK}. */
     private int fullRetries;
     /** Volatile: a close from another thread is seen by the owner's next offer (see awaitClaimInFlight). */
     private volatile boolean closed;
@@ -441,9 +439,8 @@ public final class JobProducer implements AutoCloseable
     private boolean headShort(final long tail)
     {
         // Volatile: the latest head; a stale one only makes us wait for the next retry.
-        // The clock on every eighth retry only (a read costs more than the retry on a VM): the stall budget is a
-        // millisecond, a few retries late is nothing to it.
-        return words.headVolatile() <= tail - capacity && ((++fullRetries & (FULL_RETRIES_PER_CLOCK - 1)) != 0 ||
+        // The clock on every POLLS_PER_CLOCK-th retry only: it costs more than the retry.
+        return words.headVolatile() <= tail - capacity && ((++fullRetries & (RingRecovery.POLLS_PER_CLOCK - 1)) != 0 ||
             System.nanoTime() - stalledSince <= RingRecovery.STALL_NANOS);
     }
 
@@ -543,7 +540,7 @@ public final class JobProducer implements AutoCloseable
         {
             final long sequence = first + i;
             CrashPoints.at(RingCrashPoint.ABORT_CAS);
-            // CAS from FREE(sequence), like a publish: a recoverer abandons it only once we are dead.
+            // CAS from FREE(sequence), as a recoverer's abandon: it fails if we were taken for dead and abandoned.
             if (words.casSlotWord(ring.slotOffsetOf(sequence), slotWord(sequence, SLOT_FREE, 0),
                 slotWord(sequence, SLOT_ABANDONED, 0)))
             {

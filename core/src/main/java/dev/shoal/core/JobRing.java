@@ -40,8 +40,8 @@ import static dev.shoal.core.JobRingDescriptor.*;
  *   <li><b>Offer.</b> Read tail {@code t} (volatile) and slot {@code t} (volatile): it must be {@code FREE(t)}.
  *       Write the claim intent {@code (t, n)} into the participant's intent word (release store, ordered by
  *       the volatile CAS that follows), then CAS tail {@code t -> t+n}. Write length and payload (plain),
- *       then store {@code PUBLISHED(t)} (release: publishes the payload; a {@code tryClaim} commit CASes from
- *       {@code FREE(t)} instead, see {@link JobProducer}). No counter: submitted is derived from the tail.</li>
+ *       then store {@code PUBLISHED(t)} (release: publishes the payload; a {@code tryClaim}'s commit does the
+ *       same). No counter: submitted is derived from the tail.</li>
  *   <li><b>Take.</b> Read head {@code h} and slot {@code h} (volatile); on {@code PUBLISHED(h)} write
  *       {@code h} into the own lease record's sequence (plain), then CAS the slot to {@code TAKEN(h, lease)}:
  *       this CAS decides which consumer gets the job. CAS head {@code h -> h+1} (others help). Copy length

@@ -16,8 +16,8 @@ public enum RingCrashPoint implements CrashPoint
     /** Producer, before writing length and payload: claimed, unpublished; a recoverer abandons it. */
     OFFER_WRITE,
     /**
-     * Producer, before the publish (a release store after an offer, a CAS for a {@code tryClaim} commit): claimed,
-     * partly written; a recoverer abandons it, never reads it.
+     * Producer, before the publish (a release store, after an offer's copy or at a {@code tryClaim}'s commit):
+     * claimed, partly written; a recoverer abandons it, never reads it.
      */
     OFFER_PUBLISH,
     /** Producer, before its abort CAS: claimed, unpublished; a recoverer abandons it. */
