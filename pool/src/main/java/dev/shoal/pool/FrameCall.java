@@ -1,16 +1,23 @@
 package dev.shoal.pool;
 
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
+import org.agrona.DirectBuffer;
+
 /**
- * The jobs of one frame waited for together: one entry for the whole frame instead of a future, a pending entry
+ * The jobs of one frame waited for as a whole: one entry for the whole frame instead of a future, a pending entry
  * and a map node per job (what {@code map} and a remote agent need: every result of the frame, in order, once all
- * are in). The collector takes each job's result once (a redelivered duplicate is dropped by the {@link #take}
- * flag, on the collector's thread); the completion executor records it ({@link #settle}); the frame's
- * {@link #done()} completes when the last one is recorded.
+ * are in). The collector takes a result message's jobs in one step ({@link #takeRun}): the ones not taken before
+ * (a redelivered duplicate is dropped there, on the collector's thread) have their status recorded and their
+ * bytes copied into one array the frame owns, so a frame of 64 small results costs a few arrays, not 64. The
+ * completion executor then counts them as recorded ({@link #settle}); the frame's {@link #done()} completes when
+ * the last one is, which is after the journal, if any, holds them.
  */
 final class FrameCall
 {
+    private static final byte[] NO_BYTES = new byte[0];
+
     final long firstJobId;
     final int count;
     /** What the journal hook sees for each of the frame's jobs: no key, the handler, the submit time. */
@@ -19,8 +26,13 @@ final class FrameCall
     private final boolean[] taken;
     private int takenCount;
     private final int[] statuses;
-    private final byte[][] bodies;
-    private final Throwable[] errors;
+    /** Per job, two ints: where its result bytes start in {@link #bodies}, and how many there are. */
+    private final int[] spans;
+    /** The taken jobs' result bytes, one after another in the order they were taken. */
+    private byte[] bodies = NO_BYTES;
+    private int bodiesUsed;
+    /** Made by the first {@link #failRest} that fails a job; {@code null} until then. */
+    private Throwable[] errors;
     private int settled;
     private final CompletableFuture<FrameCall> done = new CompletableFuture<>();
 
@@ -31,52 +43,71 @@ final class FrameCall
         this.view = new PendingJobs.Pending("", handler, null, submittedNanos);
         this.taken = new boolean[count];
         this.statuses = new int[count];
-        this.bodies = new byte[count][];
-        this.errors = new Throwable[count];
+        this.spans = new int[2 * count];
     }
 
     /**
-     * Takes job {@code jobId}'s result unless it was taken before (the collector's thread).
+     * Collector thread: takes the results of one result message whose jobs all belong to this frame, skipping
+     * the ones taken before. Each item is {@code int status, int length, bytes} ({@link ResultFrameDescriptor}).
      *
-     * @param jobId a job of this frame.
-     * @return false for a duplicate, or a job failed already by {@link #failRest}.
+     * @param firstJob the message's first job.
+     * @param items    how many items the message holds.
+     * @param buffer   holds the message.
+     * @param at       where its first item starts.
+     * @param end      where the message ends.
+     * @param run      receives what was taken; with {@link Run#keepBodies}, each taken job's index, status and a
+     *                 copy of its bytes too (for the journal).
+     * @return where the items this frame holds end (further items, if any, are not its jobs).
      */
-    synchronized boolean take(final long jobId)
+    synchronized int takeRun(final long firstJob, final int items, final DirectBuffer buffer, final int at,
+        final int end, final Run run)
     {
-        final int i = (int)(jobId - firstJobId);
-        if (taken[i])
+        run.clear();
+        int p = at;
+        final int first = (int)(firstJob - firstJobId);
+        final int last = (int)Math.min(count, (long)first + items);
+        for (int i = first; i < last && p + 2 * Integer.BYTES <= end; i++)
         {
-            return false;
+            final int status = buffer.getInt(p);
+            final int length = buffer.getInt(p + Integer.BYTES);
+            final int bodyAt = p + 2 * Integer.BYTES;
+            p = bodyAt + length;
+            if (taken[i])
+            {
+                run.duplicates++;
+                continue;
+            }
+            taken[i] = true;
+            takenCount++;
+            statuses[i] = status;
+            if (bodiesUsed + length > bodies.length)
+            {
+                // Sized from what is left of the message: one resize for a frame answered by one message.
+                final int wanted = bodiesUsed + Math.max(length, end - bodyAt);
+                bodies = Arrays.copyOf(bodies, Math.max(2 * bodies.length, wanted));
+            }
+            buffer.getBytes(bodyAt, bodies, bodiesUsed, length);
+            spans[2 * i] = bodiesUsed;
+            spans[2 * i + 1] = length;
+            bodiesUsed += length;
+            run.add(i, status, run.keepBodies ? Arrays.copyOfRange(bodies, spans[2 * i], bodiesUsed) : null);
         }
-        taken[i] = true;
-        takenCount++;
-        return true;
+        run.allTaken = takenCount == count;
+        return p;
     }
 
     /**
-     * @return whether every job's result was taken (the frame can leave the pending map).
-     */
-    synchronized boolean allTaken()
-    {
-        return takenCount == count;
-    }
-
-    /**
-     * Records one job's outcome.
+     * Completion executor: records that {@code n} taken jobs' outcomes may now be seen.
      *
-     * @param jobId  the job.
-     * @param status {@code ResultFrameDescriptor.STATUS_*}.
-     * @param body   its result bytes, or the encoded error.
+     * @param n jobs taken by one {@link #takeRun}.
      */
-    void settle(final long jobId, final int status, final byte[] body)
+    void settle(final int n)
     {
         final boolean last;
         synchronized (this)
         {
-            final int i = (int)(jobId - firstJobId);
-            statuses[i] = status;
-            bodies[i] = body;
-            last = ++settled == count;
+            settled += n;
+            last = n > 0 && settled == count;
         }
         if (last)
         {
@@ -103,6 +134,10 @@ final class FrameCall
                 {
                     taken[i] = true;
                     takenCount++;
+                    if (errors == null)
+                    {
+                        errors = new Throwable[count];
+                    }
                     errors[i] = cause != null ? cause :
                         new JobFailedException("job " + (firstJobId + i) + " cancelled: the pool stopped");
                     statuses[i] = ResultFrameDescriptor.STATUS_FAILED;
@@ -131,21 +166,77 @@ final class FrameCall
      * After {@link #done()}: one job's result bytes.
      *
      * @param i the job's index in the frame.
-     * @return its result.
+     * @return a copy of its result bytes.
      * @throws RuntimeException the job's failure: a {@link RemoteJobException} for a handler that threw, a
      *                          {@link JobFailedException} otherwise.
      */
     synchronized byte[] result(final int i)
     {
-        if (errors[i] != null)
+        if (errors != null && errors[i] != null)
         {
             throw errors[i] instanceof RuntimeException re ? re : new JobFailedException(errors[i].toString());
         }
+        final byte[] body = Arrays.copyOfRange(bodies, spans[2 * i], spans[2 * i] + spans[2 * i + 1]);
         return switch (statuses[i])
         {
-            case ResultFrameDescriptor.STATUS_OK -> bodies[i];
-            case ResultFrameDescriptor.STATUS_THREW -> throw ResultCollector.remote(view.handler(), bodies[i]);
-            default -> throw new JobFailedException(ResultCollector.string(bodies[i], 0));
+            case ResultFrameDescriptor.STATUS_OK -> body;
+            case ResultFrameDescriptor.STATUS_THREW -> throw ResultCollector.remote(view.handler(), body);
+            default -> throw new JobFailedException(ResultCollector.string(body, 0));
         };
+    }
+
+    /**
+     * What one {@link #takeRun} took: the collector's scratch, reused message after message.
+     */
+    static final class Run
+    {
+        /** Whether to hand each taken job's bytes over as its own array (a journal records them). */
+        final boolean keepBodies;
+        int taken;
+        int ok;
+        int duplicates;
+        boolean allTaken;
+        int[] index = new int[64];
+        int[] status = new int[64];
+        byte[][] body;
+
+        Run(final boolean keepBodies)
+        {
+            this.keepBodies = keepBodies;
+            this.body = keepBodies ? new byte[64][] : null;
+        }
+
+        void clear()
+        {
+            if (keepBodies)
+            {
+                Arrays.fill(body, 0, taken, null);
+            }
+            taken = 0;
+            ok = 0;
+            duplicates = 0;
+            allTaken = false;
+        }
+
+        private void add(final int i, final int s, final byte[] bytes)
+        {
+            if (taken == index.length)
+            {
+                index = Arrays.copyOf(index, 2 * taken);
+                status = Arrays.copyOf(status, 2 * taken);
+                if (keepBodies)
+                {
+                    body = Arrays.copyOf(body, 2 * taken);
+                }
+            }
+            index[taken] = i;
+            status[taken] = s;
+            if (keepBodies)
+            {
+                body[taken] = bytes;
+            }
+            ok += s == ResultFrameDescriptor.STATUS_OK ? 1 : 0;
+            taken++;
+        }
     }
 }

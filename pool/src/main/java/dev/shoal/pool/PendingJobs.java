@@ -92,25 +92,30 @@ final class PendingJobs
     }
 
     /**
-     * Collector thread: takes a job of a frame waited for as a whole, unless its result was taken before.
+     * Collector thread: counts what {@link FrameCall#takeRun} took from one result message, and unregisters the
+     * frame once every job of it is taken.
      *
-     * @param call  the job's frame.
-     * @param jobId the job.
-     * @param ok    whether it succeeded.
-     * @return false for a duplicate.
+     * @param call the frame.
+     * @param run  what was taken.
      */
-    boolean takeFrameJob(final FrameCall call, final long jobId, final boolean ok)
+    void tookFrameRun(final FrameCall call, final FrameCall.Run run)
     {
-        if (!call.take(jobId))
-        {
-            return false;
-        }
-        if (call.allTaken())
+        if (run.allTaken)
         {
             frames.remove(call.firstJobId);
         }
-        (ok ? completed : failed).incrementAndGet();
-        return true;
+        if (run.ok > 0)
+        {
+            completed.addAndGet(run.ok);
+        }
+        if (run.taken > run.ok)
+        {
+            failed.addAndGet(run.taken - run.ok);
+        }
+        if (run.duplicates > 0)
+        {
+            duplicates.addAndGet(run.duplicates); // a redelivered frame's second results: already taken
+        }
     }
 
     /**

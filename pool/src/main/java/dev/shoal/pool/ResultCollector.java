@@ -52,13 +52,16 @@ final class ResultCollector implements Runnable
     private final Executor completions;
     private boolean warnedRejected;
     private PendingJobs.Pending[] deferredJobs = new PendingJobs.Pending[256];
-    /** Per deferred result of a frame waited for as a whole: its frame (and {@code null} in deferredJobs). */
-    private FrameCall[] deferredFrames = new FrameCall[256];
-    private long[] deferredIds = new long[256];
-    private boolean deferredHasFrames;
     private int[] deferredStatus = new int[256];
     private byte[][] deferredBodies = new byte[256][];
     private int deferredCount;
+    /** Per run of a frame's jobs taken from one message (frames waited for as a whole): the frame and the count. */
+    private FrameCall[] deferredFrames = new FrameCall[64];
+    private int[] deferredFrameJobs = new int[64];
+    private int deferredFrameRuns;
+    /** Results taken and not yet handed over: single jobs and frames' jobs (the group commit counts them). */
+    private int deferredResults;
+    private final FrameCall.Run frameRun;
     private long firstDeferredNanos;
     private final LogHook logHook;
     private final IdleStrategy idle = new BackoffIdleStrategy(200, 100, 1_000, 500_000);
@@ -107,6 +110,7 @@ final class ResultCollector implements Runnable
         this.logSink = logSink;
         this.onReady = onReady;
         this.hook = hook;
+        this.frameRun = new FrameCall.Run(hook != null);
     }
 
     void stop()
@@ -187,17 +191,17 @@ final class ResultCollector implements Runnable
                 salvageRequested();
             }
             final int read = readAll();
-            if (deferredCount > 0 && hook == null)
+            if (deferredResults > 0 && hook == null)
             {
                 completeDeferred(); // no journal to wait for: hand this read's results over at once
             }
-            if (deferredCount > 0)
+            if (deferredResults > 0)
             {
                 idle.reset(); // results are flowing: the next idle spell starts from the shortest wait
                 // Group commit: one journal batch per up to 256 results, or once the oldest waited
                 // GROUP_COMMIT_NANOS. Meanwhile yield rather than spin or park: the futures are waiting, and the
                 // results they wait for come from workers that may need this core.
-                if (deferredCount >= 256 || System.nanoTime() - firstDeferredNanos >= GROUP_COMMIT_NANOS)
+                if (deferredResults >= 256 || System.nanoTime() - firstDeferredNanos >= GROUP_COMMIT_NANOS)
                 {
                     completeDeferred();
                 }
@@ -246,7 +250,7 @@ final class ResultCollector implements Runnable
      */
     private void completeDeferred()
     {
-        if (deferredCount == 0)
+        if (deferredResults == 0)
         {
             return;
         }
@@ -254,19 +258,17 @@ final class ResultCollector implements Runnable
         {
             hook.flush();
         }
-        // The frame arrays only when the batch holds a frame's result: a batch of submits allocates as before.
+        // The frame arrays only when the batch holds a run of a frame's jobs: a batch of submits allocates as before.
         final Settlement batch = new Settlement(pending, Arrays.copyOf(deferredJobs, deferredCount),
-            deferredHasFrames ? Arrays.copyOf(deferredFrames, deferredCount) : null,
-            deferredHasFrames ? Arrays.copyOf(deferredIds, deferredCount) : null,
-            Arrays.copyOf(deferredStatus, deferredCount), Arrays.copyOf(deferredBodies, deferredCount));
+            Arrays.copyOf(deferredStatus, deferredCount), Arrays.copyOf(deferredBodies, deferredCount),
+            deferredFrameRuns > 0 ? Arrays.copyOf(deferredFrames, deferredFrameRuns) : null,
+            deferredFrameRuns > 0 ? Arrays.copyOf(deferredFrameJobs, deferredFrameRuns) : null);
         Arrays.fill(deferredJobs, 0, deferredCount, null);
-        if (deferredHasFrames)
-        {
-            Arrays.fill(deferredFrames, 0, deferredCount, null);
-            deferredHasFrames = false;
-        }
         Arrays.fill(deferredBodies, 0, deferredCount, null);
+        Arrays.fill(deferredFrames, 0, deferredFrameRuns, null);
         deferredCount = 0;
+        deferredFrameRuns = 0;
+        deferredResults = 0;
         try
         {
             completions.execute(batch);
@@ -283,31 +285,42 @@ final class ResultCollector implements Runnable
         }
     }
 
-    private void defer(final PendingJobs.Pending p, final FrameCall frame, final long jobId, final int status,
-        final byte[] body)
+    private void defer(final PendingJobs.Pending p, final int status, final byte[] body)
     {
         if (deferredCount == deferredJobs.length)
         {
             deferredJobs = Arrays.copyOf(deferredJobs, deferredCount * 2);
-            deferredFrames = Arrays.copyOf(deferredFrames, deferredCount * 2);
-            deferredIds = Arrays.copyOf(deferredIds, deferredCount * 2);
             deferredStatus = Arrays.copyOf(deferredStatus, deferredCount * 2);
             deferredBodies = Arrays.copyOf(deferredBodies, deferredCount * 2);
         }
-        if (deferredCount == 0)
-        {
-            firstDeferredNanos = System.nanoTime();
-        }
+        noteFirstDeferred();
         deferredJobs[deferredCount] = p;
-        if (frame != null)
-        {
-            deferredFrames[deferredCount] = frame;
-            deferredIds[deferredCount] = jobId;
-            deferredHasFrames = true;
-        }
         deferredStatus[deferredCount] = status;
         deferredBodies[deferredCount] = body;
         deferredCount++;
+        deferredResults++;
+    }
+
+    private void deferFrameRun(final FrameCall frame, final int jobs)
+    {
+        if (deferredFrameRuns == deferredFrames.length)
+        {
+            deferredFrames = Arrays.copyOf(deferredFrames, deferredFrameRuns * 2);
+            deferredFrameJobs = Arrays.copyOf(deferredFrameJobs, deferredFrameRuns * 2);
+        }
+        noteFirstDeferred();
+        deferredFrames[deferredFrameRuns] = frame;
+        deferredFrameJobs[deferredFrameRuns] = jobs;
+        deferredFrameRuns++;
+        deferredResults += jobs;
+    }
+
+    private void noteFirstDeferred()
+    {
+        if (deferredResults == 0)
+        {
+            firstDeferredNanos = System.nanoTime();
+        }
     }
 
     private void onMessage(final int type, final DirectBuffer buffer, final int offset, final int length)
@@ -339,42 +352,46 @@ final class ResultCollector implements Runnable
         final int workerId = buffer.getInt(offset + WORKER_OFFSET);
         final int attempt = buffer.getInt(offset + ATTEMPT_OFFSET);
         final int count = buffer.getInt(offset + COUNT_OFFSET);
-        // The message's jobs are consecutive: found once, a frame waited for as a whole serves all of its jobs here.
-        final FrameCall frame = pending.frameOf(firstJobId);
-        final long frameEnd = frame == null ? Long.MIN_VALUE : frame.firstJobId + frame.count;
+        final int end = offset + length;
         int at = offset + ITEMS_OFFSET;
-        for (int i = 0; i < count && at + 2 * Integer.BYTES <= offset + length; i++)
+        int i = 0;
+        // The message's jobs are consecutive: found once, a frame waited for as a whole takes all of its jobs here.
+        final FrameCall frame = pending.frameOf(firstJobId);
+        if (frame != null)
+        {
+            at = frame.takeRun(firstJobId, count, buffer, at, end, frameRun);
+            i = frameRun.taken + frameRun.duplicates;
+            tookFrameRun(frame, attempt, workerId);
+        }
+        for (; i < count && at + 2 * Integer.BYTES <= end; i++)
         {
             final int status = buffer.getInt(at);
             final int bodyLength = buffer.getInt(at + Integer.BYTES);
             final byte[] body = new byte[bodyLength];
             buffer.getBytes(at + 2 * Integer.BYTES, body);
             at += 2 * Integer.BYTES + bodyLength;
-            final long jobId = firstJobId + i;
-            if (jobId < frameEnd)
-            {
-                completeFrameJob(frame, jobId, status, attempt, workerId, body);
-            }
-            else
-            {
-                complete(jobId, status, attempt, workerId, body);
-            }
+            complete(firstJobId + i, status, attempt, workerId, body);
         }
     }
 
-    private void completeFrameJob(final FrameCall frame, final long jobId, final int status, final int attempt,
-        final int workerId, final byte[] body)
+    private void tookFrameRun(final FrameCall frame, final int attempt, final int workerId)
     {
-        if (!pending.takeFrameJob(frame, jobId, status == STATUS_OK))
+        final FrameCall.Run run = frameRun;
+        pending.tookFrameRun(frame, run);
+        if (run.taken == 0)
         {
-            pending.duplicate(); // a redelivered frame's second result: already taken
             return;
         }
         if (hook != null)
         {
-            hook.onResult(jobId, frame.view, status, attempt, workerId, body);
+            for (int k = 0; k < run.taken; k++)
+            {
+                // Before the frame's outcomes can be seen: whoever sees them can rely on the journal holding them.
+                hook.onResult(frame.firstJobId + run.index[k], frame.view, run.status[k], attempt, workerId,
+                    run.body[k]);
+            }
         }
-        defer(null, frame, jobId, status, body);
+        deferFrameRun(frame, run.taken);
     }
 
     private void complete(final long jobId, final int status, final int attempt, final int workerId,
@@ -391,7 +408,7 @@ final class ResultCollector implements Runnable
             // Before the future completes: whoever sees the result can rely on the journal holding it.
             hook.onResult(jobId, p, status, attempt, workerId, body);
         }
-        defer(p, null, jobId, status, body);
+        defer(p, status, body);
     }
 
     private static void settle(final PendingJobs.Pending p, final int status, final byte[] body)
@@ -419,39 +436,37 @@ final class ResultCollector implements Runnable
     {
         private final PendingJobs pending;
         private final PendingJobs.Pending[] jobs;
-        /** Per result, its frame when it belongs to one waited for as a whole; {@code null} when none does. */
-        private final FrameCall[] frames;
-        private final long[] ids;
         private final int[] status;
         private final byte[][] bodies;
+        /** Runs of frames' jobs taken from one message each, and how many jobs each; {@code null} when none. */
+        private final FrameCall[] frames;
+        private final int[] frameJobs;
 
-        Settlement(final PendingJobs pending, final PendingJobs.Pending[] jobs, final FrameCall[] frames,
-            final long[] ids, final int[] status, final byte[][] bodies)
+        Settlement(final PendingJobs pending, final PendingJobs.Pending[] jobs, final int[] status,
+            final byte[][] bodies, final FrameCall[] frames, final int[] frameJobs)
         {
             this.pending = pending;
             this.jobs = jobs;
-            this.frames = frames;
-            this.ids = ids;
             this.status = status;
             this.bodies = bodies;
+            this.frames = frames;
+            this.frameJobs = frameJobs;
         }
 
         @Override
         public void run()
         {
-            int frameJobs = 0;
             try
             {
                 for (int i = 0; i < jobs.length; i++)
                 {
-                    if (frames != null && frames[i] != null)
+                    settle(jobs[i], status[i], bodies[i]);
+                }
+                if (frames != null)
+                {
+                    for (int i = 0; i < frames.length; i++)
                     {
-                        frames[i].settle(ids[i], status[i], bodies[i]);
-                        frameJobs++;
-                    }
-                    else
-                    {
-                        settle(jobs[i], status[i], bodies[i]);
+                        frames[i].settle(frameJobs[i]);
                     }
                 }
             }
@@ -460,14 +475,14 @@ final class ResultCollector implements Runnable
                 if (frames != null)
                 {
                     // Counted from the arrays, not the loop: a throw part way still takes the whole batch off.
-                    frameJobs = 0;
-                    for (final FrameCall f : frames)
+                    int n = 0;
+                    for (final int jobsOfRun : frameJobs)
                     {
-                        frameJobs += f != null ? 1 : 0;
+                        n += jobsOfRun;
                     }
-                    pending.frameJobsSettled(frameJobs);
+                    pending.frameJobsSettled(n);
                 }
-                pending.settled(jobs.length - frameJobs);
+                pending.settled(jobs.length);
             }
         }
     }
