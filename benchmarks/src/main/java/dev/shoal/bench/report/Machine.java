@@ -23,6 +23,24 @@ public final class Machine
             " " + System.getProperty("os.version");
     }
 
+    /**
+     * @return the heap flags this JVM (the harness, which is also the pool's submitting JVM) was started with, e.g.
+     * {@code -Xms2g -Xmx2g -XX:+AlwaysPreTouch}, or {@code default} when none was given.
+     */
+    public static String heapFlags()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (arg.startsWith("-Xms") || arg.startsWith("-Xmx") || arg.startsWith("-Xmn") ||
+                arg.contains("AlwaysPreTouch") || arg.startsWith("-XX:+Use") && arg.endsWith("GC"))
+            {
+                sb.append(sb.length() == 0 ? "" : " ").append(arg);
+            }
+        }
+        return sb.length() == 0 ? "default" : sb.toString();
+    }
+
     private static String cpuModel()
     {
         try

@@ -39,6 +39,9 @@ public final class MarkdownReport
             .append(options.scaling() ? " --scaling" : "")
             .append(options.only().isEmpty() ? "" : " --only " + String.join(",", options.only())).append("`\n");
         sb.append("- machine: ").append(Machine.describe()).append("\n");
+        sb.append("- harness JVM heap (it submits the pool's jobs): ").append(Machine.heapFlags())
+            .append("; `bin/shoal bench` fixes and pre-touches it, so no run pays for the heap growing under it ")
+            .append("(see docs/benchmarks.md).\n");
         sb.append("- ops/s is the median over the measured runs; min..max is the spread; latencies are medians of ")
             .append("per-run nearest-rank percentiles. \"x shoal\" is the implementation's rate over Shoal's ")
             .append("(above 1 means it is faster than Shoal).\n");
