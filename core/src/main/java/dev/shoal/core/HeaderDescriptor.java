@@ -42,9 +42,10 @@ public final class HeaderDescriptor
      * The layout this code writes and reads; any other version is refused. 2: process identities hold start
      * ticks since boot (1 held wall-clock centiseconds) and participant entries carry the boot id. 3: a job ring's
      * lease record says whether its job is still in its slot (a drain leases jobs in place), which a version-2
-     * recoverer would not know to copy out.
+     * recoverer would not know to copy out. 4: a job ring's slots are padded to whole cache lines (a version-3 file
+     * packs them, so its slots sit elsewhere).
      */
-    public static final int LAYOUT_VERSION = 3;
+    public static final int LAYOUT_VERSION = 4;
     /** Value of the ready word once the creator has written everything else. */
     public static final int READY = 1;
     /** Page size used for alignment of the header and the structures. */
