@@ -75,7 +75,9 @@ final class PoolRuntime
             this::salvageResults, this::markBroken);
         this.collector = new ResultCollector(results, pending, config.logSink, supervisor::markReady,
             hooks(config.resultHook, journal), journal,
-            completionThread != null ? completionThread : config.completionExecutor);
+            completionThread != null ? completionThread : config.completionExecutor,
+            ResultCollector.idleSpins(Runtime.getRuntime().availableProcessors(),
+                config.workers * config.threadsPerWorker));
         this.handles = new SubmitHandles(ring, config.submitHandles, config.submitHandles);
         this.submitter = new JobSubmitter(config, handlers, pending, journal, handles, this::brokenReason);
         this.collectorThread = new Thread(collector, "shoal-pool-results");
