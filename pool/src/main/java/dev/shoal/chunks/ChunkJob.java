@@ -41,10 +41,11 @@ public interface ChunkJob<A>
 
     /**
      * Folds one line into the accumulator. The line's bytes exclude its {@code '\n'} (a {@code '\r'} before it
-     * stays). Called on the hot path: do not allocate, and do not keep the buffer; it is a window of the mapped
-     * file, valid only during the call. {@code buffer.byteBuffer()}, when not null, is that window as a
-     * {@link java.nio.ByteBuffer} whose absolute index of byte {@code offset} is
-     * {@code buffer.wrapAdjustment() + offset}; its position and limit are yours to change.
+     * stays). Called on the hot path: do not allocate, and do not keep the buffer; it is a window of the file
+     * (a reused buffer the worker reads into, or a mapping for a line longer than it), valid only during the
+     * call. {@code buffer.byteBuffer()}, when not null, is that window as a {@link java.nio.ByteBuffer} whose
+     * absolute index of byte {@code offset} is {@code buffer.wrapAdjustment() + offset}; its position and limit
+     * are yours to change.
      *
      * @param accumulator the range's accumulator.
      * @param buffer      the bytes.

@@ -18,7 +18,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 
 /**
- * A worker of a {@link FileChunks} run: claims ranges, reads their lines through a mapped window, stores each
+ * A worker of a {@link FileChunks} run: claims ranges, reads their lines through a window of the file, stores each
  * range's encoded result and marks it done, until nothing is left to claim. Runs as a thread of the
  * coordinator or, through {@link #main}, as a process of its own.
  *
@@ -111,7 +111,7 @@ public final class ChunkWorker
      * @param region      the run's region, initialised by the coordinator.
      * @param file        the file.
      * @param job         the job.
-     * @param windowBytes size of the mapped window.
+     * @param windowBytes bytes of the file read at a time.
      * @param stopAfter   test hook: stop while holding the claim after this many ranges; -1 never.
      * @param mode        how to stop.
      * @param <A>         the accumulator type.

@@ -44,8 +44,8 @@ public final class FileChunks
 {
     /** Chunk size when none is given. */
     public static final long DEFAULT_CHUNK_BYTES = 1 << 20;
-    /** Mapped window per worker when none is given. */
-    public static final int DEFAULT_WINDOW_BYTES = 64 << 20;
+    /** Bytes of the file each worker reads at a time when none is given (see {@link Builder#windowBytes}). */
+    public static final int DEFAULT_WINDOW_BYTES = 1 << 20;
 
     final Path file;
     final long chunkBytes;
@@ -473,7 +473,8 @@ public final class FileChunks
         }
 
         /**
-         * @param bytes size of each worker's mapped window of the file (default 64 MiB); small values are for
+         * @param bytes bytes of the file each worker reads at a time into its reused buffer (default 1 MiB: the
+         *              buffer stays in the L2 cache; a line longer than it is mapped); small values are for
          *              tests.
          * @return this.
          */

@@ -31,7 +31,7 @@ final class RangeReader
     interface LineHandler
     {
         /**
-         * @param buffer bytes of the mapped file, valid during the call.
+         * @param buffer the file's bytes in the window, valid during the call.
          * @param offset index of the line's first byte.
          * @param length line length without its {@code '\n'}.
          */
@@ -76,32 +76,44 @@ final class RangeReader
         {
             return 0;
         }
-        long position = readInWindow(first, rangeEnd, handler);
+        long position = first;
         while (position < rangeEnd)
         {
-            final long newline = window.indexOfNewline(position, fileLength);
-            final long lineEnd = newline < 0 ? fileLength : newline;
-            final long next = newline < 0 ? fileLength : newline + 1;
-            window.cover(position, Math.max(lineEnd, position + 1)); // an empty line still needs a valid index
-            handler.onLine(window.buffer(), window.indexOf(position), (int)(lineEnd - position));
-            lines++;
-            position = next;
+            final long next = readInWindow(position, rangeEnd, handler);
+            // No progress: the line at position runs past the window (longer than it, or the file's last line
+            // without a '\n'), so it is read alone, through a window made to hold it.
+            position = next > position ? next : readLine(position, fileLength, handler);
         }
         coveredBytes = position - first;
         return lines;
     }
 
     /**
-     * The hot path: the lines of the range that lie whole inside one mapping of the window, read with no call
+     * Reads the one line starting at {@code position}, however long.
+     *
+     * @return the file position after it.
+     */
+    private long readLine(final long position, final long fileLength, final LineHandler handler)
+    {
+        final long newline = window.indexOfNewline(position, fileLength);
+        final long lineEnd = newline < 0 ? fileLength : newline;
+        window.cover(position, Math.max(lineEnd, position + 1)); // an empty line still needs a valid index
+        handler.onLine(window.buffer(), window.indexOf(position), (int)(lineEnd - position));
+        lines++;
+        return newline < 0 ? fileLength : newline + 1;
+    }
+
+    /**
+     * The hot path: the lines of the range that lie whole inside one placement of the window, read with no call
      * per line but the handler's (no window checks, no position arithmetic in {@code long}). Stops at the range's
-     * end or at the first line that runs past the mapping, which the caller reads on the general path.
+     * end or at the first line that runs past the window, where the caller places the window again.
      *
      * @return the file position of the first line not read.
      */
     private long readInWindow(final long first, final long rangeEnd, final LineHandler handler)
     {
         final long fileLength = window.fileLength();
-        // One mapping holds the whole range unless it is larger than a window: then the rest takes the slow path.
+        // One placement holds the whole range unless it is larger than a window: then read() moves the window on.
         final long span = Math.max(1, Math.min(rangeEnd - first, window.windowBytes()));
         window.cover(first, Math.min(fileLength, first + span));
         final DirectBuffer buffer = window.buffer();
@@ -114,7 +126,7 @@ final class RangeReader
         // for the usual word (none or one newline), then the lines are handed over in a loop the CPU can predict.
         // Handing each line over as its newline is found mispredicts once per line (the inner loop's exit), which
         // cost a third of the split. The loads skip the buffer's bounds check: word runs from base (>= 0) to
-        // lastWord = capacity - 8, so every load lies inside the mapping (the check was an eighth of the loop's
+        // lastWord = capacity - 8, so every load lies inside the window (the check was an eighth of the loop's
         // samples under JFR).
         int word = base;
         final int lastWord = limit - Long.BYTES;
@@ -138,7 +150,7 @@ final class RangeReader
                 }
             }
         }
-        // The mapping's last few bytes, byte by byte.
+        // The window's last few bytes, byte by byte.
         for (int i = Math.max(word, lineStart); lineStart < end && i < limit; i++)
         {
             if (buffer.getByte(i) == '\n')
