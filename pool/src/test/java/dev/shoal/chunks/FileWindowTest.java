@@ -1,0 +1,66 @@
+package dev.shoal.chunks;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The window's two ways of holding bytes: the reused buffer that positional reads fill, and a mapping for a span
+ * longer than that buffer; and a file that shrank under the reader.
+ */
+class FileWindowTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadShortSpansIntoTheReusedBufferAndMapLongerOnes() throws IOException
+    {
+        final byte[] bytes = new byte[10_000];
+        for (int i = 0; i < bytes.length; i++)
+        {
+            bytes[i] = (byte)('a' + i % 26);
+        }
+        final Path file = Files.write(dir.resolve("f.txt"), bytes);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileWindow window = new FileWindow(channel, bytes.length, 1024))
+        {
+            window.cover(100, 200);
+            assertTrue(window.buffer().byteBuffer().isDirect(), "a reused direct buffer");
+            assertNull(window.buffer().byteArray());
+            assertEquals(1024 + 1024 / 16, window.buffer().capacity(), "a window and a sixteenth, read at once");
+            assertEquals(bytes[150], window.buffer().getByte(window.indexOf(150)));
+
+            window.cover(3000, 8000); // longer than the buffer: mapped, exactly as long as asked
+            assertEquals(5000, window.buffer().capacity());
+            assertEquals(bytes[7999], window.buffer().getByte(window.indexOf(7999)));
+
+            window.cover(9990, 9995); // back to a read: clipped at the end of the file
+            assertEquals(10, window.buffer().capacity());
+            assertEquals(bytes[9999], window.byteAt(9999));
+        }
+    }
+
+    @Test
+    void shouldRefuseAFileThatShrankRatherThanReadFewerLines() throws IOException
+    {
+        final Path file = Files.write(dir.resolve("g.txt"), "one\ntwo\n".getBytes(StandardCharsets.US_ASCII));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileWindow window = new FileWindow(channel, 100, 4096)) // the run saw 100 bytes; 8 are left
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> window.cover(0, 4));
+            assertEquals("file shrank while being read: expected 100 bytes, it ends at 8", ex.getMessage());
+        }
+    }
+}
