@@ -156,7 +156,9 @@ final class FileWindow implements AutoCloseable
     {
         if (readBuffer == null)
         {
-            readBuffer = BufferUtil.allocateDirectAligned(BitUtil.align(readCapacity, 64), 64);
+            // No larger than the file: a small file (or a test's) does not zero a whole window's worth.
+            final int bytes = (int)Math.max(1, Math.min(readCapacity, fileLength));
+            readBuffer = BufferUtil.allocateDirectAligned(BitUtil.align(bytes, 64), 64);
         }
         readBuffer.clear().limit(length);
         try
