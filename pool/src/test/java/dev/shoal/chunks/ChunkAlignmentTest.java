@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The alignment rule, range by range, against the split-on-newline reference: every line read exactly once,
- * in order, for chunk sizes from 1 byte up and mapped windows from 1 byte up.
+ * in order, for chunk sizes from 1 byte up and windows from 1 byte up (lines longer than the window are mapped).
  */
 class ChunkAlignmentTest
 {
