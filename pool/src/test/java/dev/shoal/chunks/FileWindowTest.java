@@ -55,10 +55,15 @@ class FileWindowTest
     @Test
     void shouldRefuseAFileThatShrankRatherThanReadFewerLines() throws IOException
     {
-        final Path file = Files.write(dir.resolve("g.txt"), "one\ntwo\n".getBytes(StandardCharsets.US_ASCII));
+        final byte[] lines = "one\ntwo\n".repeat(13).substring(0, 100).getBytes(StandardCharsets.US_ASCII);
+        final Path file = Files.write(dir.resolve("g.txt"), lines);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-            FileWindow window = new FileWindow(channel, 100, 4096)) // the run saw 100 bytes; 8 are left
+            FileWindow window = new FileWindow(channel, Files.size(file), 4096)) // the run sees 100 bytes
         {
+            try (FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                writer.truncate(8); // another process cuts the file while the run is under way: 8 bytes are left
+            }
             final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> window.cover(0, 4));
             assertEquals("file shrank while being read: expected 100 bytes, it ends at 8", ex.getMessage());
         }
