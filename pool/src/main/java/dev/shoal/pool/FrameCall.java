@@ -40,7 +40,7 @@ final class FrameCall
     {
         this.firstJobId = firstJobId;
         this.count = count;
-        this.view = new PendingJobs.Pending("", handler, null, submittedNanos);
+        this.view = new PendingJobs.Pending(firstJobId, "", handler, submittedNanos); // never completed
         this.taken = new boolean[count];
         this.statuses = new int[count];
         this.spans = new int[2 * count];

@@ -28,20 +28,47 @@ final class JobFrames
         return frameLength(name.length, bytes, arguments.size());
     }
 
+    static int length(final byte[] name, final byte[] argument)
+    {
+        return frameLength(name.length, argument.length, 1);
+    }
+
     static void write(final MutableDirectBuffer buffer, final long firstJobId, final byte[] name,
         final List<byte[]> arguments)
     {
-        buffer.putLong(JOB_ID_OFFSET, firstJobId);
-        buffer.putInt(COUNT_OFFSET, arguments.size());
-        buffer.putInt(NAME_LENGTH_OFFSET, name.length);
-        buffer.putBytes(NAME_OFFSET, name);
-        int at = NAME_OFFSET + name.length;
+        int at = writeHeader(buffer, firstJobId, arguments.size(), name);
         for (final byte[] a : arguments)
         {
-            buffer.putInt(at, a.length);
-            buffer.putBytes(at + ARG_HEADER_LENGTH, a);
-            at += ARG_HEADER_LENGTH + a.length;
+            at = writeArgument(buffer, at, a);
         }
+    }
+
+    static void write(final MutableDirectBuffer buffer, final long jobId, final byte[] name, final byte[] argument)
+    {
+        writeArgument(buffer, writeHeader(buffer, jobId, 1, name), argument);
+    }
+
+    /**
+     * @return where the first argument goes.
+     */
+    private static int writeHeader(final MutableDirectBuffer buffer, final long firstJobId, final int count,
+        final byte[] name)
+    {
+        buffer.putLong(JOB_ID_OFFSET, firstJobId);
+        buffer.putInt(COUNT_OFFSET, count);
+        buffer.putInt(NAME_LENGTH_OFFSET, name.length);
+        buffer.putBytes(NAME_OFFSET, name);
+        return NAME_OFFSET + name.length;
+    }
+
+    /**
+     * @return where the next argument goes.
+     */
+    private static int writeArgument(final MutableDirectBuffer buffer, final int at, final byte[] argument)
+    {
+        buffer.putInt(at, argument.length);
+        buffer.putBytes(at + ARG_HEADER_LENGTH, argument);
+        return at + ARG_HEADER_LENGTH + argument.length;
     }
 
     /**
@@ -56,6 +83,49 @@ final class JobFrames
     }
 
     static Frame read(final DirectBuffer buffer, final int offset, final int length)
+    {
+        return read(buffer, offset, length, new Names());
+    }
+
+    /**
+     * Handler names decoded before, so that a frame naming the same handler as the one before it costs no bytes
+     * and no string (a worker reads one frame per job when jobs are submitted one by one). One per reading thread.
+     */
+    static final class Names
+    {
+        private byte[] lastBytes = new byte[0];
+        private String last = "";
+
+        String decode(final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (length == lastBytes.length && same(buffer, offset))
+            {
+                return last;
+            }
+            final byte[] bytes = new byte[length];
+            buffer.getBytes(offset, bytes);
+            last = new String(bytes, StandardCharsets.UTF_8);
+            lastBytes = bytes;
+            return last;
+        }
+
+        private boolean same(final DirectBuffer buffer, final int offset)
+        {
+            for (int i = 0; i < lastBytes.length; i++)
+            {
+                if (buffer.getByte(offset + i) != lastBytes[i])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * @param names the reading thread's decoded names.
+     */
+    static Frame read(final DirectBuffer buffer, final int offset, final int length, final Names names)
     {
         if (length < FIXED_LENGTH)
         {
@@ -73,8 +143,6 @@ final class JobFrames
         {
             throw new IllegalArgumentException("job frame nameLength=" + nameLength + " does not fit length=" + length);
         }
-        final byte[] name = new byte[nameLength];
-        buffer.getBytes(offset + NAME_OFFSET, name);
         final byte[][] arguments = new byte[count][];
         int at = NAME_OFFSET + nameLength;
         for (int i = 0; i < count; i++)
@@ -93,6 +161,6 @@ final class JobFrames
             buffer.getBytes(offset + at + ARG_HEADER_LENGTH, arguments[i]);
             at += ARG_HEADER_LENGTH + argLength;
         }
-        return new Frame(jobId, new String(name, StandardCharsets.UTF_8), arguments);
+        return new Frame(jobId, names.decode(buffer, offset + NAME_OFFSET, nameLength), arguments);
     }
 }

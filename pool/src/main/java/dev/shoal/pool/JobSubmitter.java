@@ -84,9 +84,7 @@ final class JobSubmitter
         checkIntake();
         if (handlers.get(handler.name()) == null)
         {
-            // The worker would refuse it too; fail at once, naming what there is.
-            final JobFailedException unknown = new JobFailedException("no handler named '" + handler.name() +
-                "'; registered: " + handlers.names());
+            final JobFailedException unknown = unknownHandler(handler);
             final List<CompletableFuture<byte[]>> failed = new ArrayList<>(arguments.size());
             for (int i = 0; i < arguments.size(); i++)
             {
@@ -99,6 +97,45 @@ final class JobSubmitter
             return submitResuming(handler, keys, arguments);
         }
         return submitFrame(handler, keys, arguments);
+    }
+
+    /**
+     * Submits one argument as a frame of its own: {@link #submit} without a list per job, the path of
+     * {@code ProcessPool.submit}. The future it returns is the job's pending entry itself.
+     *
+     * @param handler  the handler.
+     * @param key      the job's key, or {@code null} for none.
+     * @param argument the encoded argument.
+     * @return the future of the result bytes.
+     */
+    CompletableFuture<byte[]> submitOne(final HandlerKey<?, ?> handler, final String key, final byte[] argument)
+    {
+        if (journal != null && key != null)
+        {
+            return submitResuming(handler, List.of(key), List.of(argument)).get(0);
+        }
+        checkIntake();
+        if (handlers.get(handler.name()) == null)
+        {
+            return CompletableFuture.failedFuture(unknownHandler(handler));
+        }
+        final byte[] name = handler.nameBytes();
+        final int length = checkLength(handler, JobFrames.length(name, argument), 1);
+        final long jobId = nextJobId.getAndIncrement();
+        final PendingJobs.Pending job = new PendingJobs.Pending(jobId, key == null ? "" : key, handler.name(),
+            System.nanoTime());
+        pending.add(job); // before publishing: the result may arrive before the publish returns
+        try
+        {
+            publish(jobId, name, null, argument, length);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            pending.remove(jobId); // never published: join and close must not wait for it
+            throw ex;
+        }
+        failIfBroken();
+        return job;
     }
 
     /**
@@ -118,15 +155,13 @@ final class JobSubmitter
         final FrameCall call = new FrameCall(firstId, arguments.size(), handler.name(), System.nanoTime());
         if (handlers.get(handler.name()) == null)
         {
-            // The worker would refuse it too; fail at once, naming what there is.
-            call.failRest(new JobFailedException("no handler named '" + handler.name() + "'; registered: " +
-                handlers.names()));
+            call.failRest(unknownHandler(handler));
             return call;
         }
         pending.addFrame(call); // before publishing: the results may arrive before the publish returns
         try
         {
-            publish(firstId, name, arguments, length);
+            publish(firstId, name, arguments, null, length);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -180,15 +215,14 @@ final class JobSubmitter
         final long now = System.nanoTime();
         for (int i = 0; i < arguments.size(); i++)
         {
-            final CompletableFuture<byte[]> f = new CompletableFuture<>();
-            futures.add(f);
-            // Registered before publishing: the result may arrive before the publish returns.
-            pending.add(firstId + i, new PendingJobs.Pending(keys == null ? "" : keys.get(i), handler.name(), f,
-                now));
+            final PendingJobs.Pending job = new PendingJobs.Pending(firstId + i, keys == null ? "" : keys.get(i),
+                handler.name(), now);
+            futures.add(job);
+            pending.add(job); // before publishing: the result may arrive before the publish returns
         }
         try
         {
-            publish(firstId, name, arguments, length);
+            publish(firstId, name, arguments, null, length);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -235,30 +269,44 @@ final class JobSubmitter
      */
     private int frameLength(final HandlerKey<?, ?> handler, final List<byte[]> arguments)
     {
-        final int length = JobFrames.length(handler.nameBytes(), arguments);
+        return checkLength(handler, JobFrames.length(handler.nameBytes(), arguments), arguments.size());
+    }
+
+    private int checkLength(final HandlerKey<?, ?> handler, final int length, final int count)
+    {
         if (length > config.maxJobBytes)
         {
             throw new IllegalArgumentException("job of " + length + " bytes (handler '" + handler.name() + "', " +
-                arguments.size() + " argument(s)) exceeds the pool's maxJobBytes=" + config.maxJobBytes);
+                count + " argument(s)) exceeds the pool's maxJobBytes=" + config.maxJobBytes);
         }
         return length;
     }
 
     /**
-     * Publishes with the calling thread's kept handle, or else with one borrowed for this submit.
+     * The worker would refuse a handler it does not have too: a job for one fails at once, naming what there is.
      */
-    private void publish(final long firstId, final byte[] name, final List<byte[]> arguments, final int length)
+    private JobFailedException unknownHandler(final HandlerKey<?, ?> handler)
+    {
+        return new JobFailedException("no handler named '" + handler.name() + "'; registered: " + handlers.names());
+    }
+
+    /**
+     * Publishes with the calling thread's kept handle, or else with one borrowed for this submit. The frame holds
+     * {@code arguments}, or when that is {@code null}, the one argument {@code single}.
+     */
+    private void publish(final long firstId, final byte[] name, final List<byte[]> arguments, final byte[] single,
+        final int length)
     {
         final JobProducer kept = handles.kept();
         if (kept != null)
         {
-            publish(kept, firstId, name, arguments, length);
+            publish(kept, firstId, name, arguments, single, length);
             return;
         }
         final JobProducer borrowed = handles.borrow();
         try
         {
-            publish(borrowed, firstId, name, arguments, length);
+            publish(borrowed, firstId, name, arguments, single, length);
         }
         finally
         {
@@ -267,7 +315,7 @@ final class JobSubmitter
     }
 
     private void publish(final JobProducer producer, final long firstId, final byte[] name,
-        final List<byte[]> arguments, final int length)
+        final List<byte[]> arguments, final byte[] single, final int length)
     {
         IdleStrategy idle = null; // made only when the ring is full: no allocation per job on the fast path
         while (producer.tryClaim(length) == JobProducer.FULL)
@@ -286,7 +334,14 @@ final class JobSubmitter
         }
         try
         {
-            JobFrames.write(producer.claimed(), firstId, name, arguments);
+            if (arguments == null)
+            {
+                JobFrames.write(producer.claimed(), firstId, name, single);
+            }
+            else
+            {
+                JobFrames.write(producer.claimed(), firstId, name, arguments);
+            }
         }
         catch (final RuntimeException | Error ex)
         {

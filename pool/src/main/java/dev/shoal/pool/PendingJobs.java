@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,18 +20,64 @@ import java.util.concurrent.locks.LockSupport;
 final class PendingJobs
 {
     /**
-     * One job waiting for its result.
-     *
-     * @param key     the job's key ("" when none), for the journal.
-     * @param handler handler name, for error messages.
-     * @param future  completed with the result bytes.
-     * @param submittedNanos when it was submitted.
+     * One job waiting for its result, and the future its submitter holds: one object per job. Completed with the
+     * result bytes; its key ("" when none) and handler name are for the journal and for messages.
      */
-    record Pending(String key, String handler, CompletableFuture<byte[]> future, long submittedNanos)
+    static final class Pending extends CompletableFuture<byte[]>
     {
+        private final long jobId;
+        private final String key;
+        private final String handler;
+        private final long submittedNanos;
+
+        /**
+         * @param jobId          the job's id.
+         * @param key            the job's key ("" when none).
+         * @param handler        handler name.
+         * @param submittedNanos when it was submitted ({@code System.nanoTime()}).
+         */
+        Pending(final long jobId, final String key, final String handler, final long submittedNanos)
+        {
+            this.jobId = jobId;
+            this.key = key;
+            this.handler = handler;
+            this.submittedNanos = submittedNanos;
+        }
+
+        long jobId()
+        {
+            return jobId;
+        }
+
+        String key()
+        {
+            return key;
+        }
+
+        String handler()
+        {
+            return handler;
+        }
+
+        long submittedNanos()
+        {
+            return submittedNanos;
+        }
+
+        /**
+         * @return this job's future: the job itself.
+         */
+        CompletableFuture<byte[]> future()
+        {
+            return this;
+        }
     }
 
-    private final Map<Long, Pending> byId = new ConcurrentHashMap<>();
+    /** Slots of the table: a few times the jobs a full ring holds, so that ids rarely meet an older job's slot. */
+    private static final int MIN_SLOTS = 1 << 10;
+    private static final int MAX_SLOTS = 1 << 16;
+
+    private final PendingTable byId;
     /** Frames waited for as a whole ({@link FrameCall}), by first job id; a result is found by floor lookup. */
     private final ConcurrentSkipListMap<Long, FrameCall> frames = new ConcurrentSkipListMap<>();
     /** Jobs of {@link #frames} without a recorded outcome: added at submit, taken off as each is settled. */
@@ -43,9 +88,18 @@ final class PendingJobs
     /** Taken by the reader, their futures not yet completed by the completion executor. */
     private final AtomicLong settling = new AtomicLong();
 
-    void add(final long jobId, final Pending pending)
+    /**
+     * @param ringCapacity the job ring's capacity: sizes the table.
+     */
+    PendingJobs(final int ringCapacity)
     {
-        byId.put(jobId, pending);
+        final int wanted = Integer.highestOneBit(Math.max(1, ringCapacity)) * 4;
+        this.byId = new PendingTable(Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, wanted)));
+    }
+
+    void add(final Pending pending)
+    {
+        byId.put(pending);
     }
 
     Pending remove(final long jobId)
@@ -86,6 +140,10 @@ final class PendingJobs
      */
     FrameCall frameOf(final long jobId)
     {
+        if (frames.isEmpty())
+        {
+            return null; // no boxing of the id when no frame is waited for (registered before it is published)
+        }
         final Map.Entry<Long, FrameCall> e = frames.floorEntry(jobId);
         final FrameCall call = e == null ? null : e.getValue();
         return call == null || jobId >= call.firstJobId + call.count ? null : call;
@@ -136,7 +194,7 @@ final class PendingJobs
      */
     Pending take(final long jobId, final boolean ok)
     {
-        // Counted as settling before it leaves the map: size() never reads 0 while its future is incomplete.
+        // Counted as settling before it leaves the table: size() never reads 0 while its future is incomplete.
         settling.incrementAndGet();
         final Pending p = byId.remove(jobId);
         if (p == null)
@@ -176,17 +234,16 @@ final class PendingJobs
      */
     String oldest()
     {
-        long oldestId = -1;
-        Pending oldest = null;
-        for (final Map.Entry<Long, Pending> e : byId.entrySet())
+        final Pending[] oldestJob = new Pending[1];
+        byId.forEach(p ->
         {
-            final Pending p = e.getValue();
-            if (oldest == null || p.submittedNanos() - oldest.submittedNanos() < 0)
+            if (oldestJob[0] == null || p.submittedNanos() - oldestJob[0].submittedNanos() < 0)
             {
-                oldest = p;
-                oldestId = e.getKey();
+                oldestJob[0] = p;
             }
-        }
+        });
+        Pending oldest = oldestJob[0];
+        long oldestId = oldest == null ? -1 : oldest.jobId();
         final Map.Entry<Long, FrameCall> frame = frames.firstEntry();
         if (frame != null && (oldest == null || frame.getValue().view.submittedNanos() - oldest.submittedNanos() < 0))
         {
@@ -205,8 +262,10 @@ final class PendingJobs
 
     int size()
     {
-        final int waiting = byId.size();
-        return waiting + (int)settling.get() + (int)frameJobsOpen.get();
+        // The table's removals are read before settling: a job taken meanwhile counts in settling (raised before
+        // the job leaves the table) or else still in the table, so size() never reads 0 while a future is incomplete.
+        final long waiting = byId.size();
+        return (int)(waiting + settling.get() + frameJobsOpen.get());
     }
 
     long completed()
@@ -254,22 +313,23 @@ final class PendingJobs
      */
     int failAll(final RuntimeException cause)
     {
-        final List<Long> ids = new ArrayList<>(byId.keySet());
+        final List<Pending> jobs = new ArrayList<>();
+        byId.forEach(jobs::add);
         int n = 0;
-        for (final Long id : ids)
+        for (final Pending seen : jobs)
         {
-            final Pending p = byId.remove(id);
+            final Pending p = byId.remove(seen.jobId());
             if (p != null)
             {
                 n++;
                 failed.incrementAndGet();
                 if (cause == null)
                 {
-                    p.future().cancel(false);
+                    p.cancel(false);
                 }
                 else
                 {
-                    p.future().completeExceptionally(cause);
+                    p.completeExceptionally(cause);
                 }
             }
         }

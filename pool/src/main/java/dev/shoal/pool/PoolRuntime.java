@@ -30,7 +30,7 @@ final class PoolRuntime
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     final PoolConfig config;
-    final PendingJobs pending = new PendingJobs();
+    final PendingJobs pending;
     final PoolJournal journal;
     final Region region;
     final JobRing ring;
@@ -57,6 +57,7 @@ final class PoolRuntime
         final Region region, final Path logDir)
     {
         this.config = config;
+        this.pending = new PendingJobs(config.ringCapacity);
         this.journal = journal;
         this.region = region;
         this.logDir = logDir;

@@ -118,7 +118,7 @@ public final class ProcessPool implements AutoCloseable
      */
     public <A, R> CompletableFuture<R> submit(final HandlerKey<A, R> handler, final A argument)
     {
-        return submitBatch(handler, List.of(argument)).get(0);
+        return typed(handler, runtime.submitter.submitOne(handler, null, handler.encodeArgument(argument)));
     }
 
     /**
@@ -135,7 +135,8 @@ public final class ProcessPool implements AutoCloseable
     public <A, R> CompletableFuture<R> submitKeyed(final String jobKey, final HandlerKey<A, R> handler,
         final A argument)
     {
-        return submitBatch(handler, List.of(jobKey), List.of(argument)).get(0);
+        return typed(handler, runtime.submitter.submitOne(handler, Objects.requireNonNull(jobKey, "jobKey"),
+            handler.encodeArgument(argument)));
     }
 
     /**
@@ -316,6 +317,14 @@ public final class ProcessPool implements AutoCloseable
             encoded.add(handler.encodeArgument(argument));
         }
         return encoded;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <R> CompletableFuture<R> typed(final HandlerKey<?, R> handler, final CompletableFuture<byte[]> raw)
+    {
+        // R is byte[] with the bytes codec: the future is already of the right type, no decoding stage.
+        return handler.resultCodec() == Codecs.BYTES ? (CompletableFuture<R>)(CompletableFuture<?>)raw :
+            raw.thenApply(handler::decodeResult);
     }
 
     @SuppressWarnings("unchecked")

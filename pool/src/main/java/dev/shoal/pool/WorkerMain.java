@@ -121,11 +121,12 @@ public final class WorkerMain
         final BackoffIdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
         final ResultWriter writer = new ResultWriter(results, workerId, idle);
         final Context context = new Context(writer);
+        final JobFrames.Names names = new JobFrames.Names();
         final Duration pollTimeout = Duration.ofMillis(Long.getLong(POLL_TIMEOUT_PROPERTY, 50));
         final BackoffIdleStrategy waitIdle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
         // One handler for the worker's life: a lambda made inside the loop would be an allocation per job.
         final JobHandler handler = (jobId, attempt, buffer, offset, length) ->
-            runJob(writer, context, attempt, buffer, offset, length);
+            runJob(writer, context, names, attempt, buffer, offset, length);
         while (true)
         {
             // Volatile read: the pool's release store of a new state is seen within one poll timeout.
@@ -147,13 +148,13 @@ public final class WorkerMain
         }
     }
 
-    private void runJob(final ResultWriter writer, final Context context, final int attempt,
-        final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    private void runJob(final ResultWriter writer, final Context context, final JobFrames.Names names,
+        final int attempt, final org.agrona.DirectBuffer buffer, final int offset, final int length)
     {
         final JobFrames.Frame frame;
         try
         {
-            frame = JobFrames.read(buffer, offset, length);
+            frame = JobFrames.read(buffer, offset, length, names);
         }
         catch (final IllegalArgumentException ex)
         {
