@@ -73,9 +73,11 @@ final class PendingJobs
         }
     }
 
-    /** Slots of the table: a few times the jobs a full ring holds, so that ids rarely meet an older job's slot. */
+    /** Bounds of the table's slots (4 KiB to 512 KiB of references). */
     private static final int MIN_SLOTS = 1 << 10;
-    private static final int MAX_SLOTS = 1 << 16;
+    private static final int MAX_SLOTS = 1 << 17;
+    /** The smallest result message of one job: record header, message header, item header, aligned to 8. */
+    private static final int SMALLEST_RESULT_BYTES = 40;
 
     private final PendingTable byId;
     /** Frames waited for as a whole ({@link FrameCall}), by first job id; a result is found by floor lookup. */
@@ -89,12 +91,17 @@ final class PendingJobs
     private final AtomicLong settling = new AtomicLong();
 
     /**
-     * @param ringCapacity the job ring's capacity: sizes the table.
+     * Sizes the table for the jobs a pool usually has between submit and the collector's read of their results:
+     * a full job ring plus a full result buffer of one-job messages (more go to the table's overflow map).
+     *
+     * @param ringCapacity      the job ring's capacity.
+     * @param resultBufferBytes the result buffer's capacity.
      */
-    PendingJobs(final int ringCapacity)
+    PendingJobs(final int ringCapacity, final int resultBufferBytes)
     {
-        final int wanted = Integer.highestOneBit(Math.max(1, ringCapacity)) * 4;
-        this.byId = new PendingTable(Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, wanted)));
+        final long inFlight = (long)ringCapacity + resultBufferBytes / SMALLEST_RESULT_BYTES;
+        final int slots = (int)Math.max(MIN_SLOTS, Math.min(MAX_SLOTS, Long.highestOneBit(inFlight - 1) << 1));
+        this.byId = new PendingTable(slots);
     }
 
     void add(final Pending pending)

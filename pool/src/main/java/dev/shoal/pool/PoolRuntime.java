@@ -57,7 +57,7 @@ final class PoolRuntime
         final Region region, final Path logDir)
     {
         this.config = config;
-        this.pending = new PendingJobs(config.ringCapacity);
+        this.pending = new PendingJobs(config.ringCapacity, config.resultBufferBytes);
         this.journal = journal;
         this.region = region;
         this.logDir = logDir;
