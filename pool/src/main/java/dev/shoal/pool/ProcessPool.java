@@ -118,7 +118,8 @@ public final class ProcessPool implements AutoCloseable
      */
     public <A, R> CompletableFuture<R> submit(final HandlerKey<A, R> handler, final A argument)
     {
-        return typed(handler, runtime.submitter.submitOne(handler, null, handler.encodeArgument(argument)));
+        return typed(handler, runtime.submitter.submitOne(handler, null,
+            handler.encodeArgument(Objects.requireNonNull(argument, "argument"))));
     }
 
     /**
@@ -136,7 +137,7 @@ public final class ProcessPool implements AutoCloseable
         final A argument)
     {
         return typed(handler, runtime.submitter.submitOne(handler, Objects.requireNonNull(jobKey, "jobKey"),
-            handler.encodeArgument(argument)));
+            handler.encodeArgument(Objects.requireNonNull(argument, "argument"))));
     }
 
     /**

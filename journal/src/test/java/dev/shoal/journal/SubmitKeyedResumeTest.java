@@ -1,0 +1,50 @@
+package dev.shoal.journal;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.shoal.pool.ProcessPool;
+import dev.shoal.pool.TestHandlers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code submitKeyed}, the one-job path: a pool with a journal records each keyed result, and a pool resumed from
+ * that journal answers a key it holds at once, without running it, while a new key still runs.
+ */
+class SubmitKeyedResumeTest
+{
+    @TempDir
+    Path journal;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldAnswerAJournaledKeyOnResumeAndRunANewOne() throws Exception
+    {
+        final String region = "keyed-resume-" + ProcessHandle.current().pid();
+        try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(1).region(region)
+            .journal(journal).logSink(line -> { }).start())
+        {
+            assertEquals(49L, pool.submitKeyed("k1", TestHandlers.SQUARE, 7L).get(60, TimeUnit.SECONDS));
+            assertEquals(64L, pool.submitKeyed("k2", TestHandlers.SQUARE, 8L).get(60, TimeUnit.SECONDS));
+            pool.join();
+            assertEquals(2, pool.stats().journaled(), "both keyed results journaled");
+        }
+        try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(1).region(region)
+            .journal(journal).resume(true).logSink(line -> { }).start())
+        {
+            final CompletableFuture<Long> again = pool.submitKeyed("k1", TestHandlers.SQUARE, 7L);
+            assertTrue(again.isDone(), "a journaled key is answered at submit");
+            assertEquals(49L, again.get());
+            assertEquals(81L, pool.submitKeyed("k3", TestHandlers.SQUARE, 9L).get(60, TimeUnit.SECONDS));
+            pool.join();
+            assertEquals(1, pool.stats().resumed(), "only k1 answered from the journal");
+            assertEquals(1, pool.stats().journaled(), "k3 journaled, k1 not again");
+        }
+    }
+}
