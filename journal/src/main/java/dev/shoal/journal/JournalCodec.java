@@ -22,6 +22,8 @@ final class JournalCodec
     }
 
     /**
+     * Reads the first (or only) record of an excerpt.
+     *
      * @param in    the excerpt, from its read position.
      * @param index its journal index (for messages).
      * @return the record.
@@ -29,10 +31,45 @@ final class JournalCodec
      */
     static JournalRecord read(final Bytes<?> in, final long index)
     {
-        checkMinLength(in, index);
+        return read(in, index, new Previous());
+    }
+
+    /**
+     * @param in    an excerpt: one record, or a batch of records back to back.
+     * @param index its journal index (for messages).
+     * @return its records, in order.
+     * @throws JournalFormatException when the bytes do not follow the layout.
+     */
+    static java.util.List<JournalRecord> readAll(final Bytes<?> in, final long index)
+    {
+        final java.util.List<JournalRecord> records = new java.util.ArrayList<>(1);
+        final Previous previous = new Previous();
+        do
+        {
+            records.add(read(in, index, previous));
+        }
+        while (in.readRemaining() > 0);
+        return records;
+    }
+
+    private static JournalRecord read(final Bytes<?> in, final long index, final Previous previous)
+    {
+        final long length = in.readRemaining();
+        checkMinLength(length, index, VERSION_OFFSET + 1);
         final byte type = in.readByte();
         final byte version = in.readByte();
         checkHeader(type, version, index);
+        if (version == VERSION_COMPACT)
+        {
+            checkMinLength(length, index, COMPACT_MIN_LENGTH);
+            return readCompact(in, index, previous);
+        }
+        checkMinLength(length, index, MIN_LENGTH);
+        return readFixed(in, index, type);
+    }
+
+    private static JournalRecord readFixed(final Bytes<?> in, final long index, final byte type)
+    {
         final int status = in.readByte();
         in.readByte();
         final int workerId = in.readInt();
@@ -52,30 +89,95 @@ final class JournalCodec
             completed);
     }
 
-    /**
-     * @param in    an excerpt: one record, or a batch of records back to back.
-     * @param index its journal index (for messages).
-     * @return its records, in order.
-     * @throws JournalFormatException when the bytes do not follow the layout.
-     */
-    static java.util.List<JournalRecord> readAll(final Bytes<?> in, final long index)
+    private static JournalRecord readCompact(final Bytes<?> in, final long index, final Previous previous)
     {
-        final java.util.List<JournalRecord> records = new java.util.ArrayList<>(1);
-        do
+        final int status = in.readByte();
+        final int flags = in.readByte();
+        final int workerId = (int)unzigzag(varint(in, "worker id", index));
+        final long jobId = previous.jobId + unzigzag(varint(in, "job id", index));
+        final int attempt = (int)unzigzag(varint(in, "attempt", index));
+        final long completed = previous.completed + unzigzag(varint(in, "completed", index));
+        final long submitted = completed - unzigzag(varint(in, "submitted", index));
+        final byte[] key = compactField(in, "key", index);
+        final String handler;
+        if ((flags & FLAG_SAME_HANDLER) != 0)
         {
-            records.add(read(in, index));
+            if (previous.handler == null)
+            {
+                throw new JournalFormatException("journal record at index=" + index + " names the previous " +
+                    "record's handler but no result record comes before it in its excerpt");
+            }
+            handler = previous.handler;
         }
-        while (in.readRemaining() > 0);
-        return records;
+        else
+        {
+            handler = new String(compactField(in, "handler", index), StandardCharsets.UTF_8);
+        }
+        final byte[] body = compactField(in, "body", index);
+        previous.jobId = jobId;
+        previous.completed = completed;
+        previous.handler = handler;
+        return new ResultRecord(new String(key, StandardCharsets.UTF_8), jobId, handler, JournalStatus.of(status),
+            attempt, workerId, body, submitted, completed);
     }
 
-    private static void checkMinLength(final Bytes<?> in, final long index)
+    /**
+     * @return an unsigned LEB128 varint (see {@link JournalRecordDescriptor}).
+     * @throws JournalFormatException when the record ends inside it or it runs past 10 bytes.
+     */
+    private static long varint(final Bytes<?> in, final String name, final long index)
     {
-        if (in.readRemaining() < MIN_LENGTH)
+        long value = 0;
+        for (int i = 0; i < MAX_VARINT_BYTES; i++)
+        {
+            if (in.readRemaining() < 1)
+            {
+                throw new JournalFormatException("journal record at index=" + index + ": " + name +
+                    " cut short by the end of the excerpt");
+            }
+            final int b = in.readUnsignedByte();
+            value |= (long)(b & 0x7F) << (7 * i);
+            if ((b & 0x80) == 0)
+            {
+                return value;
+            }
+        }
+        throw new JournalFormatException("journal record at index=" + index + ": " + name + " runs past " +
+            MAX_VARINT_BYTES + " bytes");
+    }
+
+    private static long unzigzag(final long value)
+    {
+        return (value >>> 1) ^ -(value & 1);
+    }
+
+    private static byte[] compactField(final Bytes<?> in, final String name, final long index)
+    {
+        final long length = varint(in, name + " length", index);
+        checkLength(name, length, in.readRemaining(), index);
+        final byte[] bytes = new byte[(int)length];
+        in.read(bytes);
+        return bytes;
+    }
+
+    /**
+     * @param length bytes from the record's start to the excerpt's end.
+     */
+    private static void checkMinLength(final long length, final long index, final int minimum)
+    {
+        if (length < minimum)
         {
             throw new JournalFormatException("not a Shoal journal record at index=" + index + ": length=" +
-                in.readRemaining() + " below the minimum=" + MIN_LENGTH);
+                length + " below the minimum=" + minimum);
         }
+    }
+
+    /** What a version-2 record is written relative to: the excerpt's previous version-2 record. */
+    private static final class Previous
+    {
+        long jobId;
+        long completed;
+        String handler;
     }
 
     private static byte[] field(final Bytes<?> in, final String name, final long index)

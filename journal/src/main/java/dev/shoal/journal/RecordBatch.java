@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import org.agrona.ExpandableArrayBuffer;
 
 import static dev.shoal.journal.JournalRecordDescriptor.ATTEMPT_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.COMPACT_FIELDS_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.COMPLETED_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.FLAGS_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.FLAG_SAME_HANDLER;
 import static dev.shoal.journal.JournalRecordDescriptor.JOB_ID_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.KEY_LENGTH_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.RESERVED_OFFSET;
@@ -15,6 +18,7 @@ import static dev.shoal.journal.JournalRecordDescriptor.TYPE_LOG;
 import static dev.shoal.journal.JournalRecordDescriptor.TYPE_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.TYPE_RESULT;
 import static dev.shoal.journal.JournalRecordDescriptor.VERSION;
+import static dev.shoal.journal.JournalRecordDescriptor.VERSION_COMPACT;
 import static dev.shoal.journal.JournalRecordDescriptor.VERSION_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.WORKER_OFFSET;
 
@@ -22,8 +26,10 @@ import static dev.shoal.journal.JournalRecordDescriptor.WORKER_OFFSET;
  * Records encoded in the {@link JournalRecordDescriptor} layout one after another in one reused buffer, so a batch
  * reaches the journal as one copy into one excerpt ({@link ResultJournal#append(RecordBatch)}): no record object
  * per result, no text encoded twice, no write through Chronicle per field. The one writer of the layout (every
- * append of {@link ResultJournal} goes through a batch); {@link JournalCodec} reads it. A handler name's bytes are kept
- * from one result to the next (a batch usually has one handler); an ASCII key is written without a copy.
+ * append of {@link ResultJournal} goes through a batch); {@link JournalCodec} reads it. Results are written in the
+ * compact version 2 (varints, job id and completed time relative to the batch's previous result, the handler
+ * written only when it changes), log lines in version 1. A handler name's bytes are kept from one result to the
+ * next; an ASCII key is written without a copy.
  *
  * <p>The buffer's byte order is the platform's, as Chronicle writes its own fields, so both kinds of writing give
  * the same bytes. Not thread-safe: one thread fills and appends a batch.
@@ -38,6 +44,10 @@ final class RecordBatch
     private int count;
     private String handler = "";
     private byte[] handlerBytes = EMPTY;
+    /** The batch's previous result (version 2 writes the next one relative to it); null handler: none yet. */
+    private String previousHandler;
+    private long previousJobId;
+    private long previousCompleted;
 
     /**
      * Encodes one result after the others.
@@ -56,11 +66,26 @@ final class RecordBatch
         final int attempt, final int workerId, final byte[] body, final long submittedEpochNanos,
         final long completedEpochNanos)
     {
-        int next = header(TYPE_RESULT, status.code(), workerId, jobId, submittedEpochNanos, completedEpochNanos,
-            attempt);
-        next = putText(next, key);
-        next = putBytes(next, handlerBytes(handlerName));
-        next = putBytes(next, body);
+        final int at = length;
+        final boolean sameHandler = handlerName.equals(previousHandler);
+        buffer.putByte(at + TYPE_OFFSET, TYPE_RESULT);
+        buffer.putByte(at + VERSION_OFFSET, VERSION_COMPACT);
+        buffer.putByte(at + STATUS_OFFSET, (byte)status.code());
+        buffer.putByte(at + FLAGS_OFFSET, sameHandler ? FLAG_SAME_HANDLER : 0);
+        int next = putVarint(at + COMPACT_FIELDS_OFFSET, zigzag(workerId));
+        next = putVarint(next, zigzag(jobId - previousJobId));
+        next = putVarint(next, zigzag(attempt));
+        next = putVarint(next, zigzag(completedEpochNanos - previousCompleted));
+        next = putVarint(next, zigzag(completedEpochNanos - submittedEpochNanos));
+        next = putTextCompact(next, key);
+        if (!sameHandler)
+        {
+            next = putBytesCompact(next, handlerBytes(handlerName));
+        }
+        next = putBytesCompact(next, body);
+        previousHandler = handlerName;
+        previousJobId = jobId;
+        previousCompleted = completedEpochNanos;
         length = next; // only a whole record counts
         count++;
     }
@@ -139,6 +164,9 @@ final class RecordBatch
     {
         length = 0;
         count = 0;
+        previousHandler = null;
+        previousJobId = 0;
+        previousCompleted = 0;
     }
 
     private byte[] handlerBytes(final String name)
@@ -151,19 +179,53 @@ final class RecordBatch
         return handlerBytes;
     }
 
-    private int putText(final int at, final String text)
+    private int putTextCompact(final int at, final String text)
     {
         final int chars = text.length();
         for (int i = 0; i < chars; i++)
         {
             if (text.charAt(i) >= 0x80)
             {
-                return putBytes(at, text.getBytes(StandardCharsets.UTF_8));
+                return putBytesCompact(at, text.getBytes(StandardCharsets.UTF_8));
             }
         }
-        buffer.putInt(at, chars);
-        buffer.putStringWithoutLengthAscii(at + Integer.BYTES, text); // ASCII: one byte per char, as UTF-8
-        return at + Integer.BYTES + chars;
+        final int next = putVarint(at, chars);
+        buffer.putStringWithoutLengthAscii(next, text); // ASCII: one byte per char, as UTF-8
+        return next + chars;
+    }
+
+    private int putBytesCompact(final int at, final byte[] bytes)
+    {
+        final int next = putVarint(at, bytes.length);
+        buffer.putBytes(next, bytes);
+        return next + bytes.length;
+    }
+
+    /**
+     * Writes {@code value} as an unsigned LEB128 varint: 7 bits a byte, the low groups first, the high bit set on
+     * every byte but the last.
+     *
+     * @return the index after it.
+     */
+    private int putVarint(final int at, final long value)
+    {
+        int next = at;
+        long rest = value;
+        while ((rest & ~0x7FL) != 0)
+        {
+            buffer.putByte(next++, (byte)((rest & 0x7F) | 0x80));
+            rest >>>= 7;
+        }
+        buffer.putByte(next++, (byte)rest);
+        return next;
+    }
+
+    /**
+     * @return {@code value} with its sign in the lowest bit, so small magnitudes of either sign are short varints.
+     */
+    static long zigzag(final long value)
+    {
+        return (value << 1) ^ (value >> 63);
     }
 
     private int putBytes(final int at, final byte[] bytes)

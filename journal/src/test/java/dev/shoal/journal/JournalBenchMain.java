@@ -1,9 +1,15 @@
 package dev.shoal.journal;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 import dev.shoal.pool.ProcessPool;
@@ -20,6 +26,8 @@ import dev.shoal.pool.TestHandlers;
  */
 public final class JournalBenchMain
 {
+    private static final boolean ALLOC = Boolean.getBoolean("alloc");
+
     private JournalBenchMain()
     {
     }
@@ -33,7 +41,7 @@ public final class JournalBenchMain
         if ("pool".equals(args[0]))
         {
             pool(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                Boolean.parseBoolean(args[4]));
+                Boolean.parseBoolean(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 0);
         }
         else
         {
@@ -41,8 +49,8 @@ public final class JournalBenchMain
         }
     }
 
-    private static void pool(final int jobs, final int resultBytes, final int batch, final boolean journal)
-        throws Exception
+    private static void pool(final int jobs, final int resultBytes, final int batch, final boolean journal,
+        final int window) throws Exception
     {
         final Path dir = Files.createTempDirectory("shoal-journal-bench");
         final ProcessPool.Builder builder = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { })
@@ -54,15 +62,19 @@ public final class JournalBenchMain
         try (ProcessPool pool = builder.start())
         {
             final byte[] argument = new byte[resultBytes];
-            run(pool, jobs, argument, batch);
+            final int warmups = warmUp(pool, jobs, argument, batch, window);
+            final long compileStart = compileMillis();
+            System.out.println("timed run starts");
+            final Map<String, Long> threadsBefore = threadCpuNanos();
             final long cpuStart = cpuNanos();
             final long start = System.nanoTime();
-            run(pool, jobs, argument, batch);
+            run(pool, jobs, argument, batch, window);
             final double seconds = (System.nanoTime() - start) / 1e9;
             final double cpuMicrosPerJob = (cpuNanos() - cpuStart) / 1e3 / jobs;
             System.out.printf("pool jobs=%d result_bytes=%d batch=%d journal=%b jobs_per_s=%.0f " +
-                "parent_cpu_us_per_job=%.2f journaled=%d%n", jobs, resultBytes, batch, journal, jobs / seconds,
-                cpuMicrosPerJob, pool.stats().journaled());
+                "parent_cpu_us_per_job=%.2f warmups=%d jit_ms=%d threads_us_per_job=%s%n", jobs, resultBytes, batch,
+                journal, jobs / seconds, cpuMicrosPerJob, warmups, compileMillis() - compileStart,
+                perJob(threadsBefore, jobs));
         }
         finally
         {
@@ -71,16 +83,110 @@ public final class JournalBenchMain
     }
 
     /**
+     * Runs the timed workload until the JIT compilers are done with it: until a run adds under 20 ms of compile time
+     * (at least 2 runs, at most 12). A run timed while the compilers still work measures them: they take a core the
+     * workers need (C2 alone was 0.2-0.4 us per job, 3 us with 1 KiB results, after a single warm-up run).
+     *
+     * @return the warm-up runs made.
+     */
+    private static int warmUp(final ProcessPool pool, final int jobs, final byte[] argument, final int batch,
+        final int window)
+    {
+        int runs = 0;
+        long added;
+        do
+        {
+            final long before = compileMillis();
+            run(pool, jobs, argument, batch, window);
+            added = compileMillis() - before;
+            runs++;
+        }
+        while (runs < 12 && (runs < 2 || added >= 20));
+        return runs;
+    }
+
+    private static long compileMillis()
+    {
+        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /**
+     * @return CPU time so far (user and system) of each live thread of this process, JVM threads included (GC,
+     *     compilers), by name from {@code /proc/self/task} (threads of one name summed; numbers at the end of a
+     *     name dropped); with {@code -Dalloc=true}, bytes allocated by each Java thread instead.
+     */
+    private static Map<String, Long> threadCpuNanos() throws IOException
+    {
+        final Map<String, Long> byName = new TreeMap<>();
+        if (ALLOC)
+        {
+            final com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+            for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds()))
+            {
+                if (info != null)
+                {
+                    byName.merge(info.getThreadName().replaceAll("[-#]?[0-9]+$", ""),
+                        threads.getThreadAllocatedBytes(info.getThreadId()) * 1000, Long::sum);
+                }
+            }
+            return byName;
+        }
+        final long nanosPerTick = 10_000_000L; // USER_HZ 100
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task")))
+        {
+            for (final Path task : tasks)
+            {
+                try
+                {
+                    final String stat = Files.readString(task.resolve("stat"));
+                    final String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    final long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    byName.merge(name.replaceAll("[-#]?[0-9]+$", ""), ticks * nanosPerTick, Long::sum);
+                }
+                catch (final IOException ended)
+                {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return byName;
+    }
+
+    /**
+     * @return the CPU each thread (by name) spent since {@code before}, in microseconds per job, the busiest first
+     *     (threads under 0.01 us per job left out).
+     */
+    private static String perJob(final Map<String, Long> before, final int jobs) throws IOException
+    {
+        final StringBuilder out = new StringBuilder();
+        threadCpuNanos().entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e3 / jobs))
+            .filter(e -> e.getValue() >= 0.01)
+            .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))
+            .forEach(e -> out.append(out.length() == 0 ? "" : ",").append(e.getKey().replace(' ', '_'))
+                .append('=').append(String.format("%.2f", e.getValue())));
+        return out.toString();
+    }
+
+    /**
      * @return CPU time of this (the parent) process: submitter, collector and journal appends, not the workers.
      */
     private static long cpuNanos()
     {
-        return ((com.sun.management.OperatingSystemMXBean)java.lang.management.ManagementFactory
-            .getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime();
     }
 
-    private static void run(final ProcessPool pool, final int jobs, final byte[] argument, final int batch)
+    private static void run(final ProcessPool pool, final int jobs, final byte[] argument, final int batch,
+        final int window)
     {
+        if (window > 0)
+        {
+            stream(pool, jobs, argument, batch, window);
+            return;
+        }
         final List<CompletableFuture<byte[]>> futures = new ArrayList<>(jobs);
         for (int i = 0; i < jobs; i += batch)
         {
@@ -92,6 +198,33 @@ public final class JournalBenchMain
             futures.addAll(pool.submitBatch(TestHandlers.ECHO, arguments));
         }
         for (final CompletableFuture<byte[]> f : futures)
+        {
+            f.join();
+        }
+    }
+
+    /**
+     * As a stream would be consumed: at most {@code window} results outstanding, the oldest joined first.
+     */
+    private static void stream(final ProcessPool pool, final int jobs, final byte[] argument, final int batch,
+        final int window)
+    {
+        final java.util.ArrayDeque<CompletableFuture<byte[]>> outstanding = new java.util.ArrayDeque<>(window + batch);
+        final List<byte[]> arguments = new ArrayList<>(batch);
+        for (int j = 0; j < batch; j++)
+        {
+            arguments.add(argument);
+        }
+        for (int i = 0; i < jobs; i += batch)
+        {
+            final List<byte[]> these = i + batch <= jobs ? arguments : arguments.subList(0, jobs - i);
+            outstanding.addAll(pool.submitBatch(TestHandlers.ECHO, these));
+            while (outstanding.size() > window)
+            {
+                outstanding.poll().join();
+            }
+        }
+        for (final CompletableFuture<byte[]> f : outstanding)
         {
             f.join();
         }

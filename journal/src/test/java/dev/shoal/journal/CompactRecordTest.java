@@ -1,0 +1,245 @@
+package dev.shoal.journal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.shoal.journal.JournalRecordDescriptor.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Result records in version 2 (varints, relative to the batch's previous result): every field round-trips at its
+ * extremes, a tiny result takes 22 bytes against version 1's 60, journals written in version 1 stay readable, and
+ * damaged version-2 bytes fail naming what is wrong.
+ */
+@Timeout(60)
+class CompactRecordTest
+{
+    private static final String[] HANDLERS = { "echo", "größe", "a-much-longer-handler-name-for-parsing-records", "" };
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRoundTripRandomBatchesWithEveryFieldAtItsExtremes()
+    {
+        final long seed = System.nanoTime();
+        final Random random = new Random(seed);
+        final List<ResultRecord> written = new ArrayList<>();
+        final RecordBatch batch = new RecordBatch();
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            for (int b = 0; b < 60; b++)
+            {
+                final int size = 1 + random.nextInt(40);
+                for (int i = 0; i < size; i++)
+                {
+                    final ResultRecord r = randomResult(random);
+                    batch.add(r.key(), r.jobId(), r.handler(), r.status(), r.attempt(), r.workerId(), r.body(),
+                        r.submittedEpochNanos(), r.completedEpochNanos());
+                    written.add(r);
+                }
+                journal.append(batch);
+                batch.clear();
+            }
+            final List<JournalRecord> read = new ArrayList<>();
+            try (JournalTailer tailer = journal.tailer())
+            {
+                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+                {
+                    read.add(e.record());
+                }
+            }
+            assertEquals(written.size(), read.size(), "seed=" + seed);
+            for (int i = 0; i < written.size(); i++)
+            {
+                assertEquals(written.get(i), read.get(i), "record " + i + ", seed=" + seed);
+            }
+        }
+    }
+
+    private static ResultRecord randomResult(final Random random)
+    {
+        final long[] longs = { 0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, random.nextLong(),
+            1_700_000_000_000_000_000L };
+        final int[] ints = { 0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, random.nextInt(64) };
+        final String key = switch (random.nextInt(4))
+        {
+            case 0 -> "";
+            case 1 -> "file-" + random.nextInt(100_000);
+            case 2 -> "clé-" + random.nextInt(100) + "-ü";
+            default -> "k".repeat(random.nextInt(300));
+        };
+        final byte[] body = new byte[random.nextInt(4) == 0 ? random.nextInt(3000) : random.nextInt(16)];
+        random.nextBytes(body);
+        final long completed = random.nextBoolean() ? longs[random.nextInt(longs.length)] :
+            1_700_000_000_000_000_000L + random.nextInt(1_000_000);
+        final long submitted = random.nextBoolean() ? completed - random.nextInt(10_000_000) :
+            longs[random.nextInt(longs.length)];
+        return new ResultRecord(key, random.nextBoolean() ? random.nextInt(1000) : longs[random.nextInt(longs.length)],
+            HANDLERS[random.nextInt(random.nextBoolean() ? 1 : HANDLERS.length)],
+            JournalStatus.of(random.nextInt(JournalStatus.values().length)), ints[random.nextInt(ints.length)],
+            random.nextBoolean() ? -1 : ints[random.nextInt(ints.length)], body, submitted, completed);
+    }
+
+    @Test
+    void shouldWriteATinyResultOfABatchIn22BytesAgainst60()
+    {
+        // The pool's common case: one handler, no key, consecutive job ids, results read a few hundred ns apart,
+        // each 8 bytes, some 20 us after it was submitted. Version 1 took 60 bytes for each.
+        final RecordBatch batch = new RecordBatch();
+        final long now = 1_764_000_000_000_000_000L;
+        final int results = 32;
+        for (int i = 0; i < results; i++)
+        {
+            batch.add("", 1_000_000 + i, "echo", JournalStatus.OK, 1, 1, new byte[8], now + 300L * i - 20_000L,
+                now + 300L * i);
+        }
+        assertEquals(60, MIN_LENGTH + "echo".length() + 8, "version 1's bytes for one of them");
+        // The first: 4 + worker 1 + job id 3 + attempt 1 + completed 9 (the whole epoch time) + latency 3 + key 1 +
+        // handler 5 + body 9 = 36. Each next one: 4 + 1 + 1 (id + 1) + 1 + 2 (300 ns later) + 3 + 1 + 0 (same
+        // handler) + 9 = 22.
+        assertEquals(36 + (results - 1) * 22, batch.length(), "bytes for " + results + " tiny results");
+    }
+
+    @Test
+    void shouldStillReadResultsAndLogLinesWrittenInVersionOne()
+    {
+        // A journal from before version 2: a batch of two results and a log line in one excerpt, then a result
+        // alone; results of this Shoal appended after them.
+        try (ChronicleQueue queue = Queues.open(dir); ExcerptAppender appender = queue.createAppender())
+        {
+            write(appender, bytes ->
+            {
+                bytes.write(fixedRecord(TYPE_RESULT, 0, 2, 41, 1_000, 2_000, 1, "old-1", "square", new byte[]{ 1 }));
+                bytes.write(fixedRecord(TYPE_RESULT, 1, 2, 42, 1_100, 2_100, 2, "old-2", "square", "boom".getBytes(
+                    StandardCharsets.UTF_8)));
+                bytes.write(fixedRecord(TYPE_LOG, 0, 3, 42, 0, 2_200, 0, "", "", "a log line".getBytes(
+                    StandardCharsets.UTF_8)));
+            });
+            write(appender, bytes -> bytes.write(fixedRecord(TYPE_RESULT, 0, -1, 43, 1_300, 2_300, 1, "old-3", "cube",
+                new byte[0])));
+        }
+        final List<JournalRecord> expected = new ArrayList<>(List.of(
+            new ResultRecord("old-1", 41, "square", JournalStatus.OK, 1, 2, new byte[]{ 1 }, 1_000, 2_000),
+            new ResultRecord("old-2", 42, "square", JournalStatus.THREW, 2, 2, "boom".getBytes(StandardCharsets.UTF_8),
+                1_100, 2_100),
+            new LogRecord(3, 42, "a log line", 2_200),
+            new ResultRecord("old-3", 43, "cube", JournalStatus.OK, 1, -1, new byte[0], 1_300, 2_300)));
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            final ResultRecord added = new ResultRecord("new-1", 44, "square", JournalStatus.OK, 1, 0, new byte[]{ 4 },
+                1_400, 2_400);
+            journal.append(added);
+            expected.add(added);
+            final List<JournalRecord> read = new ArrayList<>();
+            try (JournalTailer tailer = journal.tailer())
+            {
+                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+                {
+                    read.add(e.record());
+                }
+            }
+            assertEquals(expected, read);
+            try (CompletedJobs completed = journal.completedJobs())
+            {
+                assertArrayEquals(new byte[]{ 1 }, completed.resultOf("old-1"), "a version-1 result resumes");
+                assertArrayEquals(new byte[0], completed.resultOf("old-3"));
+                assertArrayEquals(new byte[]{ 4 }, completed.resultOf("new-1"));
+                assertNull(completed.resultOf("old-2"), "it threw: it runs again");
+            }
+        }
+    }
+
+    @Test
+    void shouldNameWhatIsWrongInDamagedCompactRecords()
+    {
+        final byte[] valid = compactPrefix(0);
+        final byte[] tooLong = concat(compactPrefix(0), new byte[]{ (byte)0x81, (byte)0x81, (byte)0x81, (byte)0x81,
+            (byte)0x81, (byte)0x81, (byte)0x81, (byte)0x81, (byte)0x81, (byte)0x81, (byte)0x81, 0, 0, 0, 0, 0, 0 });
+        final byte[] cutShort = concat(compactPrefix(0), new byte[]{ 2, 2, 2, 2, 2, 0, (byte)0x85 });
+        final byte[] bodyPastTheEnd = concat(compactPrefix(0), new byte[]{ 2, 2, 2, 2, 2, 0, 0, 9, 1, 2 });
+        final byte[] noPreviousHandler = concat(compactPrefix(FLAG_SAME_HANDLER), new byte[]{ 2, 2, 2, 2, 2, 0, 0 });
+        assertFailsWith(valid, tooLong, "worker id runs past 10 bytes");
+        assertFailsWith(valid, cutShort, "handler length cut short by the end of the excerpt");
+        assertFailsWith(valid, bodyPastTheEnd, "body length=9 but remaining=2");
+        assertFailsWith(valid, noPreviousHandler, "no result record comes before it");
+        assertFailsWith(valid, new byte[]{ TYPE_RESULT, VERSION_COMPACT, 0, 0, 1 }, "below the minimum=11");
+        assertFailsWith(valid, new byte[]{ TYPE_LOG, VERSION_COMPACT, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
+            "has version=2 (type 'L')");
+    }
+
+    /**
+     * A journal whose first excerpt is a valid result (so it opens) and whose second holds {@code damaged}: reading
+     * the second fails with a message holding {@code expected} and the excerpt's index.
+     */
+    private void assertFailsWith(final byte[] validHandlerAndBody, final byte[] damaged, final String expected)
+    {
+        final Path journalDir = dir.resolve("damaged-" + expected.hashCode());
+        try (ChronicleQueue queue = Queues.open(journalDir); ExcerptAppender appender = queue.createAppender())
+        {
+            write(appender, bytes -> bytes.write(concat(validHandlerAndBody,
+                new byte[]{ 2, 2, 2, 2, 2, 0, 1, 'h', 0 })));
+            write(appender, bytes -> bytes.write(damaged));
+        }
+        try (JournalTailer tailer = JournalTailer.open(journalDir))
+        {
+            assertEquals("h", ((ResultRecord)tailer.next().record()).handler());
+            final JournalFormatException ex = assertThrows(JournalFormatException.class, tailer::next);
+            assertTrue(ex.getMessage().contains(expected) && ex.getMessage().contains("index="), ex.getMessage());
+        }
+    }
+
+    private static byte[] compactPrefix(final int flags)
+    {
+        return new byte[]{ TYPE_RESULT, VERSION_COMPACT, 0, (byte)flags };
+    }
+
+    private static byte[] concat(final byte[] a, final byte[] b)
+    {
+        final byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void write(final ExcerptAppender appender, final Consumer<Bytes<?>> body)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            body.accept(dc.wire().bytes());
+        }
+    }
+
+    /**
+     * @return a record in the version-1 layout, written field by field from the descriptor's offsets.
+     */
+    private static byte[] fixedRecord(final byte type, final int status, final int workerId, final long jobId,
+        final long submitted, final long completed, final int attempt, final String key, final String handler,
+        final byte[] body)
+    {
+        final byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        final byte[] handlerBytes = handler.getBytes(StandardCharsets.UTF_8);
+        final ByteBuffer out = ByteBuffer.allocate(MIN_LENGTH + keyBytes.length + handlerBytes.length + body.length)
+            .order(ByteOrder.nativeOrder());
+        out.put(TYPE_OFFSET, type).put(VERSION_OFFSET, VERSION).put(STATUS_OFFSET, (byte)status)
+            .put(RESERVED_OFFSET, (byte)0).putInt(WORKER_OFFSET, workerId).putLong(JOB_ID_OFFSET, jobId)
+            .putLong(SUBMITTED_OFFSET, submitted).putLong(COMPLETED_OFFSET, completed).putInt(ATTEMPT_OFFSET, attempt);
+        out.position(KEY_LENGTH_OFFSET);
+        out.putInt(keyBytes.length).put(keyBytes).putInt(handlerBytes.length).put(handlerBytes).putInt(body.length)
+            .put(body);
+        return out.array();
+    }
+}
