@@ -11,6 +11,7 @@ import static dev.shoal.journal.JournalRecordDescriptor.FLAGS_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.FLAG_SAME_HANDLER;
 import static dev.shoal.journal.JournalRecordDescriptor.JOB_ID_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.KEY_LENGTH_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.MAX_VARINT_BYTES;
 import static dev.shoal.journal.JournalRecordDescriptor.RESERVED_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.STATUS_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.SUBMITTED_OFFSET;
@@ -68,21 +69,26 @@ final class RecordBatch
     {
         final int at = length;
         final boolean sameHandler = handlerName.equals(previousHandler);
-        buffer.putByte(at + TYPE_OFFSET, TYPE_RESULT);
-        buffer.putByte(at + VERSION_OFFSET, VERSION_COMPACT);
-        buffer.putByte(at + STATUS_OFFSET, (byte)status.code());
-        buffer.putByte(at + FLAGS_OFFSET, sameHandler ? FLAG_SAME_HANDLER : 0);
-        int next = putVarint(at + COMPACT_FIELDS_OFFSET, zigzag(workerId));
-        next = putVarint(next, zigzag(jobId - previousJobId));
-        next = putVarint(next, zigzag(attempt));
-        next = putVarint(next, zigzag(completedEpochNanos - previousCompleted));
-        next = putVarint(next, zigzag(completedEpochNanos - submittedEpochNanos));
-        next = putTextCompact(next, key);
+        final byte[] handlerField = sameHandler ? EMPTY : handlerBytes(handlerName);
+        // Room for the longest the record can be (UTF-8 takes at most 3 bytes a char), then plain array stores.
+        buffer.checkLimit(at + COMPACT_FIELDS_OFFSET + 8 * MAX_VARINT_BYTES + 3 * key.length() +
+            handlerField.length + body.length);
+        final byte[] to = buffer.byteArray();
+        to[at + TYPE_OFFSET] = TYPE_RESULT;
+        to[at + VERSION_OFFSET] = VERSION_COMPACT;
+        to[at + STATUS_OFFSET] = (byte)status.code();
+        to[at + FLAGS_OFFSET] = sameHandler ? FLAG_SAME_HANDLER : 0;
+        int next = putVarint(to, at + COMPACT_FIELDS_OFFSET, zigzag(workerId));
+        next = putVarint(to, next, zigzag(jobId - previousJobId));
+        next = putVarint(to, next, zigzag(attempt));
+        next = putVarint(to, next, zigzag(completedEpochNanos - previousCompleted));
+        next = putVarint(to, next, zigzag(completedEpochNanos - submittedEpochNanos));
+        next = putText(to, next, key);
         if (!sameHandler)
         {
-            next = putBytesCompact(next, handlerBytes(handlerName));
+            next = putBytes(to, next, handlerField);
         }
-        next = putBytesCompact(next, body);
+        next = putBytes(to, next, body);
         previousHandler = handlerName;
         previousJobId = jobId;
         previousCompleted = completedEpochNanos;
@@ -105,9 +111,9 @@ final class RecordBatch
     void add(final LogRecord record)
     {
         int next = header(TYPE_LOG, 0, record.workerId(), record.jobId(), 0L, record.epochNanos(), 0);
-        next = putBytes(next, EMPTY);
-        next = putBytes(next, EMPTY);
-        next = putBytes(next, record.text().getBytes(StandardCharsets.UTF_8));
+        next = putFixedBytes(next, EMPTY);
+        next = putFixedBytes(next, EMPTY);
+        next = putFixedBytes(next, record.text().getBytes(StandardCharsets.UTF_8));
         length = next;
         count++;
     }
@@ -179,44 +185,52 @@ final class RecordBatch
         return handlerBytes;
     }
 
-    private int putTextCompact(final int at, final String text)
+    /**
+     * Writes a key as a varint length and its UTF-8 bytes: an ASCII key char by char, without a copy.
+     *
+     * @return the index after it.
+     */
+    private static int putText(final byte[] to, final int at, final String text)
     {
         final int chars = text.length();
         for (int i = 0; i < chars; i++)
         {
             if (text.charAt(i) >= 0x80)
             {
-                return putBytesCompact(at, text.getBytes(StandardCharsets.UTF_8));
+                return putBytes(to, at, text.getBytes(StandardCharsets.UTF_8));
             }
         }
-        final int next = putVarint(at, chars);
-        buffer.putStringWithoutLengthAscii(next, text); // ASCII: one byte per char, as UTF-8
-        return next + chars;
+        int next = putVarint(to, at, chars);
+        for (int i = 0; i < chars; i++)
+        {
+            to[next++] = (byte)text.charAt(i); // ASCII: one byte per char, as UTF-8
+        }
+        return next;
     }
 
-    private int putBytesCompact(final int at, final byte[] bytes)
+    private static int putBytes(final byte[] to, final int at, final byte[] bytes)
     {
-        final int next = putVarint(at, bytes.length);
-        buffer.putBytes(next, bytes);
+        final int next = putVarint(to, at, bytes.length);
+        System.arraycopy(bytes, 0, to, next, bytes.length);
         return next + bytes.length;
     }
 
     /**
      * Writes {@code value} as an unsigned LEB128 varint: 7 bits a byte, the low groups first, the high bit set on
-     * every byte but the last.
+     * every byte but the last (at most {@value JournalRecordDescriptor#MAX_VARINT_BYTES} bytes).
      *
      * @return the index after it.
      */
-    private int putVarint(final int at, final long value)
+    private static int putVarint(final byte[] to, final int at, final long value)
     {
         int next = at;
         long rest = value;
         while ((rest & ~0x7FL) != 0)
         {
-            buffer.putByte(next++, (byte)((rest & 0x7F) | 0x80));
+            to[next++] = (byte)((rest & 0x7F) | 0x80);
             rest >>>= 7;
         }
-        buffer.putByte(next++, (byte)rest);
+        to[next++] = (byte)rest;
         return next;
     }
 
@@ -228,7 +242,7 @@ final class RecordBatch
         return (value << 1) ^ (value >> 63);
     }
 
-    private int putBytes(final int at, final byte[] bytes)
+    private int putFixedBytes(final int at, final byte[] bytes)
     {
         buffer.putInt(at, bytes.length);
         buffer.putBytes(at + Integer.BYTES, bytes);

@@ -18,8 +18,11 @@ import dev.shoal.pool.TestHandlers;
 /**
  * Measures for docs/journal.md (not a test):
  * <ul>
- *   <li>{@code pool JOBS RESULT_BYTES BATCH JOURNAL(true|false)}: pool throughput of echo jobs, after a warm-up
- *       run of the same size on the same pool;</li>
+ *   <li>{@code pool JOBS RESULT_BYTES BATCH JOURNAL(true|false) [WINDOW]}: pool throughput of echo jobs, timed
+ *       after warm-up runs of the same size on the same pool until the JIT compilers are quiet; with a WINDOW,
+ *       at most that many results outstanding (the oldest joined first, as a stream is consumed), without, every
+ *       future kept until the end. Prints the parent's CPU per job, in total and by thread (GC and compiler threads
+ *       included; {@code -Dalloc=true}: bytes allocated per job by each Java thread instead);</li>
  *   <li>{@code append DIR RECORDS BODY_BYTES}: this process's append rate to a journal (run several at once for
  *       the cross-process rate), after a warm-up of a tenth.</li>
  * </ul>
@@ -65,7 +68,7 @@ public final class JournalBenchMain
             final int warmups = warmUp(pool, jobs, argument, batch, window);
             final long compileStart = compileMillis();
             System.out.println("timed run starts");
-            final Map<String, Long> threadsBefore = threadCpuNanos();
+            final Map<String, Long> threadsBefore = perThread();
             final long cpuStart = cpuNanos();
             final long start = System.nanoTime();
             run(pool, jobs, argument, batch, window);
@@ -83,26 +86,36 @@ public final class JournalBenchMain
     }
 
     /**
-     * Runs the timed workload until the JIT compilers are done with it: until a run adds under 20 ms of compile time
-     * (at least 2 runs, at most 12). A run timed while the compilers still work measures them: they take a core the
-     * workers need (C2 alone was 0.2-0.4 us per job, 3 us with 1 KiB results, after a single warm-up run).
+     * Runs the timed workload until the JIT compilers are done with it: until two runs in a row keep the compiler
+     * threads busy under 2 % of the run's time or one tick of their clock (at least 3 runs, at most 15). A run
+     * timed while the compilers still work measures them: they take a core the workers need (C2 alone was 0.2-0.4
+     * us per job, 3 us with 1 KiB results, after a single warm-up run). Compiler CPU is read from the threads,
+     * not from the JVM's compile time, which counts a compilation only once it ends.
      *
      * @return the warm-up runs made.
      */
     private static int warmUp(final ProcessPool pool, final int jobs, final byte[] argument, final int batch,
-        final int window)
+        final int window) throws IOException
     {
         int runs = 0;
-        long added;
-        do
+        int quietInARow = 0;
+        while (runs < 15 && (runs < 3 || quietInARow < 2))
         {
-            final long before = compileMillis();
+            final long compilerBefore = compilerCpuNanos();
+            final long start = System.nanoTime();
             run(pool, jobs, argument, batch, window);
-            added = compileMillis() - before;
+            final long elapsed = System.nanoTime() - start;
+            final long compiling = compilerCpuNanos() - compilerBefore; // in 10 ms ticks
+            quietInARow = compiling <= Math.max(elapsed / 50, 10_000_000L) ? quietInARow + 1 : 0;
             runs++;
         }
-        while (runs < 12 && (runs < 2 || added >= 20));
         return runs;
+    }
+
+    private static long compilerCpuNanos() throws IOException
+    {
+        return threadCpuNanos().entrySet().stream().filter(e -> e.getKey().contains("CompilerThre"))
+            .mapToLong(Map.Entry::getValue).sum();
     }
 
     private static long compileMillis()
@@ -113,25 +126,11 @@ public final class JournalBenchMain
     /**
      * @return CPU time so far (user and system) of each live thread of this process, JVM threads included (GC,
      *     compilers), by name from {@code /proc/self/task} (threads of one name summed; numbers at the end of a
-     *     name dropped); with {@code -Dalloc=true}, bytes allocated by each Java thread instead.
+     *     name dropped).
      */
     private static Map<String, Long> threadCpuNanos() throws IOException
     {
         final Map<String, Long> byName = new TreeMap<>();
-        if (ALLOC)
-        {
-            final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-            for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds()))
-            {
-                if (info != null)
-                {
-                    byName.merge(info.getThreadName().replaceAll("[-#]?[0-9]+$", ""),
-                        threads.getThreadAllocatedBytes(info.getThreadId()) * 1000, Long::sum);
-                }
-            }
-            return byName;
-        }
         final long nanosPerTick = 10_000_000L; // USER_HZ 100
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task")))
         {
@@ -155,13 +154,38 @@ public final class JournalBenchMain
     }
 
     /**
+     * @return bytes allocated so far by each live Java thread, by name, times 1000 (so that {@link #perJob} prints
+     *     bytes per job where it prints microseconds).
+     */
+    private static Map<String, Long> threadAllocatedBytes()
+    {
+        final Map<String, Long> byName = new TreeMap<>();
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        for (final ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds()))
+        {
+            if (info != null)
+            {
+                byName.merge(info.getThreadName().replaceAll("[-#]?[0-9]+$", ""),
+                    threads.getThreadAllocatedBytes(info.getThreadId()) * 1000, Long::sum);
+            }
+        }
+        return byName;
+    }
+
+    private static Map<String, Long> perThread() throws IOException
+    {
+        return ALLOC ? threadAllocatedBytes() : threadCpuNanos();
+    }
+
+    /**
      * @return the CPU each thread (by name) spent since {@code before}, in microseconds per job, the busiest first
      *     (threads under 0.01 us per job left out).
      */
     private static String perJob(final Map<String, Long> before, final int jobs) throws IOException
     {
         final StringBuilder out = new StringBuilder();
-        threadCpuNanos().entrySet().stream()
+        perThread().entrySet().stream()
             .map(e -> Map.entry(e.getKey(), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e3 / jobs))
             .filter(e -> e.getValue() >= 0.01)
             .sorted((a, b) -> Double.compare(b.getValue(), a.getValue()))

@@ -27,6 +27,12 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
     private final AtomicLong journaled = new AtomicLong();
     /** Results of the current collector read added to the journal's batch, appended by {@link #flush()}. */
     private int batched;
+    /**
+     * When the current collector read began, epoch nanos: every result of one read is stamped with it (read from the
+     * clock at the read's first result; a clock read per result was a fifth of the collector thread's time with tiny
+     * results on this VM). Collector thread only.
+     */
+    private long readEpochNanos;
     private final AtomicLong resumed = new AtomicLong();
     private final Consumer<String> logSink;
     private volatile boolean failureReported;
@@ -100,10 +106,14 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
             status == STATUS_THREW ? JournalWriter.Status.THREW : JournalWriter.Status.FAILED;
         try
         {
+            if (batched == 0)
+            {
+                readEpochNanos = epochNanos(System.nanoTime());
+            }
             // Encoded into the journal's batch at once: no object per result on the way.
             journal.addResult(job.key(), jobId, job.handler(), journalStatus, attempt, workerId,
                 status == STATUS_OK ? body : errorText(job.handler(), status, body), epochNanos(job.submittedNanos()),
-                epochNanos(System.nanoTime()));
+                readEpochNanos);
             batched++;
         }
         catch (final RuntimeException | InternalError ex)

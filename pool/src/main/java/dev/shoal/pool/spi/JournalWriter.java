@@ -31,7 +31,8 @@ public interface JournalWriter extends AutoCloseable
      * @param workerId            the worker that produced it, or -1.
      * @param body                result bytes or error text, as {@link Status} says; read during the call only.
      * @param submittedEpochNanos when the job was submitted.
-     * @param completedEpochNanos when its result was read.
+     * @param completedEpochNanos when its result was read (the pool stamps the results of one read of its result
+     *                            buffer with one time).
      */
     void addResult(String key, long jobId, String handler, Status status, int attempt, int workerId, byte[] body,
         long submittedEpochNanos, long completedEpochNanos);
