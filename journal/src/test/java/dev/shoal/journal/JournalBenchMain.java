@@ -23,6 +23,8 @@ import dev.shoal.pool.TestHandlers;
  *       at most that many results outstanding (the oldest joined first, as a stream is consumed), without, every
  *       future kept until the end. Prints the parent's CPU per job, in total and by thread (GC and compiler threads
  *       included; {@code -Dalloc=true}: bytes allocated per job by each Java thread instead);</li>
+ *   <li>{@code encode BODY_BYTES PER_BATCH}: nanoseconds to encode one result into a {@link RecordBatch} (no key,
+ *       one handler, consecutive job ids, one completed time per batch), 8 rounds of about 1 GB;</li>
  *   <li>{@code append DIR RECORDS BODY_BYTES}: this process's append rate to a journal (run several at once for
  *       the cross-process rate), after a warm-up of a tenth.</li>
  * </ul>
@@ -45,6 +47,10 @@ public final class JournalBenchMain
         {
             pool(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                 Boolean.parseBoolean(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 0);
+        }
+        else if ("encode".equals(args[0]))
+        {
+            encode(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
         }
         else
         {
@@ -251,6 +257,29 @@ public final class JournalBenchMain
         for (final CompletableFuture<byte[]> f : outstanding)
         {
             f.join();
+        }
+    }
+
+    private static void encode(final int bodyBytes, final int perBatch)
+    {
+        final byte[] body = new byte[bodyBytes];
+        final RecordBatch batch = new RecordBatch();
+        final int batches = 1_000_000_000 / (perBatch * (bodyBytes + 16)) + 1000;
+        long jobId = 0;
+        for (int round = 0; round < 8; round++)
+        {
+            final long start = System.nanoTime();
+            for (int b = 0; b < batches; b++)
+            {
+                final long now = System.nanoTime();
+                for (int i = 0; i < perBatch; i++)
+                {
+                    batch.add("", jobId++, "echo", JournalStatus.OK, 1, 1, body, now - 20_000, now);
+                }
+                batch.clear();
+            }
+            System.out.printf("encode body_bytes=%d per_batch=%d round=%d ns_per_result=%.1f%n", bodyBytes, perBatch,
+                round, (System.nanoTime() - start) / (double)batches / perBatch);
         }
     }
 
