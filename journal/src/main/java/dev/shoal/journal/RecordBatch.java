@@ -237,7 +237,7 @@ final class RecordBatch
     /**
      * @return {@code value} with its sign in the lowest bit, so small magnitudes of either sign are short varints.
      */
-    static long zigzag(final long value)
+    private static long zigzag(final long value)
     {
         return (value << 1) ^ (value >> 63);
     }

@@ -1,8 +1,8 @@
 package dev.shoal.journal;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
-import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +73,6 @@ public final class JournalBenchMain
             final byte[] argument = new byte[resultBytes];
             final int warmups = warmUp(pool, jobs, argument, batch, window);
             final long compileStart = compileMillis();
-            System.out.println("timed run starts");
             final Map<String, Long> threadsBefore = perThread();
             final long cpuStart = cpuNanos();
             final long start = System.nanoTime();
