@@ -31,7 +31,9 @@ final class JournalCodec
      */
     static JournalRecord read(final Bytes<?> in, final long index)
     {
-        return read(in, index, new Previous());
+        final java.util.List<JournalRecord> records = new java.util.ArrayList<>(1);
+        read(in, index, new Previous(), records);
+        return records.get(0);
     }
 
     /**
@@ -46,26 +48,85 @@ final class JournalCodec
         final Previous previous = new Previous();
         do
         {
-            records.add(read(in, index, previous));
+            read(in, index, previous, records);
         }
         while (in.readRemaining() > 0);
         return records;
     }
 
-    private static JournalRecord read(final Bytes<?> in, final long index, final Previous previous)
+    /**
+     * Reads one record (a version-3 record: one run of results) and adds what it holds to {@code records}.
+     */
+    private static void read(final Bytes<?> in, final long index, final Previous previous,
+        final java.util.List<JournalRecord> records)
     {
         final long length = in.readRemaining();
         checkMinLength(length, index, VERSION_OFFSET + 1);
         final byte type = in.readByte();
         final byte version = in.readByte();
         checkHeader(type, version, index);
-        if (version == VERSION_COMPACT)
+        if (version == VERSION_RUN)
+        {
+            checkMinLength(length, index, RUN_MIN_LENGTH);
+            readRun(in, index, previous, records);
+        }
+        else if (version == VERSION_COMPACT)
         {
             checkMinLength(length, index, COMPACT_MIN_LENGTH);
-            return readCompact(in, index, previous);
+            records.add(readCompact(in, index, previous));
         }
-        checkMinLength(length, index, MIN_LENGTH);
-        return readFixed(in, index, type);
+        else
+        {
+            checkMinLength(length, index, MIN_LENGTH);
+            records.add(readFixed(in, index, type));
+        }
+    }
+
+    private static void readRun(final Bytes<?> in, final long index, final Previous previous,
+        final java.util.List<JournalRecord> records)
+    {
+        final JournalStatus status = JournalStatus.of(in.readByte());
+        final int flags = in.readByte();
+        final int results = in.readUnsignedByte() | in.readUnsignedByte() << 8; // little-endian, as the layout says
+        if (results == 0)
+        {
+            throw new JournalFormatException("journal record at index=" + index + " is a run of 0 results");
+        }
+        final int workerId = (int)unzigzag(varint(in, "worker id", index));
+        final int attempt = (int)unzigzag(varint(in, "attempt", index));
+        final long completed = previous.completed + unzigzag(varint(in, "completed", index));
+        final String handler = handler(in, index, flags, previous);
+        long jobId = previous.jobId;
+        long submitted = completed;
+        for (int i = 0; i < results; i++)
+        {
+            jobId += unzigzag(varint(in, "job id", index));
+            submitted -= unzigzag(varint(in, "submitted", index));
+            final byte[] key = compactField(in, "key", index);
+            final byte[] body = compactField(in, "body", index);
+            records.add(new ResultRecord(new String(key, StandardCharsets.UTF_8), jobId, handler, status, attempt,
+                workerId, body, submitted, completed));
+        }
+        previous.jobId = jobId;
+        previous.completed = completed;
+        previous.handler = handler;
+    }
+
+    /**
+     * @return a version-2 or -3 record's handler: the field, or the previous record's when the flag says so.
+     */
+    private static String handler(final Bytes<?> in, final long index, final int flags, final Previous previous)
+    {
+        if ((flags & FLAG_SAME_HANDLER) == 0)
+        {
+            return new String(compactField(in, "handler", index), StandardCharsets.UTF_8);
+        }
+        if (previous.handler == null)
+        {
+            throw new JournalFormatException("journal record at index=" + index + " names the previous " +
+                "record's handler but no result record comes before it in its excerpt");
+        }
+        return previous.handler;
     }
 
     private static JournalRecord readFixed(final Bytes<?> in, final long index, final byte type)
@@ -99,20 +160,7 @@ final class JournalCodec
         final long completed = previous.completed + unzigzag(varint(in, "completed", index));
         final long submitted = completed - unzigzag(varint(in, "submitted", index));
         final byte[] key = compactField(in, "key", index);
-        final String handler;
-        if ((flags & FLAG_SAME_HANDLER) != 0)
-        {
-            if (previous.handler == null)
-            {
-                throw new JournalFormatException("journal record at index=" + index + " names the previous " +
-                    "record's handler but no result record comes before it in its excerpt");
-            }
-            handler = previous.handler;
-        }
-        else
-        {
-            handler = new String(compactField(in, "handler", index), StandardCharsets.UTF_8);
-        }
+        final String handler = handler(in, index, flags, previous);
         final byte[] body = compactField(in, "body", index);
         previous.jobId = jobId;
         previous.completed = completed;
@@ -172,7 +220,7 @@ final class JournalCodec
         }
     }
 
-    /** What a version-2 record is written relative to: the excerpt's previous version-2 record. */
+    /** What a version-2 or -3 record is written relative to: the excerpt's previous one (an excerpt holds one). */
     private static final class Previous
     {
         long jobId;

@@ -5,21 +5,23 @@ import java.nio.charset.StandardCharsets;
 import org.agrona.ExpandableArrayBuffer;
 
 import static dev.shoal.journal.JournalRecordDescriptor.ATTEMPT_OFFSET;
-import static dev.shoal.journal.JournalRecordDescriptor.COMPACT_FIELDS_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.COMPLETED_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.FLAGS_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.FLAG_SAME_HANDLER;
 import static dev.shoal.journal.JournalRecordDescriptor.JOB_ID_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.KEY_LENGTH_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.MAX_RUN_RESULTS;
 import static dev.shoal.journal.JournalRecordDescriptor.MAX_VARINT_BYTES;
 import static dev.shoal.journal.JournalRecordDescriptor.RESERVED_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.RUN_COUNT_OFFSET;
+import static dev.shoal.journal.JournalRecordDescriptor.RUN_FIELDS_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.STATUS_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.SUBMITTED_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.TYPE_LOG;
 import static dev.shoal.journal.JournalRecordDescriptor.TYPE_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.TYPE_RESULT;
 import static dev.shoal.journal.JournalRecordDescriptor.VERSION;
-import static dev.shoal.journal.JournalRecordDescriptor.VERSION_COMPACT;
+import static dev.shoal.journal.JournalRecordDescriptor.VERSION_RUN;
 import static dev.shoal.journal.JournalRecordDescriptor.VERSION_OFFSET;
 import static dev.shoal.journal.JournalRecordDescriptor.WORKER_OFFSET;
 
@@ -27,10 +29,10 @@ import static dev.shoal.journal.JournalRecordDescriptor.WORKER_OFFSET;
  * Records encoded in the {@link JournalRecordDescriptor} layout one after another in one reused buffer, so a batch
  * reaches the journal as one copy into one excerpt ({@link ResultJournal#append(RecordBatch)}): no record object
  * per result, no text encoded twice, no write through Chronicle per field. The one writer of the layout (every
- * append of {@link ResultJournal} goes through a batch); {@link JournalCodec} reads it. Results are written in the
- * compact version 2 (varints, job id and completed time relative to the batch's previous result, the handler
- * written only when it changes), log lines in version 1. A handler name's bytes are kept from one result to the
- * next; an ASCII key is written without a copy.
+ * append of {@link ResultJournal} goes through a batch); {@link JournalCodec} reads it. Results are written in
+ * version 3: runs of results sharing status, worker, attempt, handler and completed time, their common fields once,
+ * varints relative to the previous result; log lines in version 1. A handler name's bytes are kept from one result
+ * to the next; an ASCII key is written without a copy.
  *
  * <p>The buffer's byte order is the platform's, as Chronicle writes its own fields, so both kinds of writing give
  * the same bytes. Not thread-safe: one thread fills and appends a batch.
@@ -45,13 +47,21 @@ final class RecordBatch
     private int count;
     private String handler = "";
     private byte[] handlerBytes = EMPTY;
-    /** The batch's previous result (version 2 writes the next one relative to it); null handler: none yet. */
-    private String previousHandler;
+    /** Where the open run's record starts, or -1 when the next result opens one. */
+    private int runAt = -1;
+    private int runCount;
+    private int runStatus;
+    private int runWorker;
+    private int runAttempt;
+    /** The open (or last) run's handler and completed time; null handler: no run yet in this batch. */
+    private String runHandler;
+    private long runCompleted;
     private long previousJobId;
-    private long previousCompleted;
+    private long previousSubmitted;
 
     /**
-     * Encodes one result after the others.
+     * Encodes one result after the others: into the open run when it shares the run's status, worker, attempt,
+     * handler and completed time, else into a new run.
      *
      * @param key                 the job key, "" for none.
      * @param jobId               the job id.
@@ -67,33 +77,62 @@ final class RecordBatch
         final int attempt, final int workerId, final byte[] body, final long submittedEpochNanos,
         final long completedEpochNanos)
     {
-        final int at = length;
-        final boolean sameHandler = handlerName.equals(previousHandler);
+        final int code = status.code();
+        final boolean joins = runAt >= 0 && runCount < MAX_RUN_RESULTS && completedEpochNanos == runCompleted &&
+            code == runStatus && workerId == runWorker && attempt == runAttempt && handlerName.equals(runHandler);
+        int at = length;
+        if (!joins)
+        {
+            at = openRun(at, code, workerId, attempt, handlerName, completedEpochNanos);
+        }
+        // Room for the longest the result can be (UTF-8 takes at most 3 bytes a char), then plain array stores.
+        buffer.checkLimit(at + 4 * MAX_VARINT_BYTES + 3 * key.length() + body.length);
+        final byte[] to = buffer.byteArray();
+        int next = putVarint(to, at, zigzag(jobId - previousJobId));
+        next = putVarint(to, next, zigzag(previousSubmitted - submittedEpochNanos));
+        next = putText(to, next, key);
+        next = putBytes(to, next, body);
+        previousJobId = jobId;
+        previousSubmitted = submittedEpochNanos;
+        runCount++;
+        to[runAt + RUN_COUNT_OFFSET] = (byte)runCount; // little-endian, as the layout says
+        to[runAt + RUN_COUNT_OFFSET + 1] = (byte)(runCount >>> 8);
+        length = next; // only a whole result counts
+        count++;
+    }
+
+    /**
+     * Writes a run's header and common fields at {@code at} (the batch's end) and makes it the open run.
+     *
+     * @return the index of its first result.
+     */
+    private int openRun(final int at, final int code, final int workerId, final int attempt, final String handlerName,
+        final long completedEpochNanos)
+    {
+        final boolean sameHandler = handlerName.equals(runHandler);
         final byte[] handlerField = sameHandler ? EMPTY : handlerBytes(handlerName);
-        // Room for the longest the record can be (UTF-8 takes at most 3 bytes a char), then plain array stores.
-        buffer.checkLimit(at + COMPACT_FIELDS_OFFSET + 8 * MAX_VARINT_BYTES + 3 * key.length() +
-            handlerField.length + body.length);
+        buffer.checkLimit(at + RUN_FIELDS_OFFSET + 4 * MAX_VARINT_BYTES + handlerField.length);
         final byte[] to = buffer.byteArray();
         to[at + TYPE_OFFSET] = TYPE_RESULT;
-        to[at + VERSION_OFFSET] = VERSION_COMPACT;
-        to[at + STATUS_OFFSET] = (byte)status.code();
+        to[at + VERSION_OFFSET] = VERSION_RUN;
+        to[at + STATUS_OFFSET] = (byte)code;
         to[at + FLAGS_OFFSET] = sameHandler ? FLAG_SAME_HANDLER : 0;
-        int next = putVarint(to, at + COMPACT_FIELDS_OFFSET, zigzag(workerId));
-        next = putVarint(to, next, zigzag(jobId - previousJobId));
+        int next = putVarint(to, at + RUN_FIELDS_OFFSET, zigzag(workerId));
         next = putVarint(to, next, zigzag(attempt));
-        next = putVarint(to, next, zigzag(completedEpochNanos - previousCompleted));
-        next = putVarint(to, next, zigzag(completedEpochNanos - submittedEpochNanos));
-        next = putText(to, next, key);
+        next = putVarint(to, next, zigzag(completedEpochNanos - (runHandler == null ? 0 : runCompleted)));
         if (!sameHandler)
         {
             next = putBytes(to, next, handlerField);
         }
-        next = putBytes(to, next, body);
-        previousHandler = handlerName;
-        previousJobId = jobId;
-        previousCompleted = completedEpochNanos;
-        length = next; // only a whole record counts
-        count++;
+        runAt = at;
+        runCount = 0;
+        runStatus = code;
+        runWorker = workerId;
+        runAttempt = attempt;
+        runHandler = handlerName;
+        runCompleted = completedEpochNanos;
+        previousSubmitted = completedEpochNanos;
+        return next;
     }
 
     /**
@@ -110,6 +149,7 @@ final class RecordBatch
      */
     void add(final LogRecord record)
     {
+        runAt = -1; // a result after it opens a new run (its fields stay relative to the last one)
         int next = header(TYPE_LOG, 0, record.workerId(), record.jobId(), 0L, record.epochNanos(), 0);
         next = putFixedBytes(next, EMPTY);
         next = putFixedBytes(next, EMPTY);
@@ -170,9 +210,11 @@ final class RecordBatch
     {
         length = 0;
         count = 0;
-        previousHandler = null;
+        runAt = -1;
+        runHandler = null;
+        runCompleted = 0;
         previousJobId = 0;
-        previousCompleted = 0;
+        previousSubmitted = 0;
     }
 
     private byte[] handlerBytes(final String name)

@@ -21,9 +21,9 @@ import static dev.shoal.journal.JournalRecordDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Result records in version 2 (varints, relative to the batch's previous result): every field round-trips at its
- * extremes, a tiny result takes 22 bytes against version 1's 60, journals written in version 1 stay readable, and
- * damaged version-2 bytes fail naming what is wrong.
+ * Result records in version 3 (runs sharing their common fields, varints relative to the previous result): every
+ * field round-trips at its extremes, a tiny result of a run takes 13 bytes against version 2's 22 and version 1's 60,
+ * journals written in versions 1 and 2 stay readable, and damaged bytes fail naming what is wrong.
  */
 @Timeout(60)
 class CompactRecordTest
@@ -47,7 +47,10 @@ class CompactRecordTest
                 final int size = 1 + random.nextInt(40);
                 for (int i = 0; i < size; i++)
                 {
-                    final ResultRecord r = randomResult(random);
+                    final ResultRecord fresh = randomResult(random);
+                    // Most results share their run's fields with the previous one, as the pool's do.
+                    final ResultRecord r = i == 0 || random.nextInt(4) == 0 ? fresh : sameRun(fresh,
+                        written.get(written.size() - 1));
                     batch.add(r.key(), r.jobId(), r.handler(), r.status(), r.attempt(), r.workerId(), r.body(),
                         r.submittedEpochNanos(), r.completedEpochNanos());
                     written.add(r);
@@ -69,6 +72,12 @@ class CompactRecordTest
                 assertEquals(written.get(i), read.get(i), "record " + i + ", seed=" + seed);
             }
         }
+    }
+
+    private static ResultRecord sameRun(final ResultRecord r, final ResultRecord previous)
+    {
+        return new ResultRecord(r.key(), r.jobId(), previous.handler(), previous.status(), previous.attempt(),
+            previous.workerId(), r.body(), r.submittedEpochNanos(), previous.completedEpochNanos());
     }
 
     private static ResultRecord randomResult(final Random random)
@@ -96,23 +105,58 @@ class CompactRecordTest
     }
 
     @Test
-    void shouldWriteATinyResultOfABatchIn22BytesAgainst60()
+    void shouldWriteATinyResultOfARunIn13BytesAgainst22InVersionTwoAnd60InVersionOne()
     {
-        // The pool's common case: one handler, no key, consecutive job ids, results read a few hundred ns apart,
-        // each 8 bytes, some 20 us after it was submitted. Version 1 took 60 bytes for each.
+        // The pool's common case: one handler, no key, consecutive job ids submitted 300 ns apart, the results of one
+        // read of a worker's frame (one completed time), each 8 bytes, some 20 us after the first was submitted.
         final RecordBatch batch = new RecordBatch();
         final long now = 1_764_000_000_000_000_000L;
         final int results = 32;
         for (int i = 0; i < results; i++)
         {
-            batch.add("", 1_000_000 + i, "echo", JournalStatus.OK, 1, 1, new byte[8], now + 300L * i - 20_000L,
-                now + 300L * i);
+            batch.add("", 1_000_000 + i, "echo", JournalStatus.OK, 1, 1, new byte[8], now - 20_000L + 300L * i, now);
         }
         assertEquals(60, MIN_LENGTH + "echo".length() + 8, "version 1's bytes for one of them");
-        // The first: 4 + worker 1 + job id 3 + attempt 1 + completed 9 (the whole epoch time) + latency 3 + key 1 +
-        // handler 5 + body 9 = 36. Each next one: 4 + 1 + 1 (id + 1) + 1 + 2 (300 ns later) + 3 + 1 + 0 (same
-        // handler) + 9 = 22.
-        assertEquals(36 + (results - 1) * 22, batch.length(), "bytes for " + results + " tiny results");
+        // The run: 4 + count 2 + worker 1 + attempt 1 + completed 9 (the whole epoch time) + handler 5 = 22. The
+        // first result: job id 3 + submitted 3 (20 us before completed) + key 1 + body 9 = 16. Each next one: job id
+        // 1 (+1) + submitted 2 (300 ns after the previous) + key 1 + body 9 = 13. Version 2 took 36 + 31 x 22.
+        assertEquals(22 + 16 + (results - 1) * 13, batch.length(), "bytes for " + results + " tiny results");
+        assertEquals(results, batch.count());
+    }
+
+    @Test
+    void shouldStartANewRunWhereAnyCommonFieldChangesAndReadEveryResultBack()
+    {
+        final long now = 1_764_000_000_000_000_000L;
+        final List<ResultRecord> written = List.of(
+            new ResultRecord("", 10, "echo", JournalStatus.OK, 1, 0, new byte[]{ 1 }, now - 50, now),
+            new ResultRecord("a", 11, "echo", JournalStatus.OK, 1, 0, new byte[]{ 2 }, now - 40, now),
+            new ResultRecord("", 9, "echo", JournalStatus.THREW, 1, 0, new byte[]{ 3 }, now - 30, now),
+            new ResultRecord("", 12, "echo", JournalStatus.THREW, 2, 0, new byte[0], now - 20, now),
+            new ResultRecord("", 13, "echo", JournalStatus.THREW, 2, 1, new byte[0], now - 10, now),
+            new ResultRecord("", 14, "other", JournalStatus.THREW, 2, 1, new byte[0], now + 10, now),
+            new ResultRecord("", 15, "other", JournalStatus.THREW, 2, 1, new byte[0], now, now + 1),
+            new ResultRecord("", 16, "echo", JournalStatus.THREW, 2, 1, new byte[0], now, now + 1));
+        final RecordBatch batch = new RecordBatch();
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            written.forEach(batch::add);
+            batch.add(new LogRecord(1, 16, "between", now + 2));
+            batch.add(new ResultRecord("", 17, "echo", JournalStatus.THREW, 2, 1, new byte[0], now, now + 1));
+            journal.append(batch);
+            final List<JournalRecord> read = new ArrayList<>();
+            try (JournalTailer tailer = journal.tailer())
+            {
+                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+                {
+                    read.add(e.record());
+                }
+            }
+            final List<JournalRecord> expected = new ArrayList<>(written);
+            expected.add(new LogRecord(1, 16, "between", now + 2));
+            expected.add(new ResultRecord("", 17, "echo", JournalStatus.THREW, 2, 1, new byte[0], now, now + 1));
+            assertEquals(expected, read);
+        }
     }
 
     @Test
@@ -162,6 +206,63 @@ class CompactRecordTest
                 assertNull(completed.resultOf("old-2"), "it threw: it runs again");
             }
         }
+    }
+
+    @Test
+    void shouldStillReadResultsWrittenInVersionTwo()
+    {
+        // Session 13's layout: a batch of two results (the second relative to the first, same handler), then one.
+        try (ChronicleQueue queue = Queues.open(dir); ExcerptAppender appender = queue.createAppender())
+        {
+            write(appender, bytes ->
+            {
+                // worker 1, job id 5, attempt 1, completed 1000, latency 100, key "k", handler "h", body {7}
+                bytes.write(concat(compactPrefix(0), new byte[]{ 2, 10, 2, (byte)0xD0, 0x0F, (byte)0xC8, 0x01, 1, 'k',
+                    1, 'h', 1, 7 }));
+                // worker 1, job id 5 + 1, attempt 2, completed + 3, latency 50, no key, the same handler, empty body
+                bytes.write(concat(compactPrefix(FLAG_SAME_HANDLER), new byte[]{ 2, 2, 4, 6, 100, 0, 0 }));
+            });
+            write(appender, bytes -> bytes.write(concat(compactPrefix(0), new byte[]{ 1, 14, 2, 2, 2, 1, 'z', 0, 0 })));
+        }
+        final List<JournalRecord> expected = List.of(
+            new ResultRecord("k", 5, "h", JournalStatus.OK, 1, 1, new byte[]{ 7 }, 900, 1000),
+            new ResultRecord("", 6, "h", JournalStatus.OK, 2, 1, new byte[0], 953, 1003),
+            new ResultRecord("z", 7, "", JournalStatus.OK, 1, -1, new byte[0], 0, 1));
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            final List<JournalRecord> read = new ArrayList<>();
+            try (JournalTailer tailer = journal.tailer())
+            {
+                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+                {
+                    read.add(e.record());
+                }
+            }
+            assertEquals(expected, read);
+            try (CompletedJobs completed = journal.completedJobs())
+            {
+                assertArrayEquals(new byte[]{ 7 }, completed.resultOf("k"), "a version-2 result resumes");
+                assertArrayEquals(new byte[0], completed.resultOf("z"));
+            }
+        }
+    }
+
+    @Test
+    void shouldNameWhatIsWrongInDamagedRunRecords()
+    {
+        final byte[] valid = compactPrefix(0);
+        final byte[] noResults = { TYPE_RESULT, VERSION_RUN, 0, 0, 0, 0, 2, 2, 2, 1, 'h', 2, 2, 0, 0 };
+        final byte[] fewerThanCounted = { TYPE_RESULT, VERSION_RUN, 0, 0, 2, 0, 2, 2, 2, 1, 'h', 2, 2, 0, 0 };
+        final byte[] bodyPastTheEnd = { TYPE_RESULT, VERSION_RUN, 0, 0, 1, 0, 2, 2, 2, 1, 'h', 2, 2, 0, 5, 1 };
+        final byte[] noPreviousHandler = { TYPE_RESULT, VERSION_RUN, 0, FLAG_SAME_HANDLER, 1, 0, 2, 2, 2, 2, 2, 0, 0 };
+        assertFailsWith(valid, noResults, "is a run of 0 results");
+        assertFailsWith(valid, fewerThanCounted, "job id cut short by the end of the excerpt");
+        assertFailsWith(valid, bodyPastTheEnd, "body length=5 but remaining=1");
+        assertFailsWith(valid, noPreviousHandler, "no result record comes before it");
+        assertFailsWith(valid, new byte[]{ TYPE_RESULT, VERSION_RUN, 0, 0, 1, 0, 2, 2, 2, 1, 'h', 2 },
+            "below the minimum=13");
+        assertFailsWith(valid, new byte[]{ TYPE_LOG, VERSION_RUN, 0, 0, 1, 0, 2, 2, 2, 1, 'h', 2, 2, 0, 0 },
+            "has version=3 (type 'L')");
     }
 
     @Test
