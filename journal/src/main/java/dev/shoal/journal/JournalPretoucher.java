@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * the appender is doing at the time, and a read past the file's end returns nothing (no mapping, so no bus
  * error). It reads from the last position an append reported ({@link #wrote}) to {@value #AHEAD_BYTES} bytes
  * past it, within the file's current length, polling every millisecond. The fault the appender then takes finds
- * the page in the cache and only maps it.
+ * the page in the cache and only maps it. From the same thread {@link DropBehind} drops the pages well behind the
+ * position, so the new ones come from memory the kernel freed a moment ago.
  */
 final class JournalPretoucher implements AutoCloseable
 {
@@ -31,6 +32,7 @@ final class JournalPretoucher implements AutoCloseable
 
     private final Thread thread;
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(READ_BYTES);
+    private final DropBehind dropBehind = new DropBehind();
     private volatile File file;
     private volatile long position;
     private volatile boolean running = true;
@@ -68,6 +70,7 @@ final class JournalPretoucher implements AutoCloseable
                 try
                 {
                     touch(target, from);
+                    dropBehind.advise(target, from);
                 }
                 catch (final IOException | RuntimeException ex)
                 {
@@ -77,6 +80,15 @@ final class JournalPretoucher implements AutoCloseable
             LockSupport.parkNanos(POLL_NANOS);
         }
         closeChannel();
+        dropBehind.close();
+    }
+
+    /**
+     * @return calls of the drop-behind that reached the kernel so far (for tests).
+     */
+    long dropBehindCalls()
+    {
+        return dropBehind.calls();
     }
 
     private void touch(final File target, final long from) throws IOException

@@ -144,6 +144,14 @@ public final class ResultJournal implements AutoCloseable
     }
 
     /**
+     * @return calls of the drop-behind that reached the kernel so far, 0 before the first batch (for tests).
+     */
+    synchronized long dropBehindCalls()
+    {
+        return pretoucher == null ? 0 : pretoucher.dropBehindCalls();
+    }
+
+    /**
      * One excerpt holding the batch's records, in one copy; tells the pretoucher, when there is one, where the
      * file's next writes go. Under this object's monitor.
      */

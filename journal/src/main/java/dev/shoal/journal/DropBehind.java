@@ -1,0 +1,136 @@
+package dev.shoal.journal;
+
+import java.io.File;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * Asks the kernel to drop a journal file's pages well behind the write position from the page cache
+ * ({@code posix_fadvise(POSIX_FADV_DONTNEED)}), so the pages the journal writes next are ones the kernel freed a
+ * moment ago instead of memory it has not touched lately. A journal is written once and read rarely (resume, a
+ * tailer), so its old pages are the last the cache needs; on this project's VM a page the guest has not used lately
+ * costs 6-14 us to provide (the balloon driver reports free memory back to the host), a recycled one well under 1 us
+ * (docs/journal.md).
+ *
+ * <p>No data is at risk: the kernel drops only clean pages (written back to the file), not the ones a process maps,
+ * and starts the writeback of dirty ones, which a later call then drops. A reader that asks for a dropped page gets
+ * it from the disk. Every call covers the file from its start to {@value #LAG_BYTES} bytes behind the write position,
+ * so pages skipped once (under writeback, or still mapped by Chronicle's current chunk) go at a later call; the
+ * kernel skips the pages already gone at little cost.
+ *
+ * <p>Linux only, through JNA (Chronicle's own dependency); elsewhere, or when the library cannot load, it does
+ * nothing. {@code -Dshoal.journal.dropBehind=false} turns it off. One thread uses an instance (the pretoucher's).
+ */
+final class DropBehind implements AutoCloseable
+{
+    /** How far behind the write position pages stay cached (a tailer that far behind still reads from memory). */
+    static final long LAG_BYTES = 16L << 20;
+    /** The least progress between two calls. */
+    static final long STEP_BYTES = 4L << 20;
+    /** Linux's value of {@code POSIX_FADV_DONTNEED}. */
+    private static final int POSIX_FADV_DONTNEED = 4;
+    private static final int O_RDONLY = 0;
+    private static final LibC LIBC = load();
+
+    private File current;
+    private int fd = -1;
+    private long advisedUpTo;
+    /** Written by the one thread that calls, read by tests. */
+    private volatile long calls;
+
+    /** The three libc calls it needs, bound by JNA. */
+    interface LibC extends Library
+    {
+        int open(String path, int flags);
+
+        int close(int fd);
+
+        int posix_fadvise(int fd, long offset, long length, int advice);
+    }
+
+    private static LibC load()
+    {
+        if (!Platform.isLinux() || !Boolean.parseBoolean(System.getProperty("shoal.journal.dropBehind", "true")))
+        {
+            return null;
+        }
+        try
+        {
+            return Native.load("c", LibC.class);
+        }
+        catch (final LinkageError | RuntimeException ex)
+        {
+            return null; // no native access: pages stay cached, as without this class
+        }
+    }
+
+    /**
+     * @return whether calls reach the kernel here (Linux, JNA loaded, not turned off).
+     */
+    static boolean available()
+    {
+        return LIBC != null;
+    }
+
+    /**
+     * Drops the cached pages of {@code file} from its start to {@link #LAG_BYTES} before {@code writePosition},
+     * when the position moved on by {@link #STEP_BYTES} since the last call for that file.
+     *
+     * @param file          the journal file being appended to.
+     * @param writePosition the offset after the last append.
+     */
+    void advise(final File file, final long writePosition)
+    {
+        if (LIBC == null)
+        {
+            return;
+        }
+        if (!file.equals(current))
+        {
+            closeFile();
+            fd = LIBC.open(file.getPath(), O_RDONLY);
+            if (fd < 0)
+            {
+                return; // rolled away or removed: try again at the next call
+            }
+            current = file;
+            advisedUpTo = 0;
+        }
+        final long upTo = writePosition - LAG_BYTES;
+        if (upTo - advisedUpTo >= STEP_BYTES)
+        {
+            LIBC.posix_fadvise(fd, 0, upTo, POSIX_FADV_DONTNEED); // advice only: an error changes nothing
+            advisedUpTo = upTo;
+            calls = calls + 1; // one writer
+        }
+    }
+
+    /**
+     * @return calls that reached the kernel (for tests).
+     */
+    long calls()
+    {
+        return calls;
+    }
+
+    private void closeFile()
+    {
+        if (fd >= 0)
+        {
+            LIBC.close(fd);
+        }
+        fd = -1;
+        current = null;
+    }
+
+    @Override
+    public void close()
+    {
+        if (LIBC != null)
+        {
+            closeFile();
+        }
+    }
+}
