@@ -43,7 +43,7 @@ final class ModuleRulesTest
     private static final Map<String, List<String>> THIRD_PARTY = Map.of(
         "core", List.of("org.agrona."),
         "pool", List.of("org.agrona."),
-        "journal", List.of("org.agrona.", "net.openhft."),
+        "journal", List.of("org.agrona.", "net.openhft.", "com.sun.jna."),
         "remote", List.of("org.agrona.", "io.aeron."),
         "cli", List.of("org.agrona.", "net.openhft.", "picocli.", "com.fasterxml.jackson."));
 
@@ -231,7 +231,8 @@ final class ModuleRulesTest
     {
         assertEquals(List.of("org.agrona:agrona"), runtimeDependencies("core"));
         assertEquals(List.of("dev.shoal:shoal-core"), runtimeDependencies("pool"));
-        assertEquals(List.of("dev.shoal:shoal-pool", "net.openhft:chronicle-queue"), runtimeDependencies("journal"));
+        assertEquals(List.of("dev.shoal:shoal-pool", "net.java.dev.jna:jna", "net.openhft:chronicle-queue"),
+            runtimeDependencies("journal"));
         assertEquals(List.of("dev.shoal:shoal-pool", "io.aeron:aeron-client", "io.aeron:aeron-driver"),
             runtimeDependencies("remote"));
         assertTrue(runtimeDependencies("cli").contains("org.slf4j:slf4j-simple"),

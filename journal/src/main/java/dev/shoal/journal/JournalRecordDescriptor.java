@@ -78,7 +78,7 @@ final class JournalRecordDescriptor
     static final byte TYPE_LOG = 'L';
     /** The fixed-width record version: log records are written in it, and results before version 2 were. */
     static final byte VERSION = 1;
-    /** The compact result record version this code writes. */
+    /** The compact result record version of session 13 (each result a record): read, no longer written. */
     static final byte VERSION_COMPACT = 2;
 
     static final int TYPE_OFFSET = 0;
