@@ -16,9 +16,9 @@ import com.sun.jna.Platform;
  *
  * <p>No data is at risk: the kernel drops only clean pages (written back to the file), not the ones a process maps,
  * and starts the writeback of dirty ones, which a later call then drops. A reader that asks for a dropped page gets
- * it from the disk. Every call covers the file from its start to {@value #LAG_BYTES} bytes behind the write position,
- * so pages skipped once (under writeback, or still mapped by Chronicle's current chunk) go at a later call; the
- * kernel skips the pages already gone at little cost.
+ * it from the disk. Every call covers the {@value #WINDOW_BYTES} bytes up to {@value #LAG_BYTES} bytes behind the
+ * write position, so pages skipped once (under writeback, or still mapped by one of Chronicle's chunks) go at a later
+ * call, and a call's cost does not grow with the file.
  *
  * <p>Linux only, through JNA (Chronicle's own dependency); elsewhere, or when the library cannot load, it does
  * nothing. {@code -Dshoal.journal.dropBehind=false} turns it off. One thread uses an instance (the pretoucher's).
@@ -27,6 +27,8 @@ final class DropBehind implements AutoCloseable
 {
     /** How far behind the write position pages stay cached (a tailer that far behind still reads from memory). */
     static final long LAG_BYTES = 16L << 20;
+    /** How far back a call reaches: pages kept past it (still mapped all that time) stay cached. */
+    static final long WINDOW_BYTES = 256L << 20;
     /** The least progress between two calls. */
     static final long STEP_BYTES = 4L << 20;
     /** Linux's value of {@code POSIX_FADV_DONTNEED}. */
@@ -75,8 +77,8 @@ final class DropBehind implements AutoCloseable
     }
 
     /**
-     * Drops the cached pages of {@code file} from its start to {@link #LAG_BYTES} before {@code writePosition},
-     * when the position moved on by {@link #STEP_BYTES} since the last call for that file.
+     * Drops the cached pages of {@code file} in the {@link #WINDOW_BYTES} up to {@link #LAG_BYTES} before
+     * {@code writePosition}, when the position moved on by {@link #STEP_BYTES} since the last call for that file.
      *
      * @param file          the journal file being appended to.
      * @param writePosition the offset after the last append.
@@ -101,7 +103,8 @@ final class DropBehind implements AutoCloseable
         final long upTo = writePosition - LAG_BYTES;
         if (upTo - advisedUpTo >= STEP_BYTES)
         {
-            LIBC.posix_fadvise(fd, 0, upTo, POSIX_FADV_DONTNEED); // advice only: an error changes nothing
+            final long from = Math.max(0, upTo - WINDOW_BYTES);
+            LIBC.posix_fadvise(fd, from, upTo - from, POSIX_FADV_DONTNEED); // advice only: an error changes nothing
             advisedUpTo = upTo;
             calls = calls + 1; // one writer
         }
