@@ -54,17 +54,17 @@ final class DropBehind implements AutoCloseable
 
     private static LibC load()
     {
-        if (!Platform.isLinux() || !Boolean.parseBoolean(System.getProperty("shoal.journal.dropBehind", "true")))
+        if (!Boolean.parseBoolean(System.getProperty("shoal.journal.dropBehind", "true")))
         {
             return null;
         }
         try
         {
-            return Native.load("c", LibC.class);
+            return Platform.isLinux() ? Native.load("c", LibC.class) : null;
         }
         catch (final LinkageError | RuntimeException ex)
         {
-            return null; // no native access: pages stay cached, as without this class
+            return null; // no JNA, or no native access: pages stay cached, as without this class
         }
     }
 
