@@ -80,15 +80,15 @@ final class RecordBatch
         final int code = status.code();
         final boolean joins = runAt >= 0 && runCount < MAX_RUN_RESULTS && completedEpochNanos == runCompleted &&
             code == runStatus && workerId == runWorker && attempt == runAttempt && handlerName.equals(runHandler);
-        int at = length;
-        if (!joins)
-        {
-            at = openRun(at, code, workerId, attempt, handlerName, completedEpochNanos);
-        }
-        // Room for the longest the result can be (UTF-8 takes at most 3 bytes a char), then plain array stores.
-        buffer.checkLimit(at + 4 * MAX_VARINT_BYTES + 3 * key.length() + body.length);
+        final byte[] handlerField = joins || handlerName.equals(runHandler) ? EMPTY : handlerBytes(handlerName);
+        // Room for the longest a run header and the result can be (8 varints; UTF-8 takes at most 3 bytes a char),
+        // checked before any state changes, then plain array stores.
+        buffer.checkLimit(length + RUN_FIELDS_OFFSET + 8 * MAX_VARINT_BYTES + handlerField.length + 3 * key.length() +
+            body.length);
         final byte[] to = buffer.byteArray();
-        int next = putVarint(to, at, zigzag(jobId - previousJobId));
+        int next = joins ? length : openRun(to, length, code, workerId, attempt, handlerName, handlerField,
+            completedEpochNanos);
+        next = putVarint(to, next, zigzag(jobId - previousJobId));
         next = putVarint(to, next, zigzag(previousSubmitted - submittedEpochNanos));
         next = putText(to, next, key);
         next = putBytes(to, next, body);
@@ -102,17 +102,16 @@ final class RecordBatch
     }
 
     /**
-     * Writes a run's header and common fields at {@code at} (the batch's end) and makes it the open run.
+     * Writes a run's header and common fields at {@code at} (the batch's end, with room checked) and makes it the
+     * open run.
      *
+     * @param handlerField the handler's bytes, or empty when the previous run had the same handler.
      * @return the index of its first result.
      */
-    private int openRun(final int at, final int code, final int workerId, final int attempt, final String handlerName,
-        final long completedEpochNanos)
+    private int openRun(final byte[] to, final int at, final int code, final int workerId, final int attempt,
+        final String handlerName, final byte[] handlerField, final long completedEpochNanos)
     {
         final boolean sameHandler = handlerName.equals(runHandler);
-        final byte[] handlerField = sameHandler ? EMPTY : handlerBytes(handlerName);
-        buffer.checkLimit(at + RUN_FIELDS_OFFSET + 4 * MAX_VARINT_BYTES + handlerField.length);
-        final byte[] to = buffer.byteArray();
         to[at + TYPE_OFFSET] = TYPE_RESULT;
         to[at + VERSION_OFFSET] = VERSION_RUN;
         to[at + STATUS_OFFSET] = (byte)code;

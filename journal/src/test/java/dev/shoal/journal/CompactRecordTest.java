@@ -209,6 +209,33 @@ class CompactRecordTest
     }
 
     @Test
+    void shouldSplitARunPastItsCountLimitAndReadEveryResultBack()
+    {
+        final int results = MAX_RUN_RESULTS + 10;
+        final RecordBatch batch = new RecordBatch();
+        for (int i = 0; i < results; i++)
+        {
+            batch.add("", i, "echo", JournalStatus.OK, 1, 0, new byte[0], 0, 1);
+        }
+        // Two runs: the first full (65,535 results; 6 bytes, 3 one-byte varints and the handler "echo"), the second
+        // with the rest (6 bytes and 3 varints: the same handler); every result 4 one-byte fields.
+        assertEquals((RUN_FIELDS_OFFSET + 3 + 5) + (RUN_FIELDS_OFFSET + 3) + results * 4, batch.length());
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            journal.append(batch);
+            long expected = 0;
+            try (JournalTailer tailer = journal.tailer())
+            {
+                for (JournalEntry e = tailer.next(); e != null; e = tailer.next(), expected++)
+                {
+                    assertEquals(expected, ((ResultRecord)e.record()).jobId());
+                }
+            }
+            assertEquals(results, expected);
+        }
+    }
+
+    @Test
     void shouldStillReadResultsWrittenInVersionTwo()
     {
         // Session 13's layout: a batch of two results (the second relative to the first, same handler), then one.
