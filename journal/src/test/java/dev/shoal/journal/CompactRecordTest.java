@@ -58,14 +58,7 @@ class CompactRecordTest
                 journal.append(batch);
                 batch.clear();
             }
-            final List<JournalRecord> read = new ArrayList<>();
-            try (JournalTailer tailer = journal.tailer())
-            {
-                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
-                {
-                    read.add(e.record());
-                }
-            }
+            final List<JournalRecord> read = readAll(journal);
             assertEquals(written.size(), read.size(), "seed=" + seed);
             for (int i = 0; i < written.size(); i++)
             {
@@ -144,14 +137,7 @@ class CompactRecordTest
             batch.add(new LogRecord(1, 16, "between", now + 2));
             batch.add(new ResultRecord("", 17, "echo", JournalStatus.THREW, 2, 1, new byte[0], now, now + 1));
             journal.append(batch);
-            final List<JournalRecord> read = new ArrayList<>();
-            try (JournalTailer tailer = journal.tailer())
-            {
-                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
-                {
-                    read.add(e.record());
-                }
-            }
+            final List<JournalRecord> read = readAll(journal);
             final List<JournalRecord> expected = new ArrayList<>(written);
             expected.add(new LogRecord(1, 16, "between", now + 2));
             expected.add(new ResultRecord("", 17, "echo", JournalStatus.THREW, 2, 1, new byte[0], now, now + 1));
@@ -189,14 +175,7 @@ class CompactRecordTest
                 1_400, 2_400);
             journal.append(added);
             expected.add(added);
-            final List<JournalRecord> read = new ArrayList<>();
-            try (JournalTailer tailer = journal.tailer())
-            {
-                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
-                {
-                    read.add(e.record());
-                }
-            }
+            final List<JournalRecord> read = readAll(journal);
             assertEquals(expected, read);
             try (CompletedJobs completed = journal.completedJobs())
             {
@@ -257,14 +236,7 @@ class CompactRecordTest
             new ResultRecord("z", 7, "", JournalStatus.OK, 1, -1, new byte[0], 0, 1));
         try (ResultJournal journal = ResultJournal.open(dir))
         {
-            final List<JournalRecord> read = new ArrayList<>();
-            try (JournalTailer tailer = journal.tailer())
-            {
-                for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
-                {
-                    read.add(e.record());
-                }
-            }
+            final List<JournalRecord> read = readAll(journal);
             assertEquals(expected, read);
             try (CompletedJobs completed = journal.completedJobs())
             {
@@ -329,6 +301,19 @@ class CompactRecordTest
             final JournalFormatException ex = assertThrows(JournalFormatException.class, tailer::next);
             assertTrue(ex.getMessage().contains(expected) && ex.getMessage().contains("index="), ex.getMessage());
         }
+    }
+
+    private static List<JournalRecord> readAll(final ResultJournal journal)
+    {
+        final List<JournalRecord> read = new ArrayList<>();
+        try (JournalTailer tailer = journal.tailer())
+        {
+            for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+            {
+                read.add(e.record());
+            }
+        }
+        return read;
     }
 
     private static byte[] compactPrefix(final int flags)
