@@ -2,6 +2,7 @@ package dev.shoal.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,6 +15,7 @@ import dev.shoal.bench.model.CaseParams;
 import dev.shoal.bench.model.Measurement;
 import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.model.ResultLines;
+import dev.shoal.bench.peer.ChunkFiles;
 import dev.shoal.bench.peer.PythonPeers;
 import dev.shoal.bench.report.Reports;
 import dev.shoal.bench.report.Targets;
@@ -141,19 +143,26 @@ public final class Harness
     private void runPython()
     {
         final Set<String> wanted = new LinkedHashSet<>();
+        long chunksFileBytes = 0;
         for (final Workload w : Workloads.main(options.quick()))
         {
             if (options.selects(w.name()))
             {
                 wanted.add(w.name());
+                if ("chunks".equals(w.name()))
+                {
+                    chunksFileBytes = w.params().fileBytes();
+                }
             }
         }
         if (wanted.isEmpty() || !Boolean.parseBoolean(System.getProperty("shoal.bench.python", "true")))
         {
             return;
         }
+        // The Python chunk pattern reads the very file Shoal's chunk runs read (the same size, lines and cache).
+        final Path chunksFile = chunksFileBytes > 0 ? ChunkFiles.file(chunksFileBytes) : null;
         log.println("shoal bench: python multiprocessing peers ...");
-        PythonPeers.run(options.quick(), options.scaling(), wanted, line ->
+        PythonPeers.run(options.quick(), options.scaling(), chunksFile, wanted, line ->
         {
             final Object workload = line.get("workload");
             if (workload != null && (options.selects(workload.toString()) || line.containsKey("scaling") ||

@@ -19,9 +19,9 @@ import dev.shoal.cli.Json;
 
 /**
  * The Python {@code multiprocessing} peers: runs {@code benchmarks/peers/python/run_all.py [--quick]
- * [--scaling]} when {@code python3} exists and forwards its JSON lines (workload names already match, impl is
- * {@code python}); adds {@code "pinned": false}. Without python3 or the scripts, each selected workload gets a
- * skip line. The script's stderr goes to this process's stderr.
+ * [--scaling] [--chunks-file FILE]} when {@code python3} exists and forwards its JSON lines (workload names already
+ * match, impl is {@code python}); adds {@code "pinned": false}. Without python3 or the scripts, each selected
+ * workload gets a skip line. The script's stderr goes to this process's stderr.
  */
 public final class PythonPeers
 {
@@ -32,14 +32,17 @@ public final class PythonPeers
     }
 
     /**
-     * @param quick     pass {@code --quick}.
-     * @param scaling   pass {@code --scaling}.
-     * @param workloads selected workloads (for skip lines).
-     * @param sink      receives each line.
+     * @param quick      pass {@code --quick}.
+     * @param scaling    pass {@code --scaling}.
+     * @param chunksFile the input of the chunk runs, for the Python chunk pattern to read too; null: the script
+     *                   generates its own.
+     * @param workloads  selected workloads (for skip lines).
+     * @param sink       receives each line.
      */
     public static void run(
         final boolean quick,
         final boolean scaling,
+        final Path chunksFile,
         final Set<String> workloads,
         final Consumer<Map<String, Object>> sink)
     {
@@ -52,7 +55,7 @@ public final class PythonPeers
         String failure = reason;
         if (reason == null)
         {
-            failure = runScript(python, script, quick, scaling, line ->
+            failure = runScript(python, script, quick, scaling, chunksFile, line ->
             {
                 final String workload = String.valueOf(line.get("workload"));
                 seen.add(workload);
@@ -81,7 +84,7 @@ public final class PythonPeers
     }
 
     private static String runScript(
-        final String python, final Path script, final boolean quick, final boolean scaling,
+        final String python, final Path script, final boolean quick, final boolean scaling, final Path chunksFile,
         final Consumer<Map<String, Object>> sink)
     {
         final List<String> command = new ArrayList<>(List.of(python, script.toString()));
@@ -92,6 +95,11 @@ public final class PythonPeers
         if (scaling)
         {
             command.add("--scaling");
+        }
+        if (chunksFile != null)
+        {
+            command.add("--chunks-file");
+            command.add(chunksFile.toString());
         }
         Process process = null;
         try
