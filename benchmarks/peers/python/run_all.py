@@ -13,7 +13,10 @@ chunks.py needs an input file: ``--chunks-file PATH`` uses an existing one;
 otherwise a deterministic text file (8 MiB quick, 64 MiB full) is generated in
 a temporary directory, scanned once untimed to warm the page cache, and
 deleted afterwards.  ``--scaling`` additionally runs the --scaling modes of
-handoff.py and heap.py.
+handoff.py and heap.py.  ``--repeat N`` runs every script N times and prints, for
+each result line, the run with the median ops_per_s, with ``runs``,
+``ops_per_s_min`` and ``ops_per_s_max`` over the N (chunks.py verifies its
+figures in the first run only).
 """
 
 import argparse
@@ -59,10 +62,63 @@ def make_text_file(path, size, seed=12345):
         f.write(data)
 
 
+# fields a run measures or reports about itself: the rest of a line names what was measured
+MEASURED = {"ops_per_s", "ops", "seconds", "checksum", "per_consumer", "verified"}
+
+
+def case_key(rec):
+    return json.dumps({k: v for k, v in rec.items()
+                       if k not in MEASURED and not k.endswith("_per_s") and not k.endswith("_ns")},
+                      sort_keys=True)
+
+
+def median_lines(runs):
+    """One line per case: the run with the median ops_per_s, with the spread over the runs."""
+    groups = {}
+    for recs in runs:
+        for rec in recs:
+            groups.setdefault(case_key(rec), []).append(rec)
+    out = []
+    for group in groups.values():
+        ranked = sorted(group, key=lambda r: r.get("ops_per_s", 0))
+        rec = dict(ranked[(len(ranked) - 1) // 2])
+        if any(r.get("verified") for r in group):
+            rec["verified"] = True                          # checked in the first run, the same input since
+        if len(ranked) > 1:
+            rec["runs"] = len(ranked)
+            rec["ops_per_s_min"] = ranked[0].get("ops_per_s")
+            rec["ops_per_s_max"] = ranked[-1].get("ops_per_s")
+        out.append(rec)
+    return out
+
+
+def run_repeated(script, args, workloads, timeout, repeat):
+    runs, reason = [], None
+    for i in range(repeat):
+        run_args = args if i == 0 else [a for a in args if a != "--verify"]
+        recs, reason = run_script(script, run_args, workloads, timeout)
+        runs.append(recs)
+        if reason is not None:
+            break                                           # a failing script is not run again
+    lines = median_lines(runs)
+    for rec in lines:
+        emit(rec)
+    seen = {rec.get("workload") for rec in lines}
+    missing = [wl for wl in workloads if wl not in seen]
+    if reason is None and missing:
+        reason = f"{script} produced no result line"
+    if reason is not None:
+        for wl in missing:
+            emit({"workload": wl, "impl": "python", "skipped": reason})
+        if not missing:
+            log(f"run_all: {script}: {reason} (all workloads had already reported)")
+
+
 def run_script(script, args, workloads, timeout):
+    """Runs one script once: its result lines, and why it failed (None when it did not)."""
     cmd = [sys.executable, os.path.join(HERE, script)] + args
     log(f"run_all: {' '.join(cmd[1:])}")
-    seen, reason = set(), None
+    recs, reason = [], None
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=HERE,
                             start_new_session=True)
     try:
@@ -83,22 +139,12 @@ def run_script(script, args, workloads, timeout):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
+            recs.append(json.loads(line))
         except ValueError:
             reason = reason or f"non-JSON output line: {line[:80]!r}"
-            continue
-        seen.add(rec.get("workload"))
-        emit(rec)
     if proc.returncode != 0 and reason is None:
         reason = f"{script} exited with status {proc.returncode}"
-    missing = [wl for wl in workloads if wl not in seen]
-    if reason is None and missing:
-        reason = f"{script} produced no result line"
-    if reason is not None:
-        for wl in missing:
-            emit({"workload": wl, "impl": "python", "skipped": reason})
-        if not missing:
-            log(f"run_all: {script}: {reason} (all workloads had already reported)")
+    return recs, reason
 
 
 def main():
@@ -106,6 +152,8 @@ def main():
     p.add_argument("--quick", action="store_true", help="pass --quick to every script")
     p.add_argument("--scaling", action="store_true", help="also run the --scaling modes")
     p.add_argument("--chunks-file", help="input for chunks.py (default: generated temp file)")
+    p.add_argument("--repeat", type=int, default=1,
+                   help="runs of every script; each line printed is the median run's (default 1)")
     p.add_argument("--timeout", type=float, default=None,
                    help="per-script timeout in seconds (default 60 quick, 300 full)")
     args = p.parse_args()
@@ -115,9 +163,9 @@ def main():
     for script, workloads in SCRIPTS.items():
         if script == "chunks.py":
             continue
-        run_script(script, common, workloads, timeout)
+        run_repeated(script, common, workloads, timeout, args.repeat)
         if args.scaling and script in SCALING:
-            run_script(script, common + ["--scaling"], SCALING[script], timeout)
+            run_repeated(script, common + ["--scaling"], SCALING[script], timeout, args.repeat)
 
     with tempfile.TemporaryDirectory(prefix="shoal-py-chunks-") as tmp:
         path = args.chunks_file
@@ -131,8 +179,8 @@ def main():
             except OSError as e:
                 emit({"workload": "chunks", "impl": "python", "skipped": f"no input file: {e}"})
                 return
-        run_script("chunks.py", common + ["--file", path, "--verify"], SCRIPTS["chunks.py"],
-                   timeout)
+        run_repeated("chunks.py", common + ["--file", path, "--verify"], SCRIPTS["chunks.py"],
+                     timeout, args.repeat)
 
 
 if __name__ == "__main__":

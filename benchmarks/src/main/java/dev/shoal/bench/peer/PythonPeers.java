@@ -19,13 +19,17 @@ import dev.shoal.cli.Json;
 
 /**
  * The Python {@code multiprocessing} peers: runs {@code benchmarks/peers/python/run_all.py [--quick]
- * [--scaling] [--chunks-file FILE]} when {@code python3} exists and forwards its JSON lines (workload names already
- * match, impl is {@code python}); adds {@code "pinned": false}. Without python3 or the scripts, each selected
- * workload gets a skip line. The script's stderr goes to this process's stderr.
+ * [--scaling] [--chunks-file FILE] [--repeat N]} when {@code python3} exists and forwards its JSON lines (workload
+ * names already match, impl is {@code python}); adds {@code "pinned": false}. A full run repeats every Python
+ * script {@value #FULL_REPEAT} times and keeps each case's median run (with the spread), so one lucky or unlucky
+ * run does not decide a ratio; a quick run runs each once. Without python3 or the scripts, each selected workload
+ * gets a skip line. The script's stderr goes to this process's stderr.
  */
 public final class PythonPeers
 {
     private static final String SCRIPT = "python/run_all.py";
+    /** Runs of every Python script in a full run (the median run is kept). */
+    static final int FULL_REPEAT = 3;
 
     private PythonPeers()
     {
@@ -95,6 +99,11 @@ public final class PythonPeers
         if (scaling)
         {
             command.add("--scaling");
+        }
+        if (!quick)
+        {
+            command.add("--repeat");
+            command.add(Integer.toString(FULL_REPEAT));
         }
         if (chunksFile != null)
         {

@@ -44,7 +44,9 @@ public final class MarkdownReport
             .append("(see docs/benchmarks.md).\n");
         sb.append("- ops/s is the median over the measured runs; min..max is the spread; latencies are medians of ")
             .append("per-run nearest-rank percentiles. \"x shoal\" is the implementation's rate over Shoal's ")
-            .append("(above 1 means it is faster than Shoal).\n");
+            .append("(above 1 means it is faster than Shoal). A Python figure is the median of ")
+            .append(options.quick() ? "one run (quick)" : "its script's runs (min..max over them)")
+            .append("; its latencies are that run's.\n");
         if (!roundTrips.isEmpty())
         {
             sb.append("- placement: before each workload, a short ping-pong over Agrona's one-to-one ring between two ")
