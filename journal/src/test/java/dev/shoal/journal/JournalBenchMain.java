@@ -23,6 +23,11 @@ import dev.shoal.pool.TestHandlers;
  *       at most that many results outstanding (the oldest joined first, as a stream is consumed), without, every
  *       future kept until the end. Prints the parent's CPU per job, in total and by thread (GC and compiler threads
  *       included; {@code -Dalloc=true}: bytes allocated per job by each Java thread instead);</li>
+ *   <li>{@code pair JOBS RESULT_BYTES BATCH ROUNDS [WINDOW]}: two pools in this JVM, one with a journal and one
+ *       without, warmed up as above, then timed one run each per round, in alternating order, so that both runs
+ *       of a pair meet the same state of the host (this VM's pool rate moves between two levels, about 9 and 16 M
+ *       jobs/s at 32 per slot, for tens of seconds at a time, within one JVM); prints every pair and the median of
+ *       the pairs' ratios;</li>
  *   <li>{@code encode BODY_BYTES PER_BATCH}: nanoseconds to encode one result into a {@link RecordBatch} (no key,
  *       one handler, consecutive job ids, one completed time per batch), 8 rounds of about 1 GB;</li>
  *   <li>{@code append DIR RECORDS BODY_BYTES}: this process's append rate to a journal (run several at once for
@@ -47,6 +52,11 @@ public final class JournalBenchMain
         {
             pool(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                 Boolean.parseBoolean(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 0);
+        }
+        else if ("pair".equals(args[0]))
+        {
+            pair(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                Integer.parseInt(args[4]), args.length > 5 ? Integer.parseInt(args[5]) : 0);
         }
         else if ("encode".equals(args[0]))
         {
@@ -88,6 +98,49 @@ public final class JournalBenchMain
         {
             org.agrona.IoUtil.delete(dir.toFile(), true);
         }
+    }
+
+    private static void pair(final int jobs, final int resultBytes, final int batch, final int rounds,
+        final int window) throws Exception
+    {
+        final Path dir = Files.createTempDirectory("shoal-journal-bench");
+        final int maxJobBytes = Math.max(4096, 2 * batch * (resultBytes + 16) + 256);
+        try (ProcessPool without = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { })
+                .maxJobBytes(maxJobBytes).start();
+            ProcessPool with = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { })
+                .maxJobBytes(maxJobBytes).journal(dir.resolve("journal")).start())
+        {
+            final byte[] argument = new byte[resultBytes];
+            warmUp(without, jobs, argument, batch, window);
+            warmUp(with, jobs, argument, batch, window);
+            final double[] ratios = new double[rounds];
+            for (int r = 0; r < rounds; r++)
+            {
+                final boolean withFirst = (r & 1) == 1;
+                final double a = rate(withFirst ? with : without, jobs, argument, batch, window);
+                final double b = rate(withFirst ? without : with, jobs, argument, batch, window);
+                final double withRate = withFirst ? a : b;
+                final double withoutRate = withFirst ? b : a;
+                ratios[r] = withRate / withoutRate;
+                System.out.printf("pair %d without=%.2fM with=%.2fM ratio=%.3f%n", r, withoutRate / 1e6,
+                    withRate / 1e6, ratios[r]);
+            }
+            java.util.Arrays.sort(ratios);
+            System.out.printf("pair jobs=%d result_bytes=%d batch=%d rounds=%d median_ratio=%.3f min=%.3f max=%.3f%n",
+                jobs, resultBytes, batch, rounds, ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+        }
+        finally
+        {
+            org.agrona.IoUtil.delete(dir.toFile(), true);
+        }
+    }
+
+    private static double rate(final ProcessPool pool, final int jobs, final byte[] argument, final int batch,
+        final int window)
+    {
+        final long start = System.nanoTime();
+        run(pool, jobs, argument, batch, window);
+        return jobs * 1e9 / (System.nanoTime() - start);
     }
 
     /**
