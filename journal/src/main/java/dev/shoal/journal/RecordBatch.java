@@ -78,16 +78,17 @@ final class RecordBatch
         final long completedEpochNanos)
     {
         final int code = status.code();
-        final boolean joins = runAt >= 0 && runCount < MAX_RUN_RESULTS && completedEpochNanos == runCompleted &&
-            code == runStatus && workerId == runWorker && attempt == runAttempt && handlerName.equals(runHandler);
-        final byte[] handlerField = joins || handlerName.equals(runHandler) ? EMPTY : handlerBytes(handlerName);
+        final boolean sameHandler = handlerName.equals(runHandler);
+        final boolean joins = sameHandler && runAt >= 0 && runCount < MAX_RUN_RESULTS &&
+            completedEpochNanos == runCompleted && code == runStatus && workerId == runWorker && attempt == runAttempt;
+        final byte[] handlerField = sameHandler ? EMPTY : handlerBytes(handlerName);
         // Room for the longest a run header and the result can be (8 varints; UTF-8 takes at most 3 bytes a char),
         // checked before any state changes, then plain array stores.
         buffer.checkLimit(length + RUN_FIELDS_OFFSET + 8 * MAX_VARINT_BYTES + handlerField.length + 3 * key.length() +
             body.length);
         final byte[] to = buffer.byteArray();
-        int next = joins ? length : openRun(to, length, code, workerId, attempt, handlerName, handlerField,
-            completedEpochNanos);
+        int next = joins ? length : openRun(to, length, code, workerId, attempt, handlerName, sameHandler,
+            handlerField, completedEpochNanos);
         next = putVarint(to, next, zigzag(jobId - previousJobId));
         next = putVarint(to, next, zigzag(previousSubmitted - submittedEpochNanos));
         next = putText(to, next, key);
@@ -105,20 +106,20 @@ final class RecordBatch
      * Writes a run's header and common fields at {@code at} (the batch's end, with room checked) and makes it the
      * open run.
      *
+     * @param sameHandler  whether the previous run had the same handler (then it is not written again).
      * @param handlerField the handler's bytes, or empty when the previous run had the same handler.
      * @return the index of its first result.
      */
     private int openRun(final byte[] to, final int at, final int code, final int workerId, final int attempt,
-        final String handlerName, final byte[] handlerField, final long completedEpochNanos)
+        final String handlerName, final boolean sameHandler, final byte[] handlerField, final long completedEpochNanos)
     {
-        final boolean sameHandler = handlerName.equals(runHandler);
         to[at + TYPE_OFFSET] = TYPE_RESULT;
         to[at + VERSION_OFFSET] = VERSION_RUN;
         to[at + STATUS_OFFSET] = (byte)code;
         to[at + FLAGS_OFFSET] = sameHandler ? FLAG_SAME_HANDLER : 0;
         int next = putVarint(to, at + RUN_FIELDS_OFFSET, zigzag(workerId));
         next = putVarint(to, next, zigzag(attempt));
-        next = putVarint(to, next, zigzag(completedEpochNanos - (runHandler == null ? 0 : runCompleted)));
+        next = putVarint(to, next, zigzag(completedEpochNanos - runCompleted)); // 0 before the batch's first run
         if (!sameHandler)
         {
             next = putBytes(to, next, handlerField);
