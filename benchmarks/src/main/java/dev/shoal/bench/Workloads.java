@@ -99,6 +99,7 @@ public final class Workloads
         return List.of(
             new ShoalHandoffPeer(),
             new AgronaRingPeer(true),
+            AgronaRingPeer.oneConsumer(),
             new AgronaRingPeer(false),
             new ChroniclePeer(),
             InprocQueuePeer.jctools(),

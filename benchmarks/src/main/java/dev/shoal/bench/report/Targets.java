@@ -94,10 +94,16 @@ public final class Targets
         ratio("ring 1P1C 32 B vs agrona-m2o", rate(w, SHOAL, null), rate(w, "agrona-m2o", null), 1.2);
         ratio("ring 1P1C 256 B vs agrona-m2o", rate("handoff-1p1c-256", SHOAL, null),
             rate("handoff-1p1c-256", "agrona-m2o", null), 1.0);
-        ratio("ring 1P2C 32 B vs agrona-m2o", rate("handoff-1p2c-32", SHOAL, null),
-            rate("handoff-1p2c-32", "agrona-m2o", null), 1.0);
-        ratio("ring 2P2C 32 B vs agrona-m2o", rate("handoff-2p2c-32", SHOAL, null),
-            rate("handoff-2p2c-32", "agrona-m2o", null), 1.0);
+        // Issue 14's peer for two consumers: Agrona's many-to-one ring with the same producers and its one consumer
+        // (Shoal's two consumers share one ring; Agrona's ring cannot be shared by consumers).
+        for (final String shared : new String[]{ "handoff-1p2c-32", "handoff-2p2c-32" })
+        {
+            final String shape = shared.substring("handoff-".length(), shared.lastIndexOf('-')).toUpperCase();
+            ratio("ring " + shape + " 32 B vs agrona-m2o, one consumer", rate(shared, SHOAL, null),
+                rate(shared, "agrona-m2o-1c", null), 1.0);
+            ratio("ring " + shape + " 32 B vs agrona-m2o, one ring per consumer", rate(shared, SHOAL, null),
+                rate(shared, "agrona-m2o", null), 1.0);
+        }
         ratio("ring 1P1C 32 B vs jctools-inproc", rate(w, SHOAL, null), rate(w, "jctools-inproc", null), 0.8);
         ratio("ring 1P1C 32 B vs python mp.Queue", rate(w, SHOAL, null), rate(w, PYTHON, "mp.Queue"), 100);
     }

@@ -35,6 +35,29 @@ class TargetsTest
             "pingpong p50: agrona-o2o / shoal (shoal at or below)").missing());
     }
 
+    @Test
+    void shouldCompareTwoConsumersWithAgronasOneConsumerAndWithItsRingPerConsumer()
+    {
+        final List<Map<String, Object>> lines = List.of(
+            line("handoff-2p2c-32", "shoal", 30e6),
+            line("handoff-2p2c-32", "agrona-m2o", 60e6),
+            line("handoff-2p2c-32", "agrona-m2o-1c", 20e6),
+            line("handoff-1p2c-32", "shoal", 30e6));
+        final List<Targets.Target> targets = Targets.evaluate(lines);
+        assertEquals(1.5, target(targets, "ring 2P2C 32 B vs agrona-m2o, one consumer").measured(), 1e-9);
+        assertEquals(0.5, target(targets, "ring 2P2C 32 B vs agrona-m2o, one ring per consumer").measured(), 1e-9);
+        assertEquals("no peer line", target(targets, "ring 1P2C 32 B vs agrona-m2o, one consumer").missing());
+    }
+
+    private static Map<String, Object> line(final String workload, final String impl, final double opsPerSecond)
+    {
+        final Map<String, Object> line = new LinkedHashMap<>();
+        line.put("workload", workload);
+        line.put("impl", impl);
+        line.put("ops_per_s", opsPerSecond);
+        return line;
+    }
+
     private static Targets.Target target(final List<Targets.Target> targets, final String name)
     {
         return targets.stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
