@@ -220,10 +220,7 @@ public final class ProcessPool implements AutoCloseable
         for (final FrameCall call : calls)
         {
             await(call.done());
-            for (int i = 0; i < call.count; i++)
-            {
-                results.add(handler.decodeResult(call.result(i)));
-            }
+            call.resultsInto(handler, results);
         }
         return results;
     }

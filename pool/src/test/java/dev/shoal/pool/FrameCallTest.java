@@ -1,6 +1,8 @@
 package dev.shoal.pool;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,31 @@ class FrameCallTest
         assertArrayEquals(bytes("ccc"), call.result(2));
         call.result(0)[0] = 'z';
         assertArrayEquals(bytes("a"), call.result(0), "each result is a copy");
+    }
+
+    @Test
+    void shouldHandEveryResultOverInOrderUpToTheFirstFailure()
+    {
+        final FrameCall call = new FrameCall(FIRST, 4, "h", 0);
+        final FrameCall.Run run = new FrameCall.Run(false);
+        final UnsafeBuffer message = items(ok("a"), ok("bb"), threw(), ok("d"));
+        call.takeRun(FIRST, 4, message, 0, message.capacity(), run);
+        call.settle(run.taken);
+        final List<String> out = new ArrayList<>();
+        final RemoteJobException remote = assertThrows(RemoteJobException.class,
+            () -> call.resultsInto(HandlerKey.text("h"), out));
+        assertEquals("boom", remote.remoteMessage());
+        assertEquals(List.of("a", "bb"), out, "the results before the failure, decoded, in order");
+
+        final FrameCall whole = new FrameCall(FIRST, 2, "h", 0);
+        final UnsafeBuffer both = items(ok("x"), ok(""));
+        whole.takeRun(FIRST, 2, both, 0, both.capacity(), run);
+        whole.settle(run.taken);
+        final List<byte[]> bytes = new ArrayList<>();
+        whole.resultsInto(HandlerKey.bytes("h"), bytes);
+        assertEquals(2, bytes.size());
+        assertArrayEquals(bytes("x"), bytes.get(0));
+        assertArrayEquals(new byte[0], bytes.get(1));
     }
 
     @Test
