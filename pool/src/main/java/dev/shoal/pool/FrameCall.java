@@ -178,7 +178,8 @@ final class FrameCall
 
     /**
      * After {@link #done()}: every job's result decoded, in order, added to {@code out}; one lock for the frame
-     * rather than one per job ({@code map} reads a million results this way).
+     * rather than one per job ({@code map} reads a million results this way). The codec runs under the frame's
+     * lock, which no other thread takes once the frame is done.
      *
      * @param handler decodes the result bytes.
      * @param out     receives the results.
