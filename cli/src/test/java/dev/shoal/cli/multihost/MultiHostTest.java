@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.shoal.cli.ShoalCli;
@@ -82,9 +84,32 @@ class MultiHostTest
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
         }
+        for (final Process p : started)
+        {
+            removeAeronDirectories(p.pid());
+        }
         // An agent's workers halt once their agent is gone, however it went: no orphan on any host.
         ChildJvms.awaitCondition("every agent's workers to exit", Duration.ofSeconds(30), () -> workers.stream()
             .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)));
+    }
+
+    /**
+     * A process killed with SIGKILL leaves its embedded Aeron driver's directory on /dev/shm (the next Shoal process
+     * to start Aeron on the machine sweeps it); the test removes those of its own processes, all dead by now.
+     */
+    private static void removeAeronDirectories(final long pid) throws IOException
+    {
+        final File[] left = new File("/dev/shm").listFiles((d, n) -> n.startsWith("shoal-aeron-" + pid + "-"));
+        for (final File f : left == null ? new File[0] : left)
+        {
+            try (Stream<Path> paths = Files.walk(f.toPath()))
+            {
+                for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+                {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
     }
 
     private static List<String> shoal(final String... args)
@@ -312,7 +337,7 @@ class MultiHostTest
         assertEquals(1, coordinator.exitValue(), output(coordinator));
         assertTrue(output(coordinator).contains("shoal pool: no agent connected to " + hosts.listenAddress() + ":" +
             (port + 1) + " within 2 s"), output(coordinator));
-        assertFalse(new File("/dev/shm").list((d, n) -> n.startsWith("shoal-aeron-" + agent.pid())).length > 0,
+        assertFalse(new File("/dev/shm").list((d, n) -> n.startsWith("shoal-aeron-" + agent.pid() + "-")).length > 0,
             "the agent's Aeron directory is removed");
     }
 }
