@@ -96,9 +96,9 @@ public final class Targets
             rate("handoff-1p1c-256", "agrona-m2o", null), 1.0);
         // Issue 14's peer for two consumers: Agrona's many-to-one ring with the same producers and its one consumer
         // (Shoal's two consumers share one ring; Agrona's ring cannot be shared by consumers).
-        for (final String shared : new String[]{ "handoff-1p2c-32", "handoff-2p2c-32" })
+        for (final String shape : new String[]{ "1P2C", "2P2C" })
         {
-            final String shape = shared.substring("handoff-".length(), shared.lastIndexOf('-')).toUpperCase();
+            final String shared = "handoff-" + shape.toLowerCase() + "-32";
             ratio("ring " + shape + " 32 B vs agrona-m2o, one consumer", rate(shared, SHOAL, null),
                 rate(shared, "agrona-m2o-1c", null), 1.0);
             ratio("ring " + shape + " 32 B vs agrona-m2o, one ring per consumer", rate(shared, SHOAL, null),

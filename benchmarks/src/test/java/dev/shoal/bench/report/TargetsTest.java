@@ -51,11 +51,7 @@ class TargetsTest
 
     private static Map<String, Object> line(final String workload, final String impl, final double opsPerSecond)
     {
-        final Map<String, Object> line = new LinkedHashMap<>();
-        line.put("workload", workload);
-        line.put("impl", impl);
-        line.put("ops_per_s", opsPerSecond);
-        return line;
+        return new LinkedHashMap<>(Map.of("workload", workload, "impl", impl, "ops_per_s", opsPerSecond));
     }
 
     private static Targets.Target target(final List<Targets.Target> targets, final String name)

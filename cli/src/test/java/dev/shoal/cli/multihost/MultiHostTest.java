@@ -8,18 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import dev.shoal.cli.ShoalCli;
 import dev.shoal.process.JavaProcess;
 import dev.shoal.testing.ChildJvms;
+import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,9 +82,6 @@ class MultiHostTest
         {
             p.destroyForcibly();
             p.waitFor(30, TimeUnit.SECONDS);
-        }
-        for (final Process p : started)
-        {
             removeAeronDirectories(p.pid());
         }
         // An agent's workers halt once their agent is gone, however it went: no orphan on any host.
@@ -97,18 +93,12 @@ class MultiHostTest
      * A process killed with SIGKILL leaves its embedded Aeron driver's directory on /dev/shm (the next Shoal process
      * to start Aeron on the machine sweeps it); the test removes those of its own processes, all dead by now.
      */
-    private static void removeAeronDirectories(final long pid) throws IOException
+    private static void removeAeronDirectories(final long pid)
     {
         final File[] left = new File("/dev/shm").listFiles((d, n) -> n.startsWith("shoal-aeron-" + pid + "-"));
         for (final File f : left == null ? new File[0] : left)
         {
-            try (Stream<Path> paths = Files.walk(f.toPath()))
-            {
-                for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
-                {
-                    Files.deleteIfExists(path);
-                }
-            }
+            IoUtil.delete(f, false);
         }
     }
 
