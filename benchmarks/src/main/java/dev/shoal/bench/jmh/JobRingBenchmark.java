@@ -1,18 +1,26 @@
 package dev.shoal.bench.jmh;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.shoal.core.JobConsumer;
 import dev.shoal.core.JobHandler;
 import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.RegionSpec;
+import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.jctools.queues.MpmcArrayQueue;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -48,7 +56,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The work differs in kind, on purpose: a Shoal producer copies the job's bytes into its slot and a consumer
  * copies them into its lease record (so a dead consumer loses nothing) and reads them there, while the heap
  * queues pass a reference to a preallocated {@code byte[]} of the same size, and the consumer reads one byte of
- * it. The 256-byte case therefore shows the price of the copies.
+ * it. The 256-byte case therefore shows the price of the copies. {@code impl=agrona-m2o} is the copying peer: Agrona's
+ * {@link ManyToOneRingBuffer} on a direct buffer, the producer writing the job's bytes into it and the consumer
+ * reading up to {@value #DRAIN_LIMIT} messages per operation in place, as {@code shoal-drain} does. It has one
+ * consumer, so it runs in {@code p1c1} only (a second consumer fails its set-up); it is not among the default
+ * {@code impl} values, name it with {@code -p impl=...}. Its capacity is in bytes: the next power of two that holds
+ * {@code capacity} records of the job's size and Agrona's 8-byte header.
  *
  * <p><b>Oversubscription.</b> On a 2-CPU machine only {@code p1c1} gives each thread a CPU; {@code p1c2} runs 3
  * spinning threads and {@code p2c2} 4 on 2 CPUs, so the OS time-slices them and the figures measure the
@@ -82,7 +95,8 @@ public class JobRingBenchmark
         /**
          * {@code shoal} ({@link JobRing}, poll and taskDone per job), {@code shoal-drain} (the same ring, each
          * consumer operation a {@link JobConsumer#drain} of up to {@value #DRAIN_LIMIT}), {@code jctools}
-         * ({@link MpmcArrayQueue}) or {@code abq}.
+         * ({@link MpmcArrayQueue}) or {@code abq}; {@code agrona-m2o} ({@link ManyToOneRingBuffer}, {@code p1c1} only)
+         * when named.
          */
         @Param({ "shoal", "shoal-drain", "jctools", "abq" })
         public String impl;
@@ -105,6 +119,8 @@ public class JobRingBenchmark
         SharedRegion shared;
         JobRing ring;
         Queue<byte[]> queue;
+        ManyToOneRingBuffer agrona;
+        final AtomicInteger agronaConsumers = new AtomicInteger();
 
         /**
          * Creates the region and ring, or the heap queue.
@@ -129,6 +145,12 @@ public class JobRingBenchmark
                     break;
                 case "abq":
                     queue = new ArrayBlockingQueue<>(capacity);
+                    break;
+                case "agrona-m2o":
+                    final int record = BitUtil.align(RecordDescriptor.HEADER_LENGTH + size, RecordDescriptor.ALIGNMENT);
+                    final int bytes = BitUtil.findNextPositivePowerOfTwo(capacity * record);
+                    agrona = new ManyToOneRingBuffer(new UnsafeBuffer(
+                        ByteBuffer.allocateDirect(bytes + RingBufferDescriptor.TRAILER_LENGTH)));
                     break;
                 default:
                     throw new IllegalArgumentException("impl=" + impl);
@@ -195,7 +217,7 @@ public class JobRingBenchmark
 
     /** One consumer thread's handle (for Shoal, made and closed on that thread) and the last byte it read. */
     @State(Scope.Thread)
-    public static class Consumer implements JobHandler
+    public static class Consumer implements JobHandler, MessageHandler
     {
         SharedRegion shared;
         JobConsumer handle;
@@ -212,6 +234,10 @@ public class JobRingBenchmark
                 shared = queues.shared;
                 shared.retain();
                 handle = queues.ring.consumer();
+            }
+            if (queues.agrona != null && queues.agronaConsumers.incrementAndGet() > 1)
+            {
+                throw new IllegalStateException("impl=agrona-m2o has one consumer: run it in p1c1 only");
             }
         }
 
@@ -237,6 +263,12 @@ public class JobRingBenchmark
             final int length)
         {
             lastByte = buffer.getByte(offset);
+        }
+
+        @Override
+        public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            lastByte = buffer.getByte(index);
         }
     }
 
@@ -361,8 +393,19 @@ public class JobRingBenchmark
 
     private static void offer(final Queues queues, final Producer producer, final OfferCounters counters)
     {
-        final boolean offered = producer.handle != null ?
-            producer.handle.offer(producer.job, 0, queues.size) : queues.queue.offer(producer.bytes);
+        final boolean offered;
+        if (producer.handle != null)
+        {
+            offered = producer.handle.offer(producer.job, 0, queues.size);
+        }
+        else if (queues.agrona != null)
+        {
+            offered = queues.agrona.write(1, producer.job, 0, queues.size);
+        }
+        else
+        {
+            offered = queues.queue.offer(producer.bytes);
+        }
         if (offered)
         {
             counters.offersMade++;
@@ -386,6 +429,15 @@ public class JobRingBenchmark
             if (drained > 0)
             {
                 counters.pollsMade += drained;
+                return consumer.lastByte;
+            }
+        }
+        else if (queues.agrona != null)
+        {
+            final int read = queues.agrona.read(consumer, DRAIN_LIMIT);
+            if (read > 0)
+            {
+                counters.pollsMade += read;
                 return consumer.lastByte;
             }
         }
