@@ -1,8 +1,6 @@
 package dev.shoal.chunks;
 
 import dev.shoal.pool.Codec;
-import java.util.zip.CRC32C;
-
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -38,7 +36,7 @@ public final class LineChecksum
         }
     };
 
-    private final CRC32C crc = new CRC32C();
+    private final LineCrc crc = new LineCrc();
     private long lines;
     private long checksum;
 
@@ -51,19 +49,7 @@ public final class LineChecksum
      */
     public void add(final DirectBuffer buffer, final int offset, final int length)
     {
-        crc.reset();
-        final java.nio.ByteBuffer bytes = buffer.byteBuffer();
-        if (bytes != null && bytes.isDirect())
-        {
-            final int from = buffer.wrapAdjustment() + offset;
-            bytes.clear().position(from).limit(from + length);
-            crc.update(bytes); // intrinsic over the mapped bytes, no copy
-        }
-        else
-        {
-            crc.update(buffer.byteArray(), buffer.wrapAdjustment() + offset, length);
-        }
-        checksum += crc.getValue();
+        checksum += crc.of(buffer, offset, length); // the JDK's CRC32C, called with few distinct lengths: LineCrc
         lines++;
     }
 
