@@ -32,6 +32,10 @@ class LineCrcTest
         final ByteBuffer slice = direct.slice();
         slice.put(0, bytes, 0, BYTES);
         final UnsafeBuffer heap = new UnsafeBuffer(bytes);
+        final byte[] larger = new byte[BYTES + 5];
+        random.nextBytes(larger);
+        System.arraycopy(bytes, 0, larger, 5, BYTES);
+        final UnsafeBuffer heapPart = new UnsafeBuffer(larger, 5, BYTES); // an array wrapped from an offset
         final UnsafeBuffer offHeap = new UnsafeBuffer(slice, 0, BYTES);
         final UnsafeBuffer rawAddress = new UnsafeBuffer(BufferUtil.address(slice), BYTES); // no array, no ByteBuffer
         final LineCrc crc = new LineCrc();
@@ -42,6 +46,7 @@ class LineCrcTest
                 final long expected = jdk(bytes, offset, length);
                 final String where = "seed=" + seed + " offset=" + offset + " length=" + length;
                 assertEquals(expected, crc.of(heap, offset, length), "heap " + where);
+                assertEquals(expected, crc.of(heapPart, offset, length), "heap part " + where);
                 assertEquals(expected, crc.of(offHeap, offset, length), "direct " + where);
                 assertEquals(expected, crc.of(rawAddress, offset, length), "raw address " + where);
             }
