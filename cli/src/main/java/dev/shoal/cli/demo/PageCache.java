@@ -30,10 +30,17 @@ public final class PageCache
      */
     public static boolean fits(final long size)
     {
-        final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean)
+        try
         {
-            return size <= ((com.sun.management.OperatingSystemMXBean)os).getTotalMemorySize() / 4;
+            final OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean)
+            {
+                return size <= ((com.sun.management.OperatingSystemMXBean)os).getTotalMemorySize() / 4;
+            }
+        }
+        catch (final LinkageError ex)
+        {
+            // a runtime without the jdk.management module: the memory is not known
         }
         return true;
     }
