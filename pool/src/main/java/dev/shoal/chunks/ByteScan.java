@@ -2,7 +2,9 @@ package dev.shoal.chunks;
 
 import java.nio.ByteOrder;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.UnsafeApi;
 
 /**
  * Finding one byte value eight bytes at a time (SWAR): the one copy of the bit trick that line splitting and
@@ -18,6 +20,8 @@ final class ByteScan
 {
     /** Eight newlines. */
     static final long NEWLINES = broadcast((byte)'\n');
+    /** Whether words read from memory as they are already have their first byte in the low-order byte. */
+    static final boolean LITTLE_ENDIAN = BufferUtil.NATIVE_BYTE_ORDER == ByteOrder.LITTLE_ENDIAN;
 
     private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
     private static final long HIGHS = 0x8080808080808080L;
@@ -33,6 +37,19 @@ final class ByteScan
     static long broadcast(final byte value)
     {
         return (value & 0xFFL) * 0x0101010101010101L;
+    }
+
+    /**
+     * Reads eight bytes without a bounds check: the caller has checked that they lie inside its buffer.
+     *
+     * @param array   the buffer's array, or null for memory off the heap.
+     * @param address the first byte's address (the buffer's address offset plus the index).
+     * @return the eight bytes, the first in the low-order byte, whatever the machine's byte order.
+     */
+    static long wordAt(final byte[] array, final long address)
+    {
+        final long raw = UnsafeApi.getLong(array, address);
+        return LITTLE_ENDIAN ? raw : Long.reverseBytes(raw);
     }
 
     /**

@@ -9,10 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.UnsafeApi;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongLongConsumer;
 
@@ -45,7 +43,6 @@ public final class CsvStats
     private static final long COMMAS = ByteScan.broadcast((byte)',');
     /** Moves the flag bits of a word's eight bytes (bits 0, 8, .. 56) into its top byte, in order. */
     private static final long GATHER_FLAGS = 0x0102040810204080L;
-    private static final boolean LITTLE_ENDIAN = BufferUtil.NATIVE_BYTE_ORDER == ByteOrder.LITTLE_ENDIAN;
 
     private final long[] behaviors = new long[BEHAVIORS.size()];
     private final Long2LongHashMap categories = new Long2LongHashMap(MISSING);
@@ -72,8 +69,7 @@ public final class CsvStats
      */
     public void add(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length <= SHORT_LINE && length >= 0 && offset >= 0 && offset <= buffer.capacity() - SHORT_LINE &&
-            LITTLE_ENDIAN)
+        if (length <= SHORT_LINE && length >= 0 && offset >= 0 && offset <= buffer.capacity() - SHORT_LINE)
         {
             addShort(buffer, offset, length);
             return;
@@ -85,20 +81,7 @@ public final class CsvStats
         final int c2 = nextComma(buffer, c1 + 1, end);
         final int c3 = nextComma(buffer, c2 + 1, end);
         final int c4 = nextComma(buffer, c3 + 1, end);
-        if (c4 >= end)
-        {
-            skipped++; // fewer than five fields
-            return;
-        }
-        final long behavior = parseDigits(buffer, c2 + 1, c3);
-        final long category = parseDigits(buffer, c4 + 1, nextComma(buffer, c4 + 1, end));
-        if (behavior < 1 || behavior > behaviors.length || category < 0)
-        {
-            skipped++;
-            return;
-        }
-        behaviors[(int)behavior - 1]++;
-        count(category, 1);
+        countFields(buffer, c2, c3, c4, c4 < end ? nextComma(buffer, c4 + 1, end) : end, end);
     }
 
     /**
@@ -115,7 +98,7 @@ public final class CsvStats
         long commas = 0;
         for (int i = 0; i < Long.BYTES; i++)
         {
-            final long flags = ByteScan.matches(UnsafeApi.getLong(array, address + (long)i * Long.BYTES), COMMAS);
+            final long flags = ByteScan.matches(ByteScan.wordAt(array, address + (long)i * Long.BYTES), COMMAS);
             commas |= ((flags >>> 7) * GATHER_FLAGS >>> 56) << (i * Long.BYTES);
         }
         // Commas past the line's end (its buffer's next bytes) come after all of its own, so they need no mask: a
@@ -128,13 +111,24 @@ public final class CsvStats
         final int c4 = Long.numberOfTrailingZeros(commas);
         commas &= commas - 1;
         final int c5 = Math.min(length, Long.numberOfTrailingZeros(commas)); // 64 when there is no fifth comma
-        if (c4 >= length)
+        countFields(buffer, offset + c2, offset + c3, offset + c4, offset + c5, offset + length);
+    }
+
+    /**
+     * Counts a line by its fields: behaviour between the second and third commas, category between the fourth and
+     * the fifth (or the line's end); a line whose fourth comma is missing ({@code c4 >= end}) or whose fields are
+     * not 1 to 18 digits is skipped.
+     */
+    private void countFields(final DirectBuffer buffer, final int c2, final int c3, final int c4, final int c5,
+        final int end)
+    {
+        if (c4 >= end)
         {
             skipped++; // fewer than five fields
             return;
         }
-        final long behavior = parseDigits(buffer, offset + c2 + 1, offset + c3);
-        final long category = parseDigits(buffer, offset + c4 + 1, offset + c5);
+        final long behavior = parseDigits(buffer, c2 + 1, c3);
+        final long category = parseDigits(buffer, c4 + 1, c5);
         if (behavior < 1 || behavior > behaviors.length || category < 0)
         {
             skipped++;

@@ -1,7 +1,6 @@
 package dev.shoal.chunks;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 import org.agrona.BufferUtil;
@@ -41,7 +40,6 @@ final class LineCrc
     private static final long LOW_32 = 0xFFFF_FFFFL;
     /** {@code ZERO_RUN[k]}: the CRC32C register after {@code k} zero bytes from all ones (not inverted). */
     private static final long[] ZERO_RUN = zeroRuns();
-    private static final boolean LITTLE_ENDIAN = BufferUtil.NATIVE_BYTE_ORDER == ByteOrder.LITTLE_ENDIAN;
 
     private final CRC32C crc = new CRC32C();
     private final byte[] window = new byte[MAX_WINDOW];
@@ -58,7 +56,8 @@ final class LineCrc
     {
         final int end = offset + length;
         final int size = Math.max(STEP, (length + STEP - 1) & -STEP);
-        if (length > MAX_WINDOW || length < 0 || offset < 0 || end < size || end > buffer.capacity() || !LITTLE_ENDIAN)
+        if (length > MAX_WINDOW || length < 0 || offset < 0 || end < size || end > buffer.capacity() ||
+            !ByteScan.LITTLE_ENDIAN)
         {
             return direct(buffer, offset, length);
         }

@@ -1,10 +1,6 @@
 package dev.shoal.chunks;
 
-import java.nio.ByteOrder;
-
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
-import org.agrona.UnsafeApi;
 
 /**
  * Reads the lines a byte range owns. The alignment rule: a range {@code [start, end)} owns every line that
@@ -37,8 +33,6 @@ final class RangeReader
          */
         void onLine(DirectBuffer buffer, int offset, int length);
     }
-
-    private static final boolean LITTLE_ENDIAN = BufferUtil.NATIVE_BYTE_ORDER == ByteOrder.LITTLE_ENDIAN;
 
     /** Bytes whose newlines are gathered before their lines are handed over: small enough to stay in L1. */
     private static final int BLOCK_BYTES = 2048;
@@ -181,8 +175,7 @@ final class RangeReader
         int count = 0;
         for (int word = from; word < to; word += Long.BYTES)
         {
-            final long raw = UnsafeApi.getLong(array, address + word);
-            long flags = FileWindow.newlineFlags(LITTLE_ENDIAN ? raw : Long.reverseBytes(raw));
+            long flags = FileWindow.newlineFlags(ByteScan.wordAt(array, address + word));
             // The first match is written whether there is one or not (no flag: index word + 8, never read, as the
             // count does not move and the next word overwrites the slot), so a word with none or one newline,
             // nearly every word of text, takes no branch that depends on the data.
