@@ -2,7 +2,15 @@ package dev.shoal.chunks;
 
 import dev.shoal.process.ParentWatch;
 import dev.shoal.pool.Codec;
+import java.io.BufferedReader;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -61,9 +69,13 @@ public final class ChunkWorker
     public static void main(final String[] args)
     {
         ParentWatch.haltWhenParentExits();
+        if (args.length == 1 && SERVE.equals(args[0]))
+        {
+            System.exit(serve());
+        }
         if (args.length != 4)
         {
-            System.err.println("usage: ChunkWorker REGION FILE JOB_CLASS WINDOW_BYTES");
+            System.err.println("usage: ChunkWorker REGION FILE JOB_CLASS WINDOW_BYTES | ChunkWorker " + SERVE);
             System.exit(2);
         }
         final int stopAfter = Integer.getInteger(STOP_AFTER_PROPERTY, -1);
@@ -80,6 +92,82 @@ public final class ChunkWorker
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /** Argument of a worker that serves a {@link ChunkSession}: runs commands read from its standard input. */
+    static final String SERVE = "--serve";
+    /** A session worker's answer to a run it finished (its ranges processed follow, after a tab). */
+    static final String DONE_REPLY = "done";
+    /** A session worker's answer to a run it could not work (the cause is in the region's side folder). */
+    static final String FAILED_REPLY = "failed";
+
+    /**
+     * @param region      the run's region.
+     * @param file        the file.
+     * @param jobClass    the job.
+     * @param windowBytes bytes read at a time.
+     * @param stopAfter   test hook (see {@link #STOP_AFTER_PROPERTY}), -1 for none.
+     * @param mode        test hook's stop mode.
+     * @return one line for a session worker: the fields, each URL-encoded (no tab or line break left), tab-separated.
+     */
+    static String command(final Path region, final Path file, final String jobClass, final int windowBytes,
+        final int stopAfter, final StopMode mode)
+    {
+        return String.join("\t", encode(region.toString()), encode(file.toString()), encode(jobClass),
+            Integer.toString(windowBytes), Integer.toString(stopAfter), mode.name());
+    }
+
+    /**
+     * A session worker: runs each command line of its standard input as a run's worker and answers on its
+     * standard output ({@code System.out} goes to the log instead, so a job that prints cannot garble answers).
+     * An exception fails that run only; an error (out of memory...) ends the worker, which the session replaces.
+     *
+     * @return the exit status: 0 once the input ends (the session closed).
+     */
+    private static int serve()
+    {
+        final PrintStream answers = new PrintStream(new FileOutputStream(FileDescriptor.out), false,
+            StandardCharsets.UTF_8);
+        System.setOut(System.err);
+        final BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        try
+        {
+            for (String line = commands.readLine(); line != null; line = commands.readLine())
+            {
+                final String[] f = line.split("\t", -1);
+                final Path regionPath = Path.of(decode(f[0]));
+                try (ChunkRegion region = new ChunkRegion(Region.open(regionPath.toString())))
+                {
+                    final ChunkJob<?> job = FileChunks.newJob(decode(f[2]));
+                    final int processed = work(region, Path.of(decode(f[1])), job, Integer.parseInt(f[3]),
+                        Integer.parseInt(f[4]), StopMode.valueOf(f[5]));
+                    answers.println(DONE_REPLY + "\t" + processed);
+                }
+                catch (final Exception ex)
+                {
+                    ex.printStackTrace();
+                    reportFailure(regionPath, ex);
+                    answers.println(FAILED_REPLY);
+                }
+                answers.flush();
+            }
+            return 0;
+        }
+        catch (final IOException ex)
+        {
+            ex.printStackTrace();
+            return 1;
+        }
+    }
+
+    private static String encode(final String field)
+    {
+        return URLEncoder.encode(field, StandardCharsets.UTF_8);
+    }
+
+    private static String decode(final String field)
+    {
+        return URLDecoder.decode(field, StandardCharsets.UTF_8);
     }
 
     /** File name prefix of a worker's failure report in the side folder (the coordinator reads them). */

@@ -45,7 +45,8 @@ final class ChunkWorkers
         this.region = region;
         this.jobClass = jobClass;
         this.ranges = region.state().length();
-        this.archive = config.processes ? ClassDataArchive.forClassPath(System.getProperty("java.class.path")) : null;
+        this.archive = config.processes && config.session == null ?
+            ClassDataArchive.forClassPath(System.getProperty("java.class.path")) : null;
     }
 
     /**
@@ -54,7 +55,102 @@ final class ChunkWorkers
      */
     Stats run(final int count)
     {
+        if (config.session != null)
+        {
+            synchronized (config.session)
+            {
+                return runSession(config.session, count);
+            }
+        }
         return config.processes ? runProcesses(count) : runThreads(count);
+    }
+
+    /**
+     * The run on a session's warm workers: each of {@code count} slots gets the run's command; a worker that
+     * dies or fails the run is replaced (a fresh JVM) and sent the command again, within the restart budget; the
+     * run ends when every slot has answered done or is out of budget. A run that ends early (interrupted) kills
+     * the workers still busy with it, so that none works on into the next run.
+     */
+    private Stats runSession(final ChunkSession session, final int count)
+    {
+        session.clearReplies();
+        final boolean[] busy = new boolean[count];
+        int busyCount = 0;
+        int restarts = 0;
+        int killed = 0;
+        boolean chaosPending = config.chaosKillAt >= 0;
+        try
+        {
+            for (int slot = 0; slot < count; slot++)
+            {
+                session.send(slot, command(slot == 0 ? config.stopFirstWorkerAfter : -1), false);
+                busy[slot] = true;
+                busyCount++;
+            }
+            while (busyCount > 0)
+            {
+                final ChunkSession.Reply reply = session.poll(POLL_MILLIS);
+                final long done = reportProgress();
+                if (chaosPending && done >= config.chaosKillAt * ranges)
+                {
+                    chaosPending = false;
+                    killed += killBusy(session, busy) ? 1 : 0;
+                }
+                if (reply == null || reply.slot() >= count || !busy[reply.slot()] ||
+                    reply.process() != session.process(reply.slot()))
+                {
+                    continue; // nothing yet, or an answer of a worker replaced since
+                }
+                final String line = reply.line();
+                if (line != null && line.startsWith(ChunkWorker.DONE_REPLY))
+                {
+                    busy[reply.slot()] = false;
+                    busyCount--;
+                }
+                else if (restarts < config.maxRestarts && region.countDone() < ranges)
+                {
+                    // It died (line null) or failed the run: a fresh JVM takes its place in this run.
+                    restarts++;
+                    session.send(reply.slot(), command(-1), true);
+                }
+                else
+                {
+                    busy[reply.slot()] = false;
+                    busyCount--;
+                }
+            }
+            busyCount = -1; // a normal end: nothing to kill
+        }
+        finally
+        {
+            for (int slot = 0; slot < count && busyCount >= 0; slot++)
+            {
+                if (busy[slot])
+                {
+                    session.process(slot).destroyForcibly();
+                }
+            }
+        }
+        return new Stats(restarts, killed);
+    }
+
+    private String command(final int stopAfter)
+    {
+        return ChunkWorker.command(region.region().location().path(), config.file, jobClass, config.windowBytes,
+            stopAfter, config.stopMode);
+    }
+
+    private static boolean killBusy(final ChunkSession session, final boolean[] busy)
+    {
+        for (int slot = 0; slot < busy.length; slot++)
+        {
+            if (busy[slot] && session.process(slot).isAlive())
+            {
+                session.process(slot).destroyForcibly(); // SIGKILL, as in a real crash
+                return true;
+            }
+        }
+        return false;
     }
 
     private Stats runThreads(final int count)

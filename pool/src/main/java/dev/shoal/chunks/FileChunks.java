@@ -46,6 +46,8 @@ public final class FileChunks
     public static final long DEFAULT_CHUNK_BYTES = 1 << 20;
     /** Bytes of the file each worker reads at a time when none is given (see {@link Builder#windowBytes}). */
     public static final int DEFAULT_WINDOW_BYTES = 1 << 20;
+    /** JVM options of worker processes when none are given: a small heap, the serial collector. */
+    public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx256m");
 
     final Path file;
     final long chunkBytes;
@@ -61,9 +63,11 @@ public final class FileChunks
     final int stopFirstWorkerAfter;
     final ChunkWorker.StopMode stopMode;
     final Consumer<Process> workerStarted;
+    final ChunkSession session;
 
     private FileChunks(final Builder b)
     {
+        this.session = b.session;
         this.file = b.file.toAbsolutePath().normalize();
         this.chunkBytes = b.chunkBytes;
         this.workers = b.workers;
@@ -140,6 +144,10 @@ public final class FileChunks
     private ChunkOutcome<Void> execute(final String jobClass, final int resultHint, final ResultSlots.Visitor visitor)
     {
         final long startNanos = System.nanoTime();
+        if (session != null)
+        {
+            session.checkOpen();
+        }
         checkSplittable(file);
         final long length;
         final long modified;
@@ -201,9 +209,10 @@ public final class FileChunks
         if (done != params.ranges())
         {
             final String cause = processes ? group.firstFailure() : "";
+            final Path logs = session != null ? session.logFolder() : chunkRegion.sideFolder();
             throw new IllegalStateException("run incomplete: " + done + " of " + params.ranges() +
                 " ranges done" + (cause.isEmpty() ? "" : ": " + cause) + "; worker logs in " +
-                chunkRegion.sideFolder() + "; the region " + chunkRegion.region().location().path() +
+                logs + "; the region " + chunkRegion.region().location().path() +
                 " is kept: run again to resume");
         }
         final ResultSlots slots = new ResultSlots(chunkRegion, params.slotBytes());
@@ -361,7 +370,7 @@ public final class FileChunks
             o.startupSeconds(), o.processingSeconds());
     }
 
-    private static void deleteFolder(final Path folder)
+    static void deleteFolder(final Path folder)
     {
         if (!Files.isDirectory(folder))
         {
@@ -418,13 +427,14 @@ public final class FileChunks
         private ProgressListener progress = ProgressListener.NONE;
         private int maxRestarts = 3;
         private boolean keepRegion;
-        private final List<String> workerJvmOptions = new ArrayList<>(List.of("-XX:+UseSerialGC", "-Xmx256m"));
+        private final List<String> workerJvmOptions = new ArrayList<>(DEFAULT_WORKER_JVM_OPTIONS);
         private double chaosKillAt = -1;
         private int stopFirstWorkerAfter = -1;
         private ChunkWorker.StopMode stopMode = ChunkWorker.StopMode.HALT;
         private Consumer<Process> workerStarted = p ->
         {
         };
+        private ChunkSession session;
 
         private Builder(final Path file)
         {
@@ -539,6 +549,22 @@ public final class FileChunks
             return this;
         }
 
+        /**
+         * Runs on a session's warm worker processes instead of starting new ones: all of them, unless
+         * {@link #workers} lowers the count (call it after this). The session's JVM options apply; this builder's
+         * {@link #workerJvmOptions} do not.
+         *
+         * @param workerSession the session, open.
+         * @return this.
+         */
+        public Builder session(final ChunkSession workerSession)
+        {
+            this.session = Objects.requireNonNull(workerSession, "workerSession");
+            this.workers = workerSession.workers();
+            this.processes = true;
+            return this;
+        }
+
         Builder stopFirstWorkerAfter(final int ranges, final ChunkWorker.StopMode mode)
         {
             this.stopFirstWorkerAfter = ranges;
@@ -564,6 +590,13 @@ public final class FileChunks
             check(maxRestarts >= 0, "maxRestarts must not be negative: maxRestarts=" + maxRestarts);
             check(chaosKillAt <= 1, "chaosKillAt must be at most 1: chaosKillAt=" + chaosKillAt);
             check(chaosKillAt < 0 || processes, "chaosKillAt needs worker processes, not threads");
+            check(session == null || processes, "a session's workers are processes: processes(false) and a " +
+                "session do not go together");
+            if (session != null)
+            {
+                check(workers <= session.workers(), "workers must be at most the session's " + session.workers() +
+                    ": workers=" + workers);
+            }
             return new FileChunks(this);
         }
 

@@ -117,6 +117,18 @@ public final class JavaProcess
     }
 
     /**
+     * @param err file for standard error; standard input and output stay pipes to this process (see
+     *            {@link Process#getOutputStream()} and {@link Process#getInputStream()}).
+     * @return this.
+     */
+    public JavaProcess errorTo(final Path err)
+    {
+        this.stdout = null;
+        this.stderr = err;
+        return this;
+    }
+
+    /**
      * @return this, with the child's output going to this process's.
      */
     public JavaProcess inheritIo()
@@ -176,6 +188,10 @@ public final class JavaProcess
             {
                 builder.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
             }
+        }
+        else if (stderr != null)
+        {
+            builder.redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
         }
         try
         {

@@ -1,0 +1,237 @@
+package dev.shoal.chunks;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.shoal.testing.ChildJvms;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs on a session's warm worker JVMs: the same workers serve run after run, a worker killed between runs or
+ * mid-run (SIGKILL) is replaced and its range redone, a failing job fails its run only, and closing the session
+ * ends every worker.
+ */
+@Timeout(90)
+class ChunkSessionTest
+{
+    private final List<ChunkSession> sessions = new ArrayList<>();
+    private final List<ProcessHandle> seen = new ArrayList<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closeSessions() throws Exception
+    {
+        executor.shutdownNow();
+        for (final ChunkSession s : sessions)
+        {
+            s.close();
+        }
+        for (final ProcessHandle p : seen)
+        {
+            p.destroyForcibly();
+            p.onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shouldServeRunAfterRunWithTheSameWorkers()
+    {
+        final ChunkSession session = session(2);
+        final List<ProcessHandle> before = session.processes();
+        for (int run = 0; run < 3; run++)
+        {
+            final byte[] bytes = ChunkFixtures.randomContent(40 + run, 8_000);
+            final Path file = ChunkFixtures.write(dir, "run" + run + ".txt", bytes);
+            final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).session(session).chunkBytes(1500).build()
+                .run(LineChecksumJob.class);
+            FileChunksThreadsTest.assertChecksum(bytes, o, "run " + run);
+            assertEquals(2, o.workers());
+            assertTrue(o.processes());
+            assertEquals(0, o.workerRestarts());
+        }
+        final byte[] bytes = ChunkFixtures.randomContent(49, 3000);
+        final Path file = ChunkFixtures.write(dir, "ordered.txt", bytes);
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FileChunks.builder(file).session(session).workers(1).chunkBytes(700).build()
+            .runOrdered(TestJobs.UpperCaseLines.class, Channels.newChannel(out));
+        final StringBuilder expected = new StringBuilder();
+        for (final byte[] line : ChunkFixtures.referenceLines(bytes))
+        {
+            expected.append(new String(line, StandardCharsets.US_ASCII).toUpperCase()).append('\n');
+        }
+        assertEquals(expected.toString(), out.toString(StandardCharsets.US_ASCII), "another job, one worker");
+        assertEquals(before, session.processes(), "the same worker JVMs served every run");
+    }
+
+    @Test
+    void shouldReplaceAWorkerKilledBetweenRuns() throws Exception
+    {
+        final ChunkSession session = session(2);
+        final byte[] bytes = ChunkFixtures.randomContent(50, 8_000);
+        final Path file = ChunkFixtures.write(dir, "between.txt", bytes);
+        FileChunksThreadsTest.assertChecksum(bytes, run(session, file, 1500), "first run");
+        final List<ProcessHandle> before = session.processes();
+        before.get(0).destroyForcibly(); // SIGKILL while idle
+        before.get(0).onExit().get(30, TimeUnit.SECONDS);
+
+        final ChunkOutcome<LineChecksum> o = run(session, file, 1500);
+        FileChunksThreadsTest.assertChecksum(bytes, o, "after a worker was killed between runs");
+        final List<ProcessHandle> after = session.processes();
+        assertNotEquals(before.get(0), after.get(0), "a fresh JVM took the killed worker's slot");
+        assertEquals(before.get(1), after.get(1), "the other worker stayed");
+    }
+
+    @Test
+    void shouldCompleteWhenChaosKillsASessionWorkerMidRun()
+    {
+        final ChunkSession session = session(2);
+        final byte[] bytes = ChunkFixtures.randomContent(51, 20_000);
+        final Path file = ChunkFixtures.write(dir, "chaos.txt", bytes);
+        run(session, file, 1000); // warm: the kill then lands in a run of warm workers
+        final List<ProcessHandle> before = session.processes();
+        final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).session(session).chunkBytes(1000)
+            .chaosKillAt(0).maxRestarts(2).build().run(LineChecksumJob.class);
+
+        FileChunksThreadsTest.assertChecksum(bytes, o, "after chaos");
+        assertEquals(1, o.workersKilled());
+        // The survivor may finish every range before the death is seen; then no replacement is needed yet.
+        assertTrue(o.workerRestarts() <= 1, o.toString());
+        FileChunksThreadsTest.assertChecksum(bytes, run(session, file, 1000), "the next run");
+        final List<ProcessHandle> after = session.processes();
+        assertEquals(1, (before.get(0).equals(after.get(0)) ? 0 : 1) + (before.get(1).equals(after.get(1)) ? 0 : 1),
+            "exactly the killed worker's slot has a fresh JVM: " + before + " -> " + after);
+    }
+
+    @Test
+    void shouldRedoTheRangeOfAWorkerHaltedHoldingIt()
+    {
+        final ChunkSession session = session(1);
+        final byte[] bytes = ChunkFixtures.randomContent(52, 20_000);
+        final Path file = ChunkFixtures.write(dir, "halt.txt", bytes);
+        final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).session(session).chunkBytes(2000)
+            .maxRestarts(1).stopFirstWorkerAfter(3, ChunkWorker.StopMode.HALT).build().run(LineChecksumJob.class);
+
+        FileChunksThreadsTest.assertChecksum(bytes, o, "after a halted worker");
+        assertEquals(1, o.rangesRedone(), "the range the halted worker held");
+        assertEquals(1, o.workerRestarts());
+    }
+
+    @Test
+    void shouldResumeInTheSameSessionAfterSigkillOfAWorkerHoldingARange() throws Exception
+    {
+        final ChunkSession session = session(1);
+        final byte[] bytes = ChunkFixtures.randomContent(53, 20_000);
+        final Path file = ChunkFixtures.write(dir, "kill.txt", bytes);
+        final Path region = dir.resolve("region");
+        final FileChunks first = FileChunks.builder(file).session(session).chunkBytes(2000).region(region)
+            .maxRestarts(0).stopFirstWorkerAfter(4, ChunkWorker.StopMode.PAUSE).build();
+        final ProcessHandle worker = session.processes().get(0);
+        final Future<ChunkOutcome<LineChecksum>> run = executor.submit(() -> first.run(LineChecksumJob.class));
+
+        ChildJvms.awaitCondition("worker paused holding its 5th range", Duration.ofSeconds(30), () ->
+            Files.exists(ChunkRegion.sideFolder(region).resolve("paused-" + worker.pid())));
+        worker.destroyForcibly(); // SIGKILL, mid-range
+        final ExecutionException ex = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
+        assertInstanceOf(IllegalStateException.class, ex.getCause());
+        assertTrue(ex.getCause().getMessage().contains("run incomplete: 4 of "), ex.getCause().getMessage());
+        assertTrue(ex.getCause().getMessage().contains(session.logFolder().toString()), "names the session's logs");
+
+        final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).session(session).chunkBytes(2000)
+            .region(region).build().run(LineChecksumJob.class);
+        FileChunksThreadsTest.assertChecksum(bytes, o, "resumed after SIGKILL");
+        assertEquals(4, o.rangesResumed());
+        assertEquals(1, o.rangesRedone(), "the range the killed worker held");
+        assertTrue(Files.notExists(region), "region deleted once complete");
+    }
+
+    @Test
+    void shouldFailOnlyTheRunOfAFailingJobNamingItsCause()
+    {
+        final ChunkSession session = session(2);
+        final Path bad = ChunkFixtures.write(dir, "boom.txt", "a\nboom\nc\n".getBytes(StandardCharsets.US_ASCII));
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () ->
+            FileChunks.builder(bad).session(session).region(dir.resolve("bad-region")).maxRestarts(1).build()
+                .run(TestJobs.FailingJob.class));
+        assertTrue(ex.getMessage().contains("IllegalStateException: boom at offset"), ex.getMessage());
+        assertFalse(ex.getMessage().contains("\n"), "one line: " + ex.getMessage());
+
+        final byte[] bytes = ChunkFixtures.randomContent(54, 5_000);
+        final Path good = ChunkFixtures.write(dir, "good.txt", bytes);
+        FileChunksThreadsTest.assertChecksum(bytes, run(session, good, 1000), "the session still works");
+    }
+
+    @Test
+    void shouldEndEveryWorkerOnClose() throws Exception
+    {
+        final ChunkSession session = session(2);
+        final byte[] bytes = ChunkFixtures.randomContent(55, 2_000);
+        final Path file = ChunkFixtures.write(dir, "close.txt", bytes);
+        FileChunksThreadsTest.assertChecksum(bytes, run(session, file, 1000), "a run");
+        final List<ProcessHandle> workers = session.processes();
+        session.close();
+        for (final ProcessHandle p : workers)
+        {
+            p.onExit().get(30, TimeUnit.SECONDS);
+            assertFalse(p.isAlive(), "worker " + p.pid() + " ended");
+        }
+        assertTrue(Files.notExists(session.logFolder()), "log folder removed");
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> run(session, file, 1000));
+        assertTrue(ex.getMessage().contains("session is closed"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseSettingsThatDoNotFitTheSession()
+    {
+        final ChunkSession session = session(1);
+        final Path file = ChunkFixtures.write(dir, "x.txt", "a\n".getBytes(StandardCharsets.US_ASCII));
+        final IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+            () -> FileChunks.builder(file).session(session).workers(2).build());
+        assertTrue(tooMany.getMessage().contains("at most the session's 1"), tooMany.getMessage());
+        final IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
+            () -> FileChunks.builder(file).session(session).processes(false).build());
+        assertTrue(threads.getMessage().contains("session"), threads.getMessage());
+        final IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+            () -> ChunkSession.builder().workers(0).start());
+        assertTrue(none.getMessage().contains("workers must be 1..64"), none.getMessage());
+    }
+
+    private ChunkSession session(final int workers)
+    {
+        final ChunkSession session = ChunkSession.builder().workers(workers).start();
+        sessions.add(session);
+        seen.addAll(session.processes());
+        return session;
+    }
+
+    private ChunkOutcome<LineChecksum> run(final ChunkSession session, final Path file, final long chunkBytes)
+    {
+        final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).session(session).chunkBytes(chunkBytes)
+            .build().run(LineChecksumJob.class);
+        seen.addAll(session.processes());
+        return o;
+    }
+}
