@@ -180,12 +180,12 @@ public final class ChunksDemoCommand implements Callable<Integer>
      * The phases of a run in one line, as {@code demo chunks} and {@code demo} print them.
      *
      * @param o a run's outcome, with its phases measured.
-     * @return e.g. "start-up 0.312 s (28 %), processing 0.780 s (1.2 GB/s), exit and merge 0.010 s".
+     * @return e.g. "start-up 0.312 s (28 %), processing 0.780 s (1.2 GB/s), end and merge 0.010 s".
      */
     static String phases(final ChunkOutcome<?> o)
     {
         final double rest = Math.max(0, o.seconds() - o.startupSeconds() - o.processingSeconds());
-        return String.format(Locale.ROOT, "start-up %.3f s (%.0f %%), processing %.3f s (%s/s), exit and merge %.3f s",
+        return String.format(Locale.ROOT, "start-up %.3f s (%.0f %%), processing %.3f s (%s/s), end and merge %.3f s",
             o.startupSeconds(), 100 * o.startupShare(), o.processingSeconds(),
             human((long)o.processingBytesPerSecond()), rest);
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.shoal.chunks.ChunkOutcome;
+import dev.shoal.chunks.ChunkSession;
 import dev.shoal.chunks.CsvGenerator;
 import dev.shoal.chunks.CsvStats;
 import dev.shoal.chunks.CsvStatsJob;
@@ -91,10 +92,20 @@ public final class DemoCommand implements Callable<Integer>
         // One worker first, for the comparison a reader cares about: what the other workers add.
         final ClassDataArchive archive = ClassDataArchive.forClassPath(System.getProperty("java.class.path"));
         final boolean archiveBefore = archive == null || Files.isRegularFile(archive.path());
-        final ChunkOutcome<CsvStats> single = workers > 1 && !chaos ?
-            FileChunks.builder(sample).workers(1).chunkBytes(CHUNK_BYTES).build().run(CsvStatsJob.class) : null;
-        // The first run after a build dumps the workers' class-data archive as its worker exits: say so, since
-        // that run's end to end then includes the dump.
+        ChunkOutcome<CsvStats> single = null;
+        ChunkOutcome<CsvStats> singleWarm = null;
+        if (workers > 1 && !chaos)
+        {
+            // Each count runs twice on the same workers (a session): cold JVMs first, then warm ones.
+            try (ChunkSession one = ChunkSession.builder().workers(1).start())
+            {
+                single = FileChunks.builder(sample).session(one).chunkBytes(CHUNK_BYTES).build().run(CsvStatsJob.class);
+                singleWarm = FileChunks.builder(sample).session(one).chunkBytes(CHUNK_BYTES).build()
+                    .run(CsvStatsJob.class);
+            }
+        }
+        // The first run after a build starts its worker without the class-data archive, which that worker makes as
+        // it exits (at the session's close): say so, since that run's start-up then reads classes from the jars.
         final boolean singleMadeArchive = single != null && !archiveBefore && Files.isRegularFile(archive.path());
         final PoolDemoCommand.Progress bar = progressBar(out, 0);
         final FileChunks.Builder chunking = FileChunks.builder(sample).workers(workers).chunkBytes(CHUNK_BYTES)
@@ -103,11 +114,23 @@ public final class DemoCommand implements Callable<Integer>
         {
             chunking.chaosKillAt(1.0 / 3);
         }
-        final ChunkOutcome<CsvStats> chunks = chunking.build().run(CsvStatsJob.class);
-        bar.finish();
+        final ChunkOutcome<CsvStats> chunks;
+        ChunkOutcome<CsvStats> warm = null;
+        // The workers stay up for a second run of the same file: what every later file of a session costs.
+        try (ChunkSession session = ChunkSession.builder().workers(workers).start())
+        {
+            chunks = chunking.session(session).build().run(CsvStatsJob.class);
+            bar.finish();
+            if (!chaos)
+            {
+                warm = FileChunks.builder(sample).session(session).chunkBytes(CHUNK_BYTES).build()
+                    .run(CsvStatsJob.class);
+            }
+        }
         final boolean chunksOk = chunks.bytes() == Files.size(sample) && chunks.result().rows() +
-            chunks.result().skipped() == chunks.lines() && (single == null || sameFigures(single, chunks));
-        say(out, chunksText(chunks, chunksOk, single, singleMadeArchive));
+            chunks.result().skipped() == chunks.lines() && (single == null || sameFigures(single, chunks)) &&
+            (warm == null || sameFigures(warm, chunks)) && (singleWarm == null || sameFigures(singleWarm, chunks));
+        say(out, chunksText(chunks, chunksOk, single, singleMadeArchive, new Warm(singleWarm, warm)));
 
         say(out, "\n2. Job pool (the job ring): " + jobs + " jobs, each result checked" +
             (chaos ? ", one worker SIGKILLed" : ""));
@@ -131,7 +154,7 @@ public final class DemoCommand implements Callable<Integer>
         if (json.enabled)
         {
             out.println(Json.object()
-                .put("chunks", chunksJson(chunks, chunksOk, single, singleMadeArchive)
+                .put("chunks", chunksJson(chunks, chunksOk, single, singleMadeArchive, new Warm(singleWarm, warm))
                     .put("page_cache_read_seconds", cacheSeconds))
                 .put("pool", PoolDemoCommand.toJson(pool, workers, 1, chaos))
                 .put("scheduler", new Json.Raw(SchedulerDemoCommand.toJson(scheduler, chaos)))
@@ -201,7 +224,7 @@ public final class DemoCommand implements Callable<Integer>
     }
 
     private static String chunksText(final ChunkOutcome<CsvStats> o, final boolean ok,
-        final ChunkOutcome<CsvStats> single, final boolean singleMadeArchive)
+        final ChunkOutcome<CsvStats> single, final boolean singleMadeArchive, final Warm warm)
     {
         final StringBuilder sb = new StringBuilder();
         sb.append(String.format("  %,d rows, %,d MB in %.2f s (%,.0f MB/s) across %d ranges, %d worker JVMs%n",
@@ -219,14 +242,31 @@ public final class DemoCommand implements Callable<Integer>
                 o.seconds()));
             if (singleMadeArchive)
             {
-                sb.append("  (the 1-worker run also made the class-data archive worker JVMs start from, at its\n" +
-                    "   worker's exit: its end to end includes that, once per build)\n");
+                sb.append("  (the first run after a build: the 1-worker run's JVM started without the class-data\n" +
+                    "   archive worker JVMs start from, and made it as it exited)\n");
             }
             if (o.processingSeconds() < SHORT_RUN_SECONDS)
             {
                 sb.append("  (a short run: each worker JVM spends its first moments loading classes and compiling\n" +
                     "   its hot loop, which a sub-second run cannot hide; a larger --size shows the workers scale)\n");
             }
+        }
+        final ChunkOutcome<CsvStats> w = warm.all();
+        final ChunkOutcome<CsvStats> w1 = warm.one();
+        if (w != null && w.processingSeconds() > 0 && w1 != null && w1.processingSeconds() > 0)
+        {
+            final double one = w1.processingBytesPerSecond();
+            final double all = w.processingBytesPerSecond();
+            sb.append(String.format("  again on the same worker JVMs, now warm (a ChunkSession keeps them up):%n" +
+                "  1 worker vs %d: processing %.2f GB/s vs %.2f GB/s (%.2fx); end to end %.2f s vs %.2f s%n",
+                w.workers(), one / 1e9, all / 1e9, all / one, w1.seconds(), w.seconds()));
+        }
+        else if (w != null && w.processingSeconds() > 0 && o.processingSeconds() > 0)
+        {
+            sb.append(String.format("  again on the same worker JVM%s, now warm (a ChunkSession keeps them up):%n" +
+                "  processing %.2f GB/s (%.2fx the first run), end to end %.2f s%n", w.workers() > 1 ? "s" : "",
+                w.processingBytesPerSecond() / 1e9, w.processingBytesPerSecond() / o.processingBytesPerSecond(),
+                w.seconds()));
         }
         sb.append("  behavior:");
         for (final Map.Entry<String, Long> e : o.result().behaviorCounts().entrySet())
@@ -250,14 +290,32 @@ public final class DemoCommand implements Callable<Integer>
     }
 
     private static Json chunksJson(final ChunkOutcome<CsvStats> o, final boolean ok,
-        final ChunkOutcome<CsvStats> single, final boolean singleMadeArchive)
+        final ChunkOutcome<CsvStats> single, final boolean singleMadeArchive, final Warm warm)
     {
         final Json json = ChunksDemoCommand.outcomeJson(o).put("rows", o.result().rows())
             .put("behaviors", o.result().behaviorCounts()).put("verified", ok);
+        if (warm.all() != null)
+        {
+            json.put("warm", ChunksDemoCommand.outcomeJson(warm.all()));
+        }
+        if (warm.one() != null)
+        {
+            json.put("one_worker_warm", ChunksDemoCommand.outcomeJson(warm.one()));
+        }
         if (single != null)
         {
             json.put("one_worker", ChunksDemoCommand.outcomeJson(single).put("made_class_archive", singleMadeArchive));
         }
         return json;
+    }
+
+    /**
+     * The second runs, on the same (now warm) worker JVMs.
+     *
+     * @param one the 1-worker session's, or null.
+     * @param all the all-workers session's, or null.
+     */
+    private record Warm(ChunkOutcome<CsvStats> one, ChunkOutcome<CsvStats> all)
+    {
     }
 }

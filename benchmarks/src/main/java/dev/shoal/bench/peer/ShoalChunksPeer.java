@@ -10,6 +10,7 @@ import dev.shoal.bench.model.PeerImpl;
 import dev.shoal.bench.model.RunSample;
 import dev.shoal.bench.model.Stats;
 import dev.shoal.chunks.ChunkOutcome;
+import dev.shoal.chunks.ChunkSession;
 import dev.shoal.chunks.FileChunks;
 import dev.shoal.chunks.LineChecksum;
 import dev.shoal.chunks.LineChecksumJob;
@@ -21,12 +22,17 @@ import dev.shoal.chunks.LineChecksumJob;
  * {@link ChunkOutcome#seconds()} reports it, which includes starting the worker JVMs (about as a Python pool's
  * start is part of a script's time; it weighs less the larger the file), with the median start-up beside it; the
  * {@code -processing} variants time the processing phase alone ({@link ChunkOutcome#processingSeconds()}: first
- * range claimed to last range done). Every run's lines and checksum must equal the reference scan's.
+ * range claimed to last range done). The {@code -session} variants run the same on one {@link ChunkSession} per
+ * worker count, whose first run is not measured: what the second and later files of a session cost, with warm
+ * worker JVMs. Every run's lines and checksum must equal the reference scan's.
  */
 public final class ShoalChunksPeer implements PeerImpl
 {
     /** Range size: FileChunks' default. */
     public static final long CHUNK_BYTES = FileChunks.DEFAULT_CHUNK_BYTES;
+
+    /** Suffix of the variants run on a warm {@link ChunkSession} (its first run not measured). */
+    public static final String SESSION = "-session";
 
     /** Suffix of the variants that time the processing phase alone. */
     public static final String PROCESSING = "-processing";
@@ -78,19 +84,68 @@ public final class ShoalChunksPeer implements PeerImpl
                 }
             }
             final String variant = workers + (workers == 1 ? "-process" : "-processes");
-            result.add(Measurement.of(samples, false, workers + 1).withVariant(variant)
-                .with("workers", workers).with("file_bytes", bytes).with("lines", lines)
-                .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", true)
-                .with("startup_s_median", startups.isEmpty() ? 0 :
-                    Stats.of(startups.stream().mapToDouble(Double::doubleValue).toArray()).median()));
-            if (!processing.isEmpty())
-            {
-                // The processing phase alone: first range claimed to last range done (no JVM start, no merge).
-                result.add(Measurement.of(processing, false, workers + 1).withVariant(variant + PROCESSING)
-                    .with("workers", workers).with("file_bytes", bytes).with("lines", lines)
-                    .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", false));
-            }
+            add(result, variant, workers, samples, processing, startups, bytes, lines, true);
+        }
+        for (final int workers : workerCounts)
+        {
+            session(file, workers, params, result);
         }
         return result;
+    }
+
+    /**
+     * The same runs on one {@link ChunkSession}'s warm workers: its first run (JVM start, JIT) and the case's
+     * warm-ups are thrown away, so the samples are what the second and later files of a session cost.
+     */
+    private static void session(final Path file, final int workers, final CaseParams params,
+        final List<Measurement> result)
+    {
+        final List<RunSample> samples = new ArrayList<>();
+        final List<RunSample> processing = new ArrayList<>();
+        final List<Double> startups = new ArrayList<>();
+        long bytes = 0;
+        long lines = 0;
+        try (ChunkSession session = ChunkSession.builder().workers(workers).start())
+        {
+            for (int r = -1; r < params.totalRuns(); r++)
+            {
+                final ChunkOutcome<LineChecksum> outcome = FileChunks.builder(file).session(session)
+                    .chunkBytes(CHUNK_BYTES).build().run(LineChecksumJob.class);
+                ChunkFiles.check(file, outcome.lines(), outcome.result().checksum());
+                bytes = outcome.bytes();
+                lines = outcome.lines();
+                if (r >= params.warmups())
+                {
+                    samples.add(RunSample.throughput(bytes, Math.round(outcome.seconds() * 1e9)));
+                    if (outcome.processingSeconds() > 0)
+                    {
+                        processing.add(RunSample.throughput(bytes, Math.round(outcome.processingSeconds() * 1e9)));
+                    }
+                    startups.add(outcome.startupSeconds());
+                }
+            }
+        }
+        final String variant = workers + (workers == 1 ? "-process" : "-processes") + SESSION;
+        add(result, variant, workers, samples, processing, startups, bytes, lines, false);
+    }
+
+    private static void add(final List<Measurement> result, final String variant, final int workers,
+        final List<RunSample> samples, final List<RunSample> processing, final List<Double> startups,
+        final long bytes, final long lines, final boolean jvmStart)
+    {
+        result.add(Measurement.of(samples, false, workers + 1).withVariant(variant)
+            .with("workers", workers).with("file_bytes", bytes).with("lines", lines)
+            .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", jvmStart)
+            .with("warm_session", !jvmStart)
+            .with("startup_s_median", startups.isEmpty() ? 0 :
+                Stats.of(startups.stream().mapToDouble(Double::doubleValue).toArray()).median()));
+        if (!processing.isEmpty())
+        {
+            // The processing phase alone: first range claimed to last range done (no JVM start, no merge).
+            result.add(Measurement.of(processing, false, workers + 1).withVariant(variant + PROCESSING)
+                .with("workers", workers).with("file_bytes", bytes).with("lines", lines)
+                .with("chunk_bytes", CHUNK_BYTES).with("unit", "bytes").with("jvm_start_included", false)
+                .with("warm_session", !jvmStart));
+        }
     }
 }

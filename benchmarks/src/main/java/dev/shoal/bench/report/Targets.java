@@ -169,6 +169,10 @@ public final class Targets
         ratio("chunks 2 processes vs python (processing phase)", two, python, 10);
         ratio("chunks 2 processes vs python (end to end, JVM start included)", rate("chunks", SHOAL, "2-processes"),
             python, 5);
+        final double warmOne = rate("chunks", SHOAL, "1-process-session-processing");
+        final double warmTwo = rate("chunks", SHOAL, "2-processes-session-processing");
+        ratio("chunks warm session: 2 processes vs 1 (processing phase)", warmTwo, warmOne, 1.8);
+        ratio("chunks warm session: 2 processes vs python (processing phase)", warmTwo, python, 10);
     }
 
     private void ratio(final String name, final double numerator, final double denominator, final double needed)
