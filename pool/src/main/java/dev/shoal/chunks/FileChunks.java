@@ -39,6 +39,9 @@ import org.agrona.DirectBuffer;
  * The coordinator (the caller's thread) starts the workers, restarts any that die (up to
  * {@link Builder#maxRestarts}), and merges the results in file order once every range is done. A run that
  * cannot finish throws and keeps its region for a later resume; a run that finishes deletes it.
+ *
+ * <p>Each run starts its worker JVMs and they exit with it; for many files, a {@link ChunkSession} keeps them up and
+ * warm ({@link Builder#session}).
  */
 public final class FileChunks
 {
