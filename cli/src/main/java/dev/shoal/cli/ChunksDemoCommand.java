@@ -5,10 +5,12 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import dev.shoal.chunks.ChunkOutcome;
+import dev.shoal.chunks.ChunkSession;
 import dev.shoal.chunks.CsvGenerator;
 import dev.shoal.chunks.FileChunks;
 import dev.shoal.chunks.LineChecksum;
@@ -32,8 +34,13 @@ import picocli.CommandLine.Option;
     })
 public final class ChunksDemoCommand implements Callable<Integer>
 {
-    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The file to read (or write).")
-    Path file;
+    @Option(names = "--file", required = true, paramLabel = "FILE",
+        description = "The file to read (or write); repeat it for several files, run on the same worker JVMs.")
+    List<Path> files;
+
+    @Option(names = "--runs", paramLabel = "N",
+        description = "Run each file N times (default 1); runs after the first meet warm worker JVMs.")
+    int runs = 1;
 
     @Option(names = "--workers", paramLabel = "W", description = "Worker processes (default: available processors).")
     int workers = Math.min(64, Runtime.getRuntime().availableProcessors());
@@ -93,9 +100,15 @@ public final class ChunksDemoCommand implements Callable<Integer>
     {
         Checks.within(spec, "--workers", workers, 1, 64);
         Checks.atLeast(spec, "--chunk-bytes", chunkBytes, 1);
+        Checks.within(spec, "--runs", runs, 1, 1_000_000);
         if (generate != null)
         {
             Checks.atLeast(spec, "--generate", generate, 1);
+            if (files.size() != 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--generate writes one file: give one --file, not " + files.size());
+            }
         }
         final PrintWriter out = spec.commandLine().getOut();
         try
@@ -106,7 +119,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
             }
             else
             {
-                count(out);
+                countAll(out);
             }
             out.flush();
             return 0;
@@ -123,6 +136,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
     private void generate(final PrintWriter out) throws IOException
     {
         final long start = System.nanoTime();
+        final Path file = files.get(0);
         final long bytes = CsvGenerator.generate(file, generate, seed);
         final double seconds = (System.nanoTime() - start) / 1e9;
         if (json.enabled)
@@ -137,15 +151,47 @@ public final class ChunksDemoCommand implements Callable<Integer>
         }
     }
 
-    private void count(final PrintWriter out)
+    /**
+     * One run per file and round; with more than one run in all, worker processes stay up between them (a
+     * {@link ChunkSession}), so the second and later runs show what warm workers read.
+     */
+    private void countAll(final PrintWriter out)
     {
-        FileChunks.checkSplittable(file);
+        for (final Path file : files)
+        {
+            FileChunks.checkSplittable(file);
+        }
         if (chaos && threads)
         {
             throw new IllegalArgumentException("--chaos needs worker processes: drop --threads");
         }
-        final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).workers(workers).chunkBytes(chunkBytes)
-            .processes(!threads).chaosKillAt(chaos ? 1.0 / 3 : -1).build().run(LineChecksumJob.class);
+        final boolean session = !threads && (long)runs * files.size() > 1;
+        try (ChunkSession workerSession = session ? ChunkSession.builder().workers(workers).start() : null)
+        {
+            int run = 0;
+            for (int round = 0; round < runs; round++)
+            {
+                for (final Path file : files)
+                {
+                    if (run > 0 && !json.enabled)
+                    {
+                        out.println();
+                    }
+                    count(out, file, workerSession, run++);
+                }
+            }
+        }
+    }
+
+    private void count(final PrintWriter out, final Path file, final ChunkSession session, final int run)
+    {
+        final FileChunks.Builder builder = FileChunks.builder(file).workers(workers).chunkBytes(chunkBytes)
+            .processes(!threads).chaosKillAt(chaos ? 1.0 / 3 : -1);
+        if (session != null)
+        {
+            builder.session(session);
+        }
+        final ChunkOutcome<LineChecksum> o = builder.build().run(LineChecksumJob.class);
         final String checksum = Long.toUnsignedString(o.result().checksum());
         if (o.result().lines() != o.lines())
         {
@@ -153,11 +199,18 @@ public final class ChunksDemoCommand implements Callable<Integer>
         }
         if (json.enabled)
         {
-            out.println(outcomeJson(o).put("checksum", new BigInteger(checksum)));
+            final Json line = outcomeJson(o).put("checksum", new BigInteger(checksum));
+            if (session != null)
+            {
+                line.put("run", run + 1).put("warm_workers", run > 0);
+            }
+            out.println(line);
             return;
         }
-        out.printf(Locale.ROOT, "%s: %s in %,d ranges of %s, %d worker %s%n", o.file(), human(o.bytes()), o.ranges(),
-            human(o.chunkBytes()), o.workers(), o.processes() ? "processes" : "threads");
+        out.printf(Locale.ROOT, "%s: %s in %,d ranges of %s, %d worker %s%s%n", o.file(), human(o.bytes()),
+            o.ranges(), human(o.chunkBytes()), o.workers(), o.processes() ? "processes" : "threads",
+            session == null ? "" : run == 0 ? " (run 1: fresh JVMs, kept for the next runs)" :
+            " (run " + (run + 1) + ": the same JVMs, warm)");
         out.printf(Locale.ROOT, "  lines     %,d%n  bytes     %,d%n  checksum  %s%n", o.lines(), o.bytes(), checksum);
         out.printf(Locale.ROOT, "  time      %.3f s (%s/s)%n", o.seconds(), human((long)o.bytesPerSecond()));
         if (o.processingSeconds() > 0)

@@ -62,6 +62,34 @@ class ChunksDemoCommandTest
     }
 
     @Test
+    void shouldRunSeveralFilesTwiceOnTheSameWorkers() throws IOException
+    {
+        final Path a = dir.resolve("a.csv");
+        final Path b = dir.resolve("b.csv");
+        assertEquals(0, run("--generate", "96KB", "--file", a.toString()));
+        assertEquals(0, run("--generate", "64KB", "--file", b.toString(), "--seed", "9"));
+        out.getBuffer().setLength(0);
+
+        assertEquals(0, run("--file", a.toString(), "--file", b.toString(), "--runs", "2", "--workers", "2",
+            "--chunk-bytes", "16KB", "--json"), err.toString());
+        final String[] lines = out.toString().strip().split("\\R");
+        assertEquals(4, lines.length, out.toString());
+        for (int i = 0; i < lines.length; i++)
+        {
+            assertFigures(Files.readAllBytes(i % 2 == 0 ? a : b), lines[i]);
+            assertEquals(Integer.toString(i + 1), field(lines[i], "run"), lines[i]);
+            assertTrue(lines[i].contains("\"warm_workers\":" + (i > 0)), lines[i]);
+        }
+
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("--file", a.toString(), "--runs", "2", "--workers", "1"), err.toString());
+        assertTrue(out.toString().contains("(run 1: fresh JVMs, kept for the next runs)"), out.toString());
+        assertTrue(out.toString().contains("(run 2: the same JVMs, warm)"), out.toString());
+        assertEquals(2, run("--generate", "1KB", "--file", a.toString(), "--file", b.toString()));
+        assertTrue(err.toString().contains("--generate writes one file"), err.toString());
+    }
+
+    @Test
     void shouldGenerateTheSameBytesForTheSameSeed() throws IOException
     {
         final Path a = dir.resolve("a.csv");

@@ -168,12 +168,9 @@ public final class ChunkSession implements AutoCloseable
     {
         checkOpen();
         final Slot s = slots[slot];
-        if (fresh && s.process.isAlive())
+        if (fresh || !s.process.isAlive())
         {
-            s.process.destroyForcibly();
-        }
-        if (!s.process.isAlive())
-        {
+            kill(s.process); // a kill takes effect a moment later: wait, so the command cannot go to a dying JVM
             archiveExited(s.process);
             startWorker(s);
         }
@@ -185,7 +182,7 @@ public final class ChunkSession implements AutoCloseable
         catch (final IOException ex)
         {
             // The worker died since the check above (broken pipe): a fresh one gets the command.
-            s.process.destroyForcibly();
+            kill(s.process);
             archiveExited(s.process);
             startWorker(s);
             try
@@ -199,6 +196,28 @@ public final class ChunkSession implements AutoCloseable
             }
         }
         return s.process;
+    }
+
+    /**
+     * Kills a worker (SIGKILL) and waits until it is gone (unless the calling thread is interrupted).
+     *
+     * @param process the worker.
+     */
+    static void kill(final Process process)
+    {
+        process.destroyForcibly();
+        try
+        {
+            if (!process.waitFor(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException("chunk worker " + process.pid() + " did not end within " +
+                    CLOSE_WAIT_SECONDS + " s of SIGKILL");
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt(); // the caller is ending: the SIGKILL is sent, its end not awaited
+        }
     }
 
     /**

@@ -127,7 +127,7 @@ final class ChunkWorkers
             {
                 if (busy[slot])
                 {
-                    session.process(slot).destroyForcibly();
+                    ChunkSession.kill(session.process(slot)); // gone before the next run sends to its slot
                 }
             }
         }
