@@ -52,7 +52,10 @@ public final class ChunkSession implements AutoCloseable
     private final List<String> jvmOptions;
     private final Path logFolder;
     private final ClassDataArchive archive;
+    /** The slots and their processes, {@link #started} and {@link #closed}: guarded by this session's monitor (a
+     * run holds it throughout: {@link ChunkWorkers} synchronizes on the session). */
     private final Slot[] slots;
+    /** Filled by one reader thread per worker, taken by the run: the queue is the hand-off between them. */
     private final LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
     private int started;
     private boolean closed;
@@ -72,10 +75,26 @@ public final class ChunkSession implements AutoCloseable
         {
             throw new UncheckedIOException("cannot create the session's log folder " + logFolder + ": " + ex, ex);
         }
-        for (int i = 0; i < slots.length; i++)
+        try
         {
-            slots[i] = new Slot(i);
-            startWorker(slots[i]);
+            for (int i = 0; i < slots.length; i++)
+            {
+                slots[i] = new Slot(i);
+                startWorker(slots[i]);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // A worker that cannot start (no java binary, no memory): end the ones already started.
+            for (final Slot slot : slots)
+            {
+                if (slot != null && slot.process != null)
+                {
+                    kill(slot.process);
+                }
+            }
+            FileChunks.deleteFolder(logFolder);
+            throw ex;
         }
     }
 
