@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -119,7 +120,8 @@ public final class ChunkWorker
 
     /**
      * A session worker: runs each command line of its standard input as a run's worker and answers on its
-     * standard output ({@code System.out} goes to the log instead, so a job that prints cannot garble answers).
+     * standard output ({@code System.out} goes to the log instead, so a job that prints cannot garble answers, and
+     * {@code System.in} reads nothing, so a job that reads cannot take a command).
      * An exception fails that run only; an error (out of memory...) ends the worker, which the session replaces.
      *
      * @return the exit status: 0 once the input ends (the session closed).
@@ -128,8 +130,9 @@ public final class ChunkWorker
     {
         final PrintStream answers = new PrintStream(new FileOutputStream(FileDescriptor.out), false,
             StandardCharsets.UTF_8);
-        System.setOut(System.err);
         final BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.setOut(System.err); // a job's prints go to the log
+        System.setIn(InputStream.nullInputStream()); // and a job that reads its input cannot take a command
         try
         {
             for (String line = commands.readLine(); line != null; line = commands.readLine())

@@ -14,8 +14,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import dev.shoal.core.RegionLocation;
 import dev.shoal.testing.ChildJvms;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,6 +43,15 @@ class ChunkSessionTest
 
     @TempDir
     Path dir;
+    private String regionsBefore;
+
+    /** Derived region names and the sessions' log folders land in the test's folder, even when a test fails. */
+    @BeforeEach
+    void regionsInTheTestFolder()
+    {
+        regionsBefore = System.getProperty(RegionLocation.DIRECTORY_PROPERTY);
+        System.setProperty(RegionLocation.DIRECTORY_PROPERTY, dir.resolve("regions").toString());
+    }
 
     @AfterEach
     void closeSessions() throws Exception
@@ -54,6 +65,14 @@ class ChunkSessionTest
         {
             p.destroyForcibly();
             p.onExit().get(30, TimeUnit.SECONDS);
+        }
+        if (regionsBefore == null)
+        {
+            System.clearProperty(RegionLocation.DIRECTORY_PROPERTY);
+        }
+        else
+        {
+            System.setProperty(RegionLocation.DIRECTORY_PROPERTY, regionsBefore);
         }
     }
 
@@ -182,6 +201,18 @@ class ChunkSessionTest
         final byte[] bytes = ChunkFixtures.randomContent(54, 5_000);
         final Path good = ChunkFixtures.write(dir, "good.txt", bytes);
         FileChunksThreadsTest.assertChecksum(bytes, run(session, good, 1000), "the session still works");
+    }
+
+    @Test
+    void shouldKeepAJobsOwnInputAndOutputAwayFromTheCommands()
+    {
+        final ChunkSession session = session(2);
+        final byte[] bytes = ChunkFixtures.randomContent(56, 8_000);
+        final Path file = ChunkFixtures.write(dir, "noisy.txt", bytes);
+        final ChunkOutcome<LineChecksum> noisy = FileChunks.builder(file).session(session).chunkBytes(1000)
+            .maxRestarts(0).build().run(TestJobs.NoisyJob.class);
+        FileChunksThreadsTest.assertChecksum(bytes, noisy, "a job printing fake answers and reading stdin");
+        FileChunksThreadsTest.assertChecksum(bytes, run(session, file, 1000), "the next run");
     }
 
     @Test

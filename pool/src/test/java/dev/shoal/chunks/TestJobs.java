@@ -130,4 +130,59 @@ public final class TestJobs
             return LineChecksum.CODEC;
         }
     }
+
+    /**
+     * A line checksum whose every range, in a worker process, prints what looks like a session worker's answer and
+     * reads its standard input: a session worker must keep both away from its commands and answers.
+     */
+    public static final class NoisyJob implements ChunkJob<LineChecksum>
+    {
+        /**
+         * By name.
+         */
+        public NoisyJob()
+        {
+        }
+
+        @Override
+        public LineChecksum newAccumulator()
+        {
+            if (!System.getProperty("sun.java.command", "").startsWith(ChunkWorker.class.getName()))
+            {
+                return new LineChecksum(); // the coordinator (a test JVM, whose input is the test runner's)
+            }
+            System.out.println(ChunkWorker.DONE_REPLY + "\t1");
+            System.out.flush();
+            try
+            {
+                if (System.in.read() >= 0)
+                {
+                    throw new IllegalStateException("a job read a byte of the session's commands");
+                }
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+            return new LineChecksum();
+        }
+
+        @Override
+        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
+        {
+            acc.add(buffer, offset, length);
+        }
+
+        @Override
+        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
+        {
+            return earlier.add(later);
+        }
+
+        @Override
+        public Codec<LineChecksum> codec()
+        {
+            return LineChecksum.CODEC;
+        }
+    }
 }
