@@ -189,9 +189,7 @@ public final class ChunkSession implements AutoCloseable
         final Slot s = slots[slot];
         if (fresh || !s.process.isAlive())
         {
-            kill(s.process); // a kill takes effect a moment later: wait, so the command cannot go to a dying JVM
-            archiveExited(s.process);
-            startWorker(s);
+            replace(s);
         }
         try
         {
@@ -201,9 +199,7 @@ public final class ChunkSession implements AutoCloseable
         catch (final IOException ex)
         {
             // The worker died since the check above (broken pipe): a fresh one gets the command.
-            kill(s.process);
-            archiveExited(s.process);
-            startWorker(s);
+            replace(s);
             try
             {
                 s.input.write((command + "\n").getBytes(StandardCharsets.UTF_8));
@@ -215,6 +211,18 @@ public final class ChunkSession implements AutoCloseable
             }
         }
         return s.process;
+    }
+
+    /**
+     * Puts a fresh JVM in a slot. The old one is killed and waited for first (a kill takes effect a moment later),
+     * so that no command can go to a dying worker, and its input pipe is closed.
+     */
+    private void replace(final Slot s)
+    {
+        kill(s.process);
+        closeQuietly(s.input);
+        archiveExited(s.process);
+        startWorker(s);
     }
 
     /**
