@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,6 +59,13 @@ public final class ChunkSession implements AutoCloseable
     private final Slot[] slots;
     /** Filled by one reader thread per worker, taken by the run: the queue is the hand-off between them. */
     private final LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
+    /**
+     * Workers whose output has ended, added by their reader threads (a concurrent set: the hand-off to the run).
+     * Such a worker is replaced at its next command even when {@link Process#isAlive()} still says yes: a run that
+     * took the end of its output cannot hear it again, and a write to its input was seen to succeed after that end,
+     * before the JDK had reaped it (the next run then waited for an answer that could not come).
+     */
+    private final Set<Process> ended = ConcurrentHashMap.newKeySet();
     private int started;
     private boolean closed;
 
@@ -187,7 +196,7 @@ public final class ChunkSession implements AutoCloseable
     {
         checkOpen();
         final Slot s = slots[slot];
-        if (fresh || !s.process.isAlive())
+        if (fresh || ended.contains(s.process) || !s.process.isAlive())
         {
             replace(s);
         }
@@ -222,6 +231,7 @@ public final class ChunkSession implements AutoCloseable
         kill(s.process);
         closeQuietly(s.input);
         archiveExited(s.process);
+        ended.remove(s.process);
         startWorker(s);
     }
 
@@ -318,6 +328,7 @@ public final class ChunkSession implements AutoCloseable
         {
             // the pipe broke: the worker is gone, reported below
         }
+        ended.add(process); // before the reply: a run that takes the reply finds the worker marked
         replies.add(new Reply(slot, process, null));
     }
 
