@@ -61,72 +61,76 @@ public final class ShoalChunksPeer implements PeerImpl
         final List<Measurement> result = new ArrayList<>();
         for (final int workers : workerCounts)
         {
-            final List<RunSample> samples = new ArrayList<>();
-            final List<RunSample> processing = new ArrayList<>();
-            final List<Double> startups = new ArrayList<>();
-            long bytes = 0;
-            long lines = 0;
+            final Runs runs = new Runs(file, params.warmups());
             for (int r = 0; r < params.totalRuns(); r++)
             {
-                final ChunkOutcome<LineChecksum> outcome = FileChunks.builder(file).workers(workers)
-                    .chunkBytes(CHUNK_BYTES).build().run(LineChecksumJob.class);
-                ChunkFiles.check(file, outcome.lines(), outcome.result().checksum());
-                bytes = outcome.bytes();
-                lines = outcome.lines();
-                if (r >= params.warmups())
-                {
-                    samples.add(RunSample.throughput(bytes, Math.round(outcome.seconds() * 1e9)));
-                    if (outcome.processingSeconds() > 0)
-                    {
-                        processing.add(RunSample.throughput(bytes, Math.round(outcome.processingSeconds() * 1e9)));
-                    }
-                    startups.add(outcome.startupSeconds());
-                }
+                runs.run(r, FileChunks.builder(file).workers(workers));
             }
-            final String variant = workers + (workers == 1 ? "-process" : "-processes");
-            add(result, variant, workers, samples, processing, startups, bytes, lines, true);
+            runs.addTo(result, variant(workers), workers, true);
         }
         for (final int workers : workerCounts)
         {
-            session(file, workers, params, result);
+            // The same runs on one session's warm workers: its first run (JVM start, JIT) is thrown away besides
+            // the case's warm-ups, so the samples are what the second and later files of a session cost.
+            final Runs runs = new Runs(file, params.warmups());
+            try (ChunkSession session = ChunkSession.builder().workers(workers).start())
+            {
+                for (int r = -1; r < params.totalRuns(); r++)
+                {
+                    runs.run(r, FileChunks.builder(file).session(session));
+                }
+            }
+            runs.addTo(result, variant(workers) + SESSION, workers, false);
         }
         return result;
     }
 
-    /**
-     * The same runs on one {@link ChunkSession}'s warm workers: its first run (JVM start, JIT) and the case's
-     * warm-ups are thrown away, so the samples are what the second and later files of a session cost.
-     */
-    private static void session(final Path file, final int workers, final CaseParams params,
-        final List<Measurement> result)
+    private static String variant(final int workers)
     {
-        final List<RunSample> samples = new ArrayList<>();
-        final List<RunSample> processing = new ArrayList<>();
-        final List<Double> startups = new ArrayList<>();
-        long bytes = 0;
-        long lines = 0;
-        try (ChunkSession session = ChunkSession.builder().workers(workers).start())
+        return workers + (workers == 1 ? "-process" : "-processes");
+    }
+
+    /**
+     * One variant's runs: each checked against the reference, the measured ones (after the warm-ups) sampled.
+     */
+    private static final class Runs
+    {
+        private final Path file;
+        private final int warmups;
+        private final List<RunSample> samples = new ArrayList<>();
+        private final List<RunSample> processing = new ArrayList<>();
+        private final List<Double> startups = new ArrayList<>();
+        private long bytes;
+        private long lines;
+
+        Runs(final Path file, final int warmups)
         {
-            for (int r = -1; r < params.totalRuns(); r++)
+            this.file = file;
+            this.warmups = warmups;
+        }
+
+        void run(final int index, final FileChunks.Builder builder)
+        {
+            final ChunkOutcome<LineChecksum> outcome = builder.chunkBytes(CHUNK_BYTES).build()
+                .run(LineChecksumJob.class);
+            ChunkFiles.check(file, outcome.lines(), outcome.result().checksum());
+            bytes = outcome.bytes();
+            lines = outcome.lines();
+            if (index >= warmups)
             {
-                final ChunkOutcome<LineChecksum> outcome = FileChunks.builder(file).session(session)
-                    .chunkBytes(CHUNK_BYTES).build().run(LineChecksumJob.class);
-                ChunkFiles.check(file, outcome.lines(), outcome.result().checksum());
-                bytes = outcome.bytes();
-                lines = outcome.lines();
-                if (r >= params.warmups())
+                samples.add(RunSample.throughput(bytes, Math.round(outcome.seconds() * 1e9)));
+                if (outcome.processingSeconds() > 0)
                 {
-                    samples.add(RunSample.throughput(bytes, Math.round(outcome.seconds() * 1e9)));
-                    if (outcome.processingSeconds() > 0)
-                    {
-                        processing.add(RunSample.throughput(bytes, Math.round(outcome.processingSeconds() * 1e9)));
-                    }
-                    startups.add(outcome.startupSeconds());
+                    processing.add(RunSample.throughput(bytes, Math.round(outcome.processingSeconds() * 1e9)));
                 }
+                startups.add(outcome.startupSeconds());
             }
         }
-        final String variant = workers + (workers == 1 ? "-process" : "-processes") + SESSION;
-        add(result, variant, workers, samples, processing, startups, bytes, lines, false);
+
+        void addTo(final List<Measurement> result, final String variant, final int workers, final boolean jvmStart)
+        {
+            add(result, variant, workers, samples, processing, startups, bytes, lines, jvmStart);
+        }
     }
 
     private static void add(final List<Measurement> result, final String variant, final int workers,
