@@ -99,9 +99,8 @@ public final class DemoCommand implements Callable<Integer>
             // Each count runs twice on the same workers (a session): cold JVMs first, then warm ones.
             try (ChunkSession one = ChunkSession.builder().workers(1).start())
             {
-                single = FileChunks.builder(sample).session(one).chunkBytes(CHUNK_BYTES).build().run(CsvStatsJob.class);
-                singleWarm = FileChunks.builder(sample).session(one).chunkBytes(CHUNK_BYTES).build()
-                    .run(CsvStatsJob.class);
+                single = runOn(one, sample);
+                singleWarm = runOn(one, sample);
             }
         }
         // The first run after a build starts its worker without the class-data archive, which that worker makes as
@@ -123,8 +122,7 @@ public final class DemoCommand implements Callable<Integer>
             bar.finish();
             if (!chaos)
             {
-                warm = FileChunks.builder(sample).session(session).chunkBytes(CHUNK_BYTES).build()
-                    .run(CsvStatsJob.class);
+                warm = runOn(session, sample);
             }
         }
         final boolean chunksOk = chunks.bytes() == Files.size(sample) && chunks.result().rows() +
@@ -214,6 +212,11 @@ public final class DemoCommand implements Callable<Integer>
         final long start = System.nanoTime();
         PageCache.readThrough(sample);
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static ChunkOutcome<CsvStats> runOn(final ChunkSession session, final Path sample)
+    {
+        return FileChunks.builder(sample).session(session).chunkBytes(CHUNK_BYTES).build().run(CsvStatsJob.class);
     }
 
     /** Whether two runs over the same file agree on every figure. */

@@ -239,21 +239,14 @@ public final class ChunkSession implements AutoCloseable
      * Kills a worker (SIGKILL) and waits until it is gone (unless the calling thread is interrupted).
      *
      * @param process the worker.
+     * @throws IllegalStateException when it outlives the wait.
      */
     static void kill(final Process process)
     {
-        process.destroyForcibly();
-        try
+        if (!JavaProcess.kill(process, CLOSE_WAIT_SECONDS) && !Thread.currentThread().isInterrupted())
         {
-            if (!process.waitFor(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS))
-            {
-                throw new IllegalStateException("chunk worker " + process.pid() + " did not end within " +
-                    CLOSE_WAIT_SECONDS + " s of SIGKILL");
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt(); // the caller is ending: the SIGKILL is sent, its end not awaited
+            throw new IllegalStateException("chunk worker " + process.pid() + " did not end within " +
+                CLOSE_WAIT_SECONDS + " s of SIGKILL");
         }
     }
 

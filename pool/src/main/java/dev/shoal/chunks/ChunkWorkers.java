@@ -79,6 +79,7 @@ final class ChunkWorkers
         int restarts = 0;
         int killed = 0;
         boolean chaosPending = config.chaosKillAt >= 0;
+        boolean ended = false;
         try
         {
             for (int slot = 0; slot < count; slot++)
@@ -94,7 +95,7 @@ final class ChunkWorkers
                 if (chaosPending && done >= config.chaosKillAt * ranges)
                 {
                     chaosPending = false;
-                    killed += killBusy(session, busy) ? 1 : 0;
+                    killed += kill(busyWorkers(session, busy)) ? 1 : 0;
                 }
                 if (reply == null || reply.slot() >= count || !busy[reply.slot()] ||
                     reply.process() != session.process(reply.slot()))
@@ -119,15 +120,15 @@ final class ChunkWorkers
                     busyCount--;
                 }
             }
-            busyCount = -1; // a normal end: nothing to kill
+            ended = true;
         }
         finally
         {
-            for (int slot = 0; slot < count && busyCount >= 0; slot++)
+            if (!ended)
             {
-                if (busy[slot])
+                for (final Process p : busyWorkers(session, busy))
                 {
-                    ChunkSession.kill(session.process(slot)); // gone before the next run sends to its slot
+                    ChunkSession.kill(p); // gone before the next run sends to its slot
                 }
             }
         }
@@ -140,17 +141,17 @@ final class ChunkWorkers
             stopAfter, config.stopMode);
     }
 
-    private static boolean killBusy(final ChunkSession session, final boolean[] busy)
+    private static List<Process> busyWorkers(final ChunkSession session, final boolean[] busy)
     {
+        final List<Process> workers = new ArrayList<>();
         for (int slot = 0; slot < busy.length; slot++)
         {
-            if (busy[slot] && session.process(slot).isAlive())
+            if (busy[slot])
             {
-                session.process(slot).destroyForcibly(); // SIGKILL, as in a real crash
-                return true;
+                workers.add(session.process(slot));
             }
         }
-        return false;
+        return workers;
     }
 
     private Stats runThreads(final int count)

@@ -5,8 +5,9 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
+import dev.shoal.process.JavaProcess;
 
 /**
  * One worker JVM as the pool sees it: the process, its output file (which the pool tails, so a worker never
@@ -108,14 +109,6 @@ final class WorkerProcess
 
     void kill()
     {
-        process.destroyForcibly();
-        try
-        {
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        JavaProcess.kill(process, 10);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a Java main class in a new JVM: the same {@code java} binary and class path as this process, the
@@ -26,6 +27,29 @@ public final class JavaProcess
     private JavaProcess(final String mainClass)
     {
         this.mainClass = mainClass;
+    }
+
+    /**
+     * Kills a child (SIGKILL) and waits for it to be gone: a kill takes effect a moment later, and whatever comes
+     * next (a replacement, a check of its exit) must not meet it still running. An interrupted wait returns at once,
+     * the interrupt kept: the SIGKILL is sent either way.
+     *
+     * @param process the child.
+     * @param seconds longest wait.
+     * @return whether it is gone.
+     */
+    public static boolean kill(final Process process, final long seconds)
+    {
+        process.destroyForcibly();
+        try
+        {
+            return process.waitFor(seconds, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
     }
 
     /**
