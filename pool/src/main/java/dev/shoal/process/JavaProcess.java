@@ -131,7 +131,7 @@ public final class JavaProcess
     /**
      * @param out file for standard output.
      * @param err file for standard error (may be the same file).
-     * @return this.
+     * @return this, with the child's standard input empty (closed as it starts).
      */
     public JavaProcess output(final Path out, final Path err)
     {
@@ -219,11 +219,31 @@ public final class JavaProcess
         }
         try
         {
-            return builder.start();
+            final Process process = builder.start();
+            if (stdout != null && !inheritIo)
+            {
+                // A child whose output goes to files has nothing to read: its input ends at once, so a job that reads
+                // System.in (or file descriptor 0) gets end of input instead of waiting forever on a pipe that this
+                // process holds open and never writes.
+                closeInput(process);
+            }
+            return process;
         }
         catch (final IOException ex)
         {
             throw new UncheckedIOException("cannot start " + mainClass + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void closeInput(final Process process)
+    {
+        try
+        {
+            process.getOutputStream().close();
+        }
+        catch (final IOException ex)
+        {
+            // Started all the same: only a read of its input would wait (for this process to end).
         }
     }
 }

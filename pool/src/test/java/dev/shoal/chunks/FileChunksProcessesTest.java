@@ -72,6 +72,19 @@ class FileChunksProcessesTest
     }
 
     @Test
+    void shouldGiveAJobThatReadsItsInputAnEmptyOne()
+    {
+        // NoisyJob reads System.in in a worker: a worker whose input were the coordinator's open pipe would wait
+        // forever (the class's timeout fails the test), one whose input is closed reads its end at once.
+        final byte[] bytes = ChunkFixtures.randomContent(12, 4_000);
+        final Path file = ChunkFixtures.write(dir, "reads-input.txt", bytes);
+        final ChunkOutcome<LineChecksum> o = builder(file, 2, 1000).maxRestarts(0).build()
+            .run(TestJobs.NoisyJob.class);
+        FileChunksThreadsTest.assertChecksum(bytes, o, "a job reading its input in worker processes");
+        assertEquals(0, o.workerRestarts());
+    }
+
+    @Test
     void shouldWriteOrderedOutputFromWorkerProcesses()
     {
         final byte[] bytes = ChunkFixtures.randomContent(12, 5000);

@@ -133,7 +133,8 @@ public final class TestJobs
 
     /**
      * A line checksum whose every range, in a worker process, prints what looks like a session worker's answer and
-     * reads its standard input: a session worker must keep both away from its commands and answers.
+     * reads its standard input: a session worker must keep both away from its commands and answers, and a one-shot
+     * worker's input must end at once (not wait on the coordinator's pipe).
      */
     public static final class NoisyJob implements ChunkJob<LineChecksum>
     {
