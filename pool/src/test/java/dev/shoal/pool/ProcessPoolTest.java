@@ -154,6 +154,26 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldGiveAHandlerThatReadsItsInputTheEndOfIt() throws Exception
+    {
+        // A worker's input is closed as it starts: on the parent's open pipe this read would wait forever, and so
+        // would close() for its result, hence a pool of its own, stopped at once if the read does not end.
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
+        final CompletableFuture<byte[]> read = own.submit(TestHandlers.READ_INPUT, new byte[0]);
+        try
+        {
+            assertEquals(-1L, Codecs.LONG.decode(read.get(30, TimeUnit.SECONDS)), "end of input");
+        }
+        finally
+        {
+            if (!read.isDone())
+            {
+                own.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void shouldForwardLogLinesWithTheWorkerId()
     {
         shared.submit(TestHandlers.LOG, new byte[]{ 1 }).join();

@@ -31,6 +31,8 @@ public final class TestHandlers implements HandlerRegistry
     public static final HandlerKey<byte[], byte[]> LOG = HandlerKey.bytes("log");
     /** Returns its worker's pid (a long). */
     public static final HandlerKey<byte[], byte[]> PID = HandlerKey.bytes("pid");
+    /** Reads one byte of its worker's standard input and returns what {@code System.in.read()} gave (a long). */
+    public static final HandlerKey<byte[], byte[]> READ_INPUT = HandlerKey.bytes("readInput");
 
     @Override
     public void register(final Handlers h)
@@ -86,6 +88,7 @@ public final class TestHandlers implements HandlerRegistry
             return arg;
         });
         h.add(PID, (arg, ctx) -> Codecs.LONG.encode(ProcessHandle.current().pid()));
+        h.add(READ_INPUT, (arg, ctx) -> Codecs.LONG.encode((long)System.in.read()));
     }
 
     /**
