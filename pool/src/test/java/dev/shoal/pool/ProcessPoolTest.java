@@ -157,7 +157,7 @@ class ProcessPoolTest
     void shouldGiveAHandlerThatReadsItsInputTheEndOfIt() throws Exception
     {
         // A worker's input is closed as it starts: on the parent's open pipe this read would wait forever, and so
-        // would close() for its result, hence a pool of its own, stopped at once if the read does not end.
+        // would close() for its result, hence a pool of its own, stopped with shutdownNow() if the read does not end.
         own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
         final CompletableFuture<byte[]> read = own.submit(TestHandlers.READ_INPUT, new byte[0]);
         try
