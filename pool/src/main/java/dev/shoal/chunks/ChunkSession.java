@@ -296,8 +296,8 @@ public final class ChunkSession implements AutoCloseable
     {
         final int n = started++;
         final Path log = logFolder.resolve("worker-" + n + ".log");
-        final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(jvmOptions)
-            .args(ChunkWorker.SERVE).errorTo(log);
+        final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(NewlineGathers.workerJvmOptions())
+            .jvmOptions(jvmOptions).args(ChunkWorker.SERVE).errorTo(log);
         final Process process = archive == null ? launcher.start() : archive.start(launcher);
         slot.process = process;
         slot.input = process.getOutputStream();

@@ -70,6 +70,9 @@ public final class ChunkWorker
     public static void main(final String[] args)
     {
         ParentWatch.haltWhenParentExits();
+        // The log says how this JVM splits lines (an eight-byte loop or vectors, NewlineGathers).
+        System.err.println("shoal chunk worker " + ProcessHandle.current().pid() + ": lines split by " +
+            NewlineGathers.SELECTED.name());
         if (args.length == 1 && SERVE.equals(args[0]))
         {
             System.exit(serve());

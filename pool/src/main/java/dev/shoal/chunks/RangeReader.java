@@ -38,10 +38,9 @@ final class RangeReader
     private static final int BLOCK_BYTES = 2048;
 
     private final FileWindow window;
-    /**
-     * Indexes of the newlines of one block: at most one per byte, and a word writes up to seven past the count
-     * before the count moves, so a block's bytes plus a word always fit.
-     */
+    /** Finds a block's newlines: eight bytes or a vector at a time, as this JVM chose ({@link NewlineGathers}). */
+    private final NewlineGather gather = NewlineGathers.SELECTED.forReader();
+    /** Indexes of the newlines of one block: at most one per byte, plus the entries a gather may write past. */
     private final int[] newlines = new int[BLOCK_BYTES + Long.BYTES];
     private long lines;
     private long coveredBytes;
@@ -116,22 +115,20 @@ final class RangeReader
         final int end = (int)Math.min(limit, base + (rangeEnd - first));
         int lineStart = base;
         long count = 0;
-        // Word at a time, a block at a time: first the block's newlines are gathered into an array with no branch
-        // for the usual word (none or one newline), then the lines are handed over in a loop the CPU can predict.
-        // Handing each line over as its newline is found mispredicts once per line (the inner loop's exit), which
-        // cost a third of the split. The loads skip the buffer's bounds check: word runs from base (>= 0) to
-        // lastWord = capacity - 8, so every load lies inside the window (the check was an eighth of the loop's
-        // samples under JFR).
+        // A step (a word or a vector) at a time, a block at a time: first the block's newlines are gathered into an
+        // array with no branch for the usual step (none or one newline), then the lines are handed over in a loop the
+        // CPU can predict. Handing each line over as its newline is found mispredicts once per line (the inner loop's
+        // exit), which cost a third of the split. A block is a whole number of steps that all lie inside the window:
+        // from word (>= base >= 0) to at most its capacity.
+        final NewlineGather gather = this.gather;
+        final int step = gather.step();
         int word = base;
-        final int lastWord = limit - Long.BYTES;
-        final byte[] array = buffer.byteArray();
-        final long address = buffer.addressOffset();
         final int[] found = newlines;
-        while (lineStart < end && word <= lastWord)
+        while (lineStart < end && limit - word >= step)
         {
-            final int blockEnd = Math.min(lastWord + 1, word + BLOCK_BYTES);
-            final int gathered = gatherNewlines(array, address, word, blockEnd);
-            word += ((blockEnd - word + Long.BYTES - 1) / Long.BYTES) * Long.BYTES;
+            final int blockEnd = word + Math.min(BLOCK_BYTES, (limit - word) / step * step);
+            final int gathered = gather.gather(buffer, word, blockEnd, found);
+            word = blockEnd;
             for (int i = 0; i < gathered; i++)
             {
                 final int newline = found[i];
@@ -144,7 +141,7 @@ final class RangeReader
                 }
             }
         }
-        // The window's last few bytes, byte by byte.
+        // The window's last few bytes (less than a step), byte by byte.
         for (int i = Math.max(word, lineStart); lineStart < end && i < limit; i++)
         {
             if (buffer.getByte(i) == '\n')
@@ -157,38 +154,6 @@ final class RangeReader
         final int index = lineStart;
         lines += count;
         return first + (index - base);
-    }
-
-    /**
-     * Gathers the indexes of the newlines in the words starting in {@code [from, to)}, in order, into
-     * {@link #newlines}.
-     *
-     * @param array   the buffer's array, or null for memory off the heap.
-     * @param address the buffer's address offset.
-     * @param from    the first word's index.
-     * @param to      index to stop before; every word starting below it lies inside the buffer.
-     * @return how many were gathered.
-     */
-    private int gatherNewlines(final byte[] array, final long address, final int from, final int to)
-    {
-        final int[] found = newlines;
-        int count = 0;
-        for (int word = from; word < to; word += Long.BYTES)
-        {
-            long flags = FileWindow.newlineFlags(ByteScan.wordAt(array, address + word));
-            // The first match is written whether there is one or not (no flag: index word + 8, never read, as the
-            // count does not move and the next word overwrites the slot), so a word with none or one newline,
-            // nearly every word of text, takes no branch that depends on the data.
-            found[count] = word + (Long.numberOfTrailingZeros(flags) >>> 3);
-            final int matches = Long.bitCount(flags);
-            for (int k = 1; k < matches; k++) // a word with two or more: the rare case
-            {
-                flags &= flags - 1;
-                found[count + k] = word + (Long.numberOfTrailingZeros(flags) >>> 3);
-            }
-            count += matches;
-        }
-        return count;
     }
 
     /**
