@@ -16,7 +16,8 @@ deleted afterwards.  ``--scaling`` additionally runs the --scaling modes of
 handoff.py and heap.py.  ``--repeat N`` runs every script N times and prints, for
 each result line, the run with the median ops_per_s, with ``runs``,
 ``ops_per_s_min`` and ``ops_per_s_max`` over the N (chunks.py verifies its
-figures in the first run only).
+figures in the first run only).  ``--workloads A,B`` runs only the scripts that
+report one of these workloads (the default: all of them).
 """
 
 import argparse
@@ -154,19 +155,27 @@ def main():
     p.add_argument("--chunks-file", help="input for chunks.py (default: generated temp file)")
     p.add_argument("--repeat", type=int, default=1,
                    help="runs of every script; each line printed is the median run's (default 1)")
+    p.add_argument("--workloads", default=None,
+                   help="comma-separated workloads: run only the scripts reporting one (default: all)")
     p.add_argument("--timeout", type=float, default=None,
                    help="per-script timeout in seconds (default 60 quick, 300 full)")
     args = p.parse_args()
     timeout = args.timeout or (60 if args.quick else 300)
     common = ["--quick"] if args.quick else []
+    chosen = set(args.workloads.split(",")) if args.workloads else None
+
+    def wanted(script):
+        return chosen is None or bool(chosen.intersection(SCRIPTS[script]))
 
     for script, workloads in SCRIPTS.items():
-        if script == "chunks.py":
+        if script == "chunks.py" or not wanted(script):
             continue
         run_repeated(script, common, workloads, timeout, args.repeat)
         if args.scaling and script in SCALING:
             run_repeated(script, common + ["--scaling"], SCALING[script], timeout, args.repeat)
 
+    if not wanted("chunks.py"):
+        return
     with tempfile.TemporaryDirectory(prefix="shoal-py-chunks-") as tmp:
         path = args.chunks_file
         if path is None:

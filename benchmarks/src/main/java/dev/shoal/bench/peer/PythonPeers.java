@@ -19,7 +19,8 @@ import dev.shoal.cli.Json;
 
 /**
  * The Python {@code multiprocessing} peers: runs {@code benchmarks/peers/python/run_all.py [--quick]
- * [--scaling] [--chunks-file FILE] [--repeat N]} when {@code python3} exists and forwards its JSON lines (workload
+ * [--scaling] [--chunks-file FILE] [--repeat N] [--workloads W,...]} when {@code python3} exists and forwards its
+ * JSON lines (only the scripts of the selected workloads, unless the scaling tables are wanted too; workload
  * names already match, impl is {@code python}); adds {@code "pinned": false}. A full run repeats every Python
  * script {@value #FULL_REPEAT} times and keeps each case's median run (with the spread), so one lucky or unlucky
  * run does not decide a ratio; a quick run runs each once. Without python3 or the scripts, each selected workload
@@ -59,7 +60,7 @@ public final class PythonPeers
         String failure = reason;
         if (reason == null)
         {
-            failure = runScript(python, script, quick, scaling, chunksFile, line ->
+            failure = runScript(python, script, quick, scaling, chunksFile, workloads, line ->
             {
                 final String workload = String.valueOf(line.get("workload"));
                 seen.add(workload);
@@ -89,7 +90,7 @@ public final class PythonPeers
 
     private static String runScript(
         final String python, final Path script, final boolean quick, final boolean scaling, final Path chunksFile,
-        final Consumer<Map<String, Object>> sink)
+        final Set<String> workloads, final Consumer<Map<String, Object>> sink)
     {
         final List<String> command = new ArrayList<>(List.of(python, script.toString()));
         if (quick)
@@ -104,6 +105,14 @@ public final class PythonPeers
         {
             command.add("--repeat");
             command.add(Integer.toString(FULL_REPEAT));
+        }
+        if (!scaling)
+        {
+            // Only the scripts of the selected workloads: `--only chunks` no longer waits for every other script
+            // three times (minutes on a host where Python is slow). The scaling tables take lines of scripts that
+            // --only may not name, so with --scaling every script runs as before.
+            command.add("--workloads");
+            command.add(String.join(",", workloads));
         }
         if (chunksFile != null)
         {
