@@ -257,7 +257,8 @@ final class ChunkWorkers
         {
             throw new UncheckedIOException(ex);
         }
-        final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(config.workerJvmOptions);
+        final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(NewlineGathers.workerJvmOptions())
+            .jvmOptions(config.workerJvmOptions);
         if (n == 0 && config.stopFirstWorkerAfter >= 0)
         {
             launcher.jvmOption("-D" + ChunkWorker.STOP_AFTER_PROPERTY + "=" + config.stopFirstWorkerAfter)

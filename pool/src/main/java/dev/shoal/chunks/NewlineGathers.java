@@ -34,8 +34,15 @@ final class NewlineGathers
     }
 
     /**
-     * @return the JVM options a chunk worker started with this JVM's {@code java} needs to split with vectors:
-     * none where it would not (an older JDK, the class not built, or turned off by {@value #VECTOR_PROPERTY}).
+     * The JVM options a chunk worker started with this JVM's {@code java} needs to split with vectors: none where it
+     * would not (an older JDK, the class not built, or turned off by {@value #VECTOR_PROPERTY}). Besides the module,
+     * the gather is compiled after a hundredth of the usual calls: until C2 compiles it, the Vector API's code runs
+     * as objects, many times slower than the eight-byte loop, which made a fresh JVM's first gigabyte slower with
+     * vectors than without (two fresh workers 1.47-1.61 GB/s against 2.19-2.29; with the earlier compile 2.18-2.46,
+     * docs/benchmarks.md, session 19). {@code quiet} keeps the compile command from printing on standard output, a
+     * session worker's answer channel.
+     *
+     * @return the options, to come before the caller's own.
      */
     static List<String> workerJvmOptions()
     {
@@ -44,7 +51,8 @@ final class NewlineGathers
         {
             return List.of();
         }
-        return List.of("--add-modules", VECTOR_MODULE);
+        return List.of("--add-modules", VECTOR_MODULE, "-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=CompileThresholdScaling," + VECTOR_CLASS + "::gather,0.01");
     }
 
     private static boolean vectorWanted()

@@ -107,32 +107,6 @@ class ChunkSessionTest
     }
 
     @Test
-    void shouldSplitLinesInItsWorkersWithVectorsWhereTheJdkRunsThemFast() throws Exception
-    {
-        // JDK 17: the eight-byte split; the JDK 25 test run (NewlineGatherTest.EXPECTED_SPLIT = vector): the workers
-        // get the vector module and split with it, and still read every line once.
-        final String expected = System.getProperty(NewlineGatherTest.EXPECTED_SPLIT,
-            NewlineGathers.workerJvmOptions().isEmpty() ? "swar" : "vector");
-        final ChunkSession session = session(2);
-        final byte[] bytes = ChunkFixtures.randomContent(77, 20_000);
-        final Path file = ChunkFixtures.write(dir, "split.txt", bytes);
-        FileChunksThreadsTest.assertChecksum(bytes, FileChunks.builder(file).session(session).chunkBytes(4099).build()
-            .run(LineChecksumJob.class), "split " + expected);
-        final List<Path> logs;
-        try (java.util.stream.Stream<Path> files = Files.list(session.logFolder()))
-        {
-            logs = files.filter(f -> f.getFileName().toString().startsWith("worker-")).sorted().toList();
-        }
-        assertEquals(2, logs.size(), "one log per worker: " + logs);
-        for (final Path log : logs)
-        {
-            final String text = Files.readString(log);
-            assertTrue(text.contains(": lines split by " + expected),
-                log + " names the " + expected + " split: " + text);
-        }
-    }
-
-    @Test
     void shouldReplaceAWorkerKilledBetweenRuns() throws Exception
     {
         final ChunkSession session = session(2);

@@ -54,8 +54,11 @@ class NewlineGatherTest
         }
         if (chosen.startsWith("vector"))
         {
-            assertEquals(List.of("--add-modules", NewlineGathers.VECTOR_MODULE), NewlineGathers.workerJvmOptions(),
-                "session workers get the module this JVM splits with");
+            final List<String> options = NewlineGathers.workerJvmOptions();
+            assertEquals(List.of("--add-modules", NewlineGathers.VECTOR_MODULE), options.subList(0, 2),
+                "chunk workers get the module this JVM splits with: " + options);
+            assertEquals("-XX:CompileCommand=quiet", options.get(2), "no compile command printed on a worker's stdout");
+            assertTrue(options.get(3).contains(NewlineGathers.VECTOR_CLASS + "::gather"), "the gather compiled early");
             assertTrue(NewlineGathers.SELECTED.step() >= 16 && NewlineGathers.SELECTED.step() <= Long.SIZE,
                 "a vector's bytes fit a long's bits: " + NewlineGathers.SELECTED.step());
         }
