@@ -37,6 +37,8 @@ final class ChunkWorkers
     private final int ranges;
     /** The workers' class-data archive, or null when archives are off (see {@link ClassDataArchive}). */
     private final ClassDataArchive archive;
+    /** JVM options for the vector split, or none: see {@link NewlineGathers#oneShotWorkerJvmOptions}. */
+    private List<String> splitOptions = List.of();
     private int started;
 
     ChunkWorkers(final FileChunks config, final ChunkRegion region, final String jobClass)
@@ -193,6 +195,7 @@ final class ChunkWorkers
         boolean chaosPending = config.chaosKillAt >= 0;
         try
         {
+            splitOptions = NewlineGathers.oneShotWorkerJvmOptions(region.params().fileLength(), count);
             for (int i = 0; i < count; i++)
             {
                 live.add(start());
@@ -257,7 +260,7 @@ final class ChunkWorkers
         {
             throw new UncheckedIOException(ex);
         }
-        final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(NewlineGathers.workerJvmOptions())
+        final JavaProcess launcher = JavaProcess.of(ChunkWorker.class).jvmOptions(splitOptions)
             .jvmOptions(config.workerJvmOptions);
         if (n == 0 && config.stopFirstWorkerAfter >= 0)
         {

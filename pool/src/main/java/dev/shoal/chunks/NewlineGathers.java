@@ -25,6 +25,18 @@ final class NewlineGathers
     static final int VECTOR_MIN_FEATURE = 25;
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String VECTOR_CLASS = "dev.shoal.chunks.VectorNewlineGather";
+    /**
+     * System property: the file bytes per one-shot worker from which it gets the vector split (default
+     * {@value #DEFAULT_MIN_BYTES_PER_ONE_SHOT_WORKER}); a session's workers get it whatever the file.
+     */
+    static final String MIN_BYTES_PROPERTY = "shoal.chunks.vectorMinBytesPerWorker";
+    /**
+     * A JDK 25 JVM with the vector module starts 0.05-0.1 s later (the module resolved, the Vector API's classes
+     * loaded); a fresh worker's vector split gains about that over a gigabyte (one worker, 1 GiB: processing 0.51
+     * against 0.60 s), and loses end to end below it (two workers, 512 MiB each: 0.95-0.97 s against 0.86-0.90),
+     * docs/benchmarks.md, session 19.
+     */
+    static final long DEFAULT_MIN_BYTES_PER_ONE_SHOT_WORKER = 1L << 30;
 
     /** This JVM's choice, made at the first chunk read; each reader takes its own {@link NewlineGather#forReader}. */
     static final NewlineGather SELECTED = select();
@@ -53,6 +65,18 @@ final class NewlineGathers
         }
         return List.of("--add-modules", VECTOR_MODULE, "-XX:CompileCommand=quiet",
             "-XX:CompileCommand=CompileThresholdScaling," + VECTOR_CLASS + "::gather,0.01");
+    }
+
+    /**
+     * @param fileBytes the run's file length.
+     * @param workers   one-shot workers sharing it.
+     * @return {@link #workerJvmOptions()} when each worker's share is large enough to repay the vector split's
+     * start-up, else none.
+     */
+    static List<String> oneShotWorkerJvmOptions(final long fileBytes, final int workers)
+    {
+        final long minBytes = Long.getLong(MIN_BYTES_PROPERTY, DEFAULT_MIN_BYTES_PER_ONE_SHOT_WORKER);
+        return fileBytes / Math.max(1, workers) >= minBytes ? workerJvmOptions() : List.of();
     }
 
     private static boolean vectorWanted()

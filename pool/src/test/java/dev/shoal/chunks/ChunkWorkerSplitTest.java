@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Chunk worker JVMs split lines as their JDK does best, and still read every line once: on JDK 17 the eight-byte
- * split; on JDK 25 (the build's second run of this class, {@link NewlineGatherTest#EXPECTED_SPLIT} = vector) the
- * workers, one-shot and a session's, get the vector module and split with it. Each worker's log names its split.
+ * split; on JDK 25 (the build's second run of this class, {@link NewlineGatherTest#EXPECTED_SPLIT} = vector) a
+ * session's workers, and one-shot workers whose share of the file repays the module's start-up, get the vector
+ * module and split with it. Each worker's log names its split.
  */
 @Timeout(90)
 class ChunkWorkerSplitTest
@@ -39,6 +40,7 @@ class ChunkWorkerSplitTest
     @AfterEach
     void restoreRegionFolder()
     {
+        System.clearProperty(NewlineGathers.MIN_BYTES_PROPERTY);
         if (regionsBefore == null)
         {
             System.clearProperty(RegionLocation.DIRECTORY_PROPERTY);
@@ -52,14 +54,27 @@ class ChunkWorkerSplitTest
     @Test
     void shouldSplitInOneShotWorkersAsTheJdkDoesBest() throws IOException
     {
+        // As if the file were large: every share repays the vector module's start-up.
+        System.setProperty(NewlineGathers.MIN_BYTES_PROPERTY, "0");
+        runOneShot("large.txt", expectedSplit());
+    }
+
+    @Test
+    void shouldKeepTheEightByteSplitForASmallFileOnEveryJdk() throws IOException
+    {
+        runOneShot("small.txt", "swar");
+    }
+
+    private void runOneShot(final String name, final String expected) throws IOException
+    {
         final byte[] bytes = ChunkFixtures.randomContent(78, 20_000);
-        final Path file = ChunkFixtures.write(dir, "one-shot.txt", bytes);
+        final Path file = ChunkFixtures.write(dir, name, bytes);
         // Kept, so the workers' logs stay in the region's side folder after the run.
         final ChunkOutcome<LineChecksum> outcome = FileChunks.builder(file).workers(2).chunkBytes(4099)
             .keepRegion(true).build().run(LineChecksumJob.class);
         FileChunksThreadsTest.assertChecksum(bytes, outcome, "one-shot workers");
         assertTrue(outcome.processes());
-        assertLogsName(dir.resolve("regions"), 2);
+        assertLogsName(dir.resolve("regions"), 2, expected);
     }
 
     @Test
@@ -71,15 +86,21 @@ class ChunkWorkerSplitTest
         {
             FileChunksThreadsTest.assertChecksum(bytes, FileChunks.builder(file).session(session).chunkBytes(4099)
                 .build().run(LineChecksumJob.class), "session workers");
-            assertLogsName(session.logFolder(), 2);
+            assertLogsName(session.logFolder(), 2, expectedSplit());
         }
     }
 
-    /** Every worker log under the folder names the split this JDK's workers should use. */
-    private static void assertLogsName(final Path folder, final int workers) throws IOException
+    /** The split this JDK's workers should use when the file does not decide. */
+    private static String expectedSplit()
     {
-        final String expected = System.getProperty(NewlineGatherTest.EXPECTED_SPLIT,
+        return System.getProperty(NewlineGatherTest.EXPECTED_SPLIT,
             NewlineGathers.workerJvmOptions().isEmpty() ? "swar" : "vector");
+    }
+
+    /** Every worker log under the folder names the expected split. */
+    private static void assertLogsName(final Path folder, final int workers, final String expected)
+        throws IOException
+    {
         final List<Path> logs;
         try (Stream<Path> files = Files.walk(folder))
         {
