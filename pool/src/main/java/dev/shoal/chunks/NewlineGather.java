@@ -10,9 +10,8 @@ import org.agrona.DirectBuffer;
  * <p>Two implementations: {@link SwarNewlineGather}, eight bytes at a time in plain Java (any JDK), and
  * {@code VectorNewlineGather}, a whole vector register at a time through the Vector API, which is only compiled
  * where a JDK 25 is at hand and only chosen on a JDK 25 or newer JVM that has the {@code jdk.incubator.vector}
- * module (JDK 17's Vector API compiles the mask's {@code toLong} into a slow loop: it split at 1.2-1.3 GB/s there
- * against the eight-byte loop's 3.0; JDK 25's splits at 2x the eight-byte loop, docs/benchmarks.md, sessions 18
- * and 19). {@link NewlineGathers} chooses one per JVM.
+ * module (JDK 17's Vector API split at 1.2-1.3 GB/s against the eight-byte loop's 3.0, JDK 25's at about twice the
+ * eight-byte loop: docs/benchmarks.md, sessions 18 and 19). {@link NewlineGathers} chooses one per JVM.
  */
 interface NewlineGather
 {

@@ -14,8 +14,8 @@ import org.agrona.DirectBuffer;
  * positions. Compiled by the {@code jdk25-vector} profile only, and chosen by {@link NewlineGathers} only on JDK 25
  * or newer with the module present.
  *
- * <p>Measured on the 2-vCPU Intel VM (docs/benchmarks.md, session 19): the split alone 8.3-9.1 GB/s with 512-bit
- * vectors against 3.8-4.6 GB/s for the eight-byte loop on the same JDK. Not thread-safe: one per reader (it keeps a
+ * <p>Measured on the 2-vCPU AMD VM (docs/benchmarks.md, session 19): the split alone 6.1-9.1 GB/s with 512-bit
+ * vectors against 3.7-4.6 GB/s for the eight-byte loop on the same JDK. Not thread-safe: one per reader (it keeps a
  * view of the buffer it last read, made again when the buffer changes).
  */
 final class VectorNewlineGather implements NewlineGather
