@@ -65,6 +65,16 @@ class NewlineGatherTest
     }
 
     @Test
+    void shouldGiveOneShotWorkersTheVectorSplitFromAGigabyteEach()
+    {
+        // The JDK 25 run checks the line itself; on JDK 17 both sides are empty (no vector split to give).
+        final List<String> vector = NewlineGathers.workerJvmOptions();
+        assertEquals(vector, NewlineGathers.oneShotWorkerJvmOptions(2L << 30, 2), "1 GiB each");
+        assertEquals(List.of(), NewlineGathers.oneShotWorkerJvmOptions((2L << 30) - 1, 2), "just under 1 GiB each");
+        assertEquals(List.of(), NewlineGathers.oneShotWorkerJvmOptions(64L << 20, 1), "a small file");
+    }
+
+    @Test
     void shouldMatchAByteLoopOffTheHeapAtEveryOffset()
     {
         final SplittableRandom random = new SplittableRandom(seed());
