@@ -42,7 +42,7 @@ final class ModuleRulesTest
     /** Outside packages each library module's main code may import (besides java.* and Shoal's own). */
     private static final Map<String, List<String>> THIRD_PARTY = Map.of(
         "core", List.of("org.agrona."),
-        "pool", List.of("org.agrona."),
+        "pool", List.of("org.agrona.", "jdk.incubator.vector."), // the JDK's own, for the JDK 25 split only
         "journal", List.of("org.agrona.", "net.openhft.", "com.sun.jna."),
         "remote", List.of("org.agrona.", "io.aeron."),
         "cli", List.of("org.agrona.", "net.openhft.", "picocli.", "com.fasterxml.jackson."));
@@ -71,11 +71,19 @@ final class ModuleRulesTest
             final Path dir = root.resolve(module).resolve("src/main/java");
             assertTrue(Files.isDirectory(dir), dir + " is missing");
             final List<Source> sources = new ArrayList<>();
-            try (Stream<Path> files = Files.walk(dir))
+            // src/main/java25: main code too, compiled by a JDK 25 where one is at hand (pool's vector split).
+            for (final Path tree : List.of(dir, root.resolve(module).resolve("src/main/java25")))
             {
-                for (final Path file : files.filter(f -> f.toString().endsWith(".java")).toList())
+                if (!Files.isDirectory(tree))
                 {
-                    sources.add(read(file));
+                    continue;
+                }
+                try (Stream<Path> files = Files.walk(tree))
+                {
+                    for (final Path file : files.filter(f -> f.toString().endsWith(".java")).toList())
+                    {
+                        sources.add(read(file));
+                    }
                 }
             }
             SOURCES.put(module, sources);
