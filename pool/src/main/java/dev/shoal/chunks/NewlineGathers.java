@@ -127,10 +127,12 @@ final class NewlineGathers
         }
         final int[] a = new int[bytes + Long.BYTES];
         final int[] b = new int[bytes + Long.BYTES];
+        final NewlineGather candidateReader = candidate.forReader();
+        final NewlineGather referenceReader = reference.forReader();
         for (int from = 0; from < bytes; from += step)
         {
-            final int n = candidate.forReader().gather(buffer, from, bytes, a);
-            final int m = reference.gather(buffer, from, bytes, b);
+            final int n = candidateReader.gather(buffer, from, bytes, a);
+            final int m = referenceReader.gather(buffer, from, bytes, b);
             if (n != m || !Arrays.equals(a, 0, n, b, 0, m))
             {
                 return false;
