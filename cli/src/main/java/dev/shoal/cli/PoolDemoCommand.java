@@ -117,7 +117,7 @@ public final class PoolDemoCommand implements Callable<Integer>
 
     static Json toJson(final PoolDemo.Result r, final int workers, final int threads, final boolean chaos)
     {
-        return Json.object().put("jobs", r.jobs()).put("done", r.done()).put("wrong", r.wrong())
+        final Json json = Json.object().put("jobs", r.jobs()).put("done", r.done()).put("wrong", r.wrong())
             .put("failed", r.failed()).put("redelivered", r.redelivered()).put("worker_restarts", r.workerRestarts())
             .put("workers", workers).put("threads", threads).put("chaos", chaos)
             .put("seconds", Math.round(r.seconds() * 1000) / 1000.0)
@@ -125,14 +125,27 @@ public final class PoolDemoCommand implements Callable<Integer>
             .put("p50_us", Math.round(r.p50Micros() * 10) / 10.0).put("p99_us", Math.round(r.p99Micros() * 10) / 10.0)
             .put("journaled", r.journaled()).put("resumed", r.resumed()).put("checksum", r.checksum())
             .put("verified", r.verified()).put("remote_hosts", r.remoteHosts()).put("remote_joined", r.remoteJoined());
+        if (r.warmSeconds() > 0)
+        {
+            json.put("warm_seconds", Math.round(r.warmSeconds() * 1000) / 1000.0)
+                .put("warm_jobs_per_s", Math.round(r.warmJobsPerSecond()))
+                .put("warm_p50_us", Math.round(r.warmP50Micros() * 10) / 10.0)
+                .put("warm_p99_us", Math.round(r.warmP99Micros() * 10) / 10.0);
+        }
+        return json;
     }
 
     static String toText(final PoolDemo.Result r, final int workers, final int threads)
     {
+        final String warm = r.warmSeconds() <= 0 ? "" : String.format("%n  again on the same worker JVMs, now " +
+            "warm: %,d jobs in %.2f s (%,.0f jobs/s, p50 %.1f µs, p99 %.1f µs)%n  (every job submitted at once: " +
+            "its latency includes the wait behind the jobs before it)", r.jobs(), r.warmSeconds(),
+            r.warmJobsPerSecond(), r.warmP50Micros(), r.warmP99Micros());
         return String.format("pool demo: %d worker JVMs x %d thread(s), %,d jobs in %.2f s (%,.0f jobs/s, " +
-            "p50 %.1f µs, p99 %.1f µs)%n  redelivered %d, worker restarts %d%s%n  journaled %d, resumed %d, " +
+            "p50 %.1f µs, p99 %.1f µs)%s%n  redelivered %d, worker restarts %d%s%n  journaled %d, resumed %d, " +
             "checksum %016x%n  %s",
-            workers, threads, r.jobs(), r.seconds(), r.jobsPerSecond(), r.p50Micros(), r.p99Micros(), r.redelivered(),
+            workers, threads, r.jobs(), r.seconds(), r.jobsPerSecond(), r.p50Micros(), r.p99Micros(), warm,
+            r.redelivered(),
             r.workerRestarts(), r.killedPid() != 0 ? " (chaos killed pid " + r.killedPid() + ")" : "",
             r.journaled(), r.resumed(), r.checksum(),
             r.verified() ? "verified: every job returned its right result (wrong=0, failed=0)" :
@@ -158,9 +171,13 @@ public final class PoolDemoCommand implements Callable<Integer>
 
         void update(final long done)
         {
+            if (out == null)
+            {
+                return; // not a terminal: no clock read per result
+            }
             final long now = System.nanoTime();
             final long last = lastDraw.get();
-            if (out == null || (now - last < 100_000_000L && done < total) || !lastDraw.compareAndSet(last, now))
+            if ((now - last < 100_000_000L && done < total) || !lastDraw.compareAndSet(last, now))
             {
                 return;
             }

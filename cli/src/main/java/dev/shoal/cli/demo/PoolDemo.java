@@ -79,14 +79,14 @@ public final class PoolDemo
     }
 
     /**
-     * @param jobs           jobs submitted.
-     * @param done           results right.
-     * @param wrong          results wrong.
-     * @param failed         futures failed.
+     * @param jobs           jobs submitted (in each pass).
+     * @param done           results right, {@code jobs} less every pass's wrong and failed ones.
+     * @param wrong          results wrong, over every pass.
+     * @param failed         futures failed, over every pass.
      * @param redelivered    jobs redelivered after a worker died.
      * @param workerRestarts workers restarted.
      * @param killedPid      pid killed by chaos, 0 if none.
-     * @param seconds        wall time from first submit to last result.
+     * @param seconds        the first pass (cold JVMs): wall time from first submit to last result.
      * @param p50Micros      median submit-to-result latency.
      * @param p99Micros      99th percentile submit-to-result latency.
      * @param journaled      results appended to the journal by this run.
@@ -94,11 +94,24 @@ public final class PoolDemo
      * @param checksum       sum of every job's result: equal for equal outputs, however the run was split.
      * @param remoteHosts    agents connected at the end (0 without listen).
      * @param remoteJoined   agents that joined during the run, a rejoin counted again.
+     * @param warmSeconds    the second pass on the same pool, now warm: its wall time (0 when there was none: with
+     *                       chaos, a journal or remote hosts). Its results are checked too (wrong, failed).
+     * @param warmP50Micros  the warm pass's median submit-to-result latency.
+     * @param warmP99Micros  the warm pass's 99th percentile.
      */
     public record Result(long jobs, long done, long wrong, long failed, long redelivered, long workerRestarts,
         long killedPid, double seconds, double p50Micros, double p99Micros, long journaled, long resumed,
-        long checksum, int remoteHosts, long remoteJoined)
+        long checksum, int remoteHosts, long remoteJoined, double warmSeconds, double warmP50Micros,
+        double warmP99Micros)
     {
+        /**
+         * @return jobs per second of the warm pass, 0 when there was none.
+         */
+        public double warmJobsPerSecond()
+        {
+            return warmSeconds > 0 ? jobs / warmSeconds : 0;
+        }
+
         /**
          * @return jobs per second.
          */
@@ -127,15 +140,6 @@ public final class PoolDemo
      */
     public static Result run(final Config config, final LongConsumer progress)
     {
-        final AtomicLong finished = new AtomicLong();
-        final AtomicLong wrong = new AtomicLong();
-        final AtomicLong failed = new AtomicLong();
-        final AtomicLong checksum = new AtomicLong();
-        final long[] latencies = new long[config.jobs()];
-        long killed = 0;
-        long redeliveredRemote = 0;
-        final long start;
-        final long end;
         final PoolStats stats;
         final ProcessPool.Builder builder = ProcessPool.builder(DemoHandlers.class).workers(config.workers())
             .threadsPerWorker(config.threads()).logSink(line -> { });
@@ -157,72 +161,123 @@ public final class PoolDemo
         }
         int remoteHosts = 0;
         long remoteJoined = 0;
+        long redeliveredRemote = 0;
+        final Pass first;
+        Pass warm = null;
         try (ProcessPool pool = builder.start())
         {
             if (config.listen() != null)
             {
                 awaitHosts(pool, config);
             }
-            final List<CompletableFuture<byte[]>> futures = new ArrayList<>(config.jobs());
-            start = System.nanoTime();
-            final int killAt = config.chaos() ? config.jobs() / 3 : -1;
-            for (int i = 0; i < config.jobs(); i += config.batch())
+            first = pass(pool, config, progress, config.chaos());
+            // The same jobs again on the same pool, now compiled: what the pool does once warm. Not with a journal
+            // (a resumed pass would only read it back), chaos (one kill per run) or remote hosts (their own pace).
+            if (!config.chaos() && config.journal() == null && config.listen() == null)
             {
-                final List<byte[]> batch = new ArrayList<>(config.batch());
-                final List<String> keys = new ArrayList<>(config.batch());
-                for (int j = i; j < Math.min(config.jobs(), i + config.batch()); j++)
-                {
-                    batch.add(DemoHandlers.argument(j, config.workMicros()));
-                    keys.add("hash-" + j);
-                }
-                final long submitted = System.nanoTime();
-                // Keys only with a journal: they name the jobs a resumed run can skip.
-                final List<CompletableFuture<byte[]>> fs = config.journal() != null ?
-                    pool.submitBatch(DemoHandlers.HASH, keys, batch) : pool.submitBatch(DemoHandlers.HASH, batch);
-                for (int k = 0; k < fs.size(); k++)
-                {
-                    final int index = i + k;
-                    fs.get(k).whenComplete((bytes, error) ->
-                    {
-                        latencies[index] = System.nanoTime() - submitted;
-                        if (error != null)
-                        {
-                            failed.incrementAndGet();
-                        }
-                        else if (new UnsafeBuffer(bytes).getLong(0) != DemoHandlers.mix(index))
-                        {
-                            wrong.incrementAndGet();
-                        }
-                        else
-                        {
-                            checksum.addAndGet(DemoHandlers.mix(index));
-                        }
-                        progress.accept(finished.incrementAndGet());
-                    });
-                }
-                futures.addAll(fs);
-                if (killAt >= 0 && i >= killAt && killed == 0)
-                {
-                    killed = pool.killWorker(ThreadLocalRandom.current().nextInt(config.workers()));
-                }
+                warm = pass(pool, config, progress, false);
             }
-            if (config.listen() != null && config.workers() == 0)
-            {
-                joinWhileHostsServe(pool, config);
-            }
-            pool.join();
-            end = System.nanoTime();
             stats = pool.stats();
             remoteHosts = pool.remoteHosts();
             remoteJoined = pool.remoteHostsJoined();
             redeliveredRemote = pool.remoteRedelivered();
         }
-        final long done = config.jobs() - wrong.get() - failed.get();
+        final long wrong = first.wrong() + (warm == null ? 0 : warm.wrong());
+        final long failed = first.failed() + (warm == null ? 0 : warm.failed());
+        return new Result(config.jobs(), config.jobs() - wrong - failed, wrong, failed,
+            stats.redelivered() + redeliveredRemote, stats.workerRestarts(), first.killedPid(), first.seconds(),
+            first.p50Micros(), first.p99Micros(), stats.journaled(), stats.resumed(), first.checksum(), remoteHosts,
+            remoteJoined, warm == null ? 0 : warm.seconds(), warm == null ? 0 : warm.p50Micros(),
+            warm == null ? 0 : warm.p99Micros());
+    }
+
+    /**
+     * One pass of the demo's jobs: all submitted at once, every result checked as it completes, then joined.
+     */
+    private static Pass pass(final ProcessPool pool, final Config config, final LongConsumer progress,
+        final boolean chaos)
+    {
+        final AtomicLong finished = new AtomicLong();
+        final AtomicLong wrong = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong checksum = new AtomicLong();
+        final long[] latencies = new long[config.jobs()];
+        long killed = 0;
+        final long start = System.nanoTime();
+        final int killAt = chaos ? config.jobs() / 3 : -1;
+        for (int i = 0; i < config.jobs(); i += config.batch())
+        {
+            final int count = Math.min(config.jobs(), i + config.batch()) - i;
+            final long submitted = System.nanoTime();
+            final List<CompletableFuture<byte[]>> fs = submit(pool, config, i, count);
+            for (int k = 0; k < fs.size(); k++)
+            {
+                final int index = i + k;
+                fs.get(k).whenComplete((bytes, error) ->
+                {
+                    latencies[index] = System.nanoTime() - submitted;
+                    if (error != null)
+                    {
+                        failed.incrementAndGet();
+                    }
+                    else if (new UnsafeBuffer(bytes).getLong(0) != DemoHandlers.mix(index))
+                    {
+                        wrong.incrementAndGet();
+                    }
+                    else
+                    {
+                        checksum.addAndGet(DemoHandlers.mix(index));
+                    }
+                    progress.accept(finished.incrementAndGet());
+                });
+            }
+            if (killAt >= 0 && i >= killAt && killed == 0)
+            {
+                killed = pool.killWorker(ThreadLocalRandom.current().nextInt(config.workers()));
+            }
+        }
+        if (config.listen() != null && config.workers() == 0)
+        {
+            joinWhileHostsServe(pool, config);
+        }
+        pool.join();
+        final long end = System.nanoTime();
         Arrays.sort(latencies);
-        return new Result(config.jobs(), done, wrong.get(), failed.get(), stats.redelivered() + redeliveredRemote,
-            stats.workerRestarts(), killed, (end - start) / 1e9, percentile(latencies, 0.50),
-            percentile(latencies, 0.99), stats.journaled(), stats.resumed(), checksum.get(), remoteHosts,
-            remoteJoined);
+        return new Pass((end - start) / 1e9, percentile(latencies, 0.50), percentile(latencies, 0.99), wrong.get(),
+            failed.get(), checksum.get(), killed);
+    }
+
+    /**
+     * Jobs {@code first .. first + count - 1}: one {@code submit} each when unbatched, else one batch; keyed
+     * {@code hash-INDEX} only with a journal (the keys name the jobs a resumed run can skip).
+     */
+    private static List<CompletableFuture<byte[]>> submit(final ProcessPool pool, final Config config,
+        final int first, final int count)
+    {
+        if (config.journal() == null && count == 1)
+        {
+            return List.of(pool.submit(DemoHandlers.HASH, DemoHandlers.argument(first, config.workMicros())));
+        }
+        final List<byte[]> batch = new ArrayList<>(count);
+        final List<String> keys = new ArrayList<>(count);
+        for (int j = first; j < first + count; j++)
+        {
+            batch.add(DemoHandlers.argument(j, config.workMicros()));
+            if (config.journal() != null)
+            {
+                keys.add("hash-" + j);
+            }
+        }
+        return config.journal() != null ? pool.submitBatch(DemoHandlers.HASH, keys, batch) :
+            pool.submitBatch(DemoHandlers.HASH, batch);
+    }
+
+    /**
+     * One pass: wall time, latency percentiles (µs), results wrong and failed, their checksum, the pid chaos killed.
+     */
+    private record Pass(double seconds, double p50Micros, double p99Micros, long wrong, long failed, long checksum,
+        long killedPid)
+    {
     }
 
     private static void awaitHosts(final ProcessPool pool, final Config config)
