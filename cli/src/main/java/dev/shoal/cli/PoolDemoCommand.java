@@ -125,26 +125,26 @@ public final class PoolDemoCommand implements Callable<Integer>
             .put("p50_us", Math.round(r.p50Micros() * 10) / 10.0).put("p99_us", Math.round(r.p99Micros() * 10) / 10.0)
             .put("journaled", r.journaled()).put("resumed", r.resumed()).put("checksum", r.checksum())
             .put("verified", r.verified()).put("remote_hosts", r.remoteHosts()).put("remote_joined", r.remoteJoined());
-        if (r.warmSeconds() > 0)
+        if (r.againSeconds() > 0)
         {
-            json.put("warm_seconds", Math.round(r.warmSeconds() * 1000) / 1000.0)
-                .put("warm_jobs_per_s", Math.round(r.warmJobsPerSecond()))
-                .put("warm_p50_us", Math.round(r.warmP50Micros() * 10) / 10.0)
-                .put("warm_p99_us", Math.round(r.warmP99Micros() * 10) / 10.0);
+            json.put("again_seconds", Math.round(r.againSeconds() * 1000) / 1000.0)
+                .put("again_jobs_per_s", Math.round(r.againJobsPerSecond()))
+                .put("again_p50_us", Math.round(r.againP50Micros() * 10) / 10.0)
+                .put("again_p99_us", Math.round(r.againP99Micros() * 10) / 10.0);
         }
         return json;
     }
 
     static String toText(final PoolDemo.Result r, final int workers, final int threads)
     {
-        final String warm = r.warmSeconds() <= 0 ? "" : String.format("%n  again on the same worker JVMs, now " +
-            "warm: %,d jobs in %.2f s (%,.0f jobs/s, p50 %.1f µs, p99 %.1f µs)%n  (every job submitted at once: " +
-            "its latency includes the wait behind the jobs before it)", r.jobs(), r.warmSeconds(),
-            r.warmJobsPerSecond(), r.warmP50Micros(), r.warmP99Micros());
+        final String again = r.againSeconds() <= 0 ? "" : String.format("%n  again on the same pool and worker " +
+            "JVMs: %,d jobs in %.2f s (%,.0f jobs/s, p50 %.1f µs, p99 %.1f µs)%n  (every job submitted at once: " +
+            "its latency includes the wait behind the jobs before it)", r.jobs(), r.againSeconds(),
+            r.againJobsPerSecond(), r.againP50Micros(), r.againP99Micros());
         return String.format("pool demo: %d worker JVMs x %d thread(s), %,d jobs in %.2f s (%,.0f jobs/s, " +
             "p50 %.1f µs, p99 %.1f µs)%s%n  redelivered %d, worker restarts %d%s%n  journaled %d, resumed %d, " +
             "checksum %016x%n  %s",
-            workers, threads, r.jobs(), r.seconds(), r.jobsPerSecond(), r.p50Micros(), r.p99Micros(), warm,
+            workers, threads, r.jobs(), r.seconds(), r.jobsPerSecond(), r.p50Micros(), r.p99Micros(), again,
             r.redelivered(),
             r.workerRestarts(), r.killedPid() != 0 ? " (chaos killed pid " + r.killedPid() + ")" : "",
             r.journaled(), r.resumed(), r.checksum(),

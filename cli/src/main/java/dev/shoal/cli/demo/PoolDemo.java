@@ -94,22 +94,23 @@ public final class PoolDemo
      * @param checksum       sum of every job's result: equal for equal outputs, however the run was split.
      * @param remoteHosts    agents connected at the end (0 without listen).
      * @param remoteJoined   agents that joined during the run, a rejoin counted again.
-     * @param warmSeconds    the second pass on the same pool, now warm: its wall time (0 when there was none: with
-     *                       chaos, a journal or remote hosts). Its results are checked too (wrong, failed).
-     * @param warmP50Micros  the warm pass's median submit-to-result latency.
-     * @param warmP99Micros  the warm pass's 99th percentile.
+     * @param againSeconds   the same jobs again on the same pool, its worker JVMs and this JVM compiled further: the
+     *                       second pass's wall time (0 when there was none: with chaos, a journal or remote hosts).
+     *                       Its results are checked too (wrong, failed).
+     * @param againP50Micros the second pass's median submit-to-result latency.
+     * @param againP99Micros the second pass's 99th percentile.
      */
     public record Result(long jobs, long done, long wrong, long failed, long redelivered, long workerRestarts,
         long killedPid, double seconds, double p50Micros, double p99Micros, long journaled, long resumed,
-        long checksum, int remoteHosts, long remoteJoined, double warmSeconds, double warmP50Micros,
-        double warmP99Micros)
+        long checksum, int remoteHosts, long remoteJoined, double againSeconds, double againP50Micros,
+        double againP99Micros)
     {
         /**
-         * @return jobs per second of the warm pass, 0 when there was none.
+         * @return jobs per second of the second pass, 0 when there was none.
          */
-        public double warmJobsPerSecond()
+        public double againJobsPerSecond()
         {
-            return warmSeconds > 0 ? jobs / warmSeconds : 0;
+            return againSeconds > 0 ? jobs / againSeconds : 0;
         }
 
         /**
@@ -163,7 +164,7 @@ public final class PoolDemo
         long remoteJoined = 0;
         long redeliveredRemote = 0;
         final Pass first;
-        Pass warm = null;
+        Pass again = null;
         try (ProcessPool pool = builder.start())
         {
             if (config.listen() != null)
@@ -171,24 +172,24 @@ public final class PoolDemo
                 awaitHosts(pool, config);
             }
             first = pass(pool, config, progress, config.chaos());
-            // The same jobs again on the same pool, now compiled: what the pool does once warm. Not with a journal
+            // The same jobs again on the same pool, now further compiled: nearer the pool's pace. Not with a journal
             // (a resumed pass would only read it back), chaos (one kill per run) or remote hosts (their own pace).
             if (!config.chaos() && config.journal() == null && config.listen() == null)
             {
-                warm = pass(pool, config, progress, false);
+                again = pass(pool, config, progress, false);
             }
             stats = pool.stats();
             remoteHosts = pool.remoteHosts();
             remoteJoined = pool.remoteHostsJoined();
             redeliveredRemote = pool.remoteRedelivered();
         }
-        final long wrong = first.wrong() + (warm == null ? 0 : warm.wrong());
-        final long failed = first.failed() + (warm == null ? 0 : warm.failed());
+        final long wrong = first.wrong() + (again == null ? 0 : again.wrong());
+        final long failed = first.failed() + (again == null ? 0 : again.failed());
         return new Result(config.jobs(), config.jobs() - wrong - failed, wrong, failed,
             stats.redelivered() + redeliveredRemote, stats.workerRestarts(), first.killedPid(), first.seconds(),
             first.p50Micros(), first.p99Micros(), stats.journaled(), stats.resumed(), first.checksum(), remoteHosts,
-            remoteJoined, warm == null ? 0 : warm.seconds(), warm == null ? 0 : warm.p50Micros(),
-            warm == null ? 0 : warm.p99Micros());
+            remoteJoined, again == null ? 0 : again.seconds(), again == null ? 0 : again.p50Micros(),
+            again == null ? 0 : again.p99Micros());
     }
 
     /**
