@@ -80,7 +80,7 @@ public final class PoolDemo
 
     /**
      * @param jobs           jobs submitted (in each pass).
-     * @param done           results right, {@code jobs} less every pass's wrong and failed ones.
+     * @param done           results right in the pass with the fewest right.
      * @param wrong          results wrong, over every pass.
      * @param failed         futures failed, over every pass.
      * @param redelivered    jobs redelivered after a worker died.
@@ -185,7 +185,9 @@ public final class PoolDemo
         }
         final long wrong = first.wrong() + (again == null ? 0 : again.wrong());
         final long failed = first.failed() + (again == null ? 0 : again.failed());
-        return new Result(config.jobs(), config.jobs() - wrong - failed, wrong, failed,
+        final long worstPass = Math.max(first.wrong() + first.failed(),
+            again == null ? 0 : again.wrong() + again.failed());
+        return new Result(config.jobs(), config.jobs() - worstPass, wrong, failed,
             stats.redelivered() + redeliveredRemote, stats.workerRestarts(), first.killedPid(), first.seconds(),
             first.p50Micros(), first.p99Micros(), stats.journaled(), stats.resumed(), first.checksum(), remoteHosts,
             remoteJoined, again == null ? 0 : again.seconds(), again == null ? 0 : again.p50Micros(),
