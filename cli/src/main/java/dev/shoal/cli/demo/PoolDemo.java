@@ -164,7 +164,7 @@ public final class PoolDemo
         long remoteJoined = 0;
         long redeliveredRemote = 0;
         final Pass first;
-        Pass again = null;
+        final Pass again;
         try (ProcessPool pool = builder.start())
         {
             if (config.listen() != null)
@@ -174,24 +174,19 @@ public final class PoolDemo
             first = pass(pool, config, progress, config.chaos());
             // The same jobs again on the same pool, now further compiled: nearer the pool's pace. Not with a journal
             // (a resumed pass would only read it back), chaos (one kill per run) or remote hosts (their own pace).
-            if (!config.chaos() && config.journal() == null && config.listen() == null)
-            {
-                again = pass(pool, config, progress, false);
-            }
+            again = !config.chaos() && config.journal() == null && config.listen() == null ?
+                pass(pool, config, progress, false) : Pass.NONE;
             stats = pool.stats();
             remoteHosts = pool.remoteHosts();
             remoteJoined = pool.remoteHostsJoined();
             redeliveredRemote = pool.remoteRedelivered();
         }
-        final long wrong = first.wrong() + (again == null ? 0 : again.wrong());
-        final long failed = first.failed() + (again == null ? 0 : again.failed());
-        final long worstPass = Math.max(first.wrong() + first.failed(),
-            again == null ? 0 : again.wrong() + again.failed());
-        return new Result(config.jobs(), config.jobs() - worstPass, wrong, failed,
-            stats.redelivered() + redeliveredRemote, stats.workerRestarts(), first.killedPid(), first.seconds(),
-            first.p50Micros(), first.p99Micros(), stats.journaled(), stats.resumed(), first.checksum(), remoteHosts,
-            remoteJoined, again == null ? 0 : again.seconds(), again == null ? 0 : again.p50Micros(),
-            again == null ? 0 : again.p99Micros());
+        final long worstPass = Math.max(first.wrong() + first.failed(), again.wrong() + again.failed());
+        return new Result(config.jobs(), config.jobs() - worstPass, first.wrong() + again.wrong(),
+            first.failed() + again.failed(), stats.redelivered() + redeliveredRemote, stats.workerRestarts(),
+            first.killedPid(), first.seconds(), first.p50Micros(), first.p99Micros(), stats.journaled(),
+            stats.resumed(), first.checksum(), remoteHosts, remoteJoined, again.seconds(), again.p50Micros(),
+            again.p99Micros());
     }
 
     /**
@@ -281,6 +276,8 @@ public final class PoolDemo
     private record Pass(double seconds, double p50Micros, double p99Micros, long wrong, long failed, long checksum,
         long killedPid)
     {
+        /** No second pass: nothing run, nothing wrong (its 0 seconds is what the result reports as "none"). */
+        static final Pass NONE = new Pass(0, 0, 0, 0, 0, 0, 0);
     }
 
     private static void awaitHosts(final ProcessPool pool, final Config config)
