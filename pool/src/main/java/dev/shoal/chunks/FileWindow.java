@@ -24,11 +24,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * 64 MiB mappings, and two processes at once 5.3-5.4 GB/s each through the buffer against 0.9-1.1 GB/s each through
  * mappings. A mapping pays a minor fault per 64 KiB and a TLB miss per 4 KiB page (both dearer under a hypervisor's
  * nested page tables), where the kernel's copy into a buffer that stays in the L2 cache pays neither.
+ *
+ * <p>A read window's bytes start {@link #MARGIN} bytes into its buffer, so every line in it has at least that many
+ * readable bytes before it: {@link LineCrc} reads a line's CRC window from the bytes just before the line, and
+ * without the margin the first line of every range (at index 0) went the slow way, which also cost each fresh
+ * worker JVM a recompilation of its per-line code when that way was first taken after C2 had compiled it without.
  */
 final class FileWindow implements AutoCloseable
 {
     /** Largest mapping: a line longer than this cannot be handed over as one buffer. */
     static final int MAX_MAPPING = Integer.MAX_VALUE - 8;
+    /** Bytes of a read window's buffer before its first file byte: one cache line, never read from the file. */
+    static final int MARGIN = 64;
 
     private final FileChannel channel;
     private final long fileLength;
@@ -40,6 +47,8 @@ final class FileWindow implements AutoCloseable
     private MappedByteBuffer mapped;
     private long start;
     private long end;
+    /** Index of {@link #start} in {@link #buffer}: {@link #MARGIN} for a read window, 0 for a mapping. */
+    private int origin;
 
     FileWindow(final FileChannel channel, final long fileLength, final int windowBytes)
     {
@@ -50,7 +59,7 @@ final class FileWindow implements AutoCloseable
         this.channel = channel;
         this.fileLength = fileLength;
         this.windowBytes = windowBytes;
-        this.readCapacity = (int)Math.min(MAX_MAPPING - 64, windowBytes + (long)windowBytes / 16);
+        this.readCapacity = (int)Math.min(MAX_MAPPING - 64 - MARGIN, windowBytes + (long)windowBytes / 16);
     }
 
     long fileLength()
@@ -67,7 +76,8 @@ final class FileWindow implements AutoCloseable
     }
 
     /**
-     * @return the window's bytes; valid until the next call that moves the window.
+     * @return the window's bytes (from {@link #indexOf}; a read window's first {@link #MARGIN} bytes are not the
+     *     file's); valid until the next call that moves the window.
      */
     DirectBuffer buffer()
     {
@@ -80,7 +90,7 @@ final class FileWindow implements AutoCloseable
      */
     int indexOf(final long position)
     {
-        return (int)(position - start);
+        return (int)(position - start) + origin;
     }
 
     /**
@@ -111,7 +121,7 @@ final class FileWindow implements AutoCloseable
             final int found = indexOfNewline(buffer, indexOf(position), indexOf(searchEnd));
             if (found >= 0)
             {
-                return start + found;
+                return start + (found - origin);
             }
             position = searchEnd;
         }
@@ -158,17 +168,17 @@ final class FileWindow implements AutoCloseable
         {
             // No larger than the file: a small file (or a test's) does not zero a whole window's worth.
             final int bytes = (int)Math.max(1, Math.min(readCapacity, fileLength));
-            readBuffer = BufferUtil.allocateDirectAligned(BitUtil.align(bytes, 64), 64);
+            readBuffer = BufferUtil.allocateDirectAligned(MARGIN + BitUtil.align(bytes, 64), 64);
         }
-        readBuffer.clear().limit(length);
+        readBuffer.clear().position(MARGIN).limit(MARGIN + length);
         try
         {
             while (readBuffer.hasRemaining())
             {
-                if (channel.read(readBuffer, from + readBuffer.position()) < 0)
+                if (channel.read(readBuffer, from + (readBuffer.position() - MARGIN)) < 0)
                 {
                     throw new IllegalStateException("file shrank while being read: expected " + fileLength +
-                        " bytes, it ends at " + (from + readBuffer.position()));
+                        " bytes, it ends at " + (from + (readBuffer.position() - MARGIN)));
                 }
             }
         }
@@ -176,7 +186,8 @@ final class FileWindow implements AutoCloseable
         {
             throw new UncheckedIOException("cannot read file: offset=" + from + " length=" + length, ex);
         }
-        buffer.wrap(readBuffer, 0, length);
+        buffer.wrap(readBuffer, 0, MARGIN + length);
+        origin = MARGIN;
         end = from + length;
     }
 
@@ -193,6 +204,7 @@ final class FileWindow implements AutoCloseable
             throw new UncheckedIOException("cannot map file: offset=" + from + " length=" + length, ex);
         }
         buffer.wrap(mapped);
+        origin = 0;
         end = from + length;
     }
 

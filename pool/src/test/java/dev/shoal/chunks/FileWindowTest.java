@@ -39,16 +39,36 @@ class FileWindowTest
             window.cover(100, 200);
             assertTrue(window.buffer().byteBuffer().isDirect(), "a reused direct buffer");
             assertNull(window.buffer().byteArray());
-            assertEquals(1024 + 1024 / 16, window.buffer().capacity(), "a window and a sixteenth, read at once");
+            assertEquals(FileWindow.MARGIN + 1024 + 1024 / 16, window.buffer().capacity(),
+                "a margin, then a window and a sixteenth, read at once");
+            assertEquals(FileWindow.MARGIN, window.indexOf(100), "the first byte after the margin");
             assertEquals(bytes[150], window.buffer().getByte(window.indexOf(150)));
 
             window.cover(3000, 8000); // longer than the buffer: mapped, exactly as long as asked
             assertEquals(5000, window.buffer().capacity());
+            assertEquals(0, window.indexOf(3000), "a mapping has no margin");
             assertEquals(bytes[7999], window.buffer().getByte(window.indexOf(7999)));
 
             window.cover(9990, 9995); // back to a read: clipped at the end of the file
-            assertEquals(10, window.buffer().capacity());
+            assertEquals(FileWindow.MARGIN + 10, window.buffer().capacity());
             assertEquals(bytes[9999], window.byteAt(9999));
+        }
+    }
+
+    @Test
+    void shouldFindNewlinesAtTheirFilePositionsInReadWindowsAndMappings() throws IOException
+    {
+        final byte[] bytes = "abc\n".repeat(2000).getBytes(StandardCharsets.US_ASCII); // a '\n' at 3, 7, 11, ...
+        final Path file = Files.write(dir.resolve("n.txt"), bytes);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileWindow window = new FileWindow(channel, bytes.length, 256))
+        {
+            assertEquals(3, window.indexOfNewline(0, bytes.length));
+            assertEquals(7999, window.indexOfNewline(7997, bytes.length), "found after the window moved on");
+            assertEquals(-1, window.indexOfNewline(4, 7));
+            window.cover(1000, 5000); // mapped: no margin
+            assertEquals(1003, window.indexOfNewline(1000, 5000));
+            assertEquals('\n', window.buffer().getByte(window.indexOf(1003)));
         }
     }
 
