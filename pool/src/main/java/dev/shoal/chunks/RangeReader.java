@@ -117,29 +117,15 @@ final class RangeReader
         long count = 0;
         // A step (a word or a vector) at a time, a block at a time: first the block's newlines are gathered into an
         // array with no branch for the usual step (none or one newline), then the lines are handed over in a loop the
-        // CPU can predict. Handing each line over as its newline is found mispredicts once per line (the inner loop's
-        // exit), which cost a third of the split. A block is a whole number of steps that all lie inside the window:
-        // from word (>= base >= 0) to at most its capacity.
-        final NewlineGather gather = this.gather;
+        // CPU can predict (readBlock). A block is a whole number of steps that all lie inside the window: from word
+        // (>= base >= 0) to at most its capacity.
         final int step = gather.step();
         int word = base;
-        final int[] found = newlines;
         while (lineStart < end && limit - word >= step)
         {
             final int blockEnd = word + Math.min(BLOCK_BYTES, (limit - word) / step * step);
-            final int gathered = gather.gather(buffer, word, blockEnd, found);
+            lineStart = readBlock(buffer, word, blockEnd, lineStart, end, handler);
             word = blockEnd;
-            for (int i = 0; i < gathered; i++)
-            {
-                final int newline = found[i];
-                handler.onLine(buffer, lineStart, newline - lineStart);
-                count++;
-                lineStart = newline + 1;
-                if (lineStart >= end)
-                {
-                    break;
-                }
-            }
         }
         // The window's last few bytes (less than a step), byte by byte.
         for (int i = Math.max(word, lineStart); lineStart < end && i < limit; i++)
@@ -154,6 +140,41 @@ final class RangeReader
         final int index = lineStart;
         lines += count;
         return first + (index - base);
+    }
+
+    /**
+     * Hands over the lines whose {@code '\n'} lies in {@code [word, blockEnd)}, from {@code lineStart}, stopping
+     * after the first that reaches {@code end}; adds them to {@link #lines}.
+     *
+     * <p>A method of its own, called once per block, so that a fresh worker JVM compiles the per-line code once: C2
+     * compiles this early from its calls, and the loop over blocks, compiled on the stack later, calls it rather than
+     * compiling it again inside itself (the per-line chain was compiled twice when this loop was part of
+     * {@link #readInWindow}'s loop over the whole window: on the stack, then whole).
+     *
+     * @return the start of the first line not handed over.
+     */
+    private int readBlock(
+        final DirectBuffer buffer, final int word, final int blockEnd, final int lineStart, final int end,
+        final LineHandler handler)
+    {
+        // Handing each line over as its newline is found mispredicts once per line (the inner loop's exit), which
+        // cost a third of the split: so the block's newlines are gathered first.
+        final int[] found = newlines;
+        final int gathered = gather.gather(buffer, word, blockEnd, found);
+        int start = lineStart;
+        int handed = 0;
+        while (handed < gathered)
+        {
+            final int newline = found[handed++];
+            handler.onLine(buffer, start, newline - start);
+            start = newline + 1;
+            if (start >= end)
+            {
+                break;
+            }
+        }
+        lines += handed;
+        return start;
     }
 
     /**
