@@ -88,8 +88,8 @@ final class WorkerSupervisor implements Runnable
         final List<String> args = new ArrayList<>(List.of(regionPath.toString(), Integer.toString(id),
             Integer.toString(config.threadsPerWorker), config.registryClass, Integer.toString(config.maxAttempts),
             Long.toString(config.maxJobsPerWorker), config.initializerClass == null ? "" : config.initializerClass));
-        final JavaProcess launcher = JavaProcess.of(WorkerMain.class).jvmOptions(config.jvmOptions).args(args)
-            .output(log, log);
+        final JavaProcess launcher = JavaProcess.of(WorkerMain.class).jvmOptions(WorkerCompileCommands.OPTIONS)
+            .jvmOptions(config.jvmOptions).args(args).output(log, log);
         if (config.classPath != null)
         {
             launcher.classPath(config.classPath);
