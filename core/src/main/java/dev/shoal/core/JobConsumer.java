@@ -24,6 +24,8 @@ public final class JobConsumer implements AutoCloseable
     private static final long MIN_SCAN_NANOS = 1_000_000L;
     private static final long MAX_SCAN_NANOS = 64_000_000L;
     private static final int SCAN_EVERY_POLLS = 1 << 16;
+    /** Polls before a new handle's first lease scan; the interval then doubles up to {@link #SCAN_EVERY_POLLS}. */
+    private static final int FIRST_SCAN_EVERY_POLLS = 1 << 6;
     private static final long NO_SEQUENCE = -1;
     private static final long NOT_TIMED = Long.MIN_VALUE;
     /** Most jobs a {@link #drain} takes between two moves of the shared head. */
@@ -58,6 +60,14 @@ public final class JobConsumer implements AutoCloseable
     private long nextScan;
     private long scanInterval = MIN_SCAN_NANOS;
     private int pollsSinceScan;
+    /**
+     * Polls between two lease scans: 64 at first, doubled at each scan up to {@link #SCAN_EVERY_POLLS}. So a new
+     * handle scans a few times while the JIT still profiles its polls, and the compiled poll keeps the scan's branch:
+     * with a fixed 65,536 the first scan came long after C2 had compiled the poll without that branch, which made
+     * every method the poll is inlined in not entrant and compiled again (a pool worker's whole job path;
+     * docs/benchmarks.md, session 21).
+     */
+    private int scanEveryPolls = FIRST_SCAN_EVERY_POLLS;
     private long lastTaken = NO_SEQUENCE;
     private boolean closed;
 
@@ -169,9 +179,10 @@ public final class JobConsumer implements AutoCloseable
             throw new IllegalStateException("consumer of ring '" + ring.name() + "' still holds job " + heldJobId +
                 ": call taskDone() first");
         }
-        if (++pollsSinceScan >= SCAN_EVERY_POLLS)
+        if (++pollsSinceScan >= scanEveryPolls)
         {
             pollsSinceScan = 0;
+            scanEveryPolls = Math.min(scanEveryPolls << 1, SCAN_EVERY_POLLS);
             scanLeases();
         }
         if (heldLease == NO_LEASE && !takeNext(inSlot))
@@ -238,7 +249,7 @@ public final class JobConsumer implements AutoCloseable
         long headOwed = NO_SEQUENCE; // the head as this run last left it
         while (count < limit)
         {
-            if (next != NO_SEQUENCE && next - headOwed < DRAIN_HEAD_EVERY && ++pollsSinceScan < SCAN_EVERY_POLLS &&
+            if (next != NO_SEQUENCE && next - headOwed < DRAIN_HEAD_EVERY && ++pollsSinceScan < scanEveryPolls &&
                 takeAt(next))
             {
                 next++;
