@@ -47,8 +47,6 @@ final class FileWindow implements AutoCloseable
     private MappedByteBuffer mapped;
     private long start;
     private long end;
-    /** Index of {@link #start} in {@link #buffer}: {@link #MARGIN} for a read window, 0 for a mapping. */
-    private int origin;
 
     FileWindow(final FileChannel channel, final long fileLength, final int windowBytes)
     {
@@ -90,7 +88,7 @@ final class FileWindow implements AutoCloseable
      */
     int indexOf(final long position)
     {
-        return (int)(position - start) + origin;
+        return (int)(position - start) + origin();
     }
 
     /**
@@ -121,7 +119,7 @@ final class FileWindow implements AutoCloseable
             final int found = indexOfNewline(buffer, indexOf(position), indexOf(searchEnd));
             if (found >= 0)
             {
-                return start + (found - origin);
+                return start + (found - origin());
             }
             position = searchEnd;
         }
@@ -187,7 +185,6 @@ final class FileWindow implements AutoCloseable
             throw new UncheckedIOException("cannot read file: offset=" + from + " length=" + length, ex);
         }
         buffer.wrap(readBuffer, 0, MARGIN + length);
-        origin = MARGIN;
         end = from + length;
     }
 
@@ -204,7 +201,6 @@ final class FileWindow implements AutoCloseable
             throw new UncheckedIOException("cannot map file: offset=" + from + " length=" + length, ex);
         }
         buffer.wrap(mapped);
-        origin = 0;
         end = from + length;
     }
 
@@ -226,6 +222,14 @@ final class FileWindow implements AutoCloseable
     static long newlineFlags(final long word)
     {
         return ByteScan.matches(word, ByteScan.NEWLINES);
+    }
+
+    /**
+     * @return the index of {@link #start} in {@link #buffer}: {@link #MARGIN} for a read window, 0 for a mapping.
+     */
+    private int origin()
+    {
+        return mapped == null ? MARGIN : 0;
     }
 
     private void unmap()

@@ -114,7 +114,6 @@ final class RangeReader
         final int base = window.indexOf(first);
         final int end = (int)Math.min(limit, base + (rangeEnd - first));
         int lineStart = base;
-        long count = 0;
         // A step (a word or a vector) at a time, a block at a time: first the block's newlines are gathered into an
         // array with no branch for the usual step (none or one newline), then the lines are handed over in a loop the
         // CPU can predict (readBlock). A block is a whole number of steps that all lie inside the window: from word
@@ -133,13 +132,11 @@ final class RangeReader
             if (buffer.getByte(i) == '\n')
             {
                 handler.onLine(buffer, lineStart, i - lineStart);
-                count++;
+                lines++;
                 lineStart = i + 1;
             }
         }
-        final int index = lineStart;
-        lines += count;
-        return first + (index - base);
+        return first + (lineStart - base);
     }
 
     /**
