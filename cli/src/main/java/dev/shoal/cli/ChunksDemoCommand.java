@@ -2,7 +2,6 @@ package dev.shoal.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,7 +95,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
     }
 
     @Override
-    public Integer call()
+    public Integer call() throws IOException
     {
         Checks.within(spec, "--workers", workers, 1, 64);
         Checks.atLeast(spec, "--chunk-bytes", chunkBytes, 1);
@@ -110,27 +109,19 @@ public final class ChunksDemoCommand implements Callable<Integer>
                     "--generate writes one file: give one --file, not " + files.size());
             }
         }
+        // A failure (a missing file, one that cannot be split, a worker that failed) goes to the CLI's handler:
+        // one line named after the command, exit 1, the stack trace with --verbose.
         final PrintWriter out = spec.commandLine().getOut();
-        try
+        if (generate != null)
         {
-            if (generate != null)
-            {
-                generate(out);
-            }
-            else
-            {
-                countAll(out);
-            }
-            out.flush();
-            return 0;
+            generate(out);
         }
-        catch (final RuntimeException | IOException ex)
+        else
         {
-            final PrintWriter err = spec.commandLine().getErr();
-            err.println(oneLine(ex));
-            err.flush();
-            return 1;
+            countAll(out);
         }
+        out.flush();
+        return 0;
     }
 
     private void generate(final PrintWriter out) throws IOException
@@ -259,12 +250,6 @@ public final class ChunksDemoCommand implements Callable<Integer>
             unit++;
         }
         return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
-    }
-
-    private static String oneLine(final Exception ex)
-    {
-        final Throwable cause = ex instanceof UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
-        return ShoalCli.oneLine(cause);
     }
 
     /**

@@ -147,7 +147,8 @@ public final class ShoalCli implements Callable<Integer>
         }
         final String truncation = cmd.getCommand() instanceof RegionArg.User user ?
             user.regionArg().truncation() : null;
-        err.println("shoal " + cmd.getCommandName() + ": " + (truncation != null ? truncation : oneLine(ex)));
+        // The command's whole name ("shoal demo chunks"), as usage errors name it.
+        err.println(cmd.getCommandSpec().qualifiedName() + ": " + (truncation != null ? truncation : oneLine(ex)));
         if (verbose)
         {
             ex.printStackTrace(err);
@@ -191,6 +192,11 @@ public final class ShoalCli implements Callable<Integer>
             final String message = ex.getMessage();
             final String prefix = message == null ? "" : message.replace(String.valueOf(fs), "").strip();
             return (prefix.isEmpty() || prefix.endsWith(":") ? prefix : prefix + ":") + " " + oneLine(fs);
+        }
+        if (ex instanceof java.io.UncheckedIOException && ex.getCause() != null &&
+            (ex.getMessage() == null || ex.getMessage().equals(ex.getCause().toString())))
+        {
+            return oneLine(ex.getCause()); // a bare wrapper: its message is only the cause's class and message
         }
         final String message = ex.getMessage();
         final String text = message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;

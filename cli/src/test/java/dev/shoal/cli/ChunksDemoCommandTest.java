@@ -112,7 +112,22 @@ class ChunksDemoCommandTest
     {
         final Path missing = dir.resolve("missing.txt");
         assertEquals(1, run("--file", missing.toString()));
-        assertEquals("file not found: " + missing + System.lineSeparator(), err.toString());
+        assertEquals("shoal demo chunks: file not found: " + missing + System.lineSeparator(), err.toString());
+        assertEquals("", out.toString());
+    }
+
+    @Test
+    void shouldNameTheCommandAndTraceOnlyWithVerboseWhenTheFileIsAFolder()
+    {
+        assertEquals(1, run("--file", dir.toString()));
+        assertEquals("shoal demo chunks: " + dir + " is a directory, not a file" + System.lineSeparator(),
+            err.toString());
+
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("--file", dir.toString(), "--verbose"));
+        assertTrue(err.toString().startsWith("shoal demo chunks: " + dir + " is a directory, not a file"),
+            err.toString());
+        assertTrue(err.toString().contains("at dev.shoal.chunks.FileChunks"), err.toString());
         assertEquals("", out.toString());
     }
 

@@ -325,8 +325,8 @@ class MultiHostTest
             hosts.worker(0).coordinatorAddress() + ":" + port + " is unreachable: no answer in 2 s"), output(agent));
         assertTrue(coordinator.waitFor(60, TimeUnit.SECONDS));
         assertEquals(1, coordinator.exitValue(), output(coordinator));
-        assertTrue(output(coordinator).contains("shoal pool: no agent connected to " + hosts.listenAddress() + ":" +
-            (port + 1) + " within 2 s"), output(coordinator));
+        assertTrue(output(coordinator).contains("shoal demo pool: no agent connected to " + hosts.listenAddress() +
+            ":" + (port + 1) + " within 2 s"), output(coordinator));
         assertFalse(new File("/dev/shm").list((d, n) -> n.startsWith("shoal-aeron-" + agent.pid() + "-")).length > 0,
             "the agent's Aeron directory is removed");
     }
