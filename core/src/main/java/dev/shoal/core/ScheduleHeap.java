@@ -54,13 +54,17 @@ import static dev.shoal.core.ScheduleHeapDescriptor.*;
  *       one process, e.g. the refresher) puts its leases back.</li>
  * </ul>
  * Arguments are checked before the lock is taken (payload length, source bounds, the records of a
- * replaceAll), and a lease is allocated before the poll that returns it writes anything, so only a fault
- * leaves the word dirty. Every shared write is a {@link HeapCrashPoint}.
+ * replaceAll, a lease to poll into that is still held), and a lease is allocated (or a reusable one filled) before
+ * the poll that returns it writes anything, so only a fault leaves the word dirty. Every shared write is a
+ * {@link HeapCrashPoint}.
  *
- * Leases: {@link #poll()} marks the record LEASED by this handle. {@link #reschedule} puts it back with a new
- * key and a new insertion sequence; {@link #complete} frees it. {@link #cancel} of a leased record and
- * {@link #replaceAll} turn leases into DROPPED: the holder may still read and complete them, but a reschedule
- * frees them and returns false, so a refresh never duplicates a record that was in flight.
+ * Leases: {@link #poll()} marks the record LEASED by this handle. {@link #poll(ScheduleLease)} and the other
+ * {@code into} forms fill a lease from {@link #newLease()} instead of allocating one, for loops that poll
+ * millions of times (the same writes to the region: only the process-local object differs).
+ * {@link #reschedule} puts it back with a new key and a new insertion sequence; {@link #complete} frees it.
+ * {@link #cancel} of a leased record and {@link #replaceAll} turn leases into DROPPED: the holder may still read
+ * and complete them, but a reschedule frees them and returns false, so a refresh never duplicates a record that
+ * was in flight.
  *
  * <p>Every number read from the region (state, heap position, payload length, sizes, index entries) is checked
  * before it is followed; a bad one throws {@link RegionFormatException} naming the field and value.
@@ -235,6 +239,32 @@ public final class ScheduleHeap implements AutoCloseable
     }
 
     /**
+     * Polls the head, due or not, into a reusable lease (see {@link #newLease()}): no allocation.
+     *
+     * @param into an inactive lease of this handle, filled when a record is polled.
+     * @return true when a record was polled into {@code into}, false when the heap is empty.
+     * @throws IllegalArgumentException when the lease belongs to another handle.
+     * @throws IllegalStateException    when the lease still holds a record (complete or reschedule it first).
+     */
+    public boolean poll(final ScheduleLease into)
+    {
+        return pollDue(Long.MAX_VALUE, into);
+    }
+
+    /**
+     * A lease to poll into, again and again ({@link #poll(ScheduleLease)}, {@link #pollDue(long, ScheduleLease)},
+     * {@link #take(Duration, IdleStrategy, ScheduleLease)}): the allocation-free way to run a poll, process,
+     * reschedule loop. Inactive until a poll fills it; belongs to this handle, like the leases {@link #poll()}
+     * returns.
+     *
+     * @return a new, inactive lease.
+     */
+    public ScheduleLease newLease()
+    {
+        return new ScheduleLease(this);
+    }
+
+    /**
      * Polls the head only if its key is at most {@code now}.
      *
      * @param now the current time, in the keys' unit.
@@ -243,10 +273,35 @@ public final class ScheduleHeap implements AutoCloseable
     public ScheduleLease pollDue(final long now)
     {
         checkUsable();
+        return pollLocked(now, null);
+    }
+
+    /**
+     * Polls the head into a reusable lease (see {@link #newLease()}) only if its key is at most {@code now}: no
+     * allocation.
+     *
+     * @param now  the current time, in the keys' unit.
+     * @param into an inactive lease of this handle, filled when a record is polled.
+     * @return true when a record was polled into {@code into}; false when the heap is empty or its head is not due.
+     * @throws IllegalArgumentException when the lease belongs to another handle.
+     * @throws IllegalStateException    when the lease still holds a record (complete or reschedule it first).
+     */
+    public boolean pollDue(final long now, final ScheduleLease into)
+    {
+        checkUsable();
+        checkLeaseToFill(into);
+        return pollLocked(now, into) != null;
+    }
+
+    /**
+     * @param into the lease to fill, or null for a new one.
+     */
+    private ScheduleLease pollLocked(final long now, final ScheduleLease into)
+    {
         lockToWrite();
         try
         {
-            final ScheduleLease lease = pollUnderLock(now);
+            final ScheduleLease lease = pollUnderLock(now, into);
             finishClean();
             return lease;
         }
@@ -256,7 +311,7 @@ public final class ScheduleHeap implements AutoCloseable
         }
     }
 
-    private ScheduleLease pollUnderLock(final long now)
+    private ScheduleLease pollUnderLock(final long now, final ScheduleLease into)
     {
         final int size = pool.sizeChecked();
         if (size == 0)
@@ -269,12 +324,13 @@ public final class ScheduleHeap implements AutoCloseable
         {
             return null;
         }
-        checkState(slot, QUEUED, "heapIndex[0]");
+        checkState(slot, QUEUED, "heapIndex", 0);
         final int length = pool.payloadLengthChecked(slot);
         final int deliveries = pool.deliveries(slot) + 1;
-        // Allocated before the first write: a failed allocation leaves the record queued, not leased to nobody.
-        final ScheduleLease lease = new ScheduleLease(this, slot, pool.id(slot), key, deliveries,
-            new UnsafeBuffer(buffer, pool.payloadOffset(slot), length));
+        // Allocated (or filled) before the first write: a failed allocation leaves the record queued, not leased
+        // to nobody.
+        final ScheduleLease lease = into != null ? into : new ScheduleLease(this);
+        lease.fill(slot, pool.id(slot), key, deliveries, buffer, pool.payloadOffset(slot), length);
         CrashPoints.at(HeapCrashPoint.POLL_DELIVERIES);
         pool.deliveries(slot, deliveries);
         CrashPoints.at(HeapCrashPoint.POLL_HOLDER);
@@ -303,6 +359,29 @@ public final class ScheduleHeap implements AutoCloseable
     public ScheduleLease take(final Duration timeout, final IdleStrategy idle)
     {
         checkUsable();
+        return takeInto(timeout, idle, null);
+    }
+
+    /**
+     * Waits until the head is due and polls it into a reusable lease (see {@link #newLease()}), as
+     * {@link #take(Duration, IdleStrategy)} does: no allocation.
+     *
+     * @param timeout how long to wait.
+     * @param idle    how to wait (e.g. {@code BackoffIdleStrategy}).
+     * @param into    an inactive lease of this handle, filled when a record is polled.
+     * @return true when a record was polled into {@code into}, false when the timeout passed first.
+     * @throws IllegalArgumentException when the lease belongs to another handle.
+     * @throws IllegalStateException    when the lease still holds a record (complete or reschedule it first).
+     */
+    public boolean take(final Duration timeout, final IdleStrategy idle, final ScheduleLease into)
+    {
+        checkUsable();
+        checkLeaseToFill(into);
+        return takeInto(timeout, idle, into) != null;
+    }
+
+    private ScheduleLease takeInto(final Duration timeout, final IdleStrategy idle, final ScheduleLease into)
+    {
         final long start = System.nanoTime();
         final long timeoutNanos = timeout.toNanos();
         long nextRecheck = start;
@@ -318,7 +397,8 @@ public final class ScheduleHeap implements AutoCloseable
             {
                 nextRecheck = nanos + TAKE_RECHECK_NANOS;
                 participant.heartbeat(); // at most every recheck: inspect shows a waiting handle as recent
-                final ScheduleLease lease = pollDue(now);
+                checkUsable();
+                final ScheduleLease lease = pollLocked(now, into);
                 if (lease != null)
                 {
                     return lease;
@@ -840,7 +920,7 @@ public final class ScheduleHeap implements AutoCloseable
     private int takeFreeSlot(final int free)
     {
         final int slot = pool.freeAt(free - 1);
-        checkState(slot, FREE, "freeStack[" + (free - 1) + "]");
+        checkState(slot, FREE, "freeStack", free - 1);
         CrashPoints.at(HeapCrashPoint.PUSH_FREE_COUNT);
         // Release: stats reads the free count without the lock.
         pool.headerRelease(FREE_COUNT_OFFSET, free - 1);
@@ -904,13 +984,30 @@ public final class ScheduleHeap implements AutoCloseable
         return seq;
     }
 
-    private void checkState(final int slot, final long expected, final String where)
+    /**
+     * @param array    the derived array the slot came from, and {@code position} where in it: the message is built
+     *                 only on failure, so a push or poll allocates nothing here.
+     */
+    private void checkState(final int slot, final long expected, final String array, final int position)
     {
         final long state = pool.stateVolatile(slot);
         if (state != expected)
         {
-            throw pool.corrupt(where + "=" + slot + " but slot[" + slot + "].state=" + stateName(state) +
-                " (expected " + stateName(expected) + ")");
+            throw pool.corrupt(array + "[" + position + "]=" + slot + " but slot[" + slot + "].state=" +
+                stateName(state) + " (expected " + stateName(expected) + ")");
+        }
+    }
+
+    private void checkLeaseToFill(final ScheduleLease into)
+    {
+        if (into.heap() != this)
+        {
+            throw new IllegalArgumentException("lease to poll into belongs to another heap handle");
+        }
+        if (into.isActive())
+        {
+            throw new IllegalStateException("lease id=" + into.id() +
+                " still holds its record: complete or reschedule it before polling into it");
         }
     }
 

@@ -1,33 +1,52 @@
 package dev.shoal.core;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A record polled from a {@link ScheduleHeap}: it stays in its slot, held by the handle that polled it, until
  * that handle calls {@link ScheduleHeap#reschedule} or {@link ScheduleHeap#complete}. If the holder's process
  * dies first, the record is redelivered. Not thread-safe; belongs to the polling handle.
+ *
+ * <p>A lease from {@link ScheduleHeap#newLease()} is reusable: each {@code poll(into)}, {@code pollDue(now, into)}
+ * or {@code take(timeout, idle, into)} that returns true fills it with the record it polled, so a loop that polls,
+ * processes and reschedules allocates nothing. It can be filled again once it is no longer active (completed or
+ * rescheduled); its {@link #payload()} view then moves to the new record.
  */
 public final class ScheduleLease
 {
-    private final ScheduleHeap heap;
-    private final int slot;
-    private final long id;
-    private final long key;
-    private final int deliveries;
-    private final UnsafeBuffer payload;
-    private boolean active = true;
+    private static final byte[] NO_PAYLOAD = new byte[0];
 
-    ScheduleLease(
-        final ScheduleHeap heap, final int slot, final long id, final long key, final int deliveries,
-        final UnsafeBuffer payload)
+    private final ScheduleHeap heap;
+    private final UnsafeBuffer payload = new UnsafeBuffer(NO_PAYLOAD);
+    private int slot = -1;
+    private long id;
+    private long key;
+    private int deliveries;
+    private boolean active;
+
+    /**
+     * An empty lease of {@code heap}'s handle: inactive until a poll fills it.
+     */
+    ScheduleLease(final ScheduleHeap heap)
     {
         this.heap = heap;
+    }
+
+    /**
+     * Makes this lease the holder's view of a record just polled. Process-local: nothing shared is written.
+     */
+    void fill(
+        final int slot, final long id, final long key, final int deliveries, final AtomicBuffer region,
+        final int payloadOffset, final int payloadLength)
+    {
         this.slot = slot;
         this.id = id;
         this.key = key;
         this.deliveries = deliveries;
-        this.payload = payload;
+        payload.wrap(region, payloadOffset, payloadLength);
+        active = true;
     }
 
     ScheduleHeap heap()

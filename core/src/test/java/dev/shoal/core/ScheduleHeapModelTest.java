@@ -105,6 +105,8 @@ class ScheduleHeapModelTest
         final Map<Long, Rec> byId = new HashMap<>();
         final List<ScheduleLease> leases = new ArrayList<>();
         final Map<ScheduleLease, Rec> leased = new HashMap<>();
+        /** Leases no longer held (completed or rescheduled) and new ones: polled into again. */
+        final List<ScheduleLease> spares = new ArrayList<>();
         final List<Long> knownIds = new ArrayList<>();
         long seq;
 
@@ -135,6 +137,7 @@ class ScheduleHeapModelTest
                 final ScheduleLease lease = leases.remove(random.nextInt(leases.size()));
                 heap.complete(lease);
                 byId.remove(leased.remove(lease).id);
+                spares.add(lease);
             }
             else if (op < 90 && !knownIds.isEmpty())
             {
@@ -172,7 +175,23 @@ class ScheduleHeapModelTest
 
         void pollDue(final String at, final long now)
         {
-            final ScheduleLease lease = heap.pollDue(now);
+            final ScheduleLease lease;
+            if (random.nextBoolean())
+            {
+                lease = heap.pollDue(now);
+            }
+            else
+            {
+                // The allocation-free form, into a lease completed or rescheduled earlier, or a new one.
+                final ScheduleLease into = spares.isEmpty() ? heap.newLease() : spares.remove(spares.size() - 1);
+                final boolean polled = heap.pollDue(now, into);
+                assertEquals(polled, into.isActive(), at + "pollDue into: active iff polled");
+                lease = polled ? into : null;
+                if (!polled)
+                {
+                    spares.add(into);
+                }
+            }
             final Rec head = model.peek();
             if (head == null || head.key > now)
             {
@@ -193,6 +212,7 @@ class ScheduleHeapModelTest
             final ScheduleLease lease = leases.remove(random.nextInt(leases.size()));
             final Rec rec = leased.remove(lease);
             final boolean requeued = heap.reschedule(lease, key);
+            spares.add(lease);
             assertEquals(!rec.dropped, requeued, at + "reschedule id=" + rec.id);
             if (requeued)
             {

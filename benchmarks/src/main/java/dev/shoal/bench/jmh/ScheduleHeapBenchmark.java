@@ -89,8 +89,11 @@ public class ScheduleHeapBenchmark
     @State(Scope.Benchmark)
     public static class Heaps
     {
-        /** {@code shoal} ({@link ScheduleHeap}), {@code pbq} ({@link PriorityBlockingQueue}) or {@code locked-pq}. */
-        @Param({ "shoal", "pbq", "locked-pq" })
+        /**
+         * {@code shoal} ({@link ScheduleHeap}, polling into one reusable lease), {@code shoal-alloc} (its poll that
+         * returns a new lease), {@code pbq} ({@link PriorityBlockingQueue}) or {@code locked-pq}.
+         */
+        @Param({ "shoal", "shoal-alloc", "pbq", "locked-pq" })
         public String impl;
 
         /** Records in the heap. */
@@ -116,6 +119,7 @@ public class ScheduleHeapBenchmark
             switch (impl)
             {
                 case "shoal":
+                case "shoal-alloc":
                     shared = SharedRegion.create("shoal-jmh-heap",
                         RegionSpec.builder().scheduleHeap(HEAP, size + SPARE_SLOTS, PAYLOAD_BYTES).build());
                     try (ScheduleHeap heap = ScheduleHeap.open(shared.region(), HEAP))
@@ -169,6 +173,8 @@ public class ScheduleHeapBenchmark
     {
         SharedRegion shared;
         ScheduleHeap heap;
+        /** Polled into when not null ({@code shoal}); {@code shoal-alloc} polls a new lease each time. */
+        ScheduleLease lease;
         UnsafeBuffer payload;
         Entry spare;
         long lastKey;
@@ -190,6 +196,7 @@ public class ScheduleHeapBenchmark
                 shared = heaps.shared;
                 shared.retain();
                 heap = ScheduleHeap.open(shared.region(), HEAP);
+                lease = "shoal".equals(heaps.impl) ? heap.newLease() : null;
             }
         }
 
@@ -277,7 +284,7 @@ public class ScheduleHeapBenchmark
     {
         if (worker.heap != null)
         {
-            final ScheduleLease lease = worker.heap.poll();
+            final ScheduleLease lease = poll(worker);
             final byte b = lease.payload().getByte(0);
             worker.heap.reschedule(lease, worker.later(lease.key()));
             return b;
@@ -296,13 +303,26 @@ public class ScheduleHeapBenchmark
         return b;
     }
 
+    private static ScheduleLease poll(final Worker worker)
+    {
+        if (worker.lease == null)
+        {
+            return worker.heap.poll();
+        }
+        if (!worker.heap.poll(worker.lease))
+        {
+            throw new IllegalStateException("heap empty");
+        }
+        return worker.lease;
+    }
+
     private static byte pushPoll(final Heaps heaps, final Worker worker)
     {
         final long key = worker.later(worker.lastKey);
         if (worker.heap != null)
         {
             worker.heap.push(key, worker.payload, 0, PAYLOAD_BYTES);
-            final ScheduleLease lease = worker.heap.poll();
+            final ScheduleLease lease = poll(worker);
             final byte b = lease.payload().getByte(0);
             worker.lastKey = lease.key();
             worker.heap.complete(lease);

@@ -70,10 +70,10 @@ public final class SchedulerWorker
         final IdleStrategy idle = new BackoffIdleStrategy(100, 10, TimeUnit.MICROSECONDS.toNanos(1),
             TimeUnit.MILLISECONDS.toNanos(1));
         final Duration wait = Duration.ofMillis(50);
+        final ScheduleLease lease = heap.newLease(); // every take fills it: the loop allocates nothing
         while (control.get(STOP_INDEX) == 0)
         {
-            final ScheduleLease lease = heap.take(wait, idle);
-            if (lease == null)
+            if (!heap.take(wait, idle, lease))
             {
                 continue;
             }
