@@ -56,10 +56,10 @@ public final class Timers
              ScheduleHeap heap = ScheduleHeap.open(region, "timers"))
         {
             BackoffIdleStrategy idle = new BackoffIdleStrategy();
+            ScheduleLease lease = heap.newLease();    // each take fills it: no garbage per record
             while (true)
             {
-                ScheduleLease lease = heap.take(Duration.ofSeconds(1), idle);   // waits until the head is due
-                if (lease == null)
+                if (!heap.take(Duration.ofSeconds(1), idle, lease))   // waits until the head is due
                 {
                     continue;
                 }
