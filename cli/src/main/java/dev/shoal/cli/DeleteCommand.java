@@ -37,6 +37,10 @@ public final class DeleteCommand implements Callable<Integer>
     public Integer call()
     {
         final RegionLocation location = RegionLocation.of(region);
+        if (Files.isDirectory(location.path())) // before the open, whose error would name the I/O call instead
+        {
+            throw new IllegalArgumentException(location.path() + " is a directory, not a region file");
+        }
         try (Region opened = Region.open(location.path().toString()))
         {
             final List<ParticipantInfo> live = opened.participants().snapshot().stream()
@@ -55,10 +59,6 @@ public final class DeleteCommand implements Callable<Integer>
                 throw new IllegalStateException("not deleting " + location.path() + ": it is not a valid region (" +
                     ShoalCli.oneLine(ex) + "); use --force to delete it anyway");
             }
-        }
-        if (Files.isDirectory(location.path()))
-        {
-            throw new IllegalArgumentException(location.path() + " is a directory, not a region file");
         }
         if (!Region.delete(location))
         {

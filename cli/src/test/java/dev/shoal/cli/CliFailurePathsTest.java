@@ -155,6 +155,14 @@ class CliFailurePathsTest
         assertTrue(directory.err().contains("is a directory"), directory.err());
         final CliRun inspect = CliRun.run("inspect", dir.toString());
         assertTrue(inspect.err().contains("is a directory"), inspect.err());
+        for (final String force : new String[]{ "", "--force" })
+        {
+            final CliRun delete = force.isEmpty() ? CliRun.run("delete", dir.toString()) :
+                CliRun.run("delete", dir.toString(), force);
+            assertEquals(ShoalCli.EXIT_FAILURE, delete.code(), delete.err());
+            assertEquals("shoal delete: " + dir + " is a directory, not a region file", delete.err().strip());
+            assertTrue(Files.isDirectory(dir), "the folder is left alone");
+        }
     }
 
     @Test
