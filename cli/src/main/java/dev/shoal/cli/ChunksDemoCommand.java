@@ -137,8 +137,8 @@ public final class ChunksDemoCommand implements Callable<Integer>
         }
         else
         {
-            out.printf(Locale.ROOT, "wrote %s to %s in %.2f s (%s/s), seed %d%n", human(bytes), file, seconds,
-                human((long)rate(bytes, seconds)), seed);
+            out.printf(Locale.ROOT, "wrote %s to %s in %.2f s (%s), seed %d%n", human(bytes), file, seconds,
+                rateText(rate(bytes, seconds)), seed);
         }
     }
 
@@ -203,7 +203,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
             session == null ? "" : run == 0 ? " (run 1: fresh JVMs, kept for the next runs)" :
             " (run " + (run + 1) + ": the same JVMs, warm)");
         out.printf(Locale.ROOT, "  lines     %,d%n  bytes     %,d%n  checksum  %s%n", o.lines(), o.bytes(), checksum);
-        out.printf(Locale.ROOT, "  time      %.3f s (%s/s)%n", o.seconds(), human((long)o.bytesPerSecond()));
+        out.printf(Locale.ROOT, "  time      %.3f s (%s)%n", o.seconds(), rateText(o.bytesPerSecond()));
         if (o.processingSeconds() > 0)
         {
             out.printf(Locale.ROOT, "  phases    %s%n", phases(o));
@@ -224,14 +224,24 @@ public final class ChunksDemoCommand implements Callable<Integer>
      * The phases of a run in one line, as {@code demo chunks} and {@code demo} print them.
      *
      * @param o a run's outcome, with its phases measured.
-     * @return e.g. "start-up 0.312 s (28 %), processing 0.780 s (1.2 GB/s), end and merge 0.010 s".
+     * @return e.g. "start-up 0.312 s (28 %), processing 0.780 s (1.21 GB/s), end and merge 0.010 s".
      */
     static String phases(final ChunkOutcome<?> o)
     {
         final double rest = Math.max(0, o.seconds() - o.startupSeconds() - o.processingSeconds());
-        return String.format(Locale.ROOT, "start-up %.3f s (%.0f %%), processing %.3f s (%s/s), end and merge %.3f s",
+        return String.format(Locale.ROOT, "start-up %.3f s (%.0f %%), processing %.3f s (%s), end and merge %.3f s",
             o.startupSeconds(), 100 * o.startupShare(), o.processingSeconds(),
-            human((long)o.processingBytesPerSecond()), rest);
+            rateText(o.processingBytesPerSecond()), rest);
+    }
+
+    /**
+     * A rate in decimal units, as the demo's comparison lines and {@code shoal bench} print rates: "1.21 GB/s", or
+     * "48.9 MB/s" below 0.1 GB/s. (Sizes stay binary: "64.0 MiB".)
+     */
+    static String rateText(final double bytesPerSecond)
+    {
+        return bytesPerSecond >= 1e8 ? String.format(Locale.ROOT, "%.2f GB/s", bytesPerSecond / 1e9) :
+            String.format(Locale.ROOT, "%.1f MB/s", bytesPerSecond / 1e6);
     }
 
     private static double rate(final long bytes, final double seconds)

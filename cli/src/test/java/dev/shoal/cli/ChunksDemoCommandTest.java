@@ -90,6 +90,18 @@ class ChunksDemoCommandTest
     }
 
     @Test
+    void shouldPrintRatesInDecimalUnitsAsTheComparisonLinesDo()
+    {
+        // The demo prints the phases' rate right above "1 worker vs 2: processing 0.76 GB/s vs 0.95 GB/s": the same
+        // unit, so one run's rate reads the same on both lines (it printed 906.2 MiB/s above 0.95 GB/s).
+        assertEquals("0.95 GB/s", ChunksDemoCommand.rateText(950_200_000));
+        assertEquals("2.24 GB/s", ChunksDemoCommand.rateText(2_238_000_000.0));
+        assertEquals("0.10 GB/s", ChunksDemoCommand.rateText(100_000_000));
+        assertEquals("48.9 MB/s", ChunksDemoCommand.rateText(48_900_000));
+        assertEquals("0.0 MB/s", ChunksDemoCommand.rateText(0));
+    }
+
+    @Test
     void shouldGenerateTheSameBytesForTheSameSeed() throws IOException
     {
         final Path a = dir.resolve("a.csv");
