@@ -337,6 +337,7 @@ public final class ScheduleHeap implements AutoCloseable
         pool.holder(slot, participant.token());
         CrashPoints.at(HeapCrashPoint.POLL_LEASED);
         pool.stateRelease(slot, LEASED);
+        lease.activate(); // held from here: if what follows throws, the lease still names the record we hold
         index.removeAt(0, size);
         CrashPoints.at(HeapCrashPoint.POLL_SIZE);
         // Release: size() and stats read it without the lock.
@@ -1031,6 +1032,7 @@ public final class ScheduleHeap implements AutoCloseable
         final long holder = pool.holder(slot);
         if ((state != LEASED && state != DROPPED) || id != lease.id() || holder != participant.token())
         {
+            lease.deactivate(); // it holds nothing any more: a reused lease may be polled into again
             throw new IllegalStateException("lease id=" + lease.id() + " is no longer held by token=" +
                 participant.token() + ": slot[" + slot + "] state=" + stateName(state) + " id=" + id + " holder=" +
                 holder + " (redelivered after this holder was taken for dead?)");

@@ -35,7 +35,9 @@ public final class ScheduleLease
     }
 
     /**
-     * Makes this lease the holder's view of a record just polled. Process-local: nothing shared is written.
+     * Points this lease at a record being polled, still inactive: {@link #activate()} follows once the record is
+     * marked LEASED, so a poll that fails before that leaves the lease free to be filled again. Process-local:
+     * nothing shared is written.
      */
     void fill(
         final int slot, final long id, final long key, final int deliveries, final AtomicBuffer region,
@@ -46,6 +48,10 @@ public final class ScheduleLease
         this.key = key;
         this.deliveries = deliveries;
         payload.wrap(region, payloadOffset, payloadLength);
+    }
+
+    void activate()
+    {
         active = true;
     }
 

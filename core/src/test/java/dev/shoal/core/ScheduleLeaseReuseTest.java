@@ -118,6 +118,31 @@ class ScheduleLeaseReuseTest
     }
 
     @Test
+    void shouldFreeALeaseFoundNoLongerHeldSoThatItCanBePolledIntoAgain()
+    {
+        heap.push(10, bytes("taken"));
+        heap.push(20, bytes("next"));
+        final ScheduleLease lease = heap.newLease();
+        assertTrue(heap.poll(lease));
+        // As if this handle had been taken for dead and the record redelivered to another holder: the slot names
+        // another token (a raw write, as a recovery elsewhere would leave it).
+        final int slotOffset = (int)region.structure("timers").offset() + ScheduleHeapDescriptor.poolOffset() +
+            lease.slot() * ScheduleHeapDescriptor.slotLength(PAYLOAD);
+        region.buffer().putLong(slotOffset + ScheduleHeapDescriptor.SLOT_HOLDER_OFFSET, heap.token() + 1);
+
+        final IllegalStateException lost = assertThrows(IllegalStateException.class, () -> heap.reschedule(lease, 5));
+        assertTrue(lost.getMessage().contains("no longer held"), lost.getMessage());
+        assertFalse(lease.isActive(), "it holds nothing: free to be filled again");
+        // The failed reschedule left the heap dirty; this poll's repair finds the made-up holder dead and puts
+        // the record back, so it comes again, into the same lease.
+        assertTrue(heap.poll(lease));
+        assertEquals("taken", text(lease));
+        assertEquals(2, lease.deliveries());
+        heap.complete(lease);
+        heap.verify();
+    }
+
+    @Test
     void shouldRefuseALeaseOfAnotherHandle()
     {
         heap.push(10, bytes("x"));
