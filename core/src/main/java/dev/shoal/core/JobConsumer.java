@@ -53,8 +53,8 @@ public final class JobConsumer implements AutoCloseable
     private long stalledSequence = -1;
     /** When the stall of {@link #stalledSequence} was first timed, or {@link #NOT_TIMED}. */
     private long stalledSince = NOT_TIMED;
-    /** Empty polls that found {@link #stalledSequence} unpublished. */
-    private int stalledPolls;
+    /** Whether this poll's {@link #takeNext} found the head claimed but unpublished (the stall timer's input). */
+    private boolean headUnpublished;
     /** Empty polls since this handle was made (wraps): see {@link RingRecovery#POLLS_PER_CLOCK}. */
     private int emptyPolls;
     private long nextScan;
@@ -187,10 +187,30 @@ public final class JobConsumer implements AutoCloseable
         }
         if (heldLease == NO_LEASE && !takeNext(inSlot))
         {
-            return (++emptyPolls & (RingRecovery.POLLS_PER_CLOCK - 1)) == 0 && System.nanoTime() - nextScan >= 0 &&
-                scanLeases();
+            return onEmptyPoll();
         }
         return true;
+    }
+
+    /**
+     * The clocked duties of an empty poll, on every {@link RingRecovery#POLLS_PER_CLOCK}-th one: the stall timer of
+     * an unpublished head and the lease scan's schedule share one clock read (two reads were 6 of an empty poll's
+     * 11 ns here: docs/benchmarks.md, session 23).
+     *
+     * @return whether the scan found a job to hold.
+     */
+    private boolean onEmptyPoll()
+    {
+        if ((++emptyPolls & (RingRecovery.POLLS_PER_CLOCK - 1)) != 0)
+        {
+            return false;
+        }
+        final long now = System.nanoTime();
+        if (headUnpublished)
+        {
+            onStallClock(now);
+        }
+        return now - nextScan >= 0 && scanLeases();
     }
 
     /**
@@ -513,6 +533,7 @@ public final class JobConsumer implements AutoCloseable
     private boolean takeNext(final boolean inSlot)
     {
         final int headOffset = ring.headOffset();
+        headUnpublished = false;
         long head = words.headVolatile(); // volatile: the latest head
         while (true)
         {
@@ -618,26 +639,32 @@ public final class JobConsumer implements AutoCloseable
 
     /**
      * The head slot is FREE for the head's sequence: the ring is empty, or the head is claimed but unpublished.
-     * After a stall, abandon it if its claimant is dead.
+     * Notes it for the stall timer ({@link #onStallClock}), which abandons it after a stall if its claimant is dead.
      *
-     * <p>This runs on every empty poll, so it reads no shared word: the tail, which every claim CASes, is read
-     * only once the head has stayed unpublished for a stall period. Reading it at each empty poll, as this did
-     * once, pulled the tail's cache line away from the producer at each of its claims.
+     * <p>This runs on every empty poll, so it reads no shared word and no clock: the tail, which every claim CASes,
+     * is read only once the head has stayed unpublished for a stall period. Reading it at each empty poll, as this
+     * did once, pulled the tail's cache line away from the producer at each of its claims.
      */
     private void onUnpublished(final long head)
     {
+        headUnpublished = true;
         if (stalledSequence != head)
         {
-            stalledSequence = head; // the clock is not read yet: most heads are published within a few polls
+            stalledSequence = head; // not timed yet: most heads are published within a few polls
             stalledSince = NOT_TIMED;
-            stalledPolls = 0;
-            return;
         }
-        if ((++stalledPolls & (RingRecovery.POLLS_PER_CLOCK - 1)) != 0)
-        {
-            return;
-        }
-        final long now = System.nanoTime();
+    }
+
+    /**
+     * The stall timer, on a clocked empty poll that found {@link #stalledSequence} unpublished: times the stall
+     * from the first such poll, and once it has lasted the stall budget, reads the tail and abandons the sequence
+     * if its claimant is dead.
+     *
+     * @param now this poll's clock read.
+     */
+    private void onStallClock(final long now)
+    {
+        final long head = stalledSequence;
         if (stalledSince == NOT_TIMED)
         {
             stalledSince = now; // the stall is timed from here: at most a few polls late
