@@ -1,7 +1,6 @@
 package dev.shoal.core;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,10 +8,8 @@ import java.util.function.Supplier;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -25,35 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the thrower is alive), must repair it before doing anything else.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ScheduleHeapFaultTest
+class ScheduleHeapFaultTest extends HeapTestBase
 {
     private static final int CAPACITY = 16;
     private static final int PAYLOAD = 16;
 
-    @TempDir
-    Path dir;
-
-    private Region region;
-    private ScheduleHeap heap;
-
-    @BeforeEach
-    void setUp()
+    ScheduleHeapFaultTest()
     {
-        region = Region.create(dir.resolve("heap-fault").toString(),
-            RegionSpec.builder().add(ScheduleHeap.spec("timers", CAPACITY, PAYLOAD)).build());
-        heap = ScheduleHeap.open(region, "timers");
+        super("heap-fault", CAPACITY, PAYLOAD);
     }
 
     @AfterEach
-    void tearDown()
+    void uninstallCrashPoints()
     {
-        CrashPoints.install(null);
-        region.close();
-    }
-
-    private static byte[] bytes(final String s)
-    {
-        return s.getBytes(StandardCharsets.US_ASCII);
+        CrashPoints.install(null); // runs before the base class closes the region
     }
 
     /** Throws the error at the n-th time the calling thread reaches the point, once. */

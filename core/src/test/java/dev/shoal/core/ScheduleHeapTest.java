@@ -1,7 +1,6 @@
 package dev.shoal.core;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,11 +9,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static dev.shoal.core.ScheduleHeapDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -26,39 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ScheduleHeapTest
+class ScheduleHeapTest extends HeapTestBase
 {
     private static final int CAPACITY = 8;
     private static final int PAYLOAD = 16;
 
-    @TempDir
-    Path dir;
-
-    private Region region;
-    private ScheduleHeap heap;
-
-    @BeforeEach
-    void setUp()
+    ScheduleHeapTest()
     {
-        region = Region.create(dir.resolve("heap-region").toString(),
-            RegionSpec.builder().add(ScheduleHeap.spec("timers", CAPACITY, PAYLOAD)).build());
-        heap = ScheduleHeap.open(region, "timers");
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        region.close();
-    }
-
-    private static byte[] bytes(final String s)
-    {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static String text(final ScheduleLease lease)
-    {
-        return new String(lease.payloadBytes(), StandardCharsets.US_ASCII);
+        super("heap-region", CAPACITY, PAYLOAD);
     }
 
     private int slotOffset(final int slot)

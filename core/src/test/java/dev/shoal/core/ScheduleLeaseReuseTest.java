@@ -1,18 +1,13 @@
 package dev.shoal.core;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,40 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The allocation-free poll forms of {@link ScheduleHeap}: a lease from {@code newLease()} filled again and again.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ScheduleLeaseReuseTest
+class ScheduleLeaseReuseTest extends HeapTestBase
 {
     private static final int CAPACITY = 8;
     private static final int PAYLOAD = 16;
 
-    @TempDir
-    Path dir;
-
-    private Region region;
-    private ScheduleHeap heap;
-
-    @BeforeEach
-    void setUp()
+    ScheduleLeaseReuseTest()
     {
-        region = Region.create(dir.resolve("heap-region").toString(),
-            RegionSpec.builder().add(ScheduleHeap.spec("timers", CAPACITY, PAYLOAD)).build());
-        heap = ScheduleHeap.open(region, "timers");
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        heap.close();
-        region.close();
-    }
-
-    private static byte[] bytes(final String s)
-    {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static String text(final ScheduleLease lease)
-    {
-        return new String(lease.payloadBytes(), StandardCharsets.US_ASCII);
+        super("heap-region", CAPACITY, PAYLOAD);
     }
 
     @Test
