@@ -1020,7 +1020,8 @@ public final class ScheduleHeap implements AutoCloseable
         }
         if (!lease.isActive())
         {
-            throw new IllegalStateException("lease id=" + lease.id() + " already completed or rescheduled");
+            throw new IllegalStateException("lease id=" + lease.id() +
+                " holds no record: completed, rescheduled, found no longer held, or never polled into");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.shoal.core;
 
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -40,7 +39,7 @@ public final class ScheduleLease
      * nothing shared is written.
      */
     void fill(
-        final int slot, final long id, final long key, final int deliveries, final AtomicBuffer region,
+        final int slot, final long id, final long key, final int deliveries, final DirectBuffer region,
         final int payloadOffset, final int payloadLength)
     {
         this.slot = slot;

@@ -35,6 +35,8 @@ class ScheduleLeaseReuseTest extends HeapTestBase
         final long b = heap.push(10, bytes("first"));
         final ScheduleLease lease = heap.newLease();
         assertFalse(lease.isActive());
+        final IllegalStateException unfilled = assertThrows(IllegalStateException.class, () -> heap.complete(lease));
+        assertTrue(unfilled.getMessage().contains("holds no record"), unfilled.getMessage());
 
         assertTrue(heap.poll(lease));
         assertTrue(lease.isActive());
