@@ -55,8 +55,8 @@ public final class JobConsumer implements AutoCloseable
     private long stalledSince = NOT_TIMED;
     /** Whether this poll's {@link #takeNext} found the head claimed but unpublished (the stall timer's input). */
     private boolean headUnpublished;
-    /** Empty polls since this handle was made (wraps): see {@link RingRecovery#POLLS_PER_CLOCK}. */
-    private int emptyPolls;
+    /** When an empty poll reads the clock: about once in 64 while spinning, on each while sleeping between polls. */
+    private final ClockPacer clock = new ClockPacer();
     private long nextScan;
     private long scanInterval = MIN_SCAN_NANOS;
     private int pollsSinceScan;
@@ -193,19 +193,19 @@ public final class JobConsumer implements AutoCloseable
     }
 
     /**
-     * The clocked duties of an empty poll, on every {@link RingRecovery#POLLS_PER_CLOCK}-th one: the stall timer of
-     * an unpublished head and the lease scan's schedule share one clock read (two reads were 6 of an empty poll's
-     * 11 ns here: docs/benchmarks.md, session 23).
+     * The clocked duties of an empty poll, on the polls {@link #clock} reads the clock on: the stall timer of an
+     * unpublished head and the lease scan's schedule share that one read (a read on every eighth poll was still 4
+     * of an empty poll's 9 ns here: docs/benchmarks.md, session 24).
      *
      * @return whether the scan found a job to hold.
      */
     private boolean onEmptyPoll()
     {
-        if ((++emptyPolls & (RingRecovery.POLLS_PER_CLOCK - 1)) != 0)
+        if (!clock.tick())
         {
             return false;
         }
-        final long now = System.nanoTime();
+        final long now = clock.now();
         if (headUnpublished)
         {
             onStallClock(now);
@@ -229,9 +229,12 @@ public final class JobConsumer implements AutoCloseable
         }
         final long deadline = System.nanoTime() + timeout.toNanos();
         idle.reset();
+        clock.restart(); // the idle strategy may sleep: read the clock on each empty poll until they come fast
         while (!poll(handler))
         {
-            if (System.nanoTime() - deadline > 0)
+            // The empty poll's paced clock (at most ClockPacer.MAX_TRIES_PER_READ polls old, and read on every
+            // poll while the idle strategy sleeps): a deadline read of its own cost 25-35 ns an iteration.
+            if (clock.now() - deadline > 0)
             {
                 return false;
             }

@@ -41,11 +41,10 @@ final class RingRecovery
     /** How long a handle waits on one stalled sequence before it checks liveness. */
     static final long STALL_NANOS = 1_000_000L;
     /**
-     * Empty polls (a consumer) or full-ring retries (a producer) per reading of the clock, a power of two. The
-     * clocked duties of those waits (the stall budget above, a consumer's lease scan) count in milliseconds, while
-     * a clock read costs more than the poll on a VM (~35 ns on this project's machine, kvm-clock; 14-17 % of all
-     * samples in a profile of a ring whose consumer kept catching up): looking on every eighth try delays those
-     * duties by a few tries, no more.
+     * A producer's full-ring retries per reading of the clock, a power of two. The stall budget above counts in
+     * milliseconds, while a clock read costs more than the retry on a VM (25-35 ns on this project's machine,
+     * kvm-clock): looking on every eighth try delays it by a few tries, no more. (A consumer's empty polls pace
+     * their clock reads with a {@link ClockPacer} instead.)
      */
     static final int POLLS_PER_CLOCK = 8;
     /** How often {@link JobRing#join} runs recovery while it waits. */
