@@ -11,7 +11,9 @@ package dev.shoal.core;
  * in eight tries still cost a spinning consumer 3-4 ns of its 9 ns poll (docs/benchmarks.md, session 24); paced, a
  * spinning loop reads the clock about once in {@value #MAX_TRIES_PER_READ} tries, and a loop that sleeps reads it
  * on each try, so that its clocked duties are not late by {@value #MAX_TRIES_PER_READ} sleeps. A duty is late by
- * at most {@value #MAX_TRIES_PER_READ} tries, which for a spinning loop is well under a microsecond.
+ * at most {@value #MAX_TRIES_PER_READ} tries: well under a microsecond for a spinning loop, and up to that many
+ * sleeps, once, for a loop that goes from spinning to sleeping (its first read then finds the reads far apart).
+ * So a deadline that must hold to one sleep (a timed take) reads the clock itself.
  *
  * <p>Single-threaded: each handle owns one. Process-local, so nothing here is shared or needs a crash point.
  */
@@ -60,16 +62,6 @@ final class ClockPacer
     long now()
     {
         return now;
-    }
-
-    /**
-     * Starts a new wait that may sleep between tries: the clock is read on the next try and on each one after
-     * it until the reads come close together.
-     */
-    void restart()
-    {
-        triesPerRead = 1;
-        tries = 0;
     }
 
     /**

@@ -8,8 +8,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The consumer's clock pacing: a spinning wait reads the clock at most once in
- * {@link ClockPacer#MAX_TRIES_PER_READ} tries, a wait whose reads come far apart reads it on every try, and a
- * restarted wait reads it on its next try.
+ * {@link ClockPacer#MAX_TRIES_PER_READ} tries, and a wait whose reads come far apart reads it on every try.
  */
 @Timeout(30)
 class ClockPacerTest
@@ -78,14 +77,6 @@ class ClockPacerTest
         }
         assertTrue(clock.tick(), "the next try reads the clock");
         assertTrue(clock.now() - afterRead >= 2 * ClockPacer.FAR_NANOS, "now() moved with the clock");
-    }
-
-    @Test
-    void aRestartedWaitReadsOnItsNextTry()
-    {
-        final ClockPacer clock = spunUp();
-        clock.restart();
-        assertTrue(clock.tick(), "the first try after a restart reads the clock");
     }
 
     private static ClockPacer spunUp()

@@ -28,7 +28,8 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * one consumer JVM draining runs of 256, both spinning ({@code Thread.onSpinWait}, no back-off), pinned to CPU 0
  * and 1 with {@code taskset}. Unlike {@code shoal bench}, no idle strategy shapes the result: it shows what each
  * ring costs when both sides keep up with each other. The consumer reads the first and last 8 bytes of each job.
- * The producer prints its rate for each of 5 repetitions.
+ * The producer prints its rate and its full-ring retries per job for each of 5 repetitions, and the consumer
+ * its empty reads per job at the end: which side waits for the other.
  *
  * <pre>
  * java @config/jvm/core.args -cp benchmarks/target/benchmarks.jar dev.shoal.bench.probe.HandoffProbe shoal 256 4000000
@@ -42,6 +43,7 @@ public final class HandoffProbe
 
     private static long sum;
     private static long count;
+    private static long empty;
 
     private HandoffProbe()
     {
@@ -141,9 +143,11 @@ public final class HandoffProbe
                     {
                         if (consumer.drain(handler, DRAIN_LIMIT) == 0)
                         {
+                            empty++;
                             Thread.onSpinWait();
                         }
                     }
+                    printEmpty(jobs);
                 }
             }
         }
@@ -168,9 +172,11 @@ public final class HandoffProbe
                 {
                     if (ring.read(handler, DRAIN_LIMIT) == 0)
                     {
+                        empty++;
                         Thread.onSpinWait();
                     }
                 }
+                printEmpty(jobs);
             }
         }
         finally
@@ -189,17 +195,25 @@ public final class HandoffProbe
         for (int repeat = 0; repeat < REPEATS; repeat++)
         {
             final long start = System.nanoTime();
+            long full = 0;
             for (long i = 0; i < jobs; i++)
             {
                 source.putLong(0, i);
                 source.putLong(size - Long.BYTES, i * 31);
                 while (!offer.offer())
                 {
+                    full++;
                     Thread.onSpinWait();
                 }
             }
-            System.out.printf("producer %d: %.2f M jobs/s%n", repeat, jobs * 1e3 / (System.nanoTime() - start));
+            System.out.printf("producer %d: %.2f M jobs/s, %.3f full-ring retries per job%n", repeat,
+                jobs * 1e3 / (System.nanoTime() - start), (double)full / jobs);
         }
+    }
+
+    private static void printEmpty(final long jobs)
+    {
+        System.out.printf("consumer: %.3f empty reads per job%n", (double)empty / (REPEATS * jobs));
     }
 
     private static void take(final org.agrona.DirectBuffer buffer, final int offset, final int length)
