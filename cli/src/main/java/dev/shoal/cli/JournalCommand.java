@@ -1,6 +1,10 @@
 package dev.shoal.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+
+import dev.shoal.journal.JournalTailer;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,5 +25,23 @@ public final class JournalCommand implements Callable<Integer>
     {
         spec.commandLine().usage(spec.commandLine().getOut());
         return 0;
+    }
+
+    /**
+     * Warns on stderr of each cycle file the tailer found empty: Chronicle reads one as holding no records, so
+     * counts and replays that pass over it would otherwise lose its records without a word.
+     *
+     * @param command the subcommand's spec (its name starts the line, as errors do).
+     * @param tailer  the open tailer.
+     */
+    static void warnEmptyCycleFiles(final CommandLine.Model.CommandSpec command, final JournalTailer tailer)
+    {
+        final PrintWriter err = command.commandLine().getErr();
+        for (final Path file : tailer.emptyCycleFiles())
+        {
+            err.println(command.qualifiedName() + ": warning: cycle file " + file + " is empty (0 bytes): cut " +
+                "short, its records gone, or being created by a writer right now");
+        }
+        err.flush();
     }
 }

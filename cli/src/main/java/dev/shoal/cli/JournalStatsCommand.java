@@ -38,6 +38,7 @@ public final class JournalStatsCommand implements Callable<Integer>
         try (JournalTailer tailer = JournalTailer.open(dir))
         {
             path = tailer.directory();
+            JournalCommand.warnEmptyCycleFiles(spec, tailer);
             stats = JournalStats.of(tailer);
         }
         final PrintWriter out = spec.commandLine().getOut();

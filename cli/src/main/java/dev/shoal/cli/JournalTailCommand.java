@@ -47,6 +47,7 @@ public final class JournalTailCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         try (JournalTailer tailer = JournalTailer.open(dir))
         {
+            JournalCommand.warnEmptyCycleFiles(spec, tailer);
             if (from != null && !tailer.moveTo(from))
             {
                 throw new IllegalArgumentException("no record at index " + from + " (0x" + Long.toHexString(from) +

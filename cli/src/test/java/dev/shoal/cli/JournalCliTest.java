@@ -130,4 +130,75 @@ class JournalCliTest
             foreign.err());
         assertEquals(List.of(dir.resolve("readme.txt")), Files.list(dir).toList(), "nothing written");
     }
+
+    @Test
+    void shouldNameTheJournalAndTheIndexOfADamagedRecord() throws IOException
+    {
+        final Path journalDir = journalWithEveryKindOfRecord();
+        final Path cycle = onlyCycleFile(journalDir);
+        final byte[] bytes = Files.readAllBytes(cycle);
+        // The key's compact field: its length (7) then "key-250". A length of 127 runs past the record's end.
+        final byte[] field = "\u0007key-250".getBytes(StandardCharsets.ISO_8859_1);
+        final int at = indexOf(bytes, field);
+        assertTrue(at >= 0 && indexOf(bytes, field, at + 1) < 0, "the key's field found once");
+        bytes[at] = 127;
+        Files.write(cycle, bytes);
+
+        final CliRun stats = run("journal", "stats", journalDir.toString());
+        assertEquals(ShoalCli.EXIT_FAILURE, stats.code(), stats.out());
+        assertEquals(1, stats.err().lines().count(), stats.err());
+        final String named = "journal " + journalDir.toAbsolutePath().normalize() + " is damaged at index 0x";
+        assertTrue(stats.err().contains(named), stats.err());
+        assertTrue(stats.err().contains("key"), "names the field: " + stats.err());
+
+        final CliRun tail = run("journal", "tail", journalDir.toString());
+        assertEquals(ShoalCli.EXIT_FAILURE, tail.code());
+        assertEquals(2 * 250, tail.out().lines().count(), "every record before the damaged one printed");
+        assertTrue(tail.err().contains("is damaged at index 0x"), tail.err());
+    }
+
+    @Test
+    void shouldWarnOfAnEmptyCycleFileInsteadOfCountingItsRecordsAsNone() throws IOException
+    {
+        final Path journalDir = journalWithEveryKindOfRecord();
+        final Path cycle = onlyCycleFile(journalDir);
+        Files.write(cycle, new byte[0]);
+
+        final CliRun stats = run("journal", "stats", journalDir.toString());
+        assertEquals(0, stats.code(), stats.err());
+        assertTrue(stats.out().contains("results 0 "), stats.out());
+        assertTrue(stats.err().contains("warning: cycle file " + cycle.toAbsolutePath().normalize() +
+            " is empty (0 bytes)"), stats.err());
+        final CliRun tail = run("journal", "tail", journalDir.toString(), "--json");
+        assertEquals(0, tail.code(), tail.err());
+        assertEquals("", tail.out());
+        assertTrue(tail.err().contains("is empty (0 bytes)"), tail.err());
+    }
+
+    private static Path onlyCycleFile(final Path journalDir) throws IOException
+    {
+        try (var files = Files.list(journalDir))
+        {
+            final List<Path> cycles = files.filter(p -> p.getFileName().toString().endsWith(".cq4")).toList();
+            assertEquals(1, cycles.size(), "one cycle file: " + cycles);
+            return cycles.get(0);
+        }
+    }
+
+    private static int indexOf(final byte[] bytes, final byte[] part)
+    {
+        return indexOf(bytes, part, 0);
+    }
+
+    private static int indexOf(final byte[] bytes, final byte[] part, final int from)
+    {
+        for (int i = from; i + part.length <= bytes.length; i++)
+        {
+            if (java.util.Arrays.equals(bytes, i, i + part.length, part, 0, part.length))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -3,6 +3,7 @@ package dev.shoal.journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -68,6 +69,38 @@ final class JournalDirectory
         if (!Files.isRegularFile(dir.resolve(METADATA_FILE)))
         {
             throw new JournalOpenException("no journal at " + dir + ": " + METADATA_FILE + " is missing");
+        }
+    }
+
+    /**
+     * Cycle files of zero bytes: Chronicle sizes a cycle file as it creates it, so one found empty was cut short
+     * (its records are gone) or is being created by a writer at this moment. Readers warn rather than fail.
+     *
+     * @param dir the journal directory.
+     * @return the empty {@code *.cq4} files, in name order; empty when the directory cannot be listed.
+     */
+    static List<Path> emptyCycleFiles(final Path dir)
+    {
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            return entries.filter(p -> p.getFileName().toString().endsWith(".cq4") && isEmptyFile(p)).sorted()
+                .toList();
+        }
+        catch (final IOException ex)
+        {
+            return List.of(); // listed once already by the checks before; a failure now is the open's to report
+        }
+    }
+
+    private static boolean isEmptyFile(final Path p)
+    {
+        try
+        {
+            return Files.isRegularFile(p) && Files.size(p) == 0;
+        }
+        catch (final IOException ex)
+        {
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.shoal.journal;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -22,6 +23,7 @@ public final class JournalTailer implements AutoCloseable
     private final Path dir;
     private final boolean ownsQueue;
     private final ExcerptTailer tailer;
+    private final List<Path> emptyCycleFiles;
     /** Records of the current excerpt not returned yet: a batch excerpt holds several. */
     private final java.util.ArrayDeque<JournalEntry> pending = new java.util.ArrayDeque<>();
 
@@ -31,6 +33,19 @@ public final class JournalTailer implements AutoCloseable
         this.dir = dir;
         this.ownsQueue = ownsQueue;
         this.tailer = queue.createTailer();
+        this.emptyCycleFiles = JournalDirectory.emptyCycleFiles(dir);
+    }
+
+    /**
+     * Cycle files found empty (zero bytes) when this tailer was made: cut short, their records gone, or being
+     * created by a writer at that moment. Chronicle reads such a file as holding no records, so a reader that
+     * reports counts should say so.
+     *
+     * @return the empty {@code *.cq4} files of the journal, in name order.
+     */
+    public List<Path> emptyCycleFiles()
+    {
+        return emptyCycleFiles;
     }
 
     /**
@@ -79,7 +94,8 @@ public final class JournalTailer implements AutoCloseable
 
     /**
      * @return the next record, or {@code null} when there is none yet.
-     * @throws JournalFormatException when a record does not follow the layout.
+     * @throws JournalFormatException when a record does not follow the layout: its message names the journal, says
+     *     it is damaged and gives the record's index in hex, as {@code shoal journal tail} prints indexes.
      */
     public JournalEntry next()
     {
@@ -94,7 +110,17 @@ public final class JournalTailer implements AutoCloseable
                 return null;
             }
             final long index = dc.index();
-            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index))
+            final List<JournalRecord> records;
+            try
+            {
+                records = JournalCodec.readAll(dc.wire().bytes(), index);
+            }
+            catch (final JournalFormatException ex)
+            {
+                throw new JournalFormatException("journal " + dir + " is damaged at index 0x" +
+                    Long.toHexString(index) + " (records before it read normally): " + ex.getMessage(), ex);
+            }
+            for (final JournalRecord record : records)
             {
                 pending.add(new JournalEntry(index, record));
             }
