@@ -50,7 +50,7 @@ public final class CompletedJobs implements AutoCloseable
                         break;
                     }
                     final long index = dc.index();
-                    for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index))
+                    for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index, dir))
                     {
                         final String key = completedKey(record);
                         if (key != null)
@@ -93,7 +93,7 @@ public final class CompletedJobs implements AutoCloseable
         }
         try (DocumentContext dc = tailer.readingDocument())
         {
-            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index))
+            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index, dir))
             {
                 if (key.equals(completedKey(record)))
                 {

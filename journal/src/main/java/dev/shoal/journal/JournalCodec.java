@@ -55,6 +55,29 @@ final class JournalCodec
     }
 
     /**
+     * {@link #readAll(Bytes, long)} for a reader of the journal at {@code dir}: a record that breaks the layout is
+     * reported as damage to that journal at the record's index in hex (as {@code shoal journal tail} prints it).
+     *
+     * @param in    an excerpt.
+     * @param index its journal index.
+     * @param dir   the journal directory.
+     * @return its records, in order.
+     * @throws JournalFormatException naming the journal, when the bytes do not follow the layout.
+     */
+    static java.util.List<JournalRecord> readAll(final Bytes<?> in, final long index, final java.nio.file.Path dir)
+    {
+        try
+        {
+            return readAll(in, index);
+        }
+        catch (final JournalFormatException ex)
+        {
+            throw new JournalFormatException("journal " + dir + " is damaged at index 0x" + Long.toHexString(index) +
+                " (records before it read normally): " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
      * Reads one record (a version-3 record: one run of results) and adds what it holds to {@code records}.
      */
     private static void read(final Bytes<?> in, final long index, final Previous previous,

@@ -110,17 +110,7 @@ public final class JournalTailer implements AutoCloseable
                 return null;
             }
             final long index = dc.index();
-            final List<JournalRecord> records;
-            try
-            {
-                records = JournalCodec.readAll(dc.wire().bytes(), index);
-            }
-            catch (final JournalFormatException ex)
-            {
-                throw new JournalFormatException("journal " + dir + " is damaged at index 0x" +
-                    Long.toHexString(index) + " (records before it read normally): " + ex.getMessage(), ex);
-            }
-            for (final JournalRecord record : records)
+            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index, dir))
             {
                 pending.add(new JournalEntry(index, record));
             }

@@ -239,6 +239,40 @@ class ResultJournalTest
     }
 
     @Test
+    void shouldNameTheJournalWhenResumeMeetsADamagedRecord() throws IOException
+    {
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                journal.append(new ResultRecord("key-" + i, i, "h", JournalStatus.OK, 1, 0, new byte[]{ 1 }, 1L, 2L));
+            }
+        }
+        final Path cycle;
+        try (var files = Files.list(dir))
+        {
+            cycle = files.filter(p -> p.getFileName().toString().endsWith(".cq4")).findFirst().orElseThrow();
+        }
+        final byte[] bytes = Files.readAllBytes(cycle);
+        final byte[] field = "\u0006key-50".getBytes(StandardCharsets.ISO_8859_1); // the key's length, then the key
+        int at = -1;
+        for (int i = 0; i + field.length <= bytes.length && at < 0; i++)
+        {
+            at = java.util.Arrays.equals(bytes, i, i + field.length, field, 0, field.length) ? i : -1;
+        }
+        assertTrue(at >= 0, "the key's field is in the cycle file");
+        bytes[at] = 127; // a key longer than the record
+        Files.write(cycle, bytes);
+
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            final JournalFormatException ex = assertThrows(JournalFormatException.class, journal::completedJobs);
+            assertTrue(ex.getMessage().contains("journal " + dir + " is damaged at index 0x") &&
+                ex.getMessage().contains("key"), ex.getMessage());
+        }
+    }
+
+    @Test
     void shouldRefuseADamagedQueueMetadataFile() throws IOException
     {
         final byte[] junk = new byte[4096];
