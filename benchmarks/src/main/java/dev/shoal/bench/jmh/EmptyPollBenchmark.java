@@ -39,8 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link OneToOneRingBuffer#read}) and JCTools' {@link MpmcArrayQueue#poll}, in one thread, the queue's lines in
  * that thread's cache: this is the consumer's own instruction path, not a cache line's trip.
  *
- * <p>Shoal's empty poll also keeps its recovery duties (a clock read every eighth empty poll for the stall timer and
- * the lease scan's schedule; docs/job-ring.md), which the peers, having no recovery, do not have.
+ * <p>Shoal's empty poll also keeps its recovery duties (a paced clock read, about one in 64 empty polls while
+ * spinning, for the stall timer and the lease scan's schedule; docs/job-ring.md), which the peers, having no
+ * recovery, do not have.
  *
  * <p>Forks run with Agrona bounds checks off, as Agrona's own benchmarks do ({@link JmhForks}).
  */
