@@ -534,7 +534,6 @@ public final class JobConsumer implements AutoCloseable
      */
     private boolean takeNext(final boolean inSlot)
     {
-        final int headOffset = ring.headOffset();
         headUnpublished = false;
         long head = words.headVolatile(); // volatile: the latest head
         while (true)
