@@ -49,6 +49,15 @@ final class CrashActor
     private volatile boolean unwind;
     private volatile boolean stopping;
     private volatile int hits;
+    /** Scheduling ({@link CrashExplorer#search}): the driver that decides at each crash point, else null. */
+    private volatile Thread driver;
+    /** Scheduled: stepping, neither waiting at a crash point nor done with its steps. */
+    private volatile boolean running;
+    private volatile CrashPoint gatedAt;
+    private volatile int verdict;
+    private static final int WAIT = 0;
+    private static final int GO = 1;
+    private static final int KILL = 2;
 
     CrashActor(final String name)
     {
@@ -127,7 +136,86 @@ final class CrashActor
         {
             throw new IllegalStateException("actor " + name + " is dead");
         }
+        running = true;
         steps.add(step);
+    }
+
+    /**
+     * Puts this actor under a driver's schedule: from now on it waits at each crash point of the explored
+     * protocols ({@link #gate}) until the driver lets it go on or kills it there.
+     *
+     * @param driver the deciding thread, woken when this actor reaches a crash point or ends a step.
+     */
+    void schedule(final Thread driver)
+    {
+        this.driver = driver;
+    }
+
+    boolean isScheduled()
+    {
+        return driver != null;
+    }
+
+    /**
+     * @return whether a scheduled actor is stepping: neither waiting at a crash point, nor done, nor killed.
+     */
+    boolean isRunning()
+    {
+        return running && !killed;
+    }
+
+    /**
+     * @return the crash point a scheduled actor waits at, or null.
+     */
+    CrashPoint gatedAt()
+    {
+        return gatedAt;
+    }
+
+    /**
+     * Called by the hook on the actor's own thread: wait here, before the point's write, for the driver's
+     * verdict (go on, or die here).
+     */
+    void gate(final CrashPoint point)
+    {
+        gatedAt = point;
+        running = false;
+        LockSupport.unpark(driver);
+        while (verdict == WAIT)
+        {
+            if (unwind)
+            {
+                throw new Unwind();
+            }
+            LockSupport.park(this);
+        }
+        final int decided = verdict;
+        verdict = WAIT;
+        if (decided == KILL)
+        {
+            stopHere(true);
+        }
+    }
+
+    /**
+     * The driver lets a gated actor perform its write and run on to its next crash point or the end of its step.
+     */
+    void go()
+    {
+        gatedAt = null;
+        running = true;
+        verdict = GO;
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * The driver kills a gated actor at its point: it never performs that write; wait for {@link #isKilled()}.
+     */
+    void killAtGate()
+    {
+        gatedAt = null;
+        verdict = KILL;
+        LockSupport.unpark(thread);
     }
 
     /**
@@ -239,10 +327,11 @@ final class CrashActor
             {
                 return;
             }
+            Outcome outcome;
             try
             {
                 step.run();
-                outcomes.add(Outcome.DONE);
+                outcome = Outcome.DONE;
             }
             catch (final Unwind ex)
             {
@@ -251,7 +340,14 @@ final class CrashActor
             catch (final Throwable ex)
             {
                 failure = ex;
-                outcomes.add(Outcome.FAILED);
+                outcome = Outcome.FAILED;
+            }
+            running = false; // before the outcome: a driver that reads it may submit the next step at once
+            outcomes.add(outcome);
+            final Thread waiting = driver;
+            if (waiting != null)
+            {
+                LockSupport.unpark(waiting);
             }
         }
     }

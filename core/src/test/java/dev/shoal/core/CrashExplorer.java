@@ -139,6 +139,8 @@ final class CrashExplorer
     private int fresh;
 
     private final Set<String> protocols;
+    private volatile boolean scheduling;
+    private final Map<CrashPoint, Integer> searchKills = new LinkedHashMap<>();
 
     /**
      * @param protocols the protocols whose points this explorer counts and stops at (e.g. "ring"); points of
@@ -162,6 +164,11 @@ final class CrashExplorer
         {
             reached.add(point.id());
             trace.computeIfAbsent(actor.name(), k -> new ArrayList<>()).add(point);
+        }
+        if (scheduling && actor.isScheduled())
+        {
+            actor.gate(point); // the search's driver decides: go on, or die here
+            return;
         }
         if (countingAny && !actor.name().startsWith(RECOVERER))
         {
@@ -327,22 +334,10 @@ final class CrashExplorer
         final Scenario scenario, final Path dir, final Mode mode, final String name, final int hit,
         final String secondName, final int secondHit)
     {
-        cases++;
         final String label = scenario.name() + " " + (mode == null ? "clean" : mode + " " + name + "@" + hit +
             (secondName == null ? "" : " then " + secondName + "@" + secondHit));
-        synchronized (this)
-        {
-            trace.clear();
-        }
         currentMode = mode;
-        stoppedAt = null;
-        interleaved = null;
-        countingAny = false;
-        anyHits = 0;
-        killedAt.clear();
-        fresh = 0;
-        final Run run = scenario.start(dir.resolve("case" + cases), this);
-        boolean ended = true;
+        final Run run = begin(scenario, dir);
         try
         {
             runCase(run, mode, name, hit, secondName, secondHit);
@@ -357,30 +352,55 @@ final class CrashExplorer
         }
         finally
         {
-            armedActor = null;
-            for (final CrashActor actor : actors.values())
-            {
-                actor.resume();
-            }
-            for (final CrashActor actor : actors.values())
-            {
-                ended &= actor.stop();
-            }
-            actors.clear();
-            if (ended)
-            {
-                run.close();
-            }
-            else
-            {
-                // An actor still runs (stalled inside a call): unmapping under it would crash the JVM, so the
-                // case's region stays mapped until the JVM exits.
-                failures.add(label + ": an actor did not end; its region is left mapped");
-            }
+            end(run, label);
         }
         synchronized (this)
         {
             return new TreeMap<>(trace);
+        }
+    }
+
+    /** Starts a case: a fresh run of the scenario, every per-case record cleared. */
+    private Run begin(final Scenario scenario, final Path dir)
+    {
+        cases++;
+        synchronized (this)
+        {
+            trace.clear();
+        }
+        stoppedAt = null;
+        interleaved = null;
+        countingAny = false;
+        anyHits = 0;
+        killedAt.clear();
+        fresh = 0;
+        return scenario.start(dir.resolve("case" + cases), this);
+    }
+
+    /** Ends a case: every actor resumed and stopped, the region closed unless an actor may still touch it. */
+    private void end(final Run run, final String label)
+    {
+        boolean ended = true;
+        armedActor = null;
+        scheduling = false;
+        for (final CrashActor actor : actors.values())
+        {
+            actor.resume();
+        }
+        for (final CrashActor actor : actors.values())
+        {
+            ended &= actor.stop();
+        }
+        actors.clear();
+        if (ended)
+        {
+            run.close();
+        }
+        else
+        {
+            // An actor still runs (stalled inside a call): unmapping under it would crash the JVM, so the
+            // case's region stays mapped until the JVM exits.
+            failures.add(label + ": an actor did not end; its region is left mapped");
         }
     }
 
@@ -536,12 +556,66 @@ final class CrashExplorer
     }
 
     /**
-     * @return whether an actor of this case was killed just before a counter add that follows its decision
-     *     (abandon or abort counted late): the one documented counter window.
+     * @return how many actors of this case were killed just before a counter add that follows their decision
+     *     (abandon or abort counted late): the one documented counter window, one count low per such death.
      */
-    boolean stoppedAtCountWindow()
+    int countWindowKills()
     {
-        return killedAt.stream().anyMatch(COUNT_WINDOWS::contains);
+        return (int)killedAt.stream().filter(COUNT_WINDOWS::contains).count();
+    }
+
+    /**
+     * For {@link CrashSearch}: starts a case whose actors the search schedules; each waits at every crash point
+     * of the explored protocols until the search's driver decides.
+     */
+    Run beginScheduled(final Scenario scenario, final Path dir)
+    {
+        currentMode = null;
+        final Run run = begin(scenario, dir);
+        scheduling = true;
+        return run;
+    }
+
+    /**
+     * For {@link CrashSearch}: the schedule is over; actors started from here (the drainer) run freely.
+     */
+    void stopScheduling()
+    {
+        scheduling = false;
+    }
+
+    /**
+     * For {@link CrashSearch}: ends a case as {@link #explore}'s cases end.
+     */
+    void endScheduled(final Run run, final String label)
+    {
+        end(run, label);
+    }
+
+    /**
+     * For {@link CrashSearch}: an actor was killed at {@code point}.
+     */
+    synchronized void searchKilled(final CrashPoint point)
+    {
+        killedAt.add(point);
+        searchKills.merge(point, 1, Integer::sum);
+    }
+
+    /**
+     * Records a failed case.
+     */
+    void fail(final String text)
+    {
+        failures.add(text);
+        System.out.println("FAILED " + text);
+    }
+
+    /**
+     * @return per point, how many search cases killed an actor there.
+     */
+    synchronized Map<CrashPoint, Integer> searchKills()
+    {
+        return new LinkedHashMap<>(searchKills);
     }
 
     private static final Set<CrashPoint> COUNT_WINDOWS = Set.of(RingCrashPoint.ABANDON_COUNT,

@@ -52,6 +52,23 @@ final class RingCrashScenarios
             scenario("drain-runs", 4, 8, RingCrashScenarios::drainRuns));
     }
 
+    /**
+     * @return the scenarios {@link CrashSearch} runs: all but corrupt-length (its stray write of a length is
+     *     meant to land between two operations, not in the middle of a consumer's take), with participant tables
+     *     for every actor at once plus recoverers, since under a schedule all of them are attached together.
+     */
+    static List<CrashExplorer.Scenario> searchable()
+    {
+        return List.of(
+            scenario("1p1c-wrap", 2, 16, RingCrashScenarios::onePoneC),
+            scenario("2p2c", 4, 16, RingCrashScenarios::twoPtwoC),
+            scenario("batch-claim-abort", 4, 16, RingCrashScenarios::batch),
+            scenario("adopt-pending", 8, 16, RingCrashScenarios::adopt),
+            scenario("consumer-churn", 2, 16, RingCrashScenarios::churn),
+            scenario("drain-runs", 4, 16, RingCrashScenarios::drainRuns),
+            scenario("producers-race-idle", 2, 16, RingCrashScenarios::producersRaceIdle));
+    }
+
     private interface Script
     {
         void write(RingRun run);
@@ -117,6 +134,28 @@ final class RingCrashScenarios
         r.close("P1");
         r.close("P2");
         r.close("C2");
+    }
+
+    /**
+     * Two producers race for the tail of a small ring and one of them stays attached, idle, to the end (it never
+     * closes): a recoverer must still abandon a dead producer's claim the idle one once lost the race for.
+     */
+    private static void producersRaceIdle(final RingRun r)
+    {
+        r.producer("P1");
+        r.producer("P2");
+        r.consumer("C");
+        r.offer("P1", 1);
+        r.offer("P2", 2);
+        r.offer("P1", 3);
+        r.offer("P2", 4);
+        r.pollDone("C");
+        r.offer("P1", 5);
+        r.offer("P2", 6);
+        r.pollDone("C");
+        r.pollDone("C");
+        r.close("P1");
+        r.close("C");
     }
 
     /**
@@ -621,16 +660,16 @@ final class RingCrashScenarios
                 }
             }
             final long distinct = completed.size();
-            final long slack = explorer.stoppedAtCountWindow() ? 1 : 0;
+            final long slack = explorer.countWindowKills();
             if (ring.completed() != distinct)
             {
                 found.add("completed()=" + ring.completed() + " but " + distinct + " distinct jobs completed");
             }
             final long submitted = ring.submitted();
-            if (submitted != distinct && submitted != distinct + slack)
+            if (submitted < distinct || submitted > distinct + slack)
             {
                 found.add("submitted()=" + submitted + " but " + distinct + " jobs completed" +
-                    (slack > 0 ? " (one abandoned or aborted uncounted allowed)" : ""));
+                    (slack > 0 ? " (" + slack + " abandoned or aborted uncounted allowed)" : ""));
             }
             if (!found.isEmpty())
             {

@@ -1,0 +1,321 @@
+package dev.shoal.core;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Schedule search on the {@link CrashExplorer}: where {@code explore} stops one actor (or two) at each hit of a
+ * script run in its written order, this runs every scripted actor at once, each on its own thread with its own
+ * steps in script order, and lets exactly one of them past a crash point at a time. A seeded random strategy
+ * picks which, and may kill the picked actor at its point instead (a recoverer then starts, scheduled like
+ * everyone else, so it too can be paused for long or killed midway). So the search reaches interleavings no
+ * script spells out: several actors midway through their writes at once, a recoverer paused while a newcomer
+ * reuses what it read, deaths of two or three actors in one case.
+ *
+ * <p>Every shared write of an explored protocol has a crash point before it, so the order in which actors pass
+ * points is the order of their writes; what an actor reads between two of its points, it reads while every other
+ * actor waits. The strategy is drawn per case from its seed:
+ * <ul>
+ *   <li>two cases in three: priorities (PCT): each actor gets a random priority and the highest waiting one
+ *       goes on, so one actor runs ahead while the others wait at their points; at up to three random
+ *       decisions the actor about to go is demoted below everyone (a long pause at an arbitrary point);</li>
+ *   <li>otherwise a random walk: a uniformly random waiting actor goes on at each decision;</li>
+ *   <li>0 to 3 kills at random decisions, and in half the cases a recoverer started at a random decision
+ *       while nobody died (it must leave live actors alone).</li>
+ * </ul>
+ * After {@value #FAIR_AFTER} decisions every case falls back to the random walk, so no schedule starves an
+ * actor that another waits for; a case still running after {@value #MAX_DECISIONS} decisions fails (a livelock).
+ * Then the scenario's {@code finish} drains and checks its invariants as after any explored case. A failure
+ * names the seed; {@code -Dshoal.search.seed=S -Dshoal.search.cases=1} replays it (time-driven paths such as
+ * a consumer's lease scan may still take another turn).
+ */
+final class CrashSearch
+{
+    static final int FAIR_AFTER = 2_000;
+    static final int MAX_DECISIONS = 50_000;
+    /** The last decisions kept in a failure's text. */
+    private static final int LOG_TAIL = 240;
+
+    private final CrashExplorer explorer;
+    /**
+     * Per scenario, the most decisions a case took so far: the range change points and kills are drawn from (the
+     * most, not the last: a case cut short by an early kill would otherwise pull the next ones' kills early too).
+     */
+    private final Map<String, Integer> decisionsSeen = new HashMap<>();
+    private long decisions;
+    private int cases;
+    private int kills;
+
+    CrashSearch(final CrashExplorer explorer)
+    {
+        this.explorer = explorer;
+    }
+
+    /** A case's strategy, drawn from its seed. */
+    private record Plan(boolean priorities, Set<Integer> changeAt, Set<Integer> killAt, int recoverAt)
+    {
+        static Plan draw(final SplittableRandom random, final int estimate)
+        {
+            final boolean priorities = random.nextInt(3) != 0;
+            final Set<Integer> changeAt = draws(random, priorities ? random.nextInt(4) : 0, estimate);
+            final int k = random.nextInt(20);
+            final Set<Integer> killAt = draws(random, k < 4 ? 0 : k < 12 ? 1 : k < 18 ? 2 : 3, estimate);
+            final int recoverAt = random.nextBoolean() ? 1 + random.nextInt(estimate) : 0;
+            return new Plan(priorities, changeAt, killAt, recoverAt);
+        }
+
+        private static Set<Integer> draws(final SplittableRandom random, final int count, final int estimate)
+        {
+            final Set<Integer> at = new HashSet<>();
+            while (at.size() < count)
+            {
+                at.add(1 + random.nextInt(estimate));
+            }
+            return at;
+        }
+
+        @Override
+        public String toString()
+        {
+            return (priorities ? "priorities, demotions at " + new java.util.TreeSet<>(changeAt) : "random walk") +
+                ", kills at " + new java.util.TreeSet<>(killAt) + (recoverAt > 0 ? ", recoverer at " + recoverAt : "");
+        }
+    }
+
+    /**
+     * Runs one case of {@code scenario} under the schedule drawn from {@code seed}.
+     *
+     * @return whether the case kept every invariant.
+     */
+    boolean run(final CrashExplorer.Scenario scenario, final Path dir, final long seed)
+    {
+        cases++;
+        final SplittableRandom random = new SplittableRandom(seed);
+        final Plan plan = Plan.draw(random, decisionsSeen.getOrDefault(scenario.name(), 64));
+        final String label = scenario.name() + " search seed=" + seed;
+        final List<String> log = new ArrayList<>();
+        final CrashExplorer.Run run = explorer.beginScheduled(scenario, dir);
+        try
+        {
+            drive(run, plan, random, log);
+            explorer.stopScheduling();
+            run.finish(explorer);
+            return true;
+        }
+        catch (final AssertionError | RuntimeException ex)
+        {
+            final List<String> tail = log.subList(Math.max(0, log.size() - LOG_TAIL), log.size());
+            explorer.fail(label + " (" + plan + ") after " + log.size() + " decisions: " + ex +
+                "\n    schedule" + (tail.size() < log.size() ? " (last " + LOG_TAIL + ")" : "") + ": " +
+                String.join(" ", tail));
+            return false;
+        }
+        finally
+        {
+            decisions += log.size();
+            decisionsSeen.merge(scenario.name(), Math.max(16, log.size()), Math::max);
+            explorer.endScheduled(run, label);
+        }
+    }
+
+    private void drive(
+        final CrashExplorer.Run run, final Plan plan, final SplittableRandom random, final List<String> log)
+    {
+        final Map<String, List<Runnable>> steps = new LinkedHashMap<>();
+        for (final CrashExplorer.Step step : run.script())
+        {
+            steps.computeIfAbsent(step.actor(), k -> new ArrayList<>()).add(step.action());
+        }
+        final List<CrashActor> actors = new ArrayList<>();
+        final Map<CrashActor, Double> priority = new HashMap<>();
+        for (final Map.Entry<String, List<Runnable>> entry : steps.entrySet())
+        {
+            start(explorer.actor(entry.getKey()), () -> entry.getValue().forEach(Runnable::run), actors, priority,
+                random);
+        }
+        int recoverers = 0;
+        int decision = 0;
+        while (true)
+        {
+            awaitQuiet(actors);
+            final List<CrashActor> gated = new ArrayList<>();
+            for (final CrashActor actor : actors)
+            {
+                if (!actor.isKilled() && actor.gatedAt() != null)
+                {
+                    gated.add(actor);
+                }
+            }
+            if (gated.isEmpty())
+            {
+                break; // every actor ended its steps or died
+            }
+            if (++decision > MAX_DECISIONS)
+            {
+                throw new AssertionError("no end after " + MAX_DECISIONS + " decisions, the last " + (MAX_DECISIONS -
+                    FAIR_AFTER) + " of them random: a livelock; waiting: " + gated);
+            }
+            if (decision == plan.recoverAt())
+            {
+                log.add("recover");
+                final CrashActor recoverer = explorer.actor("recoverer-" + ++recoverers);
+                start(recoverer, () -> run.recover(recoverer), actors, priority, random);
+                continue;
+            }
+            final boolean fair = !plan.priorities() || decision > FAIR_AFTER;
+            CrashActor chosen = choose(gated, priority, fair, random);
+            if (!fair && plan.changeAt().contains(decision))
+            {
+                priority.put(chosen, Collections.min(priority.values()) - 1); // demoted: paused behind everyone
+                log.add("demote " + chosen.name());
+                chosen = choose(gated, priority, false, random);
+            }
+            final CrashPoint point = chosen.gatedAt();
+            if (plan.killAt().contains(decision))
+            {
+                log.add("KILL " + chosen.name() + "@" + point.id());
+                kill(run, chosen, point);
+                kills++;
+                final CrashActor recoverer = explorer.actor("recoverer-" + ++recoverers);
+                start(recoverer, () -> run.recover(recoverer), actors, priority, random);
+                continue;
+            }
+            log.add(chosen.name() + "@" + point.id());
+            chosen.go();
+        }
+        for (final CrashActor actor : actors)
+        {
+            if (!actor.isKilled())
+            {
+                final CrashActor.Outcome outcome = actor.await(CrashExplorer.STEP_MILLIS);
+                if (outcome != CrashActor.Outcome.DONE)
+                {
+                    throw new AssertionError("actor " + actor.name() + " " + outcome + ": " + actor.failure(),
+                        actor.failure());
+                }
+            }
+        }
+    }
+
+    private static CrashActor choose(
+        final List<CrashActor> gated, final Map<CrashActor, Double> priority, final boolean fair,
+        final SplittableRandom random)
+    {
+        if (fair)
+        {
+            return gated.get(random.nextInt(gated.size()));
+        }
+        CrashActor best = gated.get(0);
+        for (final CrashActor actor : gated)
+        {
+            if (priority.get(actor) > priority.get(best))
+            {
+                best = actor;
+            }
+        }
+        return best;
+    }
+
+    /** Starts a scheduled actor's steps and waits until it reaches its first point or ends. */
+    private void start(
+        final CrashActor actor, final Runnable steps, final List<CrashActor> actors,
+        final Map<CrashActor, Double> priority, final SplittableRandom random)
+    {
+        actor.schedule(Thread.currentThread());
+        actors.add(actor);
+        priority.put(actor, random.nextDouble());
+        actor.submit(steps);
+        awaitQuiet(actors);
+    }
+
+    private void kill(final CrashExplorer.Run run, final CrashActor actor, final CrashPoint point)
+    {
+        actor.killAtGate();
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CrashExplorer.STEP_MILLIS);
+        while (!actor.isKilled())
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("actor " + actor.name() + " did not stop at " + point.id());
+            }
+            Thread.onSpinWait();
+        }
+        explorer.searchKilled(point);
+        run.kill(actor);
+    }
+
+    /**
+     * Waits until no scheduled actor is stepping: each waits at a point, has ended its steps, or is dead.
+     *
+     * @throws AssertionError when one neither reaches a point nor ends within the step timeout (it spins on
+     *     something a waiting actor must do, outside any point, or stalls).
+     */
+    private static void awaitQuiet(final List<CrashActor> actors)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CrashExplorer.STEP_MILLIS);
+        int spins = 0;
+        while (true)
+        {
+            CrashActor busy = null;
+            for (final CrashActor actor : actors)
+            {
+                if (actor.isRunning())
+                {
+                    busy = actor;
+                    break;
+                }
+            }
+            if (busy == null)
+            {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("actor " + busy.name() + " neither reached a crash point nor ended within " +
+                    CrashExplorer.STEP_MILLIS + " ms");
+            }
+            if (++spins < 200)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(20_000); // woken early when the actor reaches a point or ends
+            }
+        }
+    }
+
+    /**
+     * @return cases run.
+     */
+    int cases()
+    {
+        return cases;
+    }
+
+    /**
+     * @return scheduling decisions made over all cases.
+     */
+    long decisions()
+    {
+        return decisions;
+    }
+
+    /**
+     * @return actors killed over all cases.
+     */
+    int kills()
+    {
+        return kills;
+    }
+}

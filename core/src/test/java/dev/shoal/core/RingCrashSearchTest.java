@@ -1,0 +1,85 @@
+package dev.shoal.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Schedule search of the job ring ({@link CrashSearch}): the ring scenarios' actors run at once under seeded
+ * random schedules with random kills, the invariants of {@link RingCrashScenarios} checked after each case.
+ * The seed of each run is printed; {@code -Dshoal.search.seed=S -Dshoal.search.cases=1
+ * -Dshoal.crash.scenarios=NAME} replays one case.
+ */
+class RingCrashSearchTest
+{
+    @TempDir(cleanup = CleanupMode.ALWAYS)
+    Path diskDir;
+
+    /** The bounded search of {@code mvn verify}. */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldKeepEveryRingInvariantUnderRandomSchedulesAndKills() throws java.io.IOException
+    {
+        search(Long.getLong("shoal.search.seconds", 20));
+    }
+
+    /** The longer search of {@code -Psoak}. */
+    @Test
+    @Tag("soak")
+    @Timeout(value = 3600, unit = TimeUnit.SECONDS)
+    void shouldKeepEveryRingInvariantInALongSearch() throws java.io.IOException
+    {
+        search(Long.getLong("shoal.search.soak.seconds", 180));
+    }
+
+    private void search(final long seconds) throws java.io.IOException
+    {
+        final Path shm = Path.of("/dev/shm");
+        final Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ?
+            Files.createTempDirectory(shm, "shoal-search-") : diskDir;
+        final long base = Long.getLong("shoal.search.seed", System.nanoTime());
+        final int maxCases = Integer.getInteger("shoal.search.cases", Integer.MAX_VALUE);
+        final String only = System.getProperty("shoal.crash.scenarios", "");
+        final List<CrashExplorer.Scenario> scenarios = RingCrashScenarios.searchable().stream()
+            .filter(s -> only.isEmpty() || only.contains(s.name())).toList();
+        final CrashExplorer explorer = new CrashExplorer("ring");
+        final CrashSearch search = new CrashSearch(explorer);
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        System.out.println("ring schedule search: seeds from " + base + " for " + seconds + " s");
+        try
+        {
+            for (int i = 0; i < maxCases && explorer.failures().size() < CrashExplorer.MAX_FAILURES &&
+                (i < scenarios.size() || System.nanoTime() - end < 0); i++)
+            {
+                search.run(scenarios.get(i % scenarios.size()), dir, base + i / scenarios.size());
+            }
+        }
+        finally
+        {
+            explorer.close();
+            org.agrona.IoUtil.delete(dir.toFile(), true);
+        }
+        final Map<String, Integer> kills = new TreeMap<>();
+        for (final RingCrashPoint point : RingCrashPoint.values())
+        {
+            kills.put(point.id(), explorer.searchKills().getOrDefault(point, 0));
+        }
+        System.out.println("ring schedule search: " + search.cases() + " cases, " + search.decisions() +
+            " decisions, " + search.kills() + " kills; kills per point: " + kills);
+        assertEquals(0, explorer.failures().size(), explorer.failures().size() + " cases failed, first: " +
+            (explorer.failures().isEmpty() ? "" : explorer.failures().get(0)));
+        assertTrue(search.cases() >= scenarios.size(), "every scenario searched at least once");
+    }
+}
