@@ -22,8 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * script spells out: several actors midway through their writes at once, a recoverer paused while a newcomer
  * reuses what it read, deaths of two or three actors in one case.
  *
- * <p>Every shared write of an explored protocol has a crash point before it, so the order in which actors pass
- * points is the order of their writes; what an actor reads between two of its points, it reads while every other
+ * <p>Every shared write of an explored protocol (the explorer's: the ring's and the participant table's, in
+ * {@link RingCrashSearchTest}) has a crash point before it, so the order in which actors pass points is the order
+ * of their writes; what an actor reads between two of its points, it reads while every other
  * actor waits. The strategy is drawn per case from its seed:
  * <ul>
  *   <li>two cases in three: priorities (PCT): each actor gets a random priority and the highest waiting one
@@ -31,7 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  *       decisions the actor about to go is demoted below everyone (a long pause at an arbitrary point);</li>
  *   <li>otherwise a random walk: a uniformly random waiting actor goes on at each decision;</li>
  *   <li>0 to 3 kills at random decisions, and in half the cases a recoverer started at a random decision
- *       while nobody died (it must leave live actors alone).</li>
+ *       while nobody died (it must leave live actors alone);</li>
+ *   <li>half the recoverers pause at a random one of their first {@value #PAUSE_WITHIN} points for a random number
+ *       of decisions, then act on what they read before.</li>
  * </ul>
  * After {@value #FAIR_AFTER} decisions every case falls back to the random walk, so no schedule starves an
  * actor that another waits for; a case still running after {@value #MAX_DECISIONS} decisions fails (a livelock).
@@ -43,6 +46,8 @@ final class CrashSearch
 {
     static final int FAIR_AFTER = 2_000;
     static final int MAX_DECISIONS = 50_000;
+    /** A pausing recoverer pauses at one of its first this many crash points. */
+    static final int PAUSE_WITHIN = 8;
     /** The last decisions kept in a failure's text. */
     private static final int LOG_TAIL = 240;
 
@@ -62,7 +67,7 @@ final class CrashSearch
     }
 
     /** A case's strategy, drawn from its seed. */
-    private record Plan(boolean priorities, Set<Integer> changeAt, Set<Integer> killAt, int recoverAt)
+    private record Plan(boolean priorities, Set<Integer> changeAt, Set<Integer> killAt, int recoverAt, int estimate)
     {
         static Plan draw(final SplittableRandom random, final int estimate)
         {
@@ -71,7 +76,7 @@ final class CrashSearch
             final int k = random.nextInt(20);
             final Set<Integer> killAt = draws(random, k < 4 ? 0 : k < 12 ? 1 : k < 18 ? 2 : 3, estimate);
             final int recoverAt = random.nextBoolean() ? 1 + random.nextInt(estimate) : 0;
-            return new Plan(priorities, changeAt, killAt, recoverAt);
+            return new Plan(priorities, changeAt, killAt, recoverAt, estimate);
         }
 
         private static Set<Integer> draws(final SplittableRandom random, final int count, final int estimate)
@@ -138,6 +143,9 @@ final class CrashSearch
         }
         final List<CrashActor> actors = new ArrayList<>();
         final Map<CrashActor, Double> priority = new HashMap<>();
+        final Map<CrashActor, Integer> pauseAt = new HashMap<>();
+        final Map<CrashActor, Integer> paused = new HashMap<>(); // actor -> the decision it resumes at
+        final int estimate = plan.estimate();
         for (final Map.Entry<String, List<Runnable>> entry : steps.entrySet())
         {
             start(explorer.actor(entry.getKey()), () -> entry.getValue().forEach(Runnable::run), actors, priority,
@@ -151,14 +159,20 @@ final class CrashSearch
             final List<CrashActor> gated = new ArrayList<>();
             for (final CrashActor actor : actors)
             {
-                if (!actor.isKilled() && actor.gatedAt() != null)
+                if (!actor.isKilled() && actor.gatedAt() != null && paused.getOrDefault(actor, 0) <= decision)
                 {
                     gated.add(actor);
                 }
             }
             if (gated.isEmpty())
             {
-                break; // every actor ended its steps or died
+                if (paused.isEmpty())
+                {
+                    break; // every actor ended its steps or died
+                }
+                paused.clear(); // the others ended or died: paused recoverers resume early
+                log.add("resume");
+                continue;
             }
             if (++decision > MAX_DECISIONS)
             {
@@ -168,8 +182,7 @@ final class CrashSearch
             if (decision == plan.recoverAt())
             {
                 log.add("recover");
-                final CrashActor recoverer = explorer.actor("recoverer-" + ++recoverers);
-                start(recoverer, () -> run.recover(recoverer), actors, priority, random);
+                startRecoverer(run, "recoverer-" + ++recoverers, actors, priority, pauseAt, random);
                 continue;
             }
             final boolean fair = !plan.priorities() || decision > FAIR_AFTER;
@@ -181,13 +194,20 @@ final class CrashSearch
                 chosen = choose(gated, priority, false, random);
             }
             final CrashPoint point = chosen.gatedAt();
+            if (pauseAt.remove(chosen, chosen.hitsSoFar()))
+            {
+                // Waits here for a random number of decisions (or until every other actor ended or died).
+                final int until = decision + 1 + random.nextInt(estimate);
+                paused.put(chosen, until);
+                log.add("pause " + chosen.name() + "@" + point.id() + " until " + until);
+                continue;
+            }
             if (plan.killAt().contains(decision))
             {
                 log.add("KILL " + chosen.name() + "@" + point.id());
                 kill(run, chosen, point);
                 kills++;
-                final CrashActor recoverer = explorer.actor("recoverer-" + ++recoverers);
-                start(recoverer, () -> run.recover(recoverer), actors, priority, random);
+                startRecoverer(run, "recoverer-" + ++recoverers, actors, priority, pauseAt, random);
                 continue;
             }
             log.add(chosen.name() + "@" + point.id());
@@ -224,6 +244,24 @@ final class CrashSearch
             }
         }
         return best;
+    }
+
+    /**
+     * Starts a recoverer; in half the cases it will pause at a random one of its first {@value #PAUSE_WITHIN}
+     * points for a random number of decisions (or until every other actor has ended or died), as the explorer's
+     * paused-recoverer modes do at each hit, so that it acts late on what it read before, maybe while another
+     * actor is midway through a write.
+     */
+    private void startRecoverer(
+        final CrashExplorer.Run run, final String name, final List<CrashActor> actors,
+        final Map<CrashActor, Double> priority, final Map<CrashActor, Integer> pauseAt, final SplittableRandom random)
+    {
+        final CrashActor recoverer = explorer.actor(name);
+        if (random.nextBoolean())
+        {
+            pauseAt.put(recoverer, 1 + random.nextInt(PAUSE_WITHIN));
+        }
+        start(recoverer, () -> run.recover(recoverer), actors, priority, random);
     }
 
     /** Starts a scheduled actor's steps and waits until it reaches its first point or ends. */

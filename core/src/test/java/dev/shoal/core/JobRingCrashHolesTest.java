@@ -129,8 +129,10 @@ class JobRingCrashHolesTest
     @Test
     void hole2ShouldNeverLetAPausedRecovererActOnARecordItNoLongerOwns()
     {
-        // Entries: 0 producer, 1 the victim (then whoever attaches next), 2 the recoverer. A newcomer that
-        // attaches into entry 1 prefers record 1: the dead victim's record, once it is free again.
+        // Entries: 0 producer, 1 the victim, 2 the recoverer, 3 a blocker attached once the others have left. The
+        // newcomer then finds no free entry and reclaims the dead victim's entry 1, so it prefers record 1: the
+        // victim's record, had the recoverer given it away. (An earlier version left entry 3 free; the newcomer
+        // took it and record 3, and the test no longer staged the hole: hence the check below.)
         final Region region = region(2, 4);
         final JobRing ring = JobRing.open(region, "jobs");
         final Map<String, CrashActor> actors = new HashMap<>();
@@ -159,6 +161,7 @@ class JobRingCrashHolesTest
             final JobConsumer victim = ring.consumer();
             final Participant supervisor = region.attach(Role.SUPERVISOR);
             toClose.add(supervisor);
+            final int victimLease = leaseOf(ring, victim.token());
             stageDeathBetweenLeaseAndRelease(region, ring, victim);
 
             // The recoverer stops just before it reads the sequence the record names.
@@ -170,6 +173,7 @@ class JobRingCrashHolesTest
             // reserves a record and takes a new job, stopping midway (slot TAKEN, not yet copied).
             final List<Long> seen = new ArrayList<>();
             pollFor(ring, seen, 200);
+            toClose.add(region.attach(Role.SUPERVISOR)); // the blocker: the table's last free entry
             assertTrue(producer.offer(job(2), 0, 16));
             stopAt[1] = RingCrashPoint.TAKE_COPY;
             final JobConsumer[] held = new JobConsumer[1];
@@ -183,13 +187,19 @@ class JobRingCrashHolesTest
                 }
             });
             assertEquals(CrashActor.Outcome.STOPPED, newcomer.await(10_000));
+            // Staging: the newcomer prefers the victim's record, which it takes had the recoverer given it away.
+            assertEquals(victimLease, ParticipantTable.indexOf(held[0].token()),
+                "staging: the newcomer must attach into the victim's entry, or this test tests nothing");
 
-            // The recoverer resumes and finishes; a producer reuses whatever slot is free; the newcomer resumes.
+            // The recoverer resumes and finishes; a producer reuses whatever slot is free, a lap's worth, so that a
+            // slot freed under the newcomer would be overwritten before it copies; the newcomer resumes.
             recoverer.resume();
             assertEquals(CrashActor.Outcome.DONE, recoverer.await(10_000));
             assertTrue(producer.offer(job(3), 0, 16));
+            final boolean lapped = producer.offer(job(4), 0, 16);
             newcomer.resume();
             assertEquals(CrashActor.Outcome.DONE, newcomer.await(10_000), String.valueOf(newcomer.failure()));
+            assertFalse(lapped, "the ring should read full: the newcomer's slot was released under it");
             assertTrue(producer.offer(job(4), 0, 16));
             final CrashActor drainer = new CrashActor("drainer");
             assertEquals(CrashActor.Outcome.DONE, drainer.run(() ->

@@ -65,8 +65,14 @@ final class RingCrashScenarios
             scenario("batch-claim-abort", 4, 16, RingCrashScenarios::batch),
             scenario("adopt-pending", 8, 16, RingCrashScenarios::adopt),
             scenario("consumer-churn", 2, 16, RingCrashScenarios::churn),
+            scenario("consumer-churn-small", 2, 8, RingCrashScenarios::churn),
             scenario("drain-runs", 4, 16, RingCrashScenarios::drainRuns),
-            scenario("producers-race-idle", 2, 16, RingCrashScenarios::producersRaceIdle));
+            scenario("producers-race-idle", 2, 16, RingCrashScenarios::producersRaceIdle),
+            scenario("hand-on-tight", 2, 5, r ->
+            {
+                r.tolerateFullTable();
+                handOnTight(r);
+            }));
     }
 
     private interface Script
@@ -134,6 +140,36 @@ final class RingCrashScenarios
         r.close("P1");
         r.close("P2");
         r.close("C2");
+    }
+
+    /**
+     * A dead consumer's job handed on in a table with no spare entry: a consumer that attaches after a death
+     * reclaims the dead one's entry and so prefers its lease record, the record a recoverer is repairing. Actors
+     * that find the table full (recoverers and late consumers, when deaths and pauses pile up) sit the case out.
+     */
+    private static void handOnTight(final RingRun r)
+    {
+        r.producer("P");
+        r.consumer("V");
+        r.consumer("X");
+        r.consumer("B");
+        r.consumer("N");
+        for (int v = 1; v <= 6; v++)
+        {
+            r.offer("P", v);
+        }
+        r.pollHold("V");
+        r.close("V");
+        r.pollDone("X");
+        r.pollDone("X");
+        r.pollDone("B");
+        r.close("B");
+        r.pollDone("N");
+        r.pollDone("N");
+        r.pollDone("X");
+        r.close("X");
+        r.close("N");
+        r.close("P");
     }
 
     /**
@@ -297,6 +333,8 @@ final class RingCrashScenarios
         private final Map<String, Integer> drainDeliveredAt = new ConcurrentHashMap<>();
         private final List<String> problems = new ArrayList<>();
         private final UnsafeBuffer source = new UnsafeBuffer(new byte[JOB_BYTES * 8]);
+        /** Whether an actor that finds the participant table full sits the case out instead of failing it. */
+        private boolean tolerateFullTable;
 
         RingRun(final Path dir, final int capacity, final int participants)
         {
@@ -318,9 +356,18 @@ final class RingCrashScenarios
             return script;
         }
 
+        /**
+         * For a schedule search with a tight table: an actor (or recoverer) that finds the participant table full
+         * sits the case out; its later steps do nothing.
+         */
+        void tolerateFullTable()
+        {
+            tolerateFullTable = true;
+        }
+
         void producer(final String actor)
         {
-            step(actor, self ->
+            attachStep(actor, self ->
             {
                 final Participant participant = region.attach(Role.PRODUCER);
                 self.owns(participant.token()); // known before any ring write: a death inside is recoverable
@@ -330,7 +377,30 @@ final class RingCrashScenarios
 
         void consumer(final String actor)
         {
-            step(actor, self -> consumers.put(actor, attachConsumer(self)));
+            attachStep(actor, self -> consumers.put(actor, attachConsumer(self)));
+        }
+
+        private void attachStep(final String actor, final java.util.function.Consumer<CrashActor> action)
+        {
+            script.add(new CrashExplorer.Step(actor, () ->
+            {
+                try
+                {
+                    action.accept(CrashActor.current());
+                }
+                catch (final IllegalStateException ex)
+                {
+                    if (!(tolerateFullTable && isTableFull(ex)))
+                    {
+                        throw ex;
+                    }
+                }
+            }));
+        }
+
+        private static boolean isTableFull(final IllegalStateException ex)
+        {
+            return String.valueOf(ex.getMessage()).contains("participant table full");
         }
 
         private JobConsumer attachConsumer(final CrashActor self)
@@ -511,7 +581,13 @@ final class RingCrashScenarios
 
         private void step(final String actor, final java.util.function.Consumer<CrashActor> action)
         {
-            script.add(new CrashExplorer.Step(actor, () -> action.accept(CrashActor.current())));
+            script.add(new CrashExplorer.Step(actor, () ->
+            {
+                if (!tolerateFullTable || producers.containsKey(actor) || consumers.containsKey(actor))
+                {
+                    action.accept(CrashActor.current()); // else it sat the case out: the table was full
+                }
+            }));
         }
 
         private boolean poll(final String actor, final JobConsumer consumer)
@@ -569,7 +645,19 @@ final class RingCrashScenarios
         @Override
         public void recover(final CrashActor self)
         {
-            final Participant supervisor = region.attach(Role.SUPERVISOR);
+            final Participant supervisor;
+            try
+            {
+                supervisor = region.attach(Role.SUPERVISOR);
+            }
+            catch (final IllegalStateException ex)
+            {
+                if (tolerateFullTable && isTableFull(ex))
+                {
+                    return; // a later recoverer, or the drainer, repairs
+                }
+                throw ex;
+            }
             self.owns(supervisor.token());
             ring.recoverDeadLeases(supervisor.token());
             supervisor.close();
