@@ -68,6 +68,7 @@ final class RingCrashScenarios
             scenario("consumer-churn-small", 2, 8, RingCrashScenarios::churn),
             scenario("drain-runs", 4, 16, RingCrashScenarios::drainRuns),
             scenario("producers-race-idle", 2, 16, RingCrashScenarios::producersRaceIdle),
+            scenario("everything-at-once", 4, 16, RingCrashScenarios::everythingAtOnce),
             scenario("hand-on-tight", 2, 5, r ->
             {
                 r.tolerateFullTable();
@@ -140,6 +141,41 @@ final class RingCrashScenarios
         r.close("P1");
         r.close("P2");
         r.close("C2");
+    }
+
+    /**
+     * Every kind of operation at once, for the search: copying offers, a batch, a claim committed and one aborted
+     * from two producers; polls, held jobs given back on close, and drains of runs from three consumers.
+     */
+    private static void everythingAtOnce(final RingRun r)
+    {
+        r.producer("P1");
+        r.producer("P2");
+        r.consumer("C1");
+        r.consumer("C2");
+        r.consumer("C3");
+        for (int v = 1; v <= 4; v++)
+        {
+            r.offer("P1", v);
+        }
+        r.offerBatch("P2", 10, 3);
+        r.claimCommit("P2", 20);
+        r.claimAbort("P2", 21);
+        r.offer("P2", 22);
+        r.pollDone("C1");
+        r.pollHold("C1");
+        r.close("C1");
+        r.drain("C2", 3);
+        r.pollDone("C2");
+        r.drain("C2", 8);
+        r.pollDone("C3");
+        r.drain("C3", 2);
+        r.pollHold("C3");
+        r.done("C3");
+        r.close("C2");
+        r.close("C3");
+        r.close("P1");
+        r.close("P2");
     }
 
     /**
