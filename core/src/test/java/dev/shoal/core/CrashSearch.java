@@ -47,11 +47,13 @@ final class CrashSearch
     static final int FAIR_AFTER = 2_000;
     static final int MAX_DECISIONS = 50_000;
     /** A pausing recoverer pauses at one of its first this many crash points. */
-    static final int PAUSE_WITHIN = 8;
+    static final int PAUSE_WITHIN = 16;
     /** The last decisions kept in a failure's text. */
     private static final int LOG_TAIL = 240;
 
     private final CrashExplorer explorer;
+    /** Protocols whose points a kill may land on; the others' points are scheduling points only. */
+    private final Set<String> killable;
     /**
      * Per scenario, the most decisions a case took so far: the range change points and kills are drawn from (the
      * most, not the last: a case cut short by an early kill would otherwise pull the next ones' kills early too).
@@ -61,9 +63,15 @@ final class CrashSearch
     private int cases;
     private int kills;
 
-    CrashSearch(final CrashExplorer explorer)
+    /**
+     * @param explorer the explorer whose protocols' points the actors wait at.
+     * @param killable the protocols whose points a kill may land on (a kill drawn for another protocol's point
+     *                 waits for the next decision at one of these).
+     */
+    CrashSearch(final CrashExplorer explorer, final String... killable)
     {
         this.explorer = explorer;
+        this.killable = Set.of(killable);
     }
 
     /** A case's strategy, drawn from its seed. */
@@ -153,6 +161,7 @@ final class CrashSearch
         }
         int recoverers = 0;
         int decision = 0;
+        boolean killDue = false;
         while (true)
         {
             awaitQuiet(actors);
@@ -202,8 +211,10 @@ final class CrashSearch
                 log.add("pause " + chosen.name() + "@" + point.id() + " until " + until);
                 continue;
             }
-            if (plan.killAt().contains(decision))
+            killDue |= plan.killAt().contains(decision);
+            if (killDue && killable.contains(point.protocol()))
             {
+                killDue = false;
                 log.add("KILL " + chosen.name() + "@" + point.id());
                 kill(run, chosen, point);
                 kills++;

@@ -405,7 +405,7 @@ final class RingCrashScenarios
         {
             attachStep(actor, self ->
             {
-                final Participant participant = region.attach(Role.PRODUCER);
+                final Participant participant = attach(Role.PRODUCER);
                 self.owns(participant.token()); // known before any ring write: a death inside is recoverable
                 producers.put(actor, new JobProducer(ring, participant));
             });
@@ -434,6 +434,16 @@ final class RingCrashScenarios
             }));
         }
 
+        /**
+         * Attaches through the participant table itself: {@link Region#attach} also keeps the handle's list of
+         * participants under the handle's monitor, which every actor of a case shares (one mapping for all, where
+         * processes would each have their own), so an actor paused inside an attach would block the others'.
+         */
+        private Participant attach(final Role role)
+        {
+            return region.participants().attach(role);
+        }
+
         private static boolean isTableFull(final IllegalStateException ex)
         {
             return String.valueOf(ex.getMessage()).contains("participant table full");
@@ -441,7 +451,7 @@ final class RingCrashScenarios
 
         private JobConsumer attachConsumer(final CrashActor self)
         {
-            final Participant participant = region.attach(Role.CONSUMER);
+            final Participant participant = attach(Role.CONSUMER);
             self.owns(participant.token()); // known before any ring write: a death inside is recoverable
             return new JobConsumer(ring, participant);
         }
@@ -684,7 +694,7 @@ final class RingCrashScenarios
             final Participant supervisor;
             try
             {
-                supervisor = region.attach(Role.SUPERVISOR);
+                supervisor = attach(Role.SUPERVISOR);
             }
             catch (final IllegalStateException ex)
             {
