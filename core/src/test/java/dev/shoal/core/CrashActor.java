@@ -49,7 +49,7 @@ final class CrashActor
     private volatile boolean unwind;
     private volatile boolean stopping;
     private volatile int hits;
-    /** Scheduling ({@link CrashExplorer#search}): the driver that decides at each crash point, else null. */
+    /** Scheduling ({@link CrashSearch}): the driver that decides at each crash point, else null. */
     private volatile Thread driver;
     /** Scheduled: stepping, neither waiting at a crash point nor done with its steps. */
     private volatile boolean running;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,6 +55,7 @@ class RingCrashSearchTest
         final List<String> only = List.of(System.getProperty("shoal.crash.scenarios", "").split(","));
         final List<CrashExplorer.Scenario> scenarios = RingCrashScenarios.searchable().stream()
             .filter(s -> only.equals(List.of("")) || only.contains(s.name())).toList();
+        assertFalse(scenarios.isEmpty(), "no search scenario named " + only);
         // The participant table's writes are points too, so attaching and leaving interleave with the ring's writes;
         // kills land on the ring's points only (an in-process actor killed inside its own attach would leave its
         // entry to this live JVM; deaths inside attach are ParticipantCrashExplorationTest's).
