@@ -38,6 +38,17 @@ public final class CrashPoints
          * @param point the point reached.
          */
         void reached(CrashPoint point);
+
+        /**
+         * Called on a waiting actor's thread each time round its wait loop: it spins until another actor (the
+         * holder of a lock) writes, and will make the write {@code next} names once it may. A test that lets
+         * one actor move at a time parks the waiter here, so that the actor it waits for can run.
+         *
+         * @param next the write the waiter waits to make.
+         */
+        default void waiting(final CrashPoint next)
+        {
+        }
     }
 
     private CrashPoints()
@@ -97,6 +108,24 @@ public final class CrashPoints
         points.addAll(List.of(ParticipantCrashPoint.values()));
         points.addAll(List.of(RegionCrashPoint.values()));
         return points;
+    }
+
+    /**
+     * Marks one turn of a wait loop (no write follows, so the state is the previous point's): the caller spins
+     * until another actor writes. Free when {@link #ENABLED} is false. See {@link Hook#waiting}.
+     *
+     * @param next the write the caller waits to make.
+     */
+    public static void waiting(final CrashPoint next)
+    {
+        if (ENABLED)
+        {
+            final Hook current = hook;
+            if (current != null)
+            {
+                current.waiting(next);
+            }
+        }
     }
 
     /**

@@ -163,6 +163,8 @@ public final class RegionLock
             {
                 return Acquisition.TIMED_OUT;
             }
+            // No write here: a test that schedules actors one at a time parks a waiter until the holder moved.
+            CrashPoints.waiting(ParticipantCrashPoint.LOCK_ACQUIRE_CAS);
             idle.idle();
         }
     }

@@ -54,6 +54,10 @@ final class CrashActor
     /** Scheduled: stepping, neither waiting at a crash point nor done with its steps. */
     private volatile boolean running;
     private volatile CrashPoint gatedAt;
+    /** Gated in a wait loop (see {@link CrashPoints#waiting}): it cannot get on until another actor writes. */
+    private volatile boolean waiting;
+    /** The point a scheduled actor was killed at, or null. */
+    private volatile CrashPoint killedAt;
     private volatile int verdict;
     private static final int WAIT = 0;
     private static final int GO = 1;
@@ -173,11 +177,31 @@ final class CrashActor
     }
 
     /**
+     * @return whether a gated actor waits in a wait loop (see {@link CrashPoints#waiting}) rather than before a write.
+     */
+    boolean isWaiting()
+    {
+        return waiting;
+    }
+
+    /**
+     * @return the point the driver killed this actor at, or null.
+     */
+    CrashPoint killedAt()
+    {
+        return killedAt;
+    }
+
+    /**
      * Called by the hook on the actor's own thread: wait here, before the point's write, for the driver's
      * verdict (go on, or die here).
+     *
+     * @param point   the write about to happen (for a wait, the write waited for).
+     * @param inWait  whether the actor is in a wait loop: going on is one more turn of it.
      */
-    void gate(final CrashPoint point)
+    void gate(final CrashPoint point, final boolean inWait)
     {
+        waiting = inWait;
         gatedAt = point;
         running = false;
         LockSupport.unpark(driver);
@@ -193,6 +217,7 @@ final class CrashActor
         verdict = WAIT;
         if (decided == KILL)
         {
+            killedAt = point;
             stopHere(true);
         }
     }

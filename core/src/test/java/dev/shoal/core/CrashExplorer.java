@@ -149,7 +149,30 @@ final class CrashExplorer
     CrashExplorer(final String... protocols)
     {
         this.protocols = Set.of(protocols);
-        CrashPoints.install(this::reached);
+        CrashPoints.install(new CrashPoints.Hook()
+        {
+            @Override
+            public void reached(final CrashPoint point)
+            {
+                CrashExplorer.this.reached(point);
+            }
+
+            @Override
+            public void waiting(final CrashPoint next)
+            {
+                CrashExplorer.this.waiting(next);
+            }
+        });
+    }
+
+    /** A wait loop's turn: a scheduled actor waits for the driver (unnumbered: not a write); others spin on. */
+    private void waiting(final CrashPoint next)
+    {
+        final CrashActor actor = CrashActor.current();
+        if (scheduling && actor != null && actor.isScheduled() && protocols.contains(next.protocol()))
+        {
+            actor.gate(next, true);
+        }
     }
 
     private void reached(final CrashPoint point)
@@ -167,7 +190,7 @@ final class CrashExplorer
         }
         if (scheduling && actor.isScheduled())
         {
-            actor.gate(point); // the search's driver decides: go on, or die here
+            actor.gate(point, false); // the search's driver decides: go on, or die here
             return;
         }
         if (countingAny && !actor.name().startsWith(RECOVERER))

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * Schedule search on the {@link CrashExplorer}: where {@code explore} stops one actor (or two) at each hit of a
@@ -25,7 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Every shared write of an explored protocol (the explorer's: the ring's and the participant table's, in
  * {@link RingCrashSearchTest}) has a crash point before it, so the order in which actors pass points is the order
  * of their writes; what an actor reads between two of its points, it reads while every other
- * actor waits. The strategy is drawn per case from its seed:
+ * actor waits. An actor spinning in a wait loop (a lock's waiter) waits at {@link CrashPoints#waiting} instead:
+ * given a turn it goes once round its loop, and gets no other until some actor wrote or died, so a waiter cannot
+ * starve the holder it waits for; when every actor left waits, they take turns until time moves one (a dead
+ * holder is taken over after the liveness check's delay) or, after a few milliseconds, paused actors resume.
+ * The strategy is drawn per case from its seed:
  * <ul>
  *   <li>two cases in three: priorities (PCT): each actor gets a random priority and the highest waiting one
  *       goes on, so one actor runs ahead while the others wait at their points; at up to three random
@@ -52,8 +57,8 @@ final class CrashSearch
     private static final int LOG_TAIL = 240;
 
     private final CrashExplorer explorer;
-    /** Protocols whose points a kill may land on; the others' points are scheduling points only. */
-    private final Set<String> killable;
+    /** The points a kill may land on; the others are scheduling points only. */
+    private final Predicate<CrashPoint> killable;
     /**
      * Per scenario, the most decisions a case took so far: the range change points and kills are drawn from (the
      * most, not the last: a case cut short by an early kill would otherwise pull the next ones' kills early too).
@@ -70,8 +75,68 @@ final class CrashSearch
      */
     CrashSearch(final CrashExplorer explorer, final String... killable)
     {
+        this(explorer, point -> Set.of(killable).contains(point.protocol()));
+    }
+
+    /**
+     * @param explorer the explorer whose protocols' points the actors wait at.
+     * @param killable the points a kill may land on (a kill drawn for another point waits for the next decision
+     *                 at one of these).
+     */
+    CrashSearch(final CrashExplorer explorer, final Predicate<CrashPoint> killable)
+    {
         this.explorer = explorer;
-        this.killable = Set.of(killable);
+        this.killable = killable;
+    }
+
+    /**
+     * Searches {@code scenarios} in turn, one case each per seed, for {@code seconds} (every scenario at least
+     * once), in a folder under {@code /dev/shm} when there is one, else in {@code fallbackDir}. Reads
+     * {@code shoal.search.seed} (the first seed; default the clock), {@code shoal.search.cases} (the most cases) and
+     * {@code shoal.crash.scenarios} (exact names, comma-separated: only those).
+     *
+     * @param what a name for the printed lines.
+     * @throws AssertionError when no scenario has a name asked for, or none was searched.
+     */
+    static void runFor(
+        final String what, final CrashExplorer explorer, final CrashSearch search,
+        final List<CrashExplorer.Scenario> scenarios, final long seconds, final Path fallbackDir)
+        throws java.io.IOException
+    {
+        final Path shm = Path.of("/dev/shm");
+        final Path dir = java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm) ?
+            java.nio.file.Files.createTempDirectory(shm, "shoal-search-") : fallbackDir;
+        final long base = Long.getLong("shoal.search.seed", System.nanoTime());
+        final int maxCases = Integer.getInteger("shoal.search.cases", Integer.MAX_VALUE);
+        final List<String> only = List.of(System.getProperty("shoal.crash.scenarios", "").split(","));
+        final List<CrashExplorer.Scenario> chosen = scenarios.stream()
+            .filter(s -> only.equals(List.of("")) || only.contains(s.name())).toList();
+        if (chosen.isEmpty())
+        {
+            throw new AssertionError("no " + what + " search scenario named " + only);
+        }
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        System.out.println(what + " schedule search: seeds from " + base + " for " + seconds + " s");
+        try
+        {
+            for (int i = 0; i < maxCases && explorer.failures().size() < CrashExplorer.MAX_FAILURES &&
+                (i < chosen.size() || System.nanoTime() - end < 0); i++)
+            {
+                search.run(chosen.get(i % chosen.size()), dir, base + i / chosen.size());
+            }
+        }
+        finally
+        {
+            explorer.close();
+            if (dir != fallbackDir)
+            {
+                org.agrona.IoUtil.delete(dir.toFile(), true);
+            }
+        }
+        if (explorer.failures().isEmpty() && search.cases() < Math.min(maxCases, chosen.size()))
+        {
+            throw new AssertionError("every scenario searched at least once: " + search.cases() + " cases");
+        }
     }
 
     /** A case's strategy, drawn from its seed. */
@@ -162,27 +227,36 @@ final class CrashSearch
         int recoverers = 0;
         int decision = 0;
         boolean killDue = false;
+        final Set<CrashActor> blocked = new HashSet<>(); // waiters that took a turn since the last write
+        final Stuck stuck = new Stuck();
         while (true)
         {
             awaitQuiet(actors);
             final List<CrashActor> gated = new ArrayList<>();
+            final List<CrashActor> waiting = new ArrayList<>();
             for (final CrashActor actor : actors)
             {
                 if (!actor.isKilled() && actor.gatedAt() != null && paused.getOrDefault(actor, 0) <= decision)
                 {
-                    gated.add(actor);
+                    (actor.isWaiting() && blocked.contains(actor) ? waiting : gated).add(actor);
                 }
             }
             if (gated.isEmpty())
             {
+                if (!waiting.isEmpty() && stuck.spin(waiting, !paused.isEmpty(), random))
+                {
+                    continue; // every actor left waits for a lock: only time (its holder found dead) moves one
+                }
                 if (paused.isEmpty())
                 {
                     break; // every actor ended its steps or died
                 }
-                paused.clear(); // the others ended or died: paused recoverers resume early
+                paused.clear(); // the others ended, died or wait for them: paused actors resume early
+                stuck.end(log);
                 log.add("resume");
                 continue;
             }
+            stuck.end(log);
             if (++decision > MAX_DECISIONS)
             {
                 throw new AssertionError("no end after " + MAX_DECISIONS + " decisions, the last " + (MAX_DECISIONS -
@@ -203,6 +277,14 @@ final class CrashSearch
                 chosen = choose(gated, priority, false, random);
             }
             final CrashPoint point = chosen.gatedAt();
+            if (chosen.isWaiting())
+            {
+                blocked.add(chosen); // one more turn of its wait loop: blocked until the next write, if it waits on
+                log.add(chosen.name() + "~");
+                chosen.go();
+                continue;
+            }
+            blocked.clear(); // a write (or a death) follows: every waiter may find what it waits for
             if (pauseAt.remove(chosen, chosen.hitsSoFar()))
             {
                 // Waits here for a random number of decisions (or until every other actor ended or died).
@@ -212,7 +294,7 @@ final class CrashSearch
                 continue;
             }
             killDue |= plan.killAt().contains(decision);
-            if (killDue && killable.contains(point.protocol()))
+            if (killDue && killable.test(point))
             {
                 killDue = false;
                 log.add("KILL " + chosen.name() + "@" + point.id());
@@ -224,6 +306,12 @@ final class CrashSearch
             log.add(chosen.name() + "@" + point.id());
             chosen.go();
         }
+        expectEnded(actors);
+    }
+
+    /** Every actor that was not killed ended its steps without a failure. */
+    private static void expectEnded(final List<CrashActor> actors)
+    {
         for (final CrashActor actor : actors)
         {
             if (!actor.isKilled())
@@ -234,6 +322,52 @@ final class CrashSearch
                     throw new AssertionError("actor " + actor.name() + " " + outcome + ": " + actor.failure(),
                         actor.failure());
                 }
+            }
+        }
+    }
+
+    /**
+     * Turns of wait loops while every actor left waits on a lock: no write of theirs can free it, only time can
+     * (after {@link RegionLock#LIVENESS_CHECK_NANOS} a waiter asks whether the holder is alive).
+     */
+    private static final class Stuck
+    {
+        /** With an actor paused (maybe the holder), how long waiters spin before it resumes. */
+        private static final long PAUSED_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+        /** With nobody paused, how long waiters may spin before the case fails: a lock that is never freed. */
+        private static final long LIMIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+        private long since;
+        private int turns;
+
+        /**
+         * @return true when a waiter took a turn; false when the paused actors should resume instead.
+         */
+        boolean spin(final List<CrashActor> waiting, final boolean anyPaused, final SplittableRandom random)
+        {
+            final long now = System.nanoTime();
+            if (turns++ == 0)
+            {
+                since = now;
+            }
+            if (anyPaused && now - since > PAUSED_NANOS)
+            {
+                return false;
+            }
+            if (now - since > LIMIT_NANOS)
+            {
+                throw new AssertionError("every actor left has waited " + TimeUnit.NANOSECONDS.toMillis(now - since) +
+                    " ms for a lock nobody frees: " + waiting);
+            }
+            waiting.get(random.nextInt(waiting.size())).go();
+            return true;
+        }
+
+        void end(final List<String> log)
+        {
+            if (turns > 0)
+            {
+                log.add("stuck~" + turns);
+                turns = 0;
             }
         }
     }

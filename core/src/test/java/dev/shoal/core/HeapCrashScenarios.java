@@ -3,13 +3,13 @@ package dev.shoal.core;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -105,6 +105,82 @@ final class HeapCrashScenarios
         });
     }
 
+    /**
+     * @return the scenarios of the schedule search ({@link HeapCrashSearchTest}): each actor's steps in order,
+     *     the actors at once, so pushes, polls, reschedules, cancels and a replaceAll of different actors meet
+     *     at the lock in every order, with takeovers from actors killed anywhere in between.
+     */
+    static List<CrashExplorer.Scenario> searchable()
+    {
+        return List.of(
+            scenario("heap-mixed", r ->
+            {
+                r.push("A", 50, "a1");
+                r.push("A", 30, "a2");
+                r.push("A", 10, "a3");
+                r.cancel("A", "a2");
+                r.poll("A");
+                r.complete("A");
+                r.poll("B");
+                r.reschedule("B", 5);
+                r.poll("B");
+                r.complete("B");
+                r.poll("B");
+                r.reschedule("B", 60);
+                r.push("C", 40, "c1");
+                r.poll("C");
+                r.complete("C");
+                r.push("C", 15, "c2");
+                r.cancel("C", "c1");
+            }),
+            scenario("heap-replace-race", r ->
+            {
+                r.push("A", 7, "a1");
+                r.push("A", 3, "a2");
+                r.poll("A");
+                r.reschedule("A", 9);
+                r.push("A", 1, "a3");
+                r.poll("B");
+                r.poll("B");
+                r.complete("B");
+                r.reschedule("B", 2);
+                r.replace("C", "y1", "y2", "y3");
+                r.push("C", 4, "c1");
+                r.cancel("C", "y1");
+                r.poll("C");
+            }),
+            scenario("heap-die-reclaim", r ->
+            {
+                r.push("A", 1, "k1");
+                r.push("A", 2, "k2");
+                r.push("A", 3, "k3");
+                r.poll("A");
+                r.complete("A");
+                r.poll("B");
+                r.poll("B");
+                r.die("B");
+                r.push("C", 5, "c1");
+                r.reclaim("C");
+                r.poll("C");
+                r.reschedule("C", 6);
+                r.cancel("C", "c1");
+            }),
+            scenario("heap-full", r ->
+            {
+                for (int i = 1; i <= 5; i++)
+                {
+                    r.push("A", 10 + i, "a" + i);
+                    r.push("B", 20 - i, "b" + i);
+                }
+                r.poll("C");
+                r.poll("C");
+                r.reschedule("C", 1);
+                r.complete("C");
+                r.cancel("A", "a1");
+                r.cancel("B", "b5");
+            }));
+    }
+
     private static CrashExplorer.Scenario scenario(final String name, final Consumer<HeapRun> script)
     {
         return new CrashExplorer.Scenario()
@@ -128,19 +204,26 @@ final class HeapCrashScenarios
     /** One case of a heap scenario. */
     static final class HeapRun implements CrashExplorer.Run
     {
+        private final Path path;
         private final Region region;
+        private final int lockWord;
         private final List<CrashExplorer.Step> script = new ArrayList<>();
+        private final Map<CrashActor, Region> mappings = new ConcurrentHashMap<>();
         private final Map<CrashActor, ScheduleHeap> handles = new ConcurrentHashMap<>();
         private final Map<CrashActor, List<ScheduleLease>> leases = new ConcurrentHashMap<>();
         private final Set<Long> deadTokens = ConcurrentHashMap.newKeySet();
-        private final Set<String> certain = new HashSet<>();
-        private final Set<String> maybe = new HashSet<>();
-        private final Map<String, Long> ids = new HashMap<>();
+        private final HeapModel model = new HeapModel();
+        private final Map<String, Long> ids = new ConcurrentHashMap<>();
+        /** Actors killed holding the heap's lock, and those of them killed before counting their takeover. */
+        private final AtomicInteger killedHolding = new AtomicInteger();
+        private final AtomicInteger killedUncounted = new AtomicInteger();
 
         HeapRun(final Path dir)
         {
+            path = dir;
             region = Region.create(dir.toString(),
                 RegionSpec.builder().add(ScheduleHeap.spec("timers", CAPACITY, PAYLOAD)).build());
+            lockWord = (int)region.structure("timers").offset() + ScheduleHeapDescriptor.LOCK_OFFSET;
         }
 
         @Override
@@ -155,15 +238,25 @@ final class HeapCrashScenarios
             return region;
         }
 
+        /**
+         * The calling actor's handle, on its own mapping of the file as a process would have (a Region's monitor,
+         * held through an attach, is never shared by two actors). Not computeIfAbsent: the attach inside passes
+         * crash points, where a scheduled actor waits while others look up their own handles.
+         */
         private ScheduleHeap heap()
         {
             final CrashActor self = CrashActor.current();
-            return handles.computeIfAbsent(self, actor ->
+            final ScheduleHeap existing = handles.get(self);
+            if (existing != null)
             {
-                final ScheduleHeap heap = ScheduleHeap.open(region, "timers");
-                actor.owns(heap.token()); // known before any heap write: a death inside is recoverable
-                return heap;
-            });
+                return existing;
+            }
+            final Region mine = Region.open(path.toString());
+            mappings.put(self, mine);
+            final ScheduleHeap heap = ScheduleHeap.open(mine, "timers");
+            self.owns(heap.token()); // known before any heap write: a death inside is recoverable
+            handles.put(self, heap);
+            return heap;
         }
 
         private List<ScheduleLease> leases()
@@ -176,41 +269,18 @@ final class HeapCrashScenarios
             script.add(new CrashExplorer.Step(actor, action));
         }
 
-        private synchronized void open(final String record)
-        {
-            certain.remove(record);
-            maybe.add(record);
-        }
-
-        private synchronized void settle(final String record, final boolean present)
-        {
-            maybe.remove(record);
-            if (present)
-            {
-                certain.add(record);
-            }
-            else
-            {
-                certain.remove(record);
-            }
-        }
-
-        private synchronized boolean isCertain(final String record)
-        {
-            return certain.contains(record);
-        }
-
         void push(final String actor, final long key, final String record)
         {
             step(actor, () ->
             {
-                open(record);
-                final long id = heap().push(key, record.getBytes(StandardCharsets.US_ASCII));
-                synchronized (this)
+                final ScheduleHeap heap = heap();
+                final HeapModel.Ticket ticket = model.open(record);
+                final long id = heap.push(key, record.getBytes(StandardCharsets.US_ASCII));
+                if (id != ScheduleHeap.FULL)
                 {
                     ids.put(record, id);
                 }
-                settle(record, true);
+                model.settle(ticket, id != ScheduleHeap.FULL);
             });
         }
 
@@ -218,7 +288,7 @@ final class HeapCrashScenarios
         {
             step(actor, () ->
             {
-                final ScheduleLease lease = heap().poll();
+                final ScheduleLease lease = heap().poll(); // a lease changes no record's presence
                 if (lease != null)
                 {
                     leases().add(lease);
@@ -230,11 +300,12 @@ final class HeapCrashScenarios
         {
             step(actor, () ->
             {
+                final ScheduleHeap heap = heap();
                 if (!leases().isEmpty())
                 {
                     final ScheduleLease lease = leases().remove(0);
-                    final boolean requeued = heap().reschedule(lease, key);
-                    settle(text(lease), requeued);
+                    final HeapModel.Ticket ticket = model.open(text(lease));
+                    model.settle(ticket, heap.reschedule(lease, key));
                 }
             });
         }
@@ -243,16 +314,13 @@ final class HeapCrashScenarios
         {
             step(actor, () ->
             {
+                final ScheduleHeap heap = heap();
                 if (!leases().isEmpty())
                 {
                     final ScheduleLease lease = leases().remove(0);
-                    final String record = text(lease);
-                    if (isCertain(record))
-                    {
-                        open(record);
-                    }
-                    heap().complete(lease);
-                    settle(record, false);
+                    final HeapModel.Ticket ticket = model.open(text(lease));
+                    heap.complete(lease);
+                    model.settle(ticket, false);
                 }
             });
         }
@@ -261,19 +329,13 @@ final class HeapCrashScenarios
         {
             step(actor, () ->
             {
-                final Long id;
-                synchronized (this)
-                {
-                    id = ids.get(record);
-                }
+                final ScheduleHeap heap = heap();
+                final Long id = ids.get(record);
                 if (id != null)
                 {
-                    if (isCertain(record))
-                    {
-                        open(record);
-                    }
-                    heap().cancel(id); // true: gone now; false: it was gone already
-                    settle(record, false);
+                    final HeapModel.Ticket ticket = model.open(record);
+                    heap.cancel(id); // true: gone now; false: it was gone already
+                    model.settle(ticket, false);
                 }
             });
         }
@@ -282,27 +344,19 @@ final class HeapCrashScenarios
         {
             step(actor, () ->
             {
+                final ScheduleHeap heap = heap();
                 final List<ScheduleRecord> list = new ArrayList<>();
                 for (int i = 0; i < records.length; i++)
                 {
                     list.add(new ScheduleRecord(100 + i, records[i].getBytes(StandardCharsets.US_ASCII)));
                 }
-                synchronized (this)
+                final HeapModel.Replace replace = model.openReplace(records);
+                final long[] newIds = heap.replaceAll(list);
+                for (int i = 0; i < records.length; i++)
                 {
-                    maybe.addAll(certain);
-                    certain.clear();
-                    maybe.addAll(List.of(records));
+                    ids.put(records[i], newIds[i]);
                 }
-                final long[] newIds = heap().replaceAll(list);
-                synchronized (this)
-                {
-                    maybe.clear(); // every old record is freed or dropped, every new one queued
-                    for (int i = 0; i < records.length; i++)
-                    {
-                        certain.add(records[i]);
-                        ids.put(records[i], newIds[i]);
-                    }
-                }
+                model.settleReplace(replace);
             });
         }
 
@@ -319,6 +373,25 @@ final class HeapCrashScenarios
                 CrashExplorer.killTokens(region, CrashActor.current());
                 deadTokens.addAll(CrashActor.current().tokens());
             });
+        }
+
+        /**
+         * A killed actor's operation ends where it stopped: whatever it did to its records is fixed (the heap's
+         * next holder repairs but changes no record's presence), so it no longer overlaps later operations.
+         */
+        @Override
+        public void kill(final CrashActor actor)
+        {
+            if (actor.tokens().contains(region.buffer().getLongVolatile(lockWord)))
+            {
+                killedHolding.incrementAndGet();
+                if (actor.killedAt() == ParticipantCrashPoint.LOCK_TAKEOVER_COUNT)
+                {
+                    killedUncounted.incrementAndGet();
+                }
+            }
+            CrashExplorer.killTokens(region, actor);
+            model.abandon(actor);
         }
 
         @Override
@@ -355,18 +428,7 @@ final class HeapCrashScenarios
             heap.recoverDeadLeases();
             heap.verify();
             final Map<String, ScheduleEntry> seen = collect(heap.snapshot(), killed);
-            synchronized (this)
-            {
-                for (final String record : certain)
-                {
-                    check(seen.containsKey(record), "record " + record + " lost; heap " + seen.keySet());
-                }
-                for (final String record : seen.keySet())
-                {
-                    check(certain.contains(record) || maybe.contains(record), "record " + record +
-                        " should not be there; certain " + certain + " maybe " + maybe);
-                }
-            }
+            model.check(seen.keySet());
             leases.forEach((actor, held) ->
             {
                 for (final ScheduleLease lease : actor.isKilled() ? List.<ScheduleLease>of() : held)
@@ -381,9 +443,10 @@ final class HeapCrashScenarios
             check(heap.size() == queued, "size=" + heap.size() + " but queued=" + queued);
             final ScheduleHeapStats stats = heap.stats();
             check(stats.dirtyToken() == 0, "dirty after a clean finish: " + stats.dirtyToken());
-            final long deaths = handles.keySet().stream().filter(CrashActor::isKilled).count();
-            check(stats.counters().takeovers() == deaths,
-                "takeovers=" + stats.counters().takeovers() + " but deaths under the lock=" + deaths);
+            final int deaths = killedHolding.get();
+            final int uncounted = killedUncounted.get();
+            check(stats.counters().takeovers() == deaths - uncounted, "takeovers=" + stats.counters().takeovers() +
+                " but deaths holding the lock=" + deaths + ", " + uncounted + " of them before counting a takeover");
         }
 
         private Map<String, ScheduleEntry> collect(final List<ScheduleEntry> entries, final Set<Long> killed)
@@ -415,6 +478,7 @@ final class HeapCrashScenarios
         @Override
         public void close()
         {
+            mappings.values().forEach(Region::close);
             region.close();
         }
     }

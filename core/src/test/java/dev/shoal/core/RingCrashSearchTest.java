@@ -1,8 +1,6 @@
 package dev.shoal.core;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +12,6 @@ import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Schedule search of the job ring ({@link CrashSearch}): the ring scenarios' actors run at once under seeded
@@ -47,35 +43,12 @@ class RingCrashSearchTest
 
     private void search(final long seconds) throws java.io.IOException
     {
-        final Path shm = Path.of("/dev/shm");
-        final Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ?
-            Files.createTempDirectory(shm, "shoal-search-") : diskDir;
-        final long base = Long.getLong("shoal.search.seed", System.nanoTime());
-        final int maxCases = Integer.getInteger("shoal.search.cases", Integer.MAX_VALUE);
-        final List<String> only = List.of(System.getProperty("shoal.crash.scenarios", "").split(","));
-        final List<CrashExplorer.Scenario> scenarios = RingCrashScenarios.searchable().stream()
-            .filter(s -> only.equals(List.of("")) || only.contains(s.name())).toList();
-        assertFalse(scenarios.isEmpty(), "no search scenario named " + only);
         // The participant table's writes are points too, so attaching and leaving interleave with the ring's writes;
         // kills land on the ring's points only (an in-process actor killed inside its own attach would leave its
         // entry to this live JVM; deaths inside attach are ParticipantCrashExplorationTest's).
         final CrashExplorer explorer = new CrashExplorer("ring", "participants");
         final CrashSearch search = new CrashSearch(explorer, "ring");
-        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        System.out.println("ring schedule search: seeds from " + base + " for " + seconds + " s");
-        try
-        {
-            for (int i = 0; i < maxCases && explorer.failures().size() < CrashExplorer.MAX_FAILURES &&
-                (i < scenarios.size() || System.nanoTime() - end < 0); i++)
-            {
-                search.run(scenarios.get(i % scenarios.size()), dir, base + i / scenarios.size());
-            }
-        }
-        finally
-        {
-            explorer.close();
-            org.agrona.IoUtil.delete(dir.toFile(), true);
-        }
+        CrashSearch.runFor("ring", explorer, search, RingCrashScenarios.searchable(), seconds, diskDir);
         final Map<String, Integer> kills = new TreeMap<>();
         for (final RingCrashPoint point : RingCrashPoint.values())
         {
@@ -85,6 +58,5 @@ class RingCrashSearchTest
             " decisions, " + search.kills() + " kills; kills per point: " + kills);
         assertEquals(0, explorer.failures().size(), explorer.failures().size() + " cases failed, first: " +
             (explorer.failures().isEmpty() ? "" : explorer.failures().get(0)));
-        assertTrue(search.cases() >= scenarios.size(), "every scenario searched at least once");
     }
 }
