@@ -26,11 +26,11 @@ import java.util.function.Predicate;
  * <p>Every shared write of an explored protocol (the explorer's: the ring's and the participant table's in
  * {@link RingCrashSearchTest}, the heap's and the table's in {@link HeapCrashSearchTest}) has a crash point
  * before it, so the order in which actors pass points is the order of their writes; what an actor reads between
- * two of its points, it reads while every other actor waits. An actor spinning in a wait loop (a lock's waiter) waits at {@link CrashPoints#waiting} instead:
- * given a turn it goes once round its loop, and gets no other until some actor wrote or died, so a waiter cannot
- * starve the holder it waits for; when every actor left waits, they take turns until time moves one (a dead
- * holder is taken over after the liveness check's delay) or, after a few milliseconds, paused actors resume.
- * The strategy is drawn per case from its seed:
+ * two of its points, it reads while every other actor waits. An actor spinning in a wait loop (a lock's waiter)
+ * waits at {@link CrashPoints#waiting} instead: given a turn it goes once round its loop, and gets no other until
+ * some actor wrote or died, so a waiter cannot starve the holder it waits for; when every actor left waits, they
+ * take turns until time moves one (a dead holder is taken over after the liveness check's delay) or, after a few
+ * milliseconds, paused actors resume. The strategy is drawn per case from its seed:
  * <ul>
  *   <li>two cases in three: priorities (PCT): each actor gets a random priority and the highest waiting one
  *       goes on, so one actor runs ahead while the others wait at their points; at up to three random
