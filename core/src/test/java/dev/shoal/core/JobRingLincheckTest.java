@@ -20,6 +20,7 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -107,9 +108,44 @@ class JobRingLincheckTest
     @Test
     void shouldBeLinearizableModuloTheDocumentedRelaxationsUnderStress()
     {
+        mpmcStress(1);
+    }
+
+    @Test
+    void shouldBeLinearizableModuloTheDocumentedRelaxationsUnderModelChecking()
+    {
+        mpmcModelChecking(1);
+    }
+
+    @Test
+    void shouldBeLinearizableAsIsWithOneProducerAndOneConsumerUnderStress()
+    {
+        spscStress(1);
+    }
+
+    @Test
+    void shouldBeLinearizableAsIsWithOneProducerAndOneConsumerUnderModelChecking()
+    {
+        spscModelChecking(1);
+    }
+
+    /** {@code -Psoak}: the four checks above with {@value LincheckSupport#SOAK_SCALE} times the scenarios each. */
+    @Test
+    @Tag("soak")
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void shouldBeLinearizableInALongRun()
+    {
+        mpmcStress(LincheckSupport.SOAK_SCALE);
+        mpmcModelChecking(LincheckSupport.SOAK_SCALE);
+        spscStress(LincheckSupport.SOAK_SCALE);
+        spscModelChecking(LincheckSupport.SOAK_SCALE);
+    }
+
+    private static void mpmcStress(final int scale)
+    {
         LincheckSupport.start("ring-mpmc-stress", spec());
         new StressOptions()
-            .iterations(40)
+            .iterations(20 * scale)
             .invocationsPerIteration(200)
             .threads(THREADS)
             .actorsPerThread(3)
@@ -119,12 +155,11 @@ class JobRingLincheckTest
             .check(MpmcRing.class);
     }
 
-    @Test
-    void shouldBeLinearizableModuloTheDocumentedRelaxationsUnderModelChecking()
+    private static void mpmcModelChecking(final int scale)
     {
         LincheckSupport.start("ring-mpmc-mc", spec());
         LincheckSupport.modelChecking()
-            .iterations(30)
+            .iterations(15 * scale)
             .invocationsPerIteration(40)
             .threads(THREADS)
             .actorsPerThread(2)
@@ -134,12 +169,11 @@ class JobRingLincheckTest
             .check(MpmcRing.class);
     }
 
-    @Test
-    void shouldBeLinearizableAsIsWithOneProducerAndOneConsumerUnderStress()
+    private static void spscStress(final int scale)
     {
         LincheckSupport.start("ring-spsc-stress", spec());
         new StressOptions()
-            .iterations(30)
+            .iterations(15 * scale)
             .invocationsPerIteration(150)
             .threads(THREADS)
             .actorsPerThread(3)
@@ -149,12 +183,11 @@ class JobRingLincheckTest
             .check(SpscRing.class);
     }
 
-    @Test
-    void shouldBeLinearizableAsIsWithOneProducerAndOneConsumerUnderModelChecking()
+    private static void spscModelChecking(final int scale)
     {
         LincheckSupport.start("ring-spsc-mc", spec());
         LincheckSupport.modelChecking()
-            .iterations(30)
+            .iterations(15 * scale)
             .invocationsPerIteration(40)
             .threads(2)
             .actorsPerThread(3)

@@ -36,6 +36,12 @@ import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
  */
 final class LincheckSupport
 {
+    /**
+     * How many times {@code mvn verify}'s scenario count the {@code -Psoak} runs check (verify keeps its share of
+     * the 6-minute budget; CI's soak leg runs the rest).
+     */
+    static final int SOAK_SCALE = 4;
+
     private static String name;
     private static RegionSpec spec;
     private static Region current;

@@ -15,6 +15,7 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.jetbrains.lincheck.datastructures.Validate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -60,9 +61,30 @@ class ScheduleHeapLincheckTest
     @Test
     void shouldBeLinearizableUnderStress()
     {
+        stress(1);
+    }
+
+    @Test
+    void shouldBeLinearizableUnderModelChecking()
+    {
+        modelChecking(1);
+    }
+
+    /** {@code -Psoak}: both checks above with {@value LincheckSupport#SOAK_SCALE} times the scenarios each. */
+    @Test
+    @Tag("soak")
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void shouldBeLinearizableInALongRun()
+    {
+        stress(LincheckSupport.SOAK_SCALE);
+        modelChecking(LincheckSupport.SOAK_SCALE);
+    }
+
+    private static void stress(final int scale)
+    {
         LincheckSupport.start("heap-stress", spec());
         new StressOptions()
-            .iterations(30)
+            .iterations(15 * scale)
             .invocationsPerIteration(150)
             .threads(THREADS)
             .actorsPerThread(3)
@@ -72,12 +94,11 @@ class ScheduleHeapLincheckTest
             .check(Heap.class);
     }
 
-    @Test
-    void shouldBeLinearizableUnderModelChecking()
+    private static void modelChecking(final int scale)
     {
         LincheckSupport.start("heap-mc", spec());
         LincheckSupport.modelChecking()
-            .iterations(20)
+            .iterations(10 * scale)
             .invocationsPerIteration(40)
             .threads(THREADS)
             .actorsPerThread(2)
