@@ -352,6 +352,8 @@ final class RingCrashScenarios
      */
     static final class RingRun implements CrashExplorer.Run
     {
+        /** How many times an actor that finds the table full tries again before it sits the case out. */
+        static final int ENTRY_TURNS = 64;
         private final Path dir;
         private final Region region;
         private final JobRing ring;
@@ -369,7 +371,10 @@ final class RingCrashScenarios
         private final Map<String, Integer> drainDeliveredAt = new ConcurrentHashMap<>();
         private final List<String> problems = new ArrayList<>();
         private final UnsafeBuffer source = new UnsafeBuffer(new byte[JOB_BYTES * 8]);
-        /** Whether an actor that finds the participant table full sits the case out instead of failing it. */
+        /**
+         * Whether an actor that finds the participant table full waits for an entry (a death or a close frees
+         * one) and, if none frees within {@link #ENTRY_TURNS} turns, sits the case out instead of failing it.
+         */
         private boolean tolerateFullTable;
 
         RingRun(final Path dir, final int capacity, final int participants)
@@ -394,7 +399,9 @@ final class RingCrashScenarios
 
         /**
          * For a schedule search with a tight table: an actor (or recoverer) that finds the participant table full
-         * sits the case out; its later steps do nothing.
+         * waits for an entry, as a process would retry, so that it may attach into a dead actor's entry late (and
+         * prefer its lease record); if none frees in {@link #ENTRY_TURNS} turns it sits the case out and its later
+         * steps do nothing.
          */
         void tolerateFullTable()
         {
@@ -441,7 +448,22 @@ final class RingCrashScenarios
          */
         private Participant attach(final Role role)
         {
-            return region.participants().attach(role);
+            for (int turn = 1; ; turn++)
+            {
+                try
+                {
+                    return region.participants().attach(role);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    if (!tolerateFullTable || !isTableFull(ex) || turn == ENTRY_TURNS)
+                    {
+                        throw ex;
+                    }
+                    // A wait, not a write: under the search, the next turn comes after another actor wrote or died.
+                    CrashPoints.waiting(ParticipantCrashPoint.ATTACH_CLAIM_CAS);
+                }
+            }
         }
 
         private static boolean isTableFull(final IllegalStateException ex)
