@@ -209,21 +209,12 @@ final class CrashSearch
     private void drive(
         final CrashExplorer.Run run, final Plan plan, final SplittableRandom random, final List<String> log)
     {
-        final Map<String, List<Runnable>> steps = new LinkedHashMap<>();
-        for (final CrashExplorer.Step step : run.script())
-        {
-            steps.computeIfAbsent(step.actor(), k -> new ArrayList<>()).add(step.action());
-        }
         final List<CrashActor> actors = new ArrayList<>();
         final Map<CrashActor, Double> priority = new HashMap<>();
         final Map<CrashActor, Integer> pauseAt = new HashMap<>();
         final Map<CrashActor, Integer> paused = new HashMap<>(); // actor -> the decision it resumes at
         final int estimate = plan.estimate();
-        for (final Map.Entry<String, List<Runnable>> entry : steps.entrySet())
-        {
-            start(explorer.actor(entry.getKey()), () -> entry.getValue().forEach(Runnable::run), actors, priority,
-                random);
-        }
+        startScripted(run, actors, priority, random);
         int recoverers = 0;
         int decision = 0;
         boolean killDue = false;
@@ -232,11 +223,13 @@ final class CrashSearch
         while (true)
         {
             awaitQuiet(actors);
+            final int now = decision;
+            paused.values().removeIf(until -> until <= now); // spans run out: those actors are back in the draw
             final List<CrashActor> gated = new ArrayList<>();
             final List<CrashActor> waiting = new ArrayList<>();
             for (final CrashActor actor : actors)
             {
-                if (!actor.isKilled() && actor.gatedAt() != null && paused.getOrDefault(actor, 0) <= decision)
+                if (!actor.isKilled() && actor.gatedAt() != null && !paused.containsKey(actor))
                 {
                     (actor.isWaiting() && blocked.contains(actor) ? waiting : gated).add(actor);
                 }
@@ -307,6 +300,23 @@ final class CrashSearch
             chosen.go();
         }
         expectEnded(actors);
+    }
+
+    /** Starts every scripted actor, each with its own steps in script order. */
+    private void startScripted(
+        final CrashExplorer.Run run, final List<CrashActor> actors, final Map<CrashActor, Double> priority,
+        final SplittableRandom random)
+    {
+        final Map<String, List<Runnable>> steps = new LinkedHashMap<>();
+        for (final CrashExplorer.Step step : run.script())
+        {
+            steps.computeIfAbsent(step.actor(), k -> new ArrayList<>()).add(step.action());
+        }
+        for (final Map.Entry<String, List<Runnable>> entry : steps.entrySet())
+        {
+            start(explorer.actor(entry.getKey()), () -> entry.getValue().forEach(Runnable::run), actors, priority,
+                random);
+        }
     }
 
     /** Every actor that was not killed ended its steps without a failure. */
