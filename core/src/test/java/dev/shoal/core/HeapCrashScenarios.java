@@ -178,10 +178,40 @@ final class HeapCrashScenarios
                 r.complete("C");
                 r.cancel("A", "a1");
                 r.cancel("B", "b5");
+            }),
+            // Four entries for three actors and every recoverer: a recoverer (closing when done) or the checker
+            // that finds them taken waits for one, so recoverers take dead actors' entries over while the dead
+            // tokens may still name the lock's holder or leases' holders.
+            scenario("heap-tight", 4, r ->
+            {
+                r.push("A", 2, "a1");
+                r.push("A", 1, "a2");
+                r.poll("A");
+                r.reschedule("A", 9);
+                r.poll("A");
+                r.complete("A");
+                r.poll("B");
+                r.poll("B");
+                r.die("B");
+                r.push("C", 3, "c1");
+                r.cancel("C", "a1");
+                r.poll("C");
+                r.complete("C");
+                r.replace("C", "z1", "z2");
             }));
     }
 
     private static CrashExplorer.Scenario scenario(final String name, final Consumer<HeapRun> script)
+    {
+        return scenario(name, 0, script);
+    }
+
+    /**
+     * @param participants a tight participant table of this size (actors and recoverers that find it full wait for
+     *                     an entry), or 0 for the default.
+     */
+    private static CrashExplorer.Scenario scenario(
+        final String name, final int participants, final Consumer<HeapRun> script)
     {
         return new CrashExplorer.Scenario()
         {
@@ -194,7 +224,7 @@ final class HeapCrashScenarios
             @Override
             public CrashExplorer.Run start(final Path dir, final CrashExplorer explorer)
             {
-                final HeapRun run = new HeapRun(dir);
+                final HeapRun run = new HeapRun(dir, participants);
                 script.accept(run);
                 return run;
             }
@@ -204,7 +234,11 @@ final class HeapCrashScenarios
     /** One case of a heap scenario. */
     static final class HeapRun implements CrashExplorer.Run
     {
+        /** How many times an actor that finds a tight table full tries again before it sits the case out. */
+        static final int ENTRY_TURNS = 64;
         private final Path path;
+        /** Whether the table is tight: an actor that finds it full waits for an entry, then sits the case out. */
+        private final boolean tight;
         private final Region region;
         private final int lockWord;
         private final List<CrashExplorer.Step> script = new ArrayList<>();
@@ -218,11 +252,12 @@ final class HeapCrashScenarios
         private final AtomicInteger killedHolding = new AtomicInteger();
         private final AtomicInteger killedUncounted = new AtomicInteger();
 
-        HeapRun(final Path dir)
+        HeapRun(final Path dir, final int participants)
         {
             path = dir;
-            region = Region.create(dir.toString(),
-                RegionSpec.builder().add(ScheduleHeap.spec("timers", CAPACITY, PAYLOAD)).build());
+            tight = participants > 0;
+            final RegionSpec.Builder spec = RegionSpec.builder().add(ScheduleHeap.spec("timers", CAPACITY, PAYLOAD));
+            region = Region.create(dir.toString(), tight ? spec.participants(participants).build() : spec.build());
             lockWord = (int)region.structure("timers").offset() + ScheduleHeapDescriptor.LOCK_OFFSET;
         }
 
@@ -251,12 +286,30 @@ final class HeapCrashScenarios
             {
                 return existing;
             }
-            final Region mine = Region.open(path.toString());
-            mappings.put(self, mine);
-            final ScheduleHeap heap = ScheduleHeap.open(mine, "timers");
-            self.owns(heap.token()); // known before any heap write: a death inside is recoverable
-            handles.put(self, heap);
-            return heap;
+            final Region mine = mappings.computeIfAbsent(self, a -> Region.open(path.toString()));
+            for (int turn = 1; ; turn++)
+            {
+                try
+                {
+                    final ScheduleHeap heap = ScheduleHeap.open(mine, "timers");
+                    self.owns(heap.token()); // known before any heap write: a death inside is recoverable
+                    handles.put(self, heap);
+                    return heap;
+                }
+                catch (final IllegalStateException ex)
+                {
+                    if (!tight || !String.valueOf(ex.getMessage()).contains("participant table full"))
+                    {
+                        throw ex;
+                    }
+                    if (turn == ENTRY_TURNS)
+                    {
+                        return null; // sits the case out: its steps do nothing
+                    }
+                    // A wait, not a write: under the search, the next turn comes after another actor wrote or died.
+                    CrashPoints.waiting(ParticipantCrashPoint.ATTACH_CLAIM_CAS);
+                }
+            }
         }
 
         private List<ScheduleLease> leases()
@@ -264,16 +317,23 @@ final class HeapCrashScenarios
             return leases.computeIfAbsent(CrashActor.current(), a -> new ArrayList<>());
         }
 
-        private void step(final String actor, final Runnable action)
+        /** A step on the actor's heap handle; none when a tight table kept it out. */
+        private void step(final String actor, final Consumer<ScheduleHeap> action)
         {
-            script.add(new CrashExplorer.Step(actor, action));
+            script.add(new CrashExplorer.Step(actor, () ->
+            {
+                final ScheduleHeap heap = heap();
+                if (heap != null)
+                {
+                    action.accept(heap);
+                }
+            }));
         }
 
         void push(final String actor, final long key, final String record)
         {
-            step(actor, () ->
+            step(actor, heap ->
             {
-                final ScheduleHeap heap = heap();
                 final HeapModel.Ticket ticket = model.open(record);
                 final long id = heap.push(key, record.getBytes(StandardCharsets.US_ASCII));
                 if (id != ScheduleHeap.FULL)
@@ -286,9 +346,9 @@ final class HeapCrashScenarios
 
         void poll(final String actor)
         {
-            step(actor, () ->
+            step(actor, heap ->
             {
-                final ScheduleLease lease = heap().poll(); // a lease changes no record's presence
+                final ScheduleLease lease = heap.poll(); // a lease changes no record's presence
                 if (lease != null)
                 {
                     leases().add(lease);
@@ -298,9 +358,8 @@ final class HeapCrashScenarios
 
         void reschedule(final String actor, final long key)
         {
-            step(actor, () ->
+            step(actor, heap ->
             {
-                final ScheduleHeap heap = heap();
                 if (!leases().isEmpty())
                 {
                     final ScheduleLease lease = leases().remove(0);
@@ -312,9 +371,8 @@ final class HeapCrashScenarios
 
         void complete(final String actor)
         {
-            step(actor, () ->
+            step(actor, heap ->
             {
-                final ScheduleHeap heap = heap();
                 if (!leases().isEmpty())
                 {
                     final ScheduleLease lease = leases().remove(0);
@@ -327,9 +385,8 @@ final class HeapCrashScenarios
 
         void cancel(final String actor, final String record)
         {
-            step(actor, () ->
+            step(actor, heap ->
             {
-                final ScheduleHeap heap = heap();
                 final Long id = ids.get(record);
                 if (id != null)
                 {
@@ -342,9 +399,8 @@ final class HeapCrashScenarios
 
         void replace(final String actor, final String... records)
         {
-            step(actor, () ->
+            step(actor, heap ->
             {
-                final ScheduleHeap heap = heap();
                 final List<ScheduleRecord> list = new ArrayList<>();
                 for (int i = 0; i < records.length; i++)
                 {
@@ -362,17 +418,17 @@ final class HeapCrashScenarios
 
         void reclaim(final String actor)
         {
-            step(actor, () -> heap().recoverDeadLeases());
+            step(actor, ScheduleHeap::recoverDeadLeases);
         }
 
         /** The actor dies between operations, holding its leases but not the lock. */
         void die(final String actor)
         {
-            step(actor, () ->
+            script.add(new CrashExplorer.Step(actor, () ->
             {
                 CrashExplorer.killTokens(region, CrashActor.current());
                 deadTokens.addAll(CrashActor.current().tokens());
-            });
+            }));
         }
 
         /**
@@ -397,7 +453,15 @@ final class HeapCrashScenarios
         @Override
         public void recover(final CrashActor self)
         {
-            heap().recoverDeadLeases();
+            final ScheduleHeap heap = heap();
+            if (heap != null) // else a tight table kept it out: a later recoverer, or the checker, repairs
+            {
+                heap.recoverDeadLeases();
+                if (tight)
+                {
+                    heap.close(); // leaves its entry to the next recoverer, as a supervisor's pass would
+                }
+            }
         }
 
         @Override
@@ -409,6 +473,7 @@ final class HeapCrashScenarios
         private void check()
         {
             final ScheduleHeap heap = heap();
+            check(heap != null, "the checker found no participant entry free or dead");
             final Set<Long> killed = new HashSet<>();
             handles.forEach((actor, handle) ->
             {
