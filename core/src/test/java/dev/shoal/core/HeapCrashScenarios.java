@@ -13,16 +13,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * {@link ScheduleHeap} scenarios for the {@link CrashExplorer}. Each actor opens its own handle on its own
- * thread. The run keeps a model of what the acknowledged operations imply: records certainly present, and
- * records an operation cut short may or may not have changed (marked before the call, settled after it
- * returns). {@link HeapRun#finish} checks on a fresh actor, after a {@code recoverDeadLeases}:
+ * {@link ScheduleHeap} scenarios for the {@link CrashExplorer} and the {@link CrashSearch}. Each actor maps the
+ * region itself and opens its own handle on its own thread. The run keeps a {@link HeapModel} of what the
+ * acknowledged operations imply: records certainly present, and records an operation cut short, or overlapping
+ * another on the same record, may or may not have changed. {@link HeapRun#finish} checks on a fresh actor, after
+ * a {@code recoverDeadLeases}:
  * <ul>
  *   <li>the heap verifies (index, free stack, counts and head key agree with the slot pool) and is clean;</li>
  *   <li>no lease of a killed actor survived the takeover's repair (checked before recoverDeadLeases);</li>
  *   <li>every record certainly present is there exactly once, and nothing the model does not know is;</li>
  *   <li>live actors' leases are still theirs; size() is the number of queued records;</li>
- *   <li>one takeover per killed actor (every heap write is under the lock, so every death holds it).</li>
+ *   <li>one takeover per actor killed holding the lock (every heap write is under it), less those killed after
+ *       taking it over and before counting that.</li>
  * </ul>
  * Actors named with a {@code #} set the stage and are not explored (the explorer skips them).
  */
