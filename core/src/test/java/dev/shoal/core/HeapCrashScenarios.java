@@ -115,7 +115,7 @@ final class HeapCrashScenarios
     static List<CrashExplorer.Scenario> searchable()
     {
         return List.of(
-            scenario("heap-mixed", r ->
+            searched("heap-mixed", r ->
             {
                 r.push("A", 50, "a1");
                 r.push("A", 30, "a2");
@@ -135,7 +135,7 @@ final class HeapCrashScenarios
                 r.push("C", 15, "c2");
                 r.cancel("C", "c1");
             }),
-            scenario("heap-replace-race", r ->
+            searched("heap-replace-race", r ->
             {
                 r.push("A", 7, "a1");
                 r.push("A", 3, "a2");
@@ -151,7 +151,7 @@ final class HeapCrashScenarios
                 r.cancel("C", "y1");
                 r.poll("C");
             }),
-            scenario("heap-die-reclaim", r ->
+            searched("heap-die-reclaim", r ->
             {
                 r.push("A", 1, "k1");
                 r.push("A", 2, "k2");
@@ -167,7 +167,7 @@ final class HeapCrashScenarios
                 r.reschedule("C", 6);
                 r.cancel("C", "c1");
             }),
-            scenario("heap-full", r ->
+            searched("heap-full", r ->
             {
                 for (int i = 1; i <= 5; i++)
                 {
@@ -203,14 +203,21 @@ final class HeapCrashScenarios
             }));
     }
 
+    /** An explorer's scenario: the actors run one at a time, on one mapping of the region. */
     private static CrashExplorer.Scenario scenario(final String name, final Consumer<HeapRun> script)
+    {
+        return scenario(name, -1, script);
+    }
+
+    /** A search's scenario: each actor maps the region itself (see {@link HeapRun#heap()}), default table. */
+    private static CrashExplorer.Scenario searched(final String name, final Consumer<HeapRun> script)
     {
         return scenario(name, 0, script);
     }
 
     /**
-     * @param participants a tight participant table of this size (actors and recoverers that find it full wait for
-     *                     an entry), or 0 for the default.
+     * @param participants for a search, a tight participant table of this size (actors and recoverers that find it
+     *                     full wait for an entry) or 0 for the default; -1 for the explorer.
      */
     private static CrashExplorer.Scenario scenario(
         final String name, final int participants, final Consumer<HeapRun> script)
@@ -241,11 +248,15 @@ final class HeapCrashScenarios
         private final Path path;
         /** Whether the table is tight: an actor that finds it full waits for an entry, then sits the case out. */
         private final boolean tight;
+        /** Whether each actor maps the region itself (the search), or all share {@link #region} (the explorer). */
+        private final boolean ownMappings;
         private final Region region;
         private final int lockWord;
         private final List<CrashExplorer.Step> script = new ArrayList<>();
         private final Map<CrashActor, Region> mappings = new ConcurrentHashMap<>();
         private final Map<CrashActor, ScheduleHeap> handles = new ConcurrentHashMap<>();
+        /** Actors a tight table kept out for {@link #ENTRY_TURNS} turns: the rest of their steps do nothing. */
+        private final Set<CrashActor> satOut = ConcurrentHashMap.newKeySet();
         private final Map<CrashActor, List<ScheduleLease>> leases = new ConcurrentHashMap<>();
         private final Set<Long> deadTokens = ConcurrentHashMap.newKeySet();
         private final HeapModel model = new HeapModel();
@@ -258,6 +269,7 @@ final class HeapCrashScenarios
         {
             path = dir;
             tight = participants > 0;
+            ownMappings = participants >= 0;
             final RegionSpec.Builder spec = RegionSpec.builder().add(ScheduleHeap.spec("timers", CAPACITY, PAYLOAD));
             region = Region.create(dir.toString(), tight ? spec.participants(participants).build() : spec.build());
             lockWord = (int)region.structure("timers").offset() + ScheduleHeapDescriptor.LOCK_OFFSET;
@@ -276,19 +288,22 @@ final class HeapCrashScenarios
         }
 
         /**
-         * The calling actor's handle, on its own mapping of the file as a process would have (a Region's monitor,
-         * held through an attach, is never shared by two actors). Not computeIfAbsent: the attach inside passes
-         * crash points, where a scheduled actor waits while others look up their own handles.
+         * The calling actor's handle. Under the search, on its own mapping of the file as a process would have (a
+         * Region's monitor, held through an attach, is never shared by two actors); the explorer's actors, one at a
+         * time, share one (a mapping per actor per case cost its thousand cases a second or two). Not
+         * computeIfAbsent: the attach inside passes crash points, where a scheduled actor waits while others look
+         * up their own handles.
          */
         private ScheduleHeap heap()
         {
             final CrashActor self = CrashActor.current();
             final ScheduleHeap existing = handles.get(self);
-            if (existing != null)
+            if (existing != null || satOut.contains(self))
             {
                 return existing;
             }
-            final Region mine = mappings.computeIfAbsent(self, a -> Region.open(path.toString()));
+            final Region mine = ownMappings ?
+                mappings.computeIfAbsent(self, a -> Region.open(path.toString())) : region;
             for (int turn = 1; ; turn++)
             {
                 try
@@ -306,6 +321,7 @@ final class HeapCrashScenarios
                     }
                     if (turn == ENTRY_TURNS)
                     {
+                        satOut.add(self);
                         return null; // sits the case out: its steps do nothing
                     }
                     // A wait, not a write: under the search, the next turn comes after another actor wrote or died.
