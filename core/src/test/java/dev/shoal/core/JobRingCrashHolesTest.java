@@ -42,7 +42,12 @@ class JobRingCrashHolesTest
 
     private Region region(final int capacity, final int participants)
     {
-        final Region region = Region.create(dir.resolve("region").toString(),
+        return region("region", capacity, participants);
+    }
+
+    private Region region(final String name, final int capacity, final int participants)
+    {
+        final Region region = Region.create(dir.resolve(name).toString(),
             RegionSpec.builder().jobRing("jobs", capacity, 16).participants(participants).build());
         toClose.add(region);
         return region;
@@ -126,14 +131,39 @@ class JobRingCrashHolesTest
         }
     }
 
+    /**
+     * The recoverer is paused at each of its crash points in turn (its first hit, its second, ... until it runs to
+     * its end without reaching the next), not only at the sequence read the hole was found at: a recoverer that
+     * read anything after giving the record away would be paused after the hand-off at one of them.
+     */
     @Test
     void hole2ShouldNeverLetAPausedRecovererActOnARecordItNoLongerOwns()
+    {
+        final List<CrashPoint> pausedAt = new ArrayList<>();
+        for (int hit = 1; ; hit++)
+        {
+            final CrashPoint point = hole2PausedAt(hit);
+            if (point == null)
+            {
+                break; // the recoverer ended before its hit-th point
+            }
+            pausedAt.add(point);
+        }
+        assertTrue(pausedAt.contains(RingCrashPoint.RECOVER_READ_SEQUENCE), "the recoverer paused at " + pausedAt);
+    }
+
+    /**
+     * One case of hole 2: the recoverer paused at its {@code hit}-th crash point while the others go on.
+     *
+     * @return the point it paused at, or null when it ended before reaching its {@code hit}-th.
+     */
+    private CrashPoint hole2PausedAt(final int hit)
     {
         // Entries: 0 producer, 1 the victim, 2 the recoverer, 3 a blocker attached once the others have left. The
         // newcomer then finds no free entry and reclaims the dead victim's entry 1, so it prefers record 1: the
         // victim's record, had the recoverer given it away. (An earlier version left entry 3 free; the newcomer
         // took it and record 3, and the test no longer staged the hole: hence the check below.)
-        final Region region = region(2, 4);
+        final Region region = region("hole2-" + hit, 2, 4);
         final JobRing ring = JobRing.open(region, "jobs");
         final Map<String, CrashActor> actors = new HashMap<>();
         final CrashActor recoverer = new CrashActor("recoverer");
@@ -141,12 +171,13 @@ class JobRingCrashHolesTest
         actors.put("recoverer", recoverer);
         actors.put("newcomer", newcomer);
         final CrashPoint[] stopAt = { null, null };
+        final int[] recovererHits = { 0 };
         CrashPoints.install(point ->
         {
             final CrashActor actor = CrashActor.current();
-            if (actor == recoverer && point == stopAt[0])
+            if (actor == recoverer && ++recovererHits[0] == hit)
             {
-                stopAt[0] = null;
+                stopAt[0] = point;
                 actor.stopHere(false);
             }
             else if (actor == newcomer && point == stopAt[1])
@@ -164,10 +195,13 @@ class JobRingCrashHolesTest
             final int victimLease = leaseOf(ring, victim.token());
             stageDeathBetweenLeaseAndRelease(region, ring, victim);
 
-            // The recoverer stops just before it reads the sequence the record names.
-            stopAt[0] = RingCrashPoint.RECOVER_READ_SEQUENCE;
+            // The recoverer stops at its hit-th point (at the sequence read: where the hole was found).
             recoverer.submit(() -> ring.recoverDeadLeases(supervisor.token()));
-            assertEquals(CrashActor.Outcome.STOPPED, recoverer.await(10_000));
+            if (recoverer.await(10_000) == CrashActor.Outcome.DONE)
+            {
+                return null;
+            }
+            final String at = "recoverer paused at its point " + hit + ", " + stopAt[0].id() + ": ";
 
             // Meanwhile everyone else does all it can: take whatever is pending, finish it, leave, and a newcomer
             // reserves a record and takes a new job, stopping midway (slot TAKEN, not yet copied).
@@ -189,22 +223,41 @@ class JobRingCrashHolesTest
             assertEquals(CrashActor.Outcome.STOPPED, newcomer.await(10_000));
             // Staging: the newcomer prefers the victim's record, which it takes had the recoverer given it away.
             assertEquals(victimLease, ParticipantTable.indexOf(held[0].token()),
-                "staging: the newcomer must attach into the victim's entry, or this test tests nothing");
+                at + "staging: the newcomer must attach into the victim's entry, or this test tests nothing");
 
             // The recoverer resumes and finishes; a producer reuses whatever slot is free, a lap's worth, so that a
             // slot freed under the newcomer would be overwritten before it copies; the newcomer resumes.
             recoverer.resume();
-            assertEquals(CrashActor.Outcome.DONE, recoverer.await(10_000));
-            assertTrue(producer.offer(job(3), 0, 16));
+            assertEquals(CrashActor.Outcome.DONE, recoverer.await(10_000), at + recoverer.failure());
+            assertTrue(producer.offer(job(3), 0, 16), at + "offer 3");
             final boolean lapped = producer.offer(job(4), 0, 16);
             newcomer.resume();
             assertEquals(CrashActor.Outcome.DONE, newcomer.await(10_000), String.valueOf(newcomer.failure()));
-            assertFalse(lapped, "the ring should read full: the newcomer's slot was released under it");
+            assertFalse(lapped, at + "the ring should read full: the newcomer's slot was released under it");
             assertTrue(producer.offer(job(4), 0, 16));
-            final CrashActor drainer = new CrashActor("drainer");
+            closeAndDrain(ring, held[0], seen);
+            seen.sort(Long::compare);
+            assertEquals(List.of(1L, 2L, 3L, 4L), seen, at + "every job exactly once, none torn");
+            assertEquals(4, ring.completed(), at + "completed");
+            assertEquals(4, ring.submitted(), at + "submitted");
+            return stopAt[0];
+        }
+        finally
+        {
+            CrashPoints.install(null);
+            actors.values().forEach(CrashActor::stop);
+        }
+    }
+
+    /** On an actor of its own: closes {@code consumer}, then takes every job left into {@code seen}. */
+    private static void closeAndDrain(final JobRing ring, final JobConsumer consumer, final List<Long> seen)
+    {
+        final CrashActor drainer = new CrashActor("drainer");
+        try
+        {
             assertEquals(CrashActor.Outcome.DONE, drainer.run(() ->
             {
-                held[0].close();
+                consumer.close();
                 try (JobConsumer last = ring.consumer())
                 {
                     while (!ring.isDrained())
@@ -217,15 +270,10 @@ class JobRingCrashHolesTest
                     }
                 }
             }, 20_000), String.valueOf(drainer.failure()));
-            seen.sort(Long::compare);
-            assertEquals(List.of(1L, 2L, 3L, 4L), seen, "every job exactly once, none torn");
-            assertEquals(4, ring.completed());
-            assertEquals(4, ring.submitted());
         }
         finally
         {
-            CrashPoints.install(null);
-            actors.values().forEach(CrashActor::stop);
+            drainer.stop();
         }
     }
 
