@@ -197,10 +197,13 @@ class JobRingCrashHolesTest
 
             // The recoverer stops at its hit-th point (at the sequence read: where the hole was found).
             recoverer.submit(() -> ring.recoverDeadLeases(supervisor.token()));
-            if (recoverer.await(10_000) == CrashActor.Outcome.DONE)
+            final CrashActor.Outcome outcome = recoverer.await(10_000);
+            if (outcome == CrashActor.Outcome.DONE)
             {
                 return null;
             }
+            assertEquals(CrashActor.Outcome.STOPPED, outcome, "recoverer before its point " + hit + ": " +
+                recoverer.failure());
             final String at = "recoverer paused at its point " + hit + ", " + stopAt[0].id() + ": ";
 
             // Meanwhile everyone else does all it can: take whatever is pending, finish it, leave, and a newcomer
