@@ -1,7 +1,10 @@
 package dev.shoal.core;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,9 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Schedule search on the {@link CrashExplorer}: where {@code explore} stops one actor (or two) at each hit of a
@@ -50,6 +55,8 @@ import java.util.function.Predicate;
 final class CrashSearch
 {
     static final int FAIR_AFTER = 2_000;
+    /** How many turns an actor that finds the participant table full waits for an entry before it gives up. */
+    static final int ENTRY_TURNS = 64;
     static final int MAX_DECISIONS = 50_000;
     /** A pausing recoverer pauses at one of its first this many crash points. */
     static final int PAUSE_WITHIN = 16;
@@ -95,17 +102,20 @@ final class CrashSearch
      * {@code shoal.search.seed} (the first seed; default the clock), {@code shoal.search.cases} (the most cases) and
      * {@code shoal.crash.scenarios} (exact names, comma-separated: only those).
      *
+     * Then prints the kills per point (every point of {@code reported}, killed or not) and fails on any failed case.
+     *
      * @param what a name for the printed lines.
-     * @throws AssertionError when no scenario has a name asked for, or none was searched.
+     * @throws AssertionError when a case failed, no scenario has a name asked for, or none was searched.
      */
     static void runFor(
         final String what, final CrashExplorer explorer, final CrashSearch search,
-        final List<CrashExplorer.Scenario> scenarios, final long seconds, final Path fallbackDir)
-        throws java.io.IOException
+        final List<CrashExplorer.Scenario> scenarios, final long seconds, final Path fallbackDir,
+        final Collection<? extends CrashPoint> reported)
+        throws IOException
     {
         final Path shm = Path.of("/dev/shm");
-        final Path dir = java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm) ?
-            java.nio.file.Files.createTempDirectory(shm, "shoal-search-") : fallbackDir;
+        final Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ?
+            Files.createTempDirectory(shm, "shoal-search-") : fallbackDir;
         final long base = Long.getLong("shoal.search.seed", System.nanoTime());
         final int maxCases = Integer.getInteger("shoal.search.cases", Integer.MAX_VALUE);
         final List<String> only = List.of(System.getProperty("shoal.crash.scenarios", "").split(","));
@@ -133,10 +143,54 @@ final class CrashSearch
                 org.agrona.IoUtil.delete(dir.toFile(), true);
             }
         }
-        if (explorer.failures().isEmpty() && search.cases() < Math.min(maxCases, chosen.size()))
+        final Map<String, Integer> kills = new TreeMap<>();
+        reported.forEach(point -> kills.put(point.id(), explorer.searchKills().getOrDefault(point, 0)));
+        System.out.println(what + " schedule search: " + search.cases() + " cases, " + search.decisions() +
+            " decisions, " + search.kills() + " kills; kills per point: " + kills);
+        if (!explorer.failures().isEmpty())
+        {
+            throw new AssertionError(explorer.failures().size() + " cases failed, first: " +
+                explorer.failures().get(0));
+        }
+        if (search.cases() < Math.min(maxCases, chosen.size()))
         {
             throw new AssertionError("every scenario searched at least once: " + search.cases() + " cases");
         }
+    }
+
+    /**
+     * Attaches through {@code attach}; while it finds the participant table full, waits for an entry (a death or
+     * a close frees one) at {@link CrashPoints#waiting}, a turn at a time under the search, and tries again, for
+     * {@value #ENTRY_TURNS} turns.
+     *
+     * @return what {@code attach} returned.
+     * @throws IllegalStateException the table still full after the last turn, or any other refusal at once.
+     */
+    static <T> T attachWaiting(final Supplier<T> attach)
+    {
+        for (int turn = 1; ; turn++)
+        {
+            try
+            {
+                return attach.get();
+            }
+            catch (final IllegalStateException ex)
+            {
+                if (!isTableFull(ex) || turn == ENTRY_TURNS)
+                {
+                    throw ex;
+                }
+                CrashPoints.waiting(ParticipantCrashPoint.ATTACH_CLAIM_CAS); // a wait, not a write
+            }
+        }
+    }
+
+    /**
+     * @return whether an attach was refused because every participant entry is taken by a live owner.
+     */
+    static boolean isTableFull(final IllegalStateException ex)
+    {
+        return String.valueOf(ex.getMessage()).contains("participant table full");
     }
 
     /** A case's strategy, drawn from its seed. */

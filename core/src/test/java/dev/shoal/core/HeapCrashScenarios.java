@@ -243,8 +243,6 @@ final class HeapCrashScenarios
     /** One case of a heap scenario. */
     static final class HeapRun implements CrashExplorer.Run
     {
-        /** How many times an actor that finds a tight table full tries again before it sits the case out. */
-        static final int ENTRY_TURNS = 64;
         private final Path path;
         /** Whether the table is tight: an actor that finds it full waits for an entry, then sits the case out. */
         private final boolean tight;
@@ -255,7 +253,7 @@ final class HeapCrashScenarios
         private final List<CrashExplorer.Step> script = new ArrayList<>();
         private final Map<CrashActor, Region> mappings = new ConcurrentHashMap<>();
         private final Map<CrashActor, ScheduleHeap> handles = new ConcurrentHashMap<>();
-        /** Actors a tight table kept out for {@link #ENTRY_TURNS} turns: the rest of their steps do nothing. */
+        /** Actors a tight table kept out for {@link CrashSearch#ENTRY_TURNS} turns: their later steps do nothing. */
         private final Set<CrashActor> satOut = ConcurrentHashMap.newKeySet();
         private final Map<CrashActor, List<ScheduleLease>> leases = new ConcurrentHashMap<>();
         private final Set<Long> deadTokens = ConcurrentHashMap.newKeySet();
@@ -304,30 +302,24 @@ final class HeapCrashScenarios
             }
             final Region mine = ownMappings ?
                 mappings.computeIfAbsent(self, a -> Region.open(path.toString())) : region;
-            for (int turn = 1; ; turn++)
+            final ScheduleHeap heap;
+            try
             {
-                try
-                {
-                    final ScheduleHeap heap = ScheduleHeap.open(mine, "timers");
-                    self.owns(heap.token()); // known before any heap write: a death inside is recoverable
-                    handles.put(self, heap);
-                    return heap;
-                }
-                catch (final IllegalStateException ex)
-                {
-                    if (!tight || !String.valueOf(ex.getMessage()).contains("participant table full"))
-                    {
-                        throw ex;
-                    }
-                    if (turn == ENTRY_TURNS)
-                    {
-                        satOut.add(self);
-                        return null; // sits the case out: its steps do nothing
-                    }
-                    // A wait, not a write: under the search, the next turn comes after another actor wrote or died.
-                    CrashPoints.waiting(ParticipantCrashPoint.ATTACH_CLAIM_CAS);
-                }
+                heap = tight ? CrashSearch.attachWaiting(() -> ScheduleHeap.open(mine, "timers")) :
+                    ScheduleHeap.open(mine, "timers");
             }
+            catch (final IllegalStateException ex)
+            {
+                if (!tight || !CrashSearch.isTableFull(ex))
+                {
+                    throw ex;
+                }
+                satOut.add(self);
+                return null; // sits the case out: its steps do nothing
+            }
+            self.owns(heap.token()); // known before any heap write: a death inside is recoverable
+            handles.put(self, heap);
+            return heap;
         }
 
         private List<ScheduleLease> leases()

@@ -352,8 +352,6 @@ final class RingCrashScenarios
      */
     static final class RingRun implements CrashExplorer.Run
     {
-        /** How many times an actor that finds the table full tries again before it sits the case out. */
-        static final int ENTRY_TURNS = 64;
         private final Path dir;
         private final Region region;
         private final JobRing ring;
@@ -373,7 +371,8 @@ final class RingCrashScenarios
         private final UnsafeBuffer source = new UnsafeBuffer(new byte[JOB_BYTES * 8]);
         /**
          * Whether an actor that finds the participant table full waits for an entry (a death or a close frees
-         * one) and, if none frees within {@link #ENTRY_TURNS} turns, sits the case out instead of failing it.
+         * one) and, if none frees within {@link CrashSearch#ENTRY_TURNS} turns, sits the case out instead of failing
+         * it.
          */
         private boolean tolerateFullTable;
 
@@ -400,8 +399,8 @@ final class RingCrashScenarios
         /**
          * For a schedule search with a tight table: an actor (or recoverer) that finds the participant table full
          * waits for an entry, as a process would retry, so that it may attach into a dead actor's entry late (and
-         * prefer its lease record); if none frees in {@link #ENTRY_TURNS} turns it sits the case out and its later
-         * steps do nothing.
+         * prefer its lease record); if none frees in {@link CrashSearch#ENTRY_TURNS} turns it sits the case out and
+         * its later steps do nothing.
          */
         void tolerateFullTable()
         {
@@ -433,7 +432,7 @@ final class RingCrashScenarios
                 }
                 catch (final IllegalStateException ex)
                 {
-                    if (!(tolerateFullTable && isTableFull(ex)))
+                    if (!(tolerateFullTable && CrashSearch.isTableFull(ex)))
                     {
                         throw ex;
                     }
@@ -448,28 +447,10 @@ final class RingCrashScenarios
          */
         private Participant attach(final Role role)
         {
-            for (int turn = 1; ; turn++)
-            {
-                try
-                {
-                    return region.participants().attach(role);
-                }
-                catch (final IllegalStateException ex)
-                {
-                    if (!tolerateFullTable || !isTableFull(ex) || turn == ENTRY_TURNS)
-                    {
-                        throw ex;
-                    }
-                    // A wait, not a write: under the search, the next turn comes after another actor wrote or died.
-                    CrashPoints.waiting(ParticipantCrashPoint.ATTACH_CLAIM_CAS);
-                }
-            }
+            return tolerateFullTable ? CrashSearch.attachWaiting(() -> region.participants().attach(role)) :
+                region.participants().attach(role);
         }
 
-        private static boolean isTableFull(final IllegalStateException ex)
-        {
-            return String.valueOf(ex.getMessage()).contains("participant table full");
-        }
 
         private JobConsumer attachConsumer(final CrashActor self)
         {
@@ -720,7 +701,7 @@ final class RingCrashScenarios
             }
             catch (final IllegalStateException ex)
             {
-                if (tolerateFullTable && isTableFull(ex))
+                if (tolerateFullTable && CrashSearch.isTableFull(ex))
                 {
                     return; // a later recoverer, or the drainer, repairs
                 }
