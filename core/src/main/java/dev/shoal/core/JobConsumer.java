@@ -27,6 +27,8 @@ public final class JobConsumer implements AutoCloseable
     /** Polls before a new handle's first lease scan; the interval then doubles up to {@link #SCAN_EVERY_POLLS}. */
     private static final int FIRST_SCAN_EVERY_POLLS = 1 << 6;
     private static final long NO_SEQUENCE = -1;
+    /** Recoveries of the whole record array a new handle runs while it finds no record to reserve. */
+    private static final int RESERVE_RECOVERIES = 3;
     private static final long NOT_TIMED = Long.MIN_VALUE;
     /** Most jobs a {@link #drain} takes between two moves of the shared head. */
     public static final int DRAIN_HEAD_EVERY = 64;
@@ -98,13 +100,16 @@ public final class JobConsumer implements AutoCloseable
 
     /**
      * Reserves a record of its own: a FREE one, or else a PENDING one, whose waiting job this handle then holds
-     * and delivers at its first poll (a closed consumer's job must not pin a record forever).
+     * and delivers at its first poll (a closed consumer's job must not pin a record forever). Between two looks it
+     * recovers every record of a dead handle; it looks once more after the last recovery, whose freed records
+     * would otherwise go unseen (the schedule search's {@code adopt-scarce} case: a newcomer that found none free
+     * until its last recovery freed two, and then gave up).
      */
     private int reserveLease(final int preferred)
     {
         final int count = ring.leaseCount();
         final long reserved = leaseWord(token, 0, LEASE_RESERVED);
-        for (int round = 0; round < 3; round++)
+        for (int round = 0; ; round++)
         {
             for (int i = 0; i < count; i++)
             {
@@ -134,12 +139,17 @@ public final class JobConsumer implements AutoCloseable
                     }
                 }
             }
+            if (round == RESERVE_RECOVERIES)
+            {
+                break;
+            }
             for (int i = 0; i < count; i++)
             {
                 recovery.recoverLease(i, false); // frees records of dead handles, dead leases become PENDING
             }
         }
-        throw new IllegalStateException("ring '" + ring.name() + "': no free lease record among " + count);
+        throw new IllegalStateException("ring '" + ring.name() + "': no free lease record among " + count +
+            " (one per participant entry: the others are held by live consumers or by recoveries under way)");
     }
 
     /**

@@ -332,6 +332,12 @@ final class CrashSearch
                 continue;
             }
             blocked.clear(); // a write (or a death) follows: every waiter may find what it waits for
+            if (point == ScriptPoint.DIE)
+            {
+                log.add("DIE " + chosen.name()); // the script's death: no recoverer of its own (see ScriptPoint)
+                kill(run, chosen, point);
+                continue;
+            }
             if (pauseAt.remove(chosen, chosen.hitsSoFar()))
             {
                 // Waits here for a random number of decisions (or until every other actor ended or died).

@@ -19,8 +19,8 @@ import static dev.shoal.core.JobRingDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * One test per crash-safety hole of the job ring found by review (issue 11), each staging the exact state the
- * hole needs; each failed before its fix.
+ * One test per crash-safety hole of the job ring found by review (issue 11) or by the schedule search, each staging
+ * the exact state the hole needs; each failed before its fix.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class JobRingCrashHolesTest
@@ -338,6 +338,55 @@ class JobRingCrashHolesTest
         seen.sort(Long::compare);
         assertEquals(List.of(1L, 2L), seen);
         assertTrue(ring.join(Duration.ofSeconds(5), new YieldingIdleStrategy()));
+    }
+
+    /**
+     * Found by the schedule search ({@code adopt-scarce}): a new consumer that found no record free until its last
+     * recovery of dead handles' records freed two threw "no free lease record" with both free. Staged: three
+     * records, all taken (B's; A's own; C's, which A's recovery of it left RESERVED by A midway), and A dies as the
+     * newcomer starts its third look, so that only its third recovery frees anything.
+     */
+    @Test
+    void shouldReserveARecordItsLastRecoveryFreed()
+    {
+        final Region region = region(2, 3);
+        final JobRing ring = JobRing.open(region, "jobs");
+        final JobConsumer a = ring.consumer(); // never closed: it dies below, and a dead process writes nothing
+        toClose.add(ring.consumer());
+        final JobConsumer c = ring.consumer();
+        c.close();
+        final int cRecord = recordInState(ring, LEASE_FREE);
+        region.buffer().putLongVolatile(ring.leaseOffset(cRecord), leaseWord(a.token(), 0, LEASE_RESERVED));
+        final int looks = ring.leaseCount(); // one RESERVE_CAS point per record and look
+        final int[] hits = { 0 };
+        CrashPoints.install(point ->
+        {
+            if (point == RingCrashPoint.RESERVE_CAS && ++hits[0] == 2 * looks + 1)
+            {
+                kill(region, a.token());
+            }
+        });
+        final JobConsumer newcomer = ring.consumer();
+        toClose.add(newcomer);
+        CrashPoints.install(null);
+        assertTrue(hits[0] > 3 * looks, "the newcomer looked a fourth time: " + hits[0] + " points");
+        try (JobProducer producer = ring.producer()) // into A's dead entry
+        {
+            assertTrue(producer.offer(job(7), 0, 16));
+        }
+        assertEquals(7, take(newcomer));
+    }
+
+    private static int recordInState(final JobRing ring, final int state)
+    {
+        for (int i = 0; i < ring.leaseCount(); i++)
+        {
+            if (leaseState(ring.words().leaseWordVolatile(ring.leaseOffset(i))) == state)
+            {
+                return i;
+            }
+        }
+        throw new AssertionError("no lease record in state " + state);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -73,6 +74,11 @@ final class RingCrashScenarios
             {
                 r.tolerateFullTable();
                 handOnTight(r);
+            }),
+            scenario("adopt-scarce", 2, 3, r ->
+            {
+                r.tolerateFullTable();
+                adoptScarce(r);
             }));
     }
 
@@ -206,6 +212,42 @@ final class RingCrashScenarios
         r.close("X");
         r.close("N");
         r.close("P");
+    }
+
+    /**
+     * Lease records as scarce as the table allows (one per entry, three), so that a consumer made late finds none
+     * free and adopts a dead holder's PENDING record: three consumers take every entry and record, then die by
+     * script (one holding a job; the idle ones' RESERVED records stay taken until someone recovers them); the
+     * producer, a scripted recoverer and a newcomer each wait for deaths and attach into dead entries. The newcomer
+     * adopts the dead holder's job and takes a second job into the same record while the producer laps a 2-slot
+     * ring: a recoverer paused after its hand-off must not act on that record any more (it no longer owns it).
+     * The search decides when each death, attach and write happens, and may pause the recoverer anywhere.
+     */
+    private static void adoptScarce(final RingRun r)
+    {
+        r.consumer("V");
+        r.consumer("D");
+        r.consumer("E");
+        r.die("E");
+        r.pollHold("V");
+        r.die("V");
+        r.pollDone("D");
+        r.die("D");
+        r.awaitDeaths("Q", 1);
+        r.producer("Q");
+        r.awaitDeaths("R", 2);
+        r.recovers("R");
+        r.awaitPendingRecord("N");
+        r.consumer("N");
+        r.pollDone("N");
+        r.pollHold("N");
+        r.done("N");
+        for (int v = 1; v <= 6; v++)
+        {
+            r.offer("Q", v);
+        }
+        r.close("N");
+        r.close("Q");
     }
 
     /**
@@ -368,6 +410,7 @@ final class RingCrashScenarios
         /** For a job held inside a drain: the holder's crash-point hits when it was delivered. */
         private final Map<String, Integer> drainDeliveredAt = new ConcurrentHashMap<>();
         private final List<String> problems = new ArrayList<>();
+        private final AtomicInteger deaths = new AtomicInteger();
         private final UnsafeBuffer source = new UnsafeBuffer(new byte[JOB_BYTES * 8]);
         /**
          * Whether an actor that finds the participant table full waits for an entry (a death or a close frees
@@ -588,6 +631,75 @@ final class RingCrashScenarios
                     completed.add(last);
                 }
             });
+        }
+
+        /**
+         * The actor dies between operations, when the search lets it past {@link ScriptPoint#DIE}: what it holds
+         * stays as a SIGKILL leaves it.
+         */
+        void die(final String actor)
+        {
+            step(actor, self ->
+            {
+                CrashPoints.at(ScriptPoint.DIE);
+                throw new AssertionError(actor + " passed its scripted death: the explorer must stop actors at " +
+                    "the \"" + ScriptPoint.PROTOCOL + "\" points");
+            });
+        }
+
+        /**
+         * The actor waits, a turn at a time, until {@code count} actors of the case died (by script or by the search's
+         * kills), or for {@link CrashSearch#ENTRY_TURNS} turns at most: so a script can make an actor come late.
+         */
+        void awaitDeaths(final String actor, final int count)
+        {
+            script.add(new CrashExplorer.Step(actor, () ->
+            {
+                for (int turn = 0; deaths.get() < count && turn < CrashSearch.ENTRY_TURNS; turn++)
+                {
+                    CrashPoints.waiting(ScriptPoint.AWAIT);
+                }
+            }));
+        }
+
+        /**
+         * The actor waits, a turn at a time, until some lease record reads PENDING (a job handed on, waiting for a
+         * consumer), or for {@link CrashSearch#ENTRY_TURNS} turns at most: so a newcomer comes just after a hand-off.
+         */
+        void awaitPendingRecord(final String actor)
+        {
+            script.add(new CrashExplorer.Step(actor, () ->
+            {
+                for (int turn = 0; !anyPending() && turn < CrashSearch.ENTRY_TURNS; turn++)
+                {
+                    CrashPoints.waiting(ScriptPoint.AWAIT);
+                }
+            }));
+        }
+
+        private boolean anyPending()
+        {
+            for (int i = 0; i < ring.leaseCount(); i++)
+            {
+                if (leaseState(ring.words().leaseWordVolatile(ring.leaseOffset(i))) == LEASE_PENDING)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void kill(final CrashActor actor)
+        {
+            CrashExplorer.Run.super.kill(actor);
+            deaths.incrementAndGet();
+        }
+
+        /** A scripted recoverer: attaches as a supervisor, recovers every dead lease it finds, leaves. */
+        void recovers(final String actor)
+        {
+            script.add(new CrashExplorer.Step(actor, () -> recover(CrashActor.current())));
         }
 
         void pollHold(final String actor)

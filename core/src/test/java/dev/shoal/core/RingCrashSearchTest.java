@@ -43,7 +43,7 @@ class RingCrashSearchTest
         // The participant table's writes are points too, so attaching and leaving interleave with the ring's writes;
         // kills land on the ring's points only (an in-process actor killed inside its own attach would leave its
         // entry to this live JVM; deaths inside attach are ParticipantCrashExplorationTest's).
-        final CrashExplorer explorer = new CrashExplorer("ring", "participants");
+        final CrashExplorer explorer = new CrashExplorer("ring", "participants", ScriptPoint.PROTOCOL);
         CrashSearch.runFor("ring", explorer, new CrashSearch(explorer, "ring"), RingCrashScenarios.searchable(),
             seconds, diskDir, List.of(RingCrashPoint.values()));
     }
