@@ -42,7 +42,8 @@ import java.util.function.Supplier;
  *       decisions the actor about to go is demoted below everyone (a long pause at an arbitrary point);</li>
  *   <li>otherwise a random walk: a uniformly random waiting actor goes on at each decision;</li>
  *   <li>0 to 3 kills at random decisions, and in half the cases a recoverer started at a random decision
- *       while nobody died (it must leave live actors alone);</li>
+ *       while nobody died (it must leave live actors alone); besides, an actor let past {@link ScriptPoint#DIE}
+ *       dies there, as its script says (when is still the schedule's choice);</li>
  *   <li>half the recoverers pause at a random one of their first {@value #PAUSE_WITHIN} points for a random number
  *       of decisions, then act on what they read before.</li>
  * </ul>

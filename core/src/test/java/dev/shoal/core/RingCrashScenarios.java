@@ -240,9 +240,13 @@ final class RingCrashScenarios
         r.awaitPendingRecord("N");
         r.consumer("N");
         r.pollDone("N");
-        r.pollHold("N");
-        r.done("N");
-        for (int v = 1; v <= 6; v++)
+        r.drain("N", 4);
+        for (int v = 1; v <= 3; v++)
+        {
+            r.offer("Q", v);
+        }
+        r.awaitPendingRecord("Q");
+        for (int v = 4; v <= 9; v++)
         {
             r.offer("Q", v);
         }
