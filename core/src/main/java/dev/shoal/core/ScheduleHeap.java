@@ -418,6 +418,9 @@ public final class ScheduleHeap implements AutoCloseable
             }
             else
             {
+                // A wait, not a write (folded away when crash points are off): under the schedule search a turn
+                // of this loop, granted after another actor wrote; the next write it waits for is the lock's.
+                CrashPoints.waiting(ParticipantCrashPoint.LOCK_ACQUIRE_CAS);
                 idle.idle();
             }
         }

@@ -2,6 +2,7 @@ package dev.shoal.core;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+
+import org.agrona.concurrent.NoOpIdleStrategy;
 
 /**
  * {@link ScheduleHeap} scenarios for the {@link CrashExplorer} and the {@link CrashSearch}. Each actor maps the
@@ -200,7 +203,28 @@ final class HeapCrashScenarios
                 r.poll("C");
                 r.complete("C");
                 r.replace("C", "z1", "z2");
-            }));
+            }),
+            searched("heap-take-wait", HeapCrashScenarios::takeWait));
+    }
+
+    /**
+     * Takers that wait (take with a timeout) on an empty heap for pushes that come while they wait, one of them
+     * dying holding what it took: each turn of a taker's wait loop comes after another actor's write.
+     */
+    private static void takeWait(final HeapRun r)
+    {
+        r.take("A", 40);
+        r.complete("A");
+        r.take("A", 40);
+        r.reschedule("A", 7);
+        r.take("B", 40);
+        r.die("B");
+        r.push("C", 3, "c1");
+        r.push("C", 2, "c2");
+        r.push("C", 1, "c3");
+        r.reclaim("C");
+        r.take("C", 40);
+        r.complete("C");
     }
 
     /** An explorer's scenario: the actors run one at a time, on one mapping of the region. */
@@ -366,6 +390,19 @@ final class HeapCrashScenarios
             });
         }
 
+        /** Waits up to {@code millis} for a due record (ScheduleHeap#take), as poll when one comes. */
+        void take(final String actor, final long millis)
+        {
+            step(actor, heap ->
+            {
+                final ScheduleLease lease = heap.take(Duration.ofMillis(millis), NoOpIdleStrategy.INSTANCE);
+                if (lease != null)
+                {
+                    leases().add(lease);
+                }
+            });
+        }
+
         void reschedule(final String actor, final long key)
         {
             step(actor, heap ->
@@ -514,6 +551,11 @@ final class HeapCrashScenarios
                         "a live actor's lease is no longer its own: " + entry);
                 }
             });
+            final Set<String> heldByLive = new HashSet<>();
+            leases.forEach((actor, held) -> held.forEach(lease -> heldByLive.add(lease.heap().token() + "/" +
+                text(lease))));
+            seen.forEach((record, entry) -> check(!entry.leased() || heldByLive.contains(entry.holderToken() + "/" +
+                record), "record " + record + " leased by a live handle that holds no lease of it: " + entry));
             final long queued = seen.values().stream().filter(e -> !e.leased()).count();
             check(heap.size() == queued, "size=" + heap.size() + " but queued=" + queued);
             final ScheduleHeapStats stats = heap.stats();
