@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -218,10 +219,11 @@ final class RingCrashScenarios
      * Lease records as scarce as the table allows (one per entry, three), so that a consumer made late finds none
      * free and adopts a dead holder's PENDING record: three consumers take every entry and record, then die by
      * script (one holding a job; the idle ones' RESERVED records stay taken until someone recovers them); the
-     * producer, a scripted recoverer and a newcomer each wait for deaths and attach into dead entries. The newcomer
-     * adopts the dead holder's job and takes a second job into the same record while the producer laps a 2-slot
-     * ring: a recoverer paused after its hand-off must not act on that record any more (it no longer owns it).
-     * The search decides when each death, attach and write happens, and may pause the recoverer anywhere.
+     * producer and a scripted recoverer wait for deaths, a newcomer for a PENDING record, and each attaches into a
+     * dead entry. The newcomer adopts the dead holder's job and drains the next ones in place while the producer
+     * offers past a 2-slot ring's lap: a recoverer held back after its hand-off must not act on that record any more
+     * (it no longer owns it). The search decides when each death, attach and write happens, and may hold the
+     * recoverer back at any point (a demotion, or the random walk).
      */
     private static void adoptScarce(final RingRun r)
     {
@@ -657,13 +659,7 @@ final class RingCrashScenarios
          */
         void awaitDeaths(final String actor, final int count)
         {
-            script.add(new CrashExplorer.Step(actor, () ->
-            {
-                for (int turn = 0; deaths.get() < count && turn < CrashSearch.ENTRY_TURNS; turn++)
-                {
-                    CrashPoints.waiting(ScriptPoint.AWAIT);
-                }
-            }));
+            awaitUntil(actor, () -> deaths.get() >= count);
         }
 
         /**
@@ -672,9 +668,14 @@ final class RingCrashScenarios
          */
         void awaitPendingRecord(final String actor)
         {
+            awaitUntil(actor, this::anyPending);
+        }
+
+        private void awaitUntil(final String actor, final BooleanSupplier condition)
+        {
             script.add(new CrashExplorer.Step(actor, () ->
             {
-                for (int turn = 0; !anyPending() && turn < CrashSearch.ENTRY_TURNS; turn++)
+                for (int turn = 0; !condition.getAsBoolean() && turn < CrashSearch.ENTRY_TURNS; turn++)
                 {
                     CrashPoints.waiting(ScriptPoint.AWAIT);
                 }
