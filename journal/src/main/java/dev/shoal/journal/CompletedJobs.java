@@ -39,25 +39,15 @@ public final class CompletedJobs implements AutoCloseable
     static CompletedJobs scan(final ChronicleQueue queue, final Path dir)
     {
         final CompletedJobs jobs = new CompletedJobs(queue.createTailer(), dir);
-        try (ExcerptTailer scanner = queue.createTailer())
+        // Through a JournalTailer, which steps over empty cycle files: Chronicle's own tailer stops at one for good.
+        try (JournalTailer scanner = new JournalTailer(queue, dir, false))
         {
-            while (true)
+            for (JournalEntry entry = scanner.next(); entry != null; entry = scanner.next())
             {
-                try (DocumentContext dc = scanner.readingDocument())
+                final String key = completedKey(entry.record());
+                if (key != null)
                 {
-                    if (!dc.isPresent())
-                    {
-                        break;
-                    }
-                    final long index = dc.index();
-                    for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index, dir))
-                    {
-                        final String key = completedKey(record);
-                        if (key != null)
-                        {
-                            jobs.indexByKeyHash.put(hash(key), index);
-                        }
-                    }
+                    jobs.indexByKeyHash.put(hash(key), entry.index());
                 }
             }
         }

@@ -3,7 +3,12 @@ package dev.shoal.journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -89,6 +94,47 @@ final class JournalDirectory
         catch (final IOException ex)
         {
             return List.of(); // listed once already by the checks before; a failure now is the open's to report
+        }
+    }
+
+    /** {@link #cycleOf} of a file that is not a cycle file of the journal's daily roll. */
+    static final int NOT_A_CYCLE = Integer.MIN_VALUE;
+    private static final Pattern CYCLE_FILE = Pattern.compile("(\\d{8})F\\.cq4");
+
+    /**
+     * @param file a cycle file, named by its day as the journal's roll cycle names it ({@code yyyyMMddF.cq4}).
+     * @return its cycle number (days since 1970-01-01, the daily roll's numbering), or {@link #NOT_A_CYCLE}.
+     */
+    static int cycleOf(final Path file)
+    {
+        final Matcher name = CYCLE_FILE.matcher(file.getFileName().toString());
+        if (!name.matches())
+        {
+            return NOT_A_CYCLE;
+        }
+        try
+        {
+            return (int)LocalDate.parse(name.group(1), DateTimeFormatter.BASIC_ISO_DATE)
+                .toEpochDay();
+        }
+        catch (final DateTimeParseException ex)
+        {
+            return NOT_A_CYCLE;
+        }
+    }
+
+    /**
+     * @return the cycles of the journal's cycle files (empty or not), listed now.
+     */
+    static List<Integer> cycleFiles(final Path dir)
+    {
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            return entries.map(JournalDirectory::cycleOf).filter(cycle -> cycle != NOT_A_CYCLE).toList();
+        }
+        catch (final IOException ex)
+        {
+            return List.of(); // nothing to step to: the reader stops where Chronicle stopped
         }
     }
 

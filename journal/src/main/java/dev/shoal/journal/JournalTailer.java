@@ -2,6 +2,7 @@ package dev.shoal.journal;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.TreeSet;
 
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -24,16 +25,32 @@ public final class JournalTailer implements AutoCloseable
     private final boolean ownsQueue;
     private final ExcerptTailer tailer;
     private final List<Path> emptyCycleFiles;
+    /** The cycles (days) of {@link #emptyCycleFiles}, which the tailer steps over. */
+    private final TreeSet<Integer> emptyCycles = new TreeSet<>();
     /** Records of the current excerpt not returned yet: a batch excerpt holds several. */
     private final java.util.ArrayDeque<JournalEntry> pending = new java.util.ArrayDeque<>();
 
     JournalTailer(final ChronicleQueue queue, final Path dir, final boolean ownsQueue)
     {
+        this(queue, dir, ownsQueue, JournalDirectory.emptyCycleFiles(dir));
+    }
+
+    private JournalTailer(
+        final ChronicleQueue queue, final Path dir, final boolean ownsQueue, final List<Path> emptyCycleFiles)
+    {
         this.queue = queue;
         this.dir = dir;
         this.ownsQueue = ownsQueue;
         this.tailer = queue.createTailer();
-        this.emptyCycleFiles = JournalDirectory.emptyCycleFiles(dir);
+        this.emptyCycleFiles = emptyCycleFiles;
+        for (final Path file : emptyCycleFiles)
+        {
+            final int cycle = JournalDirectory.cycleOf(file);
+            if (cycle != JournalDirectory.NOT_A_CYCLE)
+            {
+                emptyCycles.add(cycle);
+            }
+        }
     }
 
     /**
@@ -54,17 +71,25 @@ public final class JournalTailer implements AutoCloseable
      * @param dir the journal directory.
      * @return a tailer at the first record; closing it closes the journal.
      * @throws JournalOpenException   when there is no readable journal there.
-     * @throws JournalFormatException when it holds records this code cannot read.
+     * @throws JournalFormatException when it holds records this code cannot read (checked here, or, when a cycle
+     *     file is empty (see {@link #emptyCycleFiles()}), at the first {@link #next()}).
      */
     public static JournalTailer open(final Path dir)
     {
         final Path path = dir.toAbsolutePath().normalize();
         JournalDirectory.checkForRead(path);
+        final List<Path> emptyCycleFiles = JournalDirectory.emptyCycleFiles(path);
         final ChronicleQueue queue = Queues.open(path);
         try
         {
-            Queues.checkFirstRecord(queue, path);
-            return new JournalTailer(queue, path, true);
+            if (emptyCycleFiles.isEmpty())
+            {
+                // With an empty cycle file the first read waits Chronicle's header timeout (Queues.TIMEOUT_MS) on it,
+                // and the check would wait it once more before the caller's own reads: such a journal's format is
+                // checked at its first record read instead (the same JournalFormatException), after the warning.
+                Queues.checkFirstRecord(queue, path);
+            }
+            return new JournalTailer(queue, path, true, emptyCycleFiles);
         }
         catch (final RuntimeException ex)
         {
@@ -99,23 +124,55 @@ public final class JournalTailer implements AutoCloseable
      */
     public JournalEntry next()
     {
-        if (!pending.isEmpty())
+        while (pending.isEmpty())
         {
-            return pending.poll();
-        }
-        try (DocumentContext dc = tailer.readingDocument())
-        {
-            if (!dc.isPresent())
+            try (DocumentContext dc = tailer.readingDocument())
             {
-                return null;
-            }
-            final long index = dc.index();
-            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index, dir))
-            {
-                pending.add(new JournalEntry(index, record));
+                if (!dc.isPresent())
+                {
+                    if (skipEmptyCycle())
+                    {
+                        continue;
+                    }
+                    return null;
+                }
+                final long index = dc.index();
+                for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index, dir))
+                {
+                    pending.add(new JournalEntry(index, record));
+                }
             }
         }
         return pending.poll();
+    }
+
+    /**
+     * Chronicle's tailer stops at a cycle file it cannot read a header from (an empty one: it waits its header
+     * timeout, then reads nothing, and never goes on), so every record of the later cycle files would be out of
+     * reach. When an empty cycle file lies at or after the tailer's cycle, this moves the tailer to the start of the
+     * first later cycle file that is not empty.
+     *
+     * @return whether the tailer moved (read again).
+     */
+    private boolean skipEmptyCycle()
+    {
+        if (emptyCycles.isEmpty())
+        {
+            return false;
+        }
+        final int current = tailer.cycle(); // Integer.MIN_VALUE when it never started a cycle
+        final Integer empty = emptyCycles.ceiling(current);
+        if (empty == null)
+        {
+            return false;
+        }
+        final Integer next = JournalDirectory.cycleFiles(dir).stream()
+            .filter(cycle -> cycle > empty && !emptyCycles.contains(cycle)).min(Integer::compare).orElse(null);
+        if (next == null || next <= current)
+        {
+            return false;
+        }
+        return tailer.moveToIndex(queue.rollCycle().toIndex(next, 0));
     }
 
     /**

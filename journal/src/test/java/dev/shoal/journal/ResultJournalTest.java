@@ -239,6 +239,51 @@ class ResultJournalTest
     }
 
     @Test
+    void shouldStillRefuseAnotherRecordFormatWhenACycleFileIsEmpty() throws IOException
+    {
+        try (ChronicleQueue queue = Queues.open(dir); ExcerptAppender appender = queue.createAppender();
+            DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.writeByte(JournalRecordDescriptor.TYPE_RESULT);
+            bytes.writeByte((byte)99); // a future Shoal's record version
+            bytes.write(new byte[JournalRecordDescriptor.MIN_LENGTH]);
+        }
+        final Path empty = Files.createFile(dir.resolve("20200101F.cq4")); // an earlier day's file, cut to nothing
+        try (JournalTailer tailer = JournalTailer.open(dir)) // the open's first-record check is skipped then
+        {
+            assertEquals(List.of(empty.toAbsolutePath().normalize()), tailer.emptyCycleFiles());
+            final JournalFormatException ex = assertThrows(JournalFormatException.class, tailer::next);
+            assertTrue(ex.getMessage().contains("version=99") && ex.getMessage().contains(dir.toString()),
+                ex.getMessage());
+        }
+    }
+
+    /**
+     * Chronicle's tailer stops for good at a cycle file it reads no header from: without stepping over it, every
+     * record of the later days was out of reach of tail, stats and resume.
+     */
+    @Test
+    void shouldReadTheRecordsOfLaterCycleFilesPastAnEmptyOne() throws IOException
+    {
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                journal.append(new ResultRecord("key-" + i, i, "h", JournalStatus.OK, 1, 0, new byte[]{ 1 }, 1L, 2L));
+            }
+        }
+        Files.createFile(dir.resolve("20200101F.cq4"));
+        Files.createFile(dir.resolve("20200102F.cq4"));
+        // Resume scans through a JournalTailer, as tail and stats read: all three see every record.
+        try (ResultJournal journal = ResultJournal.open(dir); CompletedJobs completed = journal.completedJobs())
+        {
+            assertEquals(10, completed.size(), "every record read past the empty cycle files");
+            assertArrayEquals(new byte[]{ 1 }, completed.resultOf("key-9"));
+        }
+    }
+
+    @Test
     void shouldNameTheJournalWhenResumeMeetsADamagedRecord() throws IOException
     {
         try (ResultJournal journal = ResultJournal.open(dir))
