@@ -225,21 +225,14 @@ class ResultJournalTest
     @Test
     void shouldRefuseAQueueOfAnotherRecordFormat() throws IOException
     {
-        try (ChronicleQueue queue = Queues.open(dir); ExcerptAppender appender = queue.createAppender();
-            DocumentContext dc = appender.writingDocument())
-        {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.writeByte(JournalRecordDescriptor.TYPE_RESULT);
-            bytes.writeByte((byte)99); // a future Shoal's record version
-            bytes.write(new byte[JournalRecordDescriptor.MIN_LENGTH]);
-        }
+        writeFutureVersionRecord();
         final JournalFormatException ex = assertThrows(JournalFormatException.class, () -> ResultJournal.open(dir));
         assertTrue(ex.getMessage().contains("version=99") && ex.getMessage().contains(dir.toString()),
             ex.getMessage());
     }
 
-    @Test
-    void shouldStillRefuseAnotherRecordFormatWhenACycleFileIsEmpty() throws IOException
+    /** A record of a future Shoal's version, written straight into the queue. */
+    private void writeFutureVersionRecord()
     {
         try (ChronicleQueue queue = Queues.open(dir); ExcerptAppender appender = queue.createAppender();
             DocumentContext dc = appender.writingDocument())
@@ -249,6 +242,12 @@ class ResultJournalTest
             bytes.writeByte((byte)99); // a future Shoal's record version
             bytes.write(new byte[JournalRecordDescriptor.MIN_LENGTH]);
         }
+    }
+
+    @Test
+    void shouldStillRefuseAnotherRecordFormatWhenACycleFileIsEmpty() throws IOException
+    {
+        writeFutureVersionRecord();
         final Path empty = Files.createFile(dir.resolve("20200101F.cq4")); // an earlier day's file, cut to nothing
         try (JournalTailer tailer = JournalTailer.open(dir)) // the open's first-record check is skipped then
         {
