@@ -114,8 +114,7 @@ final class JournalDirectory
         }
         try
         {
-            return (int)LocalDate.parse(name.group(1), DateTimeFormatter.BASIC_ISO_DATE)
-                .toEpochDay();
+            return (int)LocalDate.parse(name.group(1), DateTimeFormatter.BASIC_ISO_DATE).toEpochDay();
         }
         catch (final DateTimeParseException ex)
         {

@@ -32,17 +32,11 @@ public final class JournalTailer implements AutoCloseable
 
     JournalTailer(final ChronicleQueue queue, final Path dir, final boolean ownsQueue)
     {
-        this(queue, dir, ownsQueue, JournalDirectory.emptyCycleFiles(dir));
-    }
-
-    private JournalTailer(
-        final ChronicleQueue queue, final Path dir, final boolean ownsQueue, final List<Path> emptyCycleFiles)
-    {
         this.queue = queue;
         this.dir = dir;
         this.ownsQueue = ownsQueue;
         this.tailer = queue.createTailer();
-        this.emptyCycleFiles = emptyCycleFiles;
+        this.emptyCycleFiles = JournalDirectory.emptyCycleFiles(dir);
         for (final Path file : emptyCycleFiles)
         {
             final int cycle = JournalDirectory.cycleOf(file);
@@ -78,18 +72,11 @@ public final class JournalTailer implements AutoCloseable
     {
         final Path path = dir.toAbsolutePath().normalize();
         JournalDirectory.checkForRead(path);
-        final List<Path> emptyCycleFiles = JournalDirectory.emptyCycleFiles(path);
         final ChronicleQueue queue = Queues.open(path);
         try
         {
-            if (emptyCycleFiles.isEmpty())
-            {
-                // With an empty cycle file the first read waits Chronicle's header timeout (Queues.TIMEOUT_MS) on it,
-                // and the check would wait it once more before the caller's own reads: such a journal's format is
-                // checked at its first record read instead (the same JournalFormatException), after the warning.
-                Queues.checkFirstRecord(queue, path);
-            }
-            return new JournalTailer(queue, path, true, emptyCycleFiles);
+            Queues.checkFirstRecord(queue, path);
+            return new JournalTailer(queue, path, true);
         }
         catch (final RuntimeException ex)
         {

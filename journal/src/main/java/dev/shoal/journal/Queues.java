@@ -50,7 +50,10 @@ final class Queues
     }
 
     /**
-     * Reads the first record, so that a journal of another format fails at open rather than at the first read.
+     * Reads the first record, so that a journal of another format fails at open rather than at the first read. Not
+     * when a cycle file is empty: the read would wait Chronicle's header timeout ({@link #TIMEOUT_MS}) on it, and the
+     * caller's own first read waits it again; such a journal's format is checked at its first record read instead
+     * (the same {@link JournalFormatException}).
      *
      * @param queue the open queue.
      * @param dir   its directory, for the message.
@@ -58,6 +61,10 @@ final class Queues
      */
     static void checkFirstRecord(final ChronicleQueue queue, final Path dir)
     {
+        if (!JournalDirectory.emptyCycleFiles(dir).isEmpty())
+        {
+            return;
+        }
         try (ExcerptTailer tailer = queue.createTailer(); DocumentContext dc = tailer.readingDocument())
         {
             if (dc.isPresent())

@@ -79,11 +79,7 @@ public final class ResultJournal implements AutoCloseable
         }
         try
         {
-            // Not with an empty cycle file: the check would wait Chronicle's header timeout on it (see JournalTailer).
-            if (JournalDirectory.emptyCycleFiles(path).isEmpty())
-            {
-                Queues.checkFirstRecord(queue, path);
-            }
+            Queues.checkFirstRecord(queue, path);
         }
         catch (final RuntimeException ex)
         {
