@@ -1,15 +1,16 @@
 package dev.shoal.cli;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import dev.shoal.chunks.FileChunks;
 import dev.shoal.core.ParticipantInfo;
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionLocation;
-import org.agrona.IoUtil;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -65,12 +66,13 @@ public final class DeleteCommand implements Callable<Integer>
             throw new IllegalStateException("region not found: " + location.path());
         }
         spec.commandLine().getOut().println("deleted " + location.path());
-        // A chunked run keeps its worker logs and spilled results in REGION.d beside its region: they go with it.
+        // A chunked run keeps its worker logs and spilled results in REGION.d beside its region: they go with it,
+        // and only they (a folder of that name may be the user's own).
         final Path side = location.path().resolveSibling(location.path().getFileName() + ".d");
-        if (Files.isDirectory(side))
+        if (Files.isDirectory(side, LinkOption.NOFOLLOW_LINKS))
         {
-            IoUtil.delete(side.toFile(), false);
-            spec.commandLine().getOut().println("deleted " + side);
+            spec.commandLine().getOut().println(FileChunks.deleteSideFolder(location.path()) ? "deleted " + side :
+                "kept " + side + ": it holds files no chunked run wrote");
         }
         return 0;
     }

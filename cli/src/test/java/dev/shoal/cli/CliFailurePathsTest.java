@@ -173,9 +173,38 @@ class CliFailurePathsTest
         final Path side = dir.resolve("chunks-run.d");
         Files.createDirectories(side);
         Files.writeString(side.resolve("worker-0.log"), "log");
+        Files.writeString(side.resolve("range-3"), "spilled result");
+        Files.writeString(side.resolve("range-3.tmp-42-1"), "half written");
         final String out = CliRun.run("delete", path.toString()).ok();
         assertFalse(Files.exists(path));
         assertFalse(Files.exists(side), out);
+        assertTrue(out.contains("deleted " + side), out);
+    }
+
+    @Test
+    void shouldKeepAFolderBesideTheRegionThatNoChunkedRunWrote() throws IOException
+    {
+        // A region named like a user's own folder minus ".d": the folder and what the user keeps there stay.
+        final Path path = dir.resolve("nginx");
+        CliRun.run("create", path.toString(), "--array", "a:4").ok();
+        final Path side = dir.resolve("nginx.d");
+        Files.createDirectories(side.resolve("sites"));
+        Files.writeString(side.resolve("important.conf"), "precious");
+        Files.writeString(side.resolve("worker-0.log"), "a run's log");
+        for (final String force : new String[]{ "", "--force" })
+        {
+            if (!force.isEmpty())
+            {
+                CliRun.run("create", path.toString(), "--array", "a:4").ok();
+            }
+            final String out = force.isEmpty() ? CliRun.run("delete", path.toString()).ok() :
+                CliRun.run("delete", path.toString(), force).ok();
+            assertFalse(Files.exists(path), out);
+            assertEquals("precious", Files.readString(side.resolve("important.conf")), out);
+            assertTrue(Files.isDirectory(side.resolve("sites")), out);
+            assertTrue(out.contains("kept " + side + ": it holds files no chunked run wrote"), out);
+        }
+        assertFalse(Files.exists(side.resolve("worker-0.log")), "what a run writes there goes");
     }
 
     @Test

@@ -1,6 +1,16 @@
 package dev.shoal.chunks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionFormatException;
@@ -15,6 +25,12 @@ import static dev.shoal.chunks.ChunkRegionDescriptor.*;
  */
 final class ChunkRegion implements AutoCloseable
 {
+    /**
+     * The names of the files a run writes into its side folder: worker logs, spilled results (and their temporary
+     * files), a worker's failure line, a test worker's pause marker. Nothing else there is removed.
+     */
+    private static final Pattern SIDE_FILE = Pattern.compile(
+        "worker-\\d+\\.log|range-\\d+(\\.tmp-\\d+-\\d+)?|" + ChunkWorker.FAILURE_PREFIX + "\\d+|paused-\\d+");
     private final Region region;
     private final SharedLongArray control;
     private final SharedLongArray state;
@@ -161,6 +177,51 @@ final class ChunkRegion implements AutoCloseable
     static Path sideFolder(final Path regionPath)
     {
         return regionPath.resolveSibling(regionPath.getFileName() + ".d");
+    }
+
+    /**
+     * Removes the files a run wrote into the side folder of {@code regionPath}, then the folder if that left it
+     * empty. A folder of that name that holds anything else (a user's own {@code NAME.d} beside a region named
+     * {@code NAME}) keeps those files and stays.
+     *
+     * @param regionPath the region file.
+     * @return true when no side folder is left.
+     * @throws UncheckedIOException when the folder cannot be read or a file of the run's cannot be removed.
+     */
+    static boolean deleteSideFolder(final Path regionPath)
+    {
+        final Path folder = sideFolder(regionPath);
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS))
+        {
+            return !Files.exists(folder, LinkOption.NOFOLLOW_LINKS);
+        }
+        try
+        {
+            final List<Path> ours = new ArrayList<>();
+            try (Stream<Path> entries = Files.list(folder))
+            {
+                entries.filter(p -> SIDE_FILE.matcher(p.getFileName().toString()).matches() &&
+                    Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(ours::add);
+            }
+            for (final Path file : ours)
+            {
+                Files.deleteIfExists(file);
+            }
+            Files.delete(folder);
+            return true;
+        }
+        catch (final DirectoryNotEmptyException ex)
+        {
+            return false; // files the run did not write: the folder is not only ours
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return true; // removed meanwhile
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot delete " + folder + ": " + ex.getMessage(), ex);
+        }
     }
 
     @Override

@@ -200,7 +200,7 @@ public final class FileChunks
         if (!keepRegion)
         {
             Region.delete(location);
-            deleteFolder(ChunkRegion.sideFolder(location.path()));
+            ChunkRegion.deleteSideFolder(location.path());
         }
         return outcome;
     }
@@ -260,7 +260,7 @@ public final class FileChunks
             }
         }
         Region.delete(location);
-        deleteFolder(ChunkRegion.sideFolder(location.path()));
+        ChunkRegion.deleteSideFolder(location.path());
         return new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
     }
 
@@ -371,6 +371,20 @@ public final class FileChunks
         return new ChunkOutcome<>(result, o.file(), o.bytes(), o.lines(), o.ranges(), o.chunkBytes(), o.workers(),
             o.processes(), o.rangesResumed(), o.rangesRedone(), o.workerRestarts(), o.workersKilled(), o.seconds(),
             o.startupSeconds(), o.processingSeconds());
+    }
+
+    /**
+     * Removes what a chunked run keeps beside its region file {@code regionPath}, in the folder
+     * {@code regionPath.d}: its worker logs and spilled results, then the folder if nothing else is in it. Files
+     * the run did not write there (a folder of that name the run did not make) are left alone.
+     *
+     * @param regionPath the run's region file.
+     * @return true when no such folder is left; false when it holds files the run did not write, and stays.
+     * @throws UncheckedIOException when it cannot be read, or a file of the run's cannot be removed.
+     */
+    public static boolean deleteSideFolder(final Path regionPath)
+    {
+        return ChunkRegion.deleteSideFolder(regionPath);
     }
 
     static void deleteFolder(final Path folder)

@@ -91,6 +91,32 @@ class FileChunksThreadsTest
     }
 
     @Test
+    void shouldLeaveFilesItDidNotWriteInTheSideFolder() throws IOException
+    {
+        final byte[] bytes = ChunkFixtures.randomContent(7, 3000);
+        final Path file = ChunkFixtures.write(dir, "kept.txt", bytes);
+        final Path side = dir.resolve("mine.d");
+        Files.createDirectories(side);
+        Files.writeString(side.resolve("notes.txt"), "the user's own");
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FileChunks.builder(file).processes(false).workers(3).chunkBytes(97).windowBytes(200)
+            .region(dir.resolve("mine")).build().runOrdered(TestJobs.UpperCaseLines.class, Channels.newChannel(out));
+
+        final StringBuilder expected = new StringBuilder();
+        for (final byte[] line : ChunkFixtures.referenceLines(bytes))
+        {
+            expected.append(new String(line, StandardCharsets.US_ASCII).toUpperCase()).append('\n');
+        }
+        assertEquals(expected.toString(), out.toString(StandardCharsets.US_ASCII));
+        assertFalse(Files.exists(dir.resolve("mine")), "region deleted after a complete run");
+        assertEquals("the user's own", Files.readString(side.resolve("notes.txt")));
+        try (Stream<Path> left = Files.list(side))
+        {
+            assertEquals(List.of(side.resolve("notes.txt")), left.toList(), "the run's spilled results removed");
+        }
+    }
+
+    @Test
     void shouldMergeCsvStatsLikeASinglePass() throws IOException
     {
         final Path file = dir.resolve("sample.csv");
