@@ -1,6 +1,8 @@
 package dev.shoal.journal;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -46,5 +48,48 @@ class SubmitKeyedResumeTest
             assertEquals(1, pool.stats().resumed(), "only k1 answered from the journal");
             assertEquals(1, pool.stats().journaled(), "k3 journaled, k1 not again");
         }
+    }
+
+    /**
+     * The collector stamps the results of one read with one clock read; a read lasts while results keep coming, so
+     * jobs submitted during it must not be stamped with its start (records said completed 11 ms before submitted).
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void shouldNeverStampACompletionBeforeItsSubmission() throws Exception
+    {
+        final int jobs = 20_000;
+        final String region = "keyed-stamps-" + ProcessHandle.current().pid();
+        try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(2).region(region)
+            .journal(journal).logSink(line -> { }).start())
+        {
+            final List<CompletableFuture<Long>> futures = new ArrayList<>(jobs);
+            for (long i = 0; i < jobs; i++)
+            {
+                futures.add(pool.submitKeyed("k" + i, TestHandlers.SQUARE, i));
+            }
+            pool.join();
+            assertEquals(jobs, pool.stats().journaled());
+            assertEquals(49L, futures.get(7).get());
+        }
+        int results = 0;
+        final List<String> early = new ArrayList<>();
+        try (JournalTailer tailer = JournalTailer.open(journal))
+        {
+            for (JournalEntry entry = tailer.next(); entry != null; entry = tailer.next())
+            {
+                if (entry.record() instanceof ResultRecord r)
+                {
+                    results++;
+                    if (r.completedEpochNanos() < r.submittedEpochNanos() && early.size() < 5)
+                    {
+                        early.add(r.key() + ": completed " + (r.submittedEpochNanos() - r.completedEpochNanos()) +
+                            " ns before it was submitted");
+                    }
+                }
+            }
+        }
+        assertEquals(jobs, results, "every result journaled");
+        assertTrue(early.isEmpty(), String.join("; ", early));
     }
 }

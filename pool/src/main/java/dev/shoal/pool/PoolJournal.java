@@ -28,11 +28,12 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
     /** Results of the current collector read added to the journal's batch, appended by {@link #flush()}. */
     private int batched;
     /**
-     * When the current collector read began, epoch nanos: every result of one read is stamped with it (read from the
-     * clock at the read's first result; a clock read per result was a fifth of the collector thread's time with tiny
-     * results on this VM). Collector thread only.
+     * The completion stamp of the current collector read ({@code System.nanoTime()}): read from the clock at the
+     * read's first result (a clock read per result was a fifth of the collector thread's time with tiny results on
+     * this VM), and again at a result whose job was submitted after it, so that no record says it completed before
+     * it was submitted (a read can last milliseconds while new jobs go out). Collector thread only.
      */
-    private long readEpochNanos;
+    private long readNanoTime;
     private final AtomicLong resumed = new AtomicLong();
     private final Consumer<String> logSink;
     private volatile boolean failureReported;
@@ -106,14 +107,14 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
             status == STATUS_THREW ? JournalWriter.Status.THREW : JournalWriter.Status.FAILED;
         try
         {
-            if (batched == 0)
+            if (batched == 0 || job.submittedNanos() - readNanoTime > 0)
             {
-                readEpochNanos = epochNanos(System.nanoTime());
+                readNanoTime = System.nanoTime();
             }
             // Encoded into the journal's batch at once: no object per result on the way.
             journal.addResult(job.key(), jobId, job.handler(), journalStatus, attempt, workerId,
                 status == STATUS_OK ? body : errorText(job.handler(), status, body), epochNanos(job.submittedNanos()),
-                readEpochNanos);
+                epochNanos(readNanoTime));
             batched++;
         }
         catch (final RuntimeException | InternalError ex)
