@@ -57,7 +57,8 @@ final class RingCrashScenarios
     /**
      * @return the scenarios {@link CrashSearch} runs: all but corrupt-length (its stray write of a length is
      *     meant to land between two operations, not in the middle of a consumer's take), with participant tables
-     *     for every actor at once plus recoverers, since under a schedule all of them are attached together.
+     *     for every actor at once plus recoverers, since under a schedule all of them are attached together, and
+     *     the ones written for the search (scripted deaths and waits).
      */
     static List<CrashExplorer.Scenario> searchable()
     {
@@ -80,6 +81,11 @@ final class RingCrashScenarios
             {
                 r.tolerateFullTable();
                 adoptScarce(r);
+            }),
+            scenario("adopt-from-paused", 2, 4, r ->
+            {
+                r.tolerateFullTable();
+                adoptFromPaused(r);
             }));
     }
 
@@ -249,6 +255,48 @@ final class RingCrashScenarios
         }
         r.awaitPendingRecord("Q");
         for (int v = 4; v <= 9; v++)
+        {
+            r.offer("Q", v);
+        }
+        r.close("N");
+        r.close("Q");
+    }
+
+    /**
+     * A newcomer adopts the record a recoverer handed on while that recoverer is held back (the paused-recoverer
+     * hole of job-ring.md: a recoverer that acted on a record after giving it away would release the slot the
+     * newcomer has since taken into it). V attaches first, so it takes entry 0 and lease record 0, the record a
+     * recovery visits first; E1, E2 and E3 then take the table's other entries and records and die idle (their
+     * RESERVED records stay taken until someone recovers them), so that a newcomer finds no record free while a
+     * recovery is held back between its hand-off of V's job and its freeing of theirs. The producer attaches into
+     * a dead entry and fills the 2-slot ring, V holds a job and dies; a scripted recoverer waits for the four
+     * deaths and attaches into another dead entry; the newcomer waits for a PENDING record, attaches into the last
+     * dead entry, delivers the adopted job and drains the next ones into that record while the producer offers past
+     * the ring's lap. The search holds the recoverer back where it likes (a demotion, the random walk).
+     */
+    private static void adoptFromPaused(final RingRun r)
+    {
+        r.consumer("V");
+        for (final String idle : List.of("E1", "E2", "E3"))
+        {
+            r.awaitAttached(idle, "V");
+            r.consumer(idle);
+            r.die(idle);
+        }
+        r.awaitDeaths("Q", 1);
+        r.producer("Q");
+        r.offer("Q", 1);
+        r.offer("Q", 2);
+        r.awaitOffered("V");
+        r.pollHold("V");
+        r.die("V");
+        r.awaitDeaths("R", 4);
+        r.recovers("R");
+        r.awaitPendingRecord("N");
+        r.consumer("N");
+        r.pollDone("N");
+        r.drain("N", 4);
+        for (int v = 3; v <= 8; v++)
         {
             r.offer("Q", v);
         }
@@ -705,6 +753,18 @@ final class RingCrashScenarios
         void recovers(final String actor)
         {
             script.add(new CrashExplorer.Step(actor, () -> recover(CrashActor.current())));
+        }
+
+        /** The actor waits, a turn at a time, until {@code other} attached ({@link CrashSearch#ENTRY_TURNS} turns). */
+        void awaitAttached(final String actor, final String other)
+        {
+            awaitUntil(actor, () -> consumers.containsKey(other) || producers.containsKey(other));
+        }
+
+        /** The actor waits, a turn at a time, until some job was offered (at most {@link CrashSearch#ENTRY_TURNS}). */
+        void awaitOffered(final String actor)
+        {
+            awaitUntil(actor, () -> !offered.isEmpty());
         }
 
         void pollHold(final String actor)
