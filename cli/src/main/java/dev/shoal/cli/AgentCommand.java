@@ -65,6 +65,7 @@ public final class AgentCommand implements Callable<Integer>
         Checks.within(spec, "--workers", workers, 1, 64);
         Checks.within(spec, "--threads", threads, 1, 256);
         Checks.within(spec, "--connect-timeout", connectTimeout, 1, 86_400);
+        Checks.endpoint(spec, "--connect", connect);
         Checks.within(spec, "--max-job-bytes", maxJobBytes, 64, 1 << 20);
         final PrintWriter out = spec.commandLine().getOut();
         Checks.atLeast(spec, "--delay-ms", delayMs, 0);

@@ -1,5 +1,6 @@
 package dev.shoal.cli;
 
+import dev.shoal.remote.Endpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -47,6 +48,47 @@ final class Checks
         {
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "invalid value for " + option + ": " + value + " (must be " + min + " to " + max + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param spec   the command.
+     * @param option the option's name.
+     * @param value  its value.
+     * @param max    the largest value allowed.
+     * @return the value.
+     * @throws CommandLine.ParameterException when the value is not more than 0, above {@code max} or not a number.
+     */
+    static double positiveAtMost(final CommandSpec spec, final String option, final double value, final double max)
+    {
+        if (!(value > 0 && value <= max))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "invalid value for " + option + ": " + value + " (must be more than 0 and at most " + max + ")");
+        }
+        return value;
+    }
+
+    /**
+     * @param spec   the command.
+     * @param option the option's name.
+     * @param value  its value, {@code HOST:PORT}, or null when the option was not given.
+     * @return the value.
+     * @throws CommandLine.ParameterException when it is not {@code HOST:PORT} with a port 1..65535 and a known host.
+     */
+    static String endpoint(final CommandSpec spec, final String option, final String value)
+    {
+        if (value != null)
+        {
+            try
+            {
+                Endpoint.parse(value, option, false);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+            }
         }
         return value;
     }

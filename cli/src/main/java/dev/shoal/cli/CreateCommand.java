@@ -100,7 +100,16 @@ public final class CreateCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(),
                 "give at least one structure, e.g. --array offsets:64");
         }
-        final RegionLocation location = RegionLocation.of(region);
+        final RegionLocation location;
+        try
+        {
+            location = RegionLocation.of(region);
+            location.checkCreatable();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+        }
         prepareFolder(location);
         try (Region created = Region.create(location, regionSpec, RegionOptions.defaults().withGroupAccess(group)))
         {

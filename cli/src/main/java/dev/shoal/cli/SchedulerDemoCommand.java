@@ -88,6 +88,7 @@ public final class SchedulerDemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        Checks.endpoint(spec, "--listen", listen);
         Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
         Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
         Checks.within(spec, "--host-timeout", hostTimeoutMillis, 100, 3_600_000);
@@ -97,8 +98,8 @@ public final class SchedulerDemoCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--chaos kills local workers: it needs " +
                 "--workers 1 or more");
         }
-        Checks.atLeast(spec, "--records", records, 1);
-        Checks.notNegative(spec, "--seconds", seconds);
+        Checks.within(spec, "--records", records, 1, 4_000_000);
+        Checks.positiveAtMost(spec, "--seconds", seconds, 3600);
         Checks.atLeast(spec, "--delay-ms", delayMs, 0);
         final SchedulerDemo.Config config = new SchedulerDemo.Config(
             workers, records, seconds, chaos, delayMs, seed != null ? seed : System.nanoTime(), listen,

@@ -82,7 +82,16 @@ class CliFailurePathsTest
             Arguments.of("--workers", List.of("demo", "chunks", "--file", f, "--workers", "0")),
             Arguments.of("--chunk-bytes", List.of("demo", "chunks", "--file", f, "--chunk-bytes", "0")),
             Arguments.of("--workers", List.of("demo", "--workers", "0")),
-            Arguments.of("--seconds", List.of("demo", "--seconds", "0")));
+            Arguments.of("--seconds", List.of("demo", "--seconds", "0")),
+            Arguments.of("--connect", List.of("agent", "--connect", "nonsense", "--workers", "1")),
+            Arguments.of("--connect", List.of("agent", "--connect", "127.0.0.1:99999")),
+            Arguments.of("--listen", List.of("demo", "pool", "--listen", "bad", "--jobs", "10")),
+            Arguments.of("--listen", List.of("demo", "pool", "--listen", "127.0.0.1:99999", "--jobs", "10")),
+            Arguments.of("--listen", List.of("demo", "scheduler", "--listen", "127.0.0.1:x")),
+            Arguments.of("--records", List.of("demo", "scheduler", "--records", "100000000")),
+            Arguments.of("--seconds", List.of("demo", "scheduler", "--seconds", "0")),
+            Arguments.of("region name or path is empty", List.of("create", "", "--array", "a:4")),
+            Arguments.of("at most 200 allowed", List.of("create", "n".repeat(201), "--array", "a:4")));
     }
 
     @ParameterizedTest(name = "{1}")

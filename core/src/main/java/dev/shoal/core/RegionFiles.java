@@ -87,6 +87,7 @@ final class RegionFiles
      */
     static Mapping createAndLink(final RegionLocation location, final RegionSpec spec, final RegionOptions options)
     {
+        location.checkCreatable(); // before any file: the creating file's longer name would fail, naming itself
         final Path path = location.path();
         final Path dir = path.toAbsolutePath().getParent();
         try

@@ -1,5 +1,6 @@
 package dev.shoal.core;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,6 +14,12 @@ import java.nio.file.Path;
  */
 public record RegionLocation(String name, Path path)
 {
+    /**
+     * The longest file name a region is created under, in UTF-8 bytes: creating one writes a file named after it,
+     * with about 50 bytes more, beside it first, and file systems take names of up to 255 bytes.
+     */
+    public static final int MAX_FILE_NAME_BYTES = 200;
+
     /** System property overriding the folder for bare names. */
     public static final String DIRECTORY_PROPERTY = "shoal.dir";
 
@@ -70,6 +77,21 @@ public record RegionLocation(String name, Path path)
     {
         return s.indexOf('/') < 0 && s.indexOf('\\') < 0 && !s.startsWith(".") &&
             DirectoryDescriptor.isValidName(s);
+    }
+
+    /**
+     * @throws IllegalArgumentException when the file name is too long to create a region under (more than
+     *     {@value #MAX_FILE_NAME_BYTES} bytes).
+     */
+    public void checkCreatable()
+    {
+        final Path file = path.getFileName();
+        final int bytes = file == null ? 0 : file.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_FILE_NAME_BYTES)
+        {
+            throw new IllegalArgumentException("region file name is " + bytes + " bytes long, at most " +
+                MAX_FILE_NAME_BYTES + " allowed: " + name);
+        }
     }
 
     @Override

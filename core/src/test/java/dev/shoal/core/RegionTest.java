@@ -162,6 +162,25 @@ class RegionTest
     }
 
     @Test
+    void shouldRefuseAFileNameTooLongForItsCreatingFileWithoutMakingAnyFile() throws java.io.IOException
+    {
+        final RegionSpec spec = RegionSpec.builder().longArray("a", 1).build();
+        final Path longest = dir.resolve("n".repeat(RegionLocation.MAX_FILE_NAME_BYTES));
+        try (Region region = Region.create(longest.toString(), spec))
+        {
+            assertEquals(longest, region.location().path());
+        }
+        final Path tooLong = dir.resolve("n".repeat(RegionLocation.MAX_FILE_NAME_BYTES + 1));
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> Region.create(tooLong.toString(), spec));
+        assertEquals("region file name is 201 bytes long, at most 200 allowed: " + tooLong, refused.getMessage());
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir))
+        {
+            assertEquals(java.util.List.of(longest), files.toList(), "no file made for the refused name");
+        }
+    }
+
+    @Test
     void shouldRejectBadSpecs()
     {
         assertThrows(IllegalArgumentException.class, () -> RegionSpec.builder().longArray("a b", 1));

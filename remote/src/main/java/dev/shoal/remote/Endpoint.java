@@ -9,7 +9,7 @@ import java.net.UnknownHostException;
  * @param host the host name or address.
  * @param port the UDP port (0 only where an ephemeral port is meant).
  */
-record Endpoint(String host, int port)
+public record Endpoint(String host, int port)
 {
     /**
      * @param text      {@code HOST:PORT}.
@@ -18,7 +18,7 @@ record Endpoint(String host, int port)
      * @return the endpoint.
      * @throws IllegalArgumentException naming what is wrong.
      */
-    static Endpoint parse(final String text, final String what, final boolean allowZero)
+    public static Endpoint parse(final String text, final String what, final boolean allowZero)
     {
         final int colon = text == null ? -1 : text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1)
