@@ -3,6 +3,8 @@ package dev.shoal.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +53,9 @@ public final class ChunksDemoCommand implements Callable<Integer>
     @Option(names = "--generate", paramLabel = "SIZE", converter = ByteSize.class,
         description = "Write a sample CSV of about SIZE bytes (e.g. 300MB, 1GB) to --file and stop.")
     Long generate;
+
+    @Option(names = "--overwrite", description = "With --generate: replace --file when it exists (else refused).")
+    boolean overwrite;
 
     @Option(names = "--seed", description = "Seed of --generate (default: ${DEFAULT-VALUE}).")
     long seed = CsvGenerator.DEFAULT_SEED;
@@ -128,6 +133,11 @@ public final class ChunksDemoCommand implements Callable<Integer>
     {
         final long start = System.nanoTime();
         final Path file = files.get(0);
+        if (!overwrite && Files.exists(file, LinkOption.NOFOLLOW_LINKS))
+        {
+            throw new IllegalStateException("not writing over " + file + ": it exists (--generate writes a new " +
+                "file; add --overwrite to replace it)");
+        }
         final long bytes = CsvGenerator.generate(file, generate, seed);
         final double seconds = (System.nanoTime() - start) / 1e9;
         if (json.enabled)

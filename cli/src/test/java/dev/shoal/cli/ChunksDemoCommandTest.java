@@ -90,6 +90,18 @@ class ChunksDemoCommandTest
     }
 
     @Test
+    void shouldNotGenerateOverAnExistingFileUnlessTold() throws IOException
+    {
+        final Path file = dir.resolve("mine.csv");
+        Files.writeString(file, "my own data\n");
+        assertEquals(1, run("--generate", "1KB", "--file", file.toString()));
+        assertTrue(err.toString().contains("not writing over " + file + ": it exists"), err.toString());
+        assertEquals("my own data\n", Files.readString(file), "the file is left alone");
+        assertEquals(0, run("--generate", "1KB", "--file", file.toString(), "--overwrite"), err.toString());
+        assertTrue(Files.size(file) > 1000, "replaced by the sample");
+    }
+
+    @Test
     void shouldPrintRatesInDecimalUnitsAsTheComparisonLinesDo()
     {
         // The demo prints the phases' rate right above "1 worker vs 2: processing 0.76 GB/s vs 0.95 GB/s": the same
