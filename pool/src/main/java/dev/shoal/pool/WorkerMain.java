@@ -162,35 +162,60 @@ public final class WorkerMain
             failCorrupt(writer, attempt, buffer, offset, length, ex.getMessage());
             return;
         }
-        writer.begin(frame.firstJobId(), attempt);
         final Handler handler = handlers.get(frame.handler());
-        for (int i = 0; i < frame.arguments().length; i++)
+        final int count = frame.arguments().length;
+        if (attempt > 1 && count > 1)
         {
-            final long jobId = frame.firstJobId() + i;
-            if (attempt > maxAttempts)
+            // Delivered again: a worker died running this frame. One job at a time, each result sent at once, so
+            // that what completes survives the next death; the second delivery goes first to last, the third last
+            // to first. So a job that kills every worker it runs on is the only one of its frame left unanswered
+            // when the attempts run out, and the failure of the last delivery reaches that job alone (the pool
+            // drops a result for a job answered before).
+            final boolean backwards = attempt % 2 == 1;
+            for (int k = 0; k < count; k++)
             {
-                writer.failed("job " + jobId + " (handler '" + frame.handler() + "') failed: its worker died on " +
-                    "each of " + maxAttempts + " attempts");
+                final int i = backwards ? count - 1 - k : k;
+                writer.begin(frame.firstJobId() + i, attempt);
+                runOne(writer, context, frame, handler, i, attempt);
+                writer.flush();
             }
-            else if (handler == null)
-            {
-                writer.failed("no handler named '" + frame.handler() + "' in worker " + workerId + "; it has " +
-                    handlers.names());
-            }
-            else
-            {
-                context.set(jobId, attempt);
-                try
-                {
-                    writer.ok(handler.handle(frame.arguments()[i], context));
-                }
-                catch (final Throwable t)
-                {
-                    writer.threw(t);
-                }
-            }
+            return;
+        }
+        writer.begin(frame.firstJobId(), attempt);
+        for (int i = 0; i < count; i++)
+        {
+            runOne(writer, context, frame, handler, i, attempt);
         }
         writer.flush();
+    }
+
+    /** Runs job {@code i} of {@code frame} and adds its result to the writer's message. */
+    private void runOne(final ResultWriter writer, final Context context, final JobFrames.Frame frame,
+        final Handler handler, final int i, final int attempt)
+    {
+        final long jobId = frame.firstJobId() + i;
+        if (attempt > maxAttempts)
+        {
+            writer.failed("job " + jobId + " (handler '" + frame.handler() + "') failed: its worker died on " +
+                "each of " + maxAttempts + " attempts");
+        }
+        else if (handler == null)
+        {
+            writer.failed("no handler named '" + frame.handler() + "' in worker " + workerId + "; it has " +
+                handlers.names());
+        }
+        else
+        {
+            context.set(jobId, attempt);
+            try
+            {
+                writer.ok(handler.handle(frame.arguments()[i], context));
+            }
+            catch (final Throwable t)
+            {
+                writer.threw(t);
+            }
+        }
     }
 
     /**

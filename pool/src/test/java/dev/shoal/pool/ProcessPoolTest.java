@@ -235,6 +235,26 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldFailOnlyTheJobThatKillsItsWorkerInAMapChunk()
+    {
+        // A chunk is one frame: its redeliveries run the jobs one at a time, forwards then backwards, so that the
+        // 63 good jobs of the poison job's chunk complete and only the poison one fails (all 64 failed before).
+        own = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { }).start();
+        final List<Long> arguments = java.util.stream.LongStream.range(0, 100).boxed().toList();
+        final JobFailedException ex = assertThrows(JobFailedException.class,
+            () -> own.map(TestHandlers.HALT_ON_ONE, arguments, 64));
+        assertTrue(ex.getMessage().startsWith("job 1 (handler 'haltOnOne') failed: its worker died on each of 3 " +
+            "attempts"), ex.getMessage());
+        own.join();
+        assertEquals(1, own.stats().failed(), own.stats().toString());
+        assertEquals(99, own.stats().completed(), own.stats().toString());
+        final List<Long> good = new ArrayList<>(arguments);
+        good.remove(1);
+        assertEquals(good.stream().map(x -> x * x).toList(),
+            own.map(TestHandlers.SQUARE, good, 64), "the pool works on after the poison job");
+    }
+
+    @Test
     void shouldDeliverEveryResultOnClose()
     {
         own = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { }).start();

@@ -21,6 +21,8 @@ public final class TestHandlers implements HandlerRegistry
     public static final HandlerKey<byte[], byte[]> FAIL = HandlerKey.bytes("fail");
     /** Halts its worker JVM (a poison job). */
     public static final HandlerKey<byte[], byte[]> HALT = HandlerKey.bytes("halt");
+    /** Halts its worker when its argument is 1 (a poison job among good ones); else returns the square. */
+    public static final HandlerKey<Long, Long> HALT_ON_ONE = HandlerKey.of("haltOnOne", Codecs.LONG, Codecs.LONG);
     /** Halts its worker on the first attempt; returns the attempt number (a long) after. */
     public static final HandlerKey<byte[], byte[]> HALT_FIRST_ATTEMPT = HandlerKey.bytes("haltFirstAttempt");
     /** Spins for its argument in microseconds, returns it. */
@@ -58,6 +60,14 @@ public final class TestHandlers implements HandlerRegistry
         {
             Runtime.getRuntime().halt(9);
             return arg;
+        });
+        h.add(HALT_ON_ONE, x ->
+        {
+            if (x == 1)
+            {
+                Runtime.getRuntime().halt(9);
+            }
+            return x * x;
         });
         h.add(HALT_FIRST_ATTEMPT, (arg, ctx) ->
         {
