@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.shoal.core.ParticipantDescriptor;
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionLocation;
 import dev.shoal.core.RegionOptions;
@@ -79,7 +80,7 @@ public final class CreateCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
-        Checks.within(spec, "--participants", participants, 1, 65_535);
+        Checks.within(spec, "--participants", participants, 1, ParticipantDescriptor.MAX_CAPACITY);
         final RegionSpec regionSpec;
         try
         {
