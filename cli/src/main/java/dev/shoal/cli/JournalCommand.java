@@ -20,11 +20,12 @@ public final class JournalCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** No subcommand given: a usage error, the usage on stderr (only {@code --help} asks for it on stdout). */
     @Override
     public Integer call()
     {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ShoalCli.EXIT_USAGE;
     }
 
     /**

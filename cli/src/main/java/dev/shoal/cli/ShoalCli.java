@@ -203,11 +203,12 @@ public final class ShoalCli implements Callable<Integer>
         return text.replace('\n', ' ').replace('\r', ' ');
     }
 
+    /** No command given: a usage error, the usage on stderr (only {@code --help} asks for it on stdout). */
     @Override
     public Integer call()
     {
-        spec.commandLine().usage(spec.commandLine().getOut());
-        return 0;
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
     }
 
     /**

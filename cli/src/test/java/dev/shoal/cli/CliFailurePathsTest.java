@@ -94,6 +94,21 @@ class CliFailurePathsTest
             Arguments.of("at most 200 allowed", List.of("create", "n".repeat(201), "--array", "a:4")));
     }
 
+    @Test
+    void shouldCallNoCommandAUsageError()
+    {
+        for (final String[] args : new String[][]{ {}, { "journal" } })
+        {
+            final CliRun result = CliRun.run(args);
+            assertEquals(ShoalCli.EXIT_USAGE, result.code(), String.join(" ", args));
+            assertTrue(result.err().startsWith("Usage: shoal"), result.err());
+            assertEquals("", result.out());
+        }
+        final CliRun help = CliRun.run("journal", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().startsWith("Usage: shoal journal"), help.out());
+    }
+
     @ParameterizedTest(name = "{1}")
     @MethodSource("badValues")
     void shouldExitTwoWithOneLineNamingTheOption(final String option, final List<String> args)
