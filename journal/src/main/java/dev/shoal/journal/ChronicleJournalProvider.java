@@ -1,6 +1,7 @@
 package dev.shoal.journal;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.shoal.pool.spi.JournalProvider;
 import dev.shoal.pool.spi.JournalWriter;
@@ -44,6 +45,15 @@ public final class ChronicleJournalProvider implements JournalProvider
         public Path directory()
         {
             return journal.directory();
+        }
+
+        @Override
+        public List<String> warnings()
+        {
+            return completed == null ? List.of() : completed.emptyCycleFiles().stream()
+                .map(file -> "cycle file " + file + " is empty (0 bytes): cut short, its records gone, or being " +
+                    "created by a writer right now; resume counts the jobs it may have held as not done")
+                .toList();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.shoal.journal;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -27,6 +28,8 @@ public final class CompletedJobs implements AutoCloseable
     private final Long2LongHashMap indexByKeyHash = new Long2LongHashMap(MISSING);
     private final ExcerptTailer tailer;
     private final Path dir;
+    /** The cycle files the scan read past as empty (0 bytes). */
+    private List<Path> emptyCycleFiles = List.of();
 
     private CompletedJobs(final ExcerptTailer tailer, final Path dir)
     {
@@ -50,8 +53,18 @@ public final class CompletedJobs implements AutoCloseable
                     jobs.indexByKeyHash.put(hash(key), entry.index());
                 }
             }
+            jobs.emptyCycleFiles = List.copyOf(scanner.emptyCycleFiles());
         }
         return jobs;
+    }
+
+    /**
+     * @return the cycle files the scan found empty (0 bytes) and read past: records they held, if any were written,
+     *     are not among the completed keys, so their jobs run again.
+     */
+    public List<Path> emptyCycleFiles()
+    {
+        return emptyCycleFiles;
     }
 
     /**

@@ -56,7 +56,9 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
      */
     static PoolJournal open(final Path dir, final boolean resume, final Consumer<String> logSink)
     {
-        return new PoolJournal(provider().open(dir, resume), resume, logSink);
+        final PoolJournal journal = new PoolJournal(provider().open(dir, resume), resume, logSink);
+        journal.journal.warnings().forEach(line -> logSink.accept("[journal] warning: " + line));
+        return journal;
     }
 
     private static JournalProvider provider()

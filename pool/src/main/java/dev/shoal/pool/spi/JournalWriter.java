@@ -1,6 +1,7 @@
 package dev.shoal.pool.spi;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A pool's open journal. The pool calls it from its collector and supervisor threads, never from a worker;
@@ -32,7 +33,8 @@ public interface JournalWriter extends AutoCloseable
      * @param body                result bytes or error text, as {@link Status} says; read during the call only.
      * @param submittedEpochNanos when the job was submitted.
      * @param completedEpochNanos when its result was read (the pool stamps the results of one read of its result
-     *                            buffer with one time).
+     *                            buffer with one time, read again for a job submitted after it: never before
+     *                            {@code submittedEpochNanos}).
      */
     void addResult(String key, long jobId, String handler, Status status, int attempt, int workerId, byte[] body,
         long submittedEpochNanos, long completedEpochNanos);
@@ -52,6 +54,15 @@ public interface JournalWriter extends AutoCloseable
      * @param epochNanos when, in nanoseconds since the epoch.
      */
     void appendLog(int workerId, long jobId, String text, long epochNanos);
+
+    /**
+     * @return what opening the journal found that its user should hear of, one line each (e.g. a cycle file that
+     *     resume read past as empty, whose jobs it counts as not done); the pool passes them to its log sink.
+     */
+    default List<String> warnings()
+    {
+        return List.of();
+    }
 
     /**
      * Forces everything appended so far to the storage device.
