@@ -48,7 +48,17 @@ public final class Handlers
     {
         final Codec<A> in = key.argumentCodec();
         final Codec<R> out = key.resultCodec();
-        return add(key.name(), (argument, context) -> out.encode(function.apply(in.decode(argument))));
+        return add(key.name(), (argument, context) ->
+        {
+            final R result = function.apply(in.decode(argument));
+            if (result == null)
+            {
+                // Named here: the codec's own NullPointerException would blame the encoding, not the handler.
+                throw new IllegalStateException("handler '" + key.name() + "' returned null: a result codec " +
+                    "encodes values, not null");
+            }
+            return out.encode(result);
+        });
     }
 
     /**

@@ -209,7 +209,16 @@ public final class WorkerMain
             context.set(jobId, attempt);
             try
             {
-                writer.ok(handler.handle(frame.arguments()[i], context));
+                final byte[] result = handler.handle(frame.arguments()[i], context);
+                if (result == null)
+                {
+                    writer.failed("job " + jobId + " (handler '" + frame.handler() + "') returned null: return " +
+                        "an empty array for no result");
+                }
+                else
+                {
+                    writer.ok(result);
+                }
             }
             catch (final Throwable t)
             {

@@ -136,6 +136,22 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldNameAHandlerThatReturnedNull()
+    {
+        final ExecutionException typed = assertThrows(ExecutionException.class,
+            () -> shared.submit(TestHandlers.NULL_TYPED, 3L).get(30, TimeUnit.SECONDS));
+        final RemoteJobException remote = assertInstanceOf(RemoteJobException.class, typed.getCause());
+        assertEquals("handler 'nullTyped' returned null: a result codec encodes values, not null",
+            remote.remoteMessage());
+        final ExecutionException bytes = assertThrows(ExecutionException.class,
+            () -> shared.submit(TestHandlers.NULL_BYTES, new byte[0]).get(30, TimeUnit.SECONDS));
+        final JobFailedException failed = assertInstanceOf(JobFailedException.class, bytes.getCause());
+        assertTrue(failed.getMessage().contains("(handler 'nullBytes') returned null: return an empty array for " +
+            "no result"), failed.getMessage());
+        assertEquals(49L, shared.submit(TestHandlers.SQUARE, 7L).join(), "the pool goes on");
+    }
+
+    @Test
     void shouldFailUnknownHandlerAtOnceNamingTheOnesThatExist()
     {
         final CompletableFuture<byte[]> f = shared.submit(HandlerKey.bytes("sqaure"), new byte[0]);

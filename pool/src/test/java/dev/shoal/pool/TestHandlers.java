@@ -21,6 +21,10 @@ public final class TestHandlers implements HandlerRegistry
     public static final HandlerKey<byte[], byte[]> FAIL = HandlerKey.bytes("fail");
     /** Halts its worker JVM (a poison job). */
     public static final HandlerKey<byte[], byte[]> HALT = HandlerKey.bytes("halt");
+    /** Returns null, typed: the pool must name the handler, not the codec. */
+    public static final HandlerKey<Long, Long> NULL_TYPED = HandlerKey.of("nullTyped", Codecs.LONG, Codecs.LONG);
+    /** Returns null, raw bytes. */
+    public static final HandlerKey<byte[], byte[]> NULL_BYTES = HandlerKey.bytes("nullBytes");
     /** Halts its worker when its argument is 1 (a poison job among good ones); else returns the square. */
     public static final HandlerKey<Long, Long> HALT_ON_ONE = HandlerKey.of("haltOnOne", Codecs.LONG, Codecs.LONG);
     /** Halts its worker on the first attempt; returns the attempt number (a long) after. */
@@ -61,6 +65,8 @@ public final class TestHandlers implements HandlerRegistry
             Runtime.getRuntime().halt(9);
             return arg;
         });
+        h.add(NULL_TYPED, x -> null);
+        h.add(NULL_BYTES, (arg, ctx) -> null);
         h.add(HALT_ON_ONE, x ->
         {
             if (x == 1)
