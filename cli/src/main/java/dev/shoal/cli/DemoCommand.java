@@ -230,13 +230,16 @@ public final class DemoCommand implements Callable<Integer>
         final ChunkOutcome<CsvStats> single, final boolean singleMadeArchive, final Warm warm)
     {
         final StringBuilder sb = new StringBuilder();
-        sb.append(String.format("  %,d rows, %,d MB in %.2f s (%,.0f MB/s) across %d ranges, %d worker JVMs%n",
-            o.result().rows(), o.bytes() / 1_000_000, o.seconds(), o.bytesPerSecond() / 1e6, o.ranges(), o.workers()));
+        sb.append(String.format("  %,d rows, %,d MB in %.2f s (%,.0f MB/s) across %d range%s, %d worker JVM%s%s%n",
+            o.result().rows(), o.bytes() / 1_000_000, o.seconds(), o.bytesPerSecond() / 1e6, o.ranges(),
+            o.ranges() == 1 ? "" : "s", o.workers(), o.workers() == 1 ? "" : "s",
+            o.workers() == 1 && o.ranges() == 1 ? " (one per range: a larger --size makes more)" : ""));
         if (o.processingSeconds() > 0)
         {
             sb.append("  ").append(ChunksDemoCommand.phases(o)).append('\n');
         }
-        if (single != null && single.processingSeconds() > 0 && o.processingSeconds() > 0)
+        // With one worker (a file of one range) there is nothing to compare one worker with.
+        if (single != null && single.processingSeconds() > 0 && o.processingSeconds() > 0 && o.workers() > 1)
         {
             final double one = single.processingBytesPerSecond();
             final double all = o.processingBytesPerSecond();
@@ -256,7 +259,7 @@ public final class DemoCommand implements Callable<Integer>
         }
         final ChunkOutcome<CsvStats> w = warm.all();
         final ChunkOutcome<CsvStats> w1 = warm.one();
-        if (w != null && w.processingSeconds() > 0 && w1 != null && w1.processingSeconds() > 0)
+        if (w != null && w.processingSeconds() > 0 && w1 != null && w1.processingSeconds() > 0 && w.workers() > 1)
         {
             final double one = w1.processingBytesPerSecond();
             final double all = w.processingBytesPerSecond();

@@ -1,9 +1,11 @@
 package dev.shoal.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.shoal.journal.JournalEntry;
 import dev.shoal.journal.JournalStatus;
@@ -25,6 +27,9 @@ import picocli.CommandLine.Parameters;
     description = "Replay a journal's results and log lines (--follow waits for new ones; Ctrl-C ends).")
 public final class JournalTailCommand implements Callable<Integer>
 {
+    /** How often {@code --follow} looks for a journal that is not there yet. */
+    private static final long WAIT_NANOS = 100_000_000L;
+
     @Parameters(index = "0", paramLabel = "DIR", description = "The journal directory.")
     Path dir;
 
@@ -45,6 +50,10 @@ public final class JournalTailCommand implements Callable<Integer>
     public Integer call()
     {
         final PrintWriter out = spec.commandLine().getOut();
+        if (follow && !awaitJournal())
+        {
+            return 0; // interrupted while waiting
+        }
         try (JournalTailer tailer = JournalTailer.open(dir))
         {
             JournalCommand.warnEmptyCycleFiles(spec, tailer);
@@ -71,6 +80,33 @@ public final class JournalTailCommand implements Callable<Integer>
                 idle.idle();
             }
         }
+    }
+
+    /**
+     * With {@code --follow}, a journal that is not there yet (no directory, or one a pool has not written its
+     * metadata into) is waited for, as a tail started before the pool would expect; a path that exists as something
+     * else goes on to the open, which names what is wrong.
+     *
+     * @return false when interrupted while waiting.
+     */
+    private boolean awaitJournal()
+    {
+        if (JournalTailer.exists(dir) || Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            return true;
+        }
+        final PrintWriter err = spec.commandLine().getErr();
+        err.println(spec.qualifiedName() + ": waiting for a journal at " + dir + " (--follow; Ctrl-C ends)");
+        err.flush();
+        while (!JournalTailer.exists(dir))
+        {
+            LockSupport.parkNanos(WAIT_NANOS);
+            if (Thread.currentThread().isInterrupted())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Json toJson(final JournalEntry e)

@@ -53,6 +53,44 @@ class JournalCliTest
         return journalDir;
     }
 
+    /**
+     * {@code --follow} started before the pool has made its journal waits for it, then prints each record as it is
+     * appended (it failed at once: "no journal at DIR: the directory does not exist"). A separate JVM, as a user's
+     * second terminal; ended by SIGTERM, as Ctrl-C would.
+     */
+    @Test
+    void shouldFollowAJournalThatDoesNotExistYet() throws Exception
+    {
+        final Path journalDir = dir.resolve("later");
+        try (dev.shoal.testing.ChildJvms children = new dev.shoal.testing.ChildJvms(dir))
+        {
+            final Process tail = children.start(ShoalCli.class, "journal", "tail", journalDir.toString(), "--follow",
+                "--json");
+            dev.shoal.testing.ChildJvms.awaitCondition("the tail waiting", java.time.Duration.ofSeconds(30),
+                () -> children.output(tail).contains("waiting for a journal at " + journalDir) || !tail.isAlive());
+            assertTrue(tail.isAlive(), children.output(tail));
+            try (ResultJournal journal = ResultJournal.open(journalDir))
+            {
+                for (int i = 0; i < 3; i++)
+                {
+                    journal.append(new ResultRecord("key-" + i, i, "h", JournalStatus.OK, 1, 0, new byte[]{ 1 }, 10L,
+                        20L));
+                }
+                dev.shoal.testing.ChildJvms.awaitCondition("three records followed", java.time.Duration.ofSeconds(30),
+                    () -> children.output(tail).contains("\"key\":\"key-2\"") || !tail.isAlive());
+                journal.append(new ResultRecord("key-3", 3, "h", JournalStatus.OK, 1, 0, new byte[]{ 1 }, 10L, 20L));
+                dev.shoal.testing.ChildJvms.awaitCondition("a later record followed", java.time.Duration.ofSeconds(30),
+                    () -> children.output(tail).contains("\"key\":\"key-3\"") || !tail.isAlive());
+            }
+            final String output = children.output(tail);
+            assertTrue(tail.isAlive(), output);
+            for (int i = 0; i < 4; i++)
+            {
+                assertTrue(output.contains("\"key\":\"key-" + i + "\""), output);
+            }
+        }
+    }
+
     @Test
     void shouldPrintEveryRecordAsOneValidJsonObjectPerLine()
     {

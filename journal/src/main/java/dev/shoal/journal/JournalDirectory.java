@@ -78,6 +78,15 @@ final class JournalDirectory
     }
 
     /**
+     * @param dir a directory, which may not exist.
+     * @return whether it holds a journal's metadata file.
+     */
+    static boolean holdsMetadata(final Path dir)
+    {
+        return Files.isRegularFile(dir.resolve(METADATA_FILE));
+    }
+
+    /**
      * Cycle files of zero bytes: Chronicle sizes a cycle file as it creates it, so one found empty was cut short
      * (its records are gone) or is being created by a writer at this moment. Readers warn rather than fail.
      *

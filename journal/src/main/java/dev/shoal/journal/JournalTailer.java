@@ -68,6 +68,16 @@ public final class JournalTailer implements AutoCloseable
      * @throws JournalFormatException when it holds records this code cannot read (checked here, or, when a cycle
      *     file is empty (see {@link #emptyCycleFiles()}), at the first {@link #next()}).
      */
+    /**
+     * @param dir a directory.
+     * @return whether a journal is there to open (a writer has made its metadata file); false also for a directory
+     *     that does not exist yet.
+     */
+    public static boolean exists(final Path dir)
+    {
+        return JournalDirectory.holdsMetadata(dir.toAbsolutePath().normalize());
+    }
+
     public static JournalTailer open(final Path dir)
     {
         final Path path = dir.toAbsolutePath().normalize();
