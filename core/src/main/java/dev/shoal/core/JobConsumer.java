@@ -1,6 +1,7 @@
 package dev.shoal.core;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.IdleStrategy;
@@ -163,6 +164,7 @@ public final class JobConsumer implements AutoCloseable
      */
     public boolean poll(final JobHandler handler)
     {
+        Objects.requireNonNull(handler, "handler"); // before a job is taken: it would be left held
         if (!acquire(false))
         {
             return false;
@@ -233,6 +235,8 @@ public final class JobConsumer implements AutoCloseable
      */
     public boolean take(final JobHandler handler, final Duration timeout, final IdleStrategy idle)
     {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(idle, "idle");
         if (poll(handler))
         {
             return true; // a job was there: the common case under load reads no clock
@@ -276,6 +280,7 @@ public final class JobConsumer implements AutoCloseable
      */
     public int drain(final JobHandler handler, final int limit)
     {
+        Objects.requireNonNull(handler, "handler"); // before a job is taken: it would be left held
         int count = 0;
         long next = NO_SEQUENCE; // the sequence after the last job this run took: every one below it is taken
         long headOwed = NO_SEQUENCE; // the head as this run last left it

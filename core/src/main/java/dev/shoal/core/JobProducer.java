@@ -86,6 +86,7 @@ public final class JobProducer implements AutoCloseable
     public boolean offer(final DirectBuffer source, final int offset, final int length)
     {
         checkUsable();
+        checkNoOpenClaim();
         checkLength(length);
         checkSource(offset, length, source.capacity());
         final long sequence = beginClaim(1);
@@ -116,6 +117,7 @@ public final class JobProducer implements AutoCloseable
     public boolean offer(final byte[] source, final int offset, final int length)
     {
         checkUsable();
+        checkNoOpenClaim();
         checkLength(length);
         checkSource(offset, length, source.length);
         final long sequence = beginClaim(1);
@@ -153,6 +155,7 @@ public final class JobProducer implements AutoCloseable
     public long offerBatch(final DirectBuffer source, final int[] offsets, final int[] lengths, final int count)
     {
         checkUsable();
+        checkNoOpenClaim();
         if (count < 1 || count > JobRing.MAX_BATCH || count > capacity)
         {
             throw new IllegalArgumentException("batch count must be 1.." + Math.min(JobRing.MAX_BATCH, capacity) +
@@ -228,10 +231,7 @@ public final class JobProducer implements AutoCloseable
     {
         checkUsable();
         checkLength(length);
-        if (claimed != FULL)
-        {
-            throw new IllegalStateException("claim of job " + claimed + " still open: commit or abort it first");
-        }
+        checkNoOpenClaim();
         final long sequence = beginClaim(1); // in flight until commit or abort: a foreign close waits for it
         if (sequence != FULL)
         {
@@ -574,8 +574,21 @@ public final class JobProducer implements AutoCloseable
     {
         if (ring.corruptLength(length)) // the same bounds a taker checks
         {
-            throw new IllegalArgumentException("job larger than a slot of ring '" + ring.name() + "': length=" +
-                length + " slotBytes=" + slotBytes);
+            throw new IllegalArgumentException((length < 0 ? "job length is negative" : "job larger than a slot") +
+                " of ring '" + ring.name() + "': length=" + length + " slotBytes=" + slotBytes);
+        }
+    }
+
+    /**
+     * One claim at a time, whatever the call: an offer while a {@link #tryClaim} is open would move this handle's
+     * claim intent off the open claim, and a consumer waiting on its slot would then abandon it as a dead
+     * producer's (the job lost, and the ring full for good once {@link #commit} published the passed slot).
+     */
+    private void checkNoOpenClaim()
+    {
+        if (claimed != FULL)
+        {
+            throw new IllegalStateException("claim of job " + claimed + " still open: commit or abort it first");
         }
     }
 

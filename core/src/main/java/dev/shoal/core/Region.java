@@ -35,6 +35,15 @@ public final class Region implements AutoCloseable
     private final ParticipantTable participants;
     private final boolean created;
     private final long regionLength;
+    /*
+     * Header fields the creator wrote once, before the file got its name: read once at open, so that their getters
+     * answer after close too (reading the unmapped header crashed the JVM).
+     */
+    private final int layoutVersion;
+    private final long creatorPid;
+    private final long creatorStartMillis;
+    private final long createdAtMillis;
+    private final int flags;
     private final List<Participant> attached = new ArrayList<>();
     private volatile boolean closed;
 
@@ -52,6 +61,11 @@ public final class Region implements AutoCloseable
             buffer.getInt(PARTICIPANT_CAPACITY_OFFSET), this::isIntact);
         this.created = created;
         this.regionLength = buffer.getLong(REGION_LENGTH_OFFSET); // validated against the file by checkLayout
+        this.layoutVersion = buffer.getInt(VERSION_OFFSET);
+        this.creatorPid = buffer.getLong(CREATOR_PID_OFFSET);
+        this.creatorStartMillis = buffer.getLong(CREATOR_START_OFFSET);
+        this.createdAtMillis = buffer.getLong(CREATED_AT_OFFSET);
+        this.flags = buffer.getInt(FLAGS_OFFSET);
     }
 
     private static List<StructureInfo> layoutOf(final RegionLocation location, final RegionFiles.Mapping mapping)
@@ -310,7 +324,7 @@ public final class Region implements AutoCloseable
      */
     public int layoutVersion()
     {
-        return buffer.getInt(VERSION_OFFSET);
+        return layoutVersion;
     }
 
     /**
@@ -318,7 +332,7 @@ public final class Region implements AutoCloseable
      */
     public long creatorPid()
     {
-        return buffer.getLong(CREATOR_PID_OFFSET);
+        return creatorPid;
     }
 
     /**
@@ -326,7 +340,7 @@ public final class Region implements AutoCloseable
      */
     public long creatorStartMillis()
     {
-        return buffer.getLong(CREATOR_START_OFFSET);
+        return creatorStartMillis;
     }
 
     /**
@@ -334,7 +348,7 @@ public final class Region implements AutoCloseable
      */
     public long createdAtMillis()
     {
-        return buffer.getLong(CREATED_AT_OFFSET);
+        return createdAtMillis;
     }
 
     /**
@@ -342,7 +356,7 @@ public final class Region implements AutoCloseable
      */
     public boolean isGroupAccessible()
     {
-        return (buffer.getInt(FLAGS_OFFSET) & FLAG_GROUP_ACCESS) != 0;
+        return (flags & FLAG_GROUP_ACCESS) != 0;
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.DirectBuffer;
@@ -171,7 +172,9 @@ public final class ScheduleHeap implements AutoCloseable
      */
     public long push(final long key, final byte[] payload)
     {
-        scratch.wrap(payload);
+        // Before the wrap: the scratch buffer is the owner thread's, and another thread's call must change nothing.
+        checkUsable();
+        scratch.wrap(Objects.requireNonNull(payload, "payload"));
         return push(key, scratch, 0, payload.length);
     }
 
@@ -1059,6 +1062,12 @@ public final class ScheduleHeap implements AutoCloseable
         buffer.getBytes(pool.payloadOffset(slot), payload);
         return new ScheduleEntry(pool.id(slot), pool.key(slot), state != QUEUED, pool.holder(slot),
             pool.deliveries(slot), payload);
+    }
+
+    /** For a lease's reads: a closed region's file is unmapped. */
+    void checkRegionOpen()
+    {
+        region.checkOpen();
     }
 
     private void checkUsable()

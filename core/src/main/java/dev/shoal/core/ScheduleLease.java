@@ -105,9 +105,17 @@ public final class ScheduleLease
 
     /**
      * @return a copy of the payload.
+     * @throws IllegalStateException when the lease is no longer held (its slot may hold another record by now) or
+     *     its region is closed (the view would read an unmapped file).
      */
     public byte[] payloadBytes()
     {
+        if (!active)
+        {
+            throw new IllegalStateException("lease of record " + id + " is not held (completed, rescheduled or " +
+                "never filled): its slot may hold another record by now");
+        }
+        heap.checkRegionOpen();
         final byte[] bytes = new byte[payload.capacity()];
         payload.getBytes(0, bytes);
         return bytes;

@@ -177,6 +177,67 @@ class JobRingTest
         assertThrows(IllegalStateException.class, () -> pollOne(consumer));
     }
 
+    /**
+     * An offer while a claim is open moved the handle's claim intent off it: a consumer waiting past the stall
+     * budget abandoned the open claim as a dead producer's, the job was lost and, once committed, the ring read
+     * full for good in every process. Every way to offer now refuses while a claim is open, and changes nothing.
+     */
+    @Test
+    void shouldRefuseEveryOfferWhileAClaimIsOpen()
+    {
+        final JobRing ring = JobRing.open(region(4, 16), "jobs");
+        try (JobProducer producer = ring.producer(); JobConsumer consumer = ring.consumer())
+        {
+            assertEquals(0, producer.tryClaim(8));
+            producer.claimed().putLong(0, 111);
+            final UnsafeBuffer four = new UnsafeBuffer(new byte[4]);
+            final List<org.junit.jupiter.api.function.Executable> offers = List.of(
+                () -> producer.offer(new byte[4], 0, 4),
+                () -> producer.offer(four, 0, 4),
+                () -> producer.offerBatch(four, new int[]{ 0 }, new int[]{ 4 }, 1),
+                () -> producer.put(four, 0, 4, Duration.ofMillis(1), new YieldingIdleStrategy()));
+            for (final org.junit.jupiter.api.function.Executable offer : offers)
+            {
+                final IllegalStateException refused = assertThrows(IllegalStateException.class, offer);
+                assertEquals("claim of job 0 still open: commit or abort it first", refused.getMessage());
+            }
+            final long deadline = System.nanoTime() + 3 * RingRecovery.STALL_NANOS;
+            while (System.nanoTime() - deadline < 0)
+            {
+                assertFalse(consumer.poll((id, attempt, buffer, offset, length) -> fail("nothing published")));
+            }
+            producer.commit();
+            final long[] job = { -1, 0 };
+            assertTrue(consumer.poll((id, attempt, buffer, offset, length) ->
+            {
+                job[0] = id;
+                job[1] = buffer.getLong(offset);
+            }), "the committed job is delivered, not abandoned");
+            assertEquals(0, job[0]);
+            assertEquals(111, job[1]);
+            consumer.taskDone();
+            assertEquals(0, ring.abandoned());
+            assertTrue(producer.offer(new byte[4], 0, 4), "the ring takes the next job");
+        }
+    }
+
+    /** A null handler took a job and then threw, leaving it held: the next poll refused ("still holds job"). */
+    @Test
+    void shouldRefuseANullHandlerBeforeTakingAJob()
+    {
+        final JobRing ring = JobRing.open(region(4, 16), "jobs");
+        try (JobProducer producer = ring.producer(); JobConsumer consumer = ring.consumer())
+        {
+            assertTrue(producer.offer(job(0, 16), 0, 16));
+            assertThrows(NullPointerException.class, () -> consumer.poll(null));
+            assertThrows(NullPointerException.class, () -> consumer.drain(null, 4));
+            final long[] job = pollOne(consumer);
+            assertNotNull(job, "the job is still there to take");
+            assertEquals(0, job[0]);
+            consumer.taskDone();
+        }
+    }
+
     @Test
     void shouldSkipAbortedClaimsAndCommitInPlace()
     {

@@ -2,6 +2,7 @@ package dev.shoal.core;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
@@ -159,6 +160,21 @@ class RegionTest
         assertEquals("shoal", loc.path().getParent().getFileName().toString());
         assertEquals(dir.resolve("x/y").toAbsolutePath(), RegionLocation.of(dir.resolve("x/y").toString()).path());
         assertThrows(IllegalArgumentException.class, () -> RegionLocation.of(" "));
+    }
+
+    /** The header's getters read the unmapped file after close: the JVM died of SIGSEGV. */
+    @Test
+    void shouldAnswerHeaderGettersAfterClose()
+    {
+        final Region region = Region.create(dir.resolve("closed").toString(),
+            RegionSpec.builder().longArray("a", 4).build());
+        final List<Object> open = List.of(region.layoutVersion(), region.creatorPid(), region.creatorStartMillis(),
+            region.createdAtMillis(), region.isGroupAccessible());
+        region.close();
+        assertEquals(open, List.of(region.layoutVersion(), region.creatorPid(), region.creatorStartMillis(),
+            region.createdAtMillis(), region.isGroupAccessible()));
+        assertEquals(ProcessHandle.current().pid(), region.creatorPid());
+        assertThrows(IllegalStateException.class, region::participants);
     }
 
     @Test

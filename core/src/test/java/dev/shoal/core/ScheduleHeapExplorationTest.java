@@ -578,13 +578,14 @@ class ScheduleHeapExplorationTest
             if (!self.leases.isEmpty())
             {
                 final ScheduleLease lease = self.leases.remove(0);
+                final String payload = text(lease); // before: a lease no longer held has no payload to read
                 if (self.heap.reschedule(lease, key))
                 {
-                    model.present(text(lease));
+                    model.present(payload);
                 }
                 else
                 {
-                    model.gone(text(lease));
+                    model.gone(payload);
                 }
             }
         });
