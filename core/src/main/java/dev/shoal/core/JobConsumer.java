@@ -274,6 +274,9 @@ public final class JobConsumer implements AutoCloseable
      * short ones (a worker pool's jobs), {@link #poll}, which frees the slot before delivering, keeps the ring
      * flowing.
      *
+     * <p>The drain acknowledges each job itself: a handler that calls {@link #taskDone()} makes the drain throw
+     * (the handle then holds no job).
+     *
      * @param handler receives each job.
      * @param limit   most jobs to handle.
      * @return how many were handled.

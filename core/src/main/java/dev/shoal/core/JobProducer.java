@@ -3,6 +3,7 @@ package dev.shoal.core;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.Objects;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -88,7 +89,7 @@ public final class JobProducer implements AutoCloseable
         checkUsable();
         checkNoOpenClaim();
         checkLength(length);
-        checkSource(offset, length, source.capacity());
+        checkSource(offset, length, Objects.requireNonNull(source, "source").capacity());
         final long sequence = beginClaim(1);
         if (sequence == FULL)
         {
@@ -119,7 +120,7 @@ public final class JobProducer implements AutoCloseable
         checkUsable();
         checkNoOpenClaim();
         checkLength(length);
-        checkSource(offset, length, source.length);
+        checkSource(offset, length, Objects.requireNonNull(source, "source").length);
         final long sequence = beginClaim(1);
         if (sequence == FULL)
         {
@@ -156,6 +157,9 @@ public final class JobProducer implements AutoCloseable
     {
         checkUsable();
         checkNoOpenClaim();
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(offsets, "offsets");
+        Objects.requireNonNull(lengths, "lengths");
         if (count < 1 || count > JobRing.MAX_BATCH || count > capacity)
         {
             throw new IllegalArgumentException("batch count must be 1.." + Math.min(JobRing.MAX_BATCH, capacity) +
@@ -206,8 +210,8 @@ public final class JobProducer implements AutoCloseable
     public boolean put(
         final DirectBuffer source, final int offset, final int length, final Duration timeout, final IdleStrategy idle)
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        idle.reset();
+        final long deadline = System.nanoTime() + Objects.requireNonNull(timeout, "timeout").toNanos();
+        Objects.requireNonNull(idle, "idle").reset();
         while (!offer(source, offset, length))
         {
             if (System.nanoTime() - deadline > 0)

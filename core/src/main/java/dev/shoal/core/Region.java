@@ -2,6 +2,7 @@ package dev.shoal.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -95,6 +96,8 @@ public final class Region implements AutoCloseable
      */
     public static Region create(final RegionLocation location, final RegionSpec spec, final RegionOptions options)
     {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(options, "options");
         final RegionFiles.Mapping mapping = RegionFiles.createAndLink(location, spec, options);
         if (mapping == null)
         {
@@ -160,6 +163,8 @@ public final class Region implements AutoCloseable
     public static Region openOrCreate(
         final RegionLocation location, final RegionSpec spec, final RegionOptions options)
     {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(options, "options");
         for (int attempt = 0; ; attempt++)
         {
             if (!java.nio.file.Files.exists(location.path()))

@@ -190,6 +190,7 @@ public final class ScheduleHeap implements AutoCloseable
     public long push(final long key, final DirectBuffer src, final int offset, final int length)
     {
         checkUsable();
+        Objects.requireNonNull(src, "src");
         checkPayloadLength(length);
         // Before the lock: a source shorter than the length must throw before anything is written.
         src.boundsCheck(offset, length);
@@ -386,6 +387,8 @@ public final class ScheduleHeap implements AutoCloseable
 
     private ScheduleLease takeInto(final Duration timeout, final IdleStrategy idle, final ScheduleLease into)
     {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(idle, "idle");
         final long start = System.nanoTime();
         final long timeoutNanos = timeout.toNanos();
         long nextRecheck = start;
@@ -449,7 +452,8 @@ public final class ScheduleHeap implements AutoCloseable
     }
 
     /**
-     * @return the head's key as last published, {@code Long.MAX_VALUE} when empty (volatile read, no lock).
+     * @return the head's key as last published, {@code Long.MAX_VALUE} when empty (volatile read, no lock); a head
+     *     keyed {@code Long.MAX_VALUE} reads the same, so use {@link #peek()} or {@link #size()} to tell them apart.
      */
     public long peekKey()
     {
@@ -619,15 +623,15 @@ public final class ScheduleHeap implements AutoCloseable
     {
         checkUsable();
         // Copied and checked before the lock: a bad list throws before anything is written.
-        final ScheduleRecord[] copy = records.toArray(new ScheduleRecord[0]);
+        final ScheduleRecord[] copy = Objects.requireNonNull(records, "records").toArray(new ScheduleRecord[0]);
         if (copy.length > pool.capacity())
         {
             throw new IllegalArgumentException("records=" + copy.length + " exceed capacity=" + pool.capacity() +
                 " of heap '" + pool.name() + "'");
         }
-        for (final ScheduleRecord record : copy)
+        for (int i = 0; i < copy.length; i++)
         {
-            checkPayloadLength(record.payload().length);
+            checkPayloadLength(Objects.requireNonNull(copy[i], "records[" + i + "]").payload().length);
         }
         final long[] ids = new long[copy.length];
         lockToWrite();
@@ -1007,7 +1011,7 @@ public final class ScheduleHeap implements AutoCloseable
 
     private void checkLeaseToFill(final ScheduleLease into)
     {
-        if (into.heap() != this)
+        if (Objects.requireNonNull(into, "into").heap() != this)
         {
             throw new IllegalArgumentException("lease to poll into belongs to another heap handle");
         }
@@ -1020,7 +1024,7 @@ public final class ScheduleHeap implements AutoCloseable
 
     private void checkLeaseLocally(final ScheduleLease lease)
     {
-        if (lease.heap() != this)
+        if (Objects.requireNonNull(lease, "lease").heap() != this)
         {
             throw new IllegalArgumentException("lease id=" + lease.id() + " belongs to another heap handle");
         }

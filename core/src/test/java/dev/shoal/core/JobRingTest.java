@@ -231,6 +231,15 @@ class JobRingTest
             assertTrue(producer.offer(job(0, 16), 0, 16));
             assertThrows(NullPointerException.class, () -> consumer.poll(null));
             assertThrows(NullPointerException.class, () -> consumer.drain(null, 4));
+            // Nulls are named, before anything is claimed.
+            assertEquals("source", assertThrows(NullPointerException.class,
+                () -> producer.offer((byte[])null, 0, 4)).getMessage());
+            assertEquals("source", assertThrows(NullPointerException.class,
+                () -> producer.offer((UnsafeBuffer)null, 0, 4)).getMessage());
+            assertEquals("offsets", assertThrows(NullPointerException.class,
+                () -> producer.offerBatch(new UnsafeBuffer(new byte[4]), null, new int[]{ 4 }, 1)).getMessage());
+            assertEquals("timeout", assertThrows(NullPointerException.class, () -> producer.put(
+                new UnsafeBuffer(new byte[4]), 0, 4, null, new YieldingIdleStrategy())).getMessage());
             final long[] job = pollOne(consumer);
             assertNotNull(job, "the job is still there to take");
             assertEquals(0, job[0]);

@@ -469,6 +469,26 @@ class ScheduleHeapTest extends HeapTestBase
         assertTrue(closed.getMessage().startsWith("region closed"), closed.getMessage());
     }
 
+    @Test
+    void shouldNameANullArgumentAndChangeNothing()
+    {
+        heap.push(1, bytes("a"));
+        assertEquals("payload", assertThrows(NullPointerException.class, () -> heap.push(2, (byte[])null))
+            .getMessage());
+        assertEquals("lease", assertThrows(NullPointerException.class, () -> heap.complete(null)).getMessage());
+        assertEquals("lease", assertThrows(NullPointerException.class, () -> heap.reschedule(null, 3)).getMessage());
+        assertEquals("into", assertThrows(NullPointerException.class, () -> heap.poll(null)).getMessage());
+        assertEquals("records", assertThrows(NullPointerException.class, () -> heap.replaceAll(null)).getMessage());
+        final java.util.List<ScheduleRecord> withNull = new java.util.ArrayList<>();
+        withNull.add(new ScheduleRecord(4, bytes("b")));
+        withNull.add(null);
+        assertEquals("records[1]", assertThrows(NullPointerException.class, () -> heap.replaceAll(withNull))
+            .getMessage());
+        assertEquals(1, heap.size());
+        assertEquals("a", text(heap.poll()));
+        heap.verify();
+    }
+
     private static void joinQuietly(final Thread thread)
     {
         try
