@@ -68,7 +68,7 @@ public final class DeleteCommand implements Callable<Integer>
         spec.commandLine().getOut().println("deleted " + location.path());
         // A chunked run keeps its worker logs and spilled results in REGION.d beside its region: they go with it,
         // and only they (a folder of that name may be the user's own).
-        final Path side = location.path().resolveSibling(location.path().getFileName() + ".d");
+        final Path side = FileChunks.sideFolder(location.path());
         if (Files.isDirectory(side, LinkOption.NOFOLLOW_LINKS))
         {
             spec.commandLine().getOut().println(FileChunks.deleteSideFolder(location.path()) ? "deleted " + side :

@@ -87,7 +87,6 @@ public final class JobProducer implements AutoCloseable
     public boolean offer(final DirectBuffer source, final int offset, final int length)
     {
         checkUsable();
-        checkNoOpenClaim();
         checkLength(length);
         checkSource(offset, length, Objects.requireNonNull(source, "source").capacity());
         final long sequence = beginClaim(1);
@@ -118,7 +117,6 @@ public final class JobProducer implements AutoCloseable
     public boolean offer(final byte[] source, final int offset, final int length)
     {
         checkUsable();
-        checkNoOpenClaim();
         checkLength(length);
         checkSource(offset, length, Objects.requireNonNull(source, "source").length);
         final long sequence = beginClaim(1);
@@ -156,7 +154,6 @@ public final class JobProducer implements AutoCloseable
     public long offerBatch(final DirectBuffer source, final int[] offsets, final int[] lengths, final int count)
     {
         checkUsable();
-        checkNoOpenClaim();
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(offsets, "offsets");
         Objects.requireNonNull(lengths, "lengths");
@@ -235,7 +232,6 @@ public final class JobProducer implements AutoCloseable
     {
         checkUsable();
         checkLength(length);
-        checkNoOpenClaim();
         final long sequence = beginClaim(1); // in flight until commit or abort: a foreign close waits for it
         if (sequence != FULL)
         {
@@ -480,6 +476,7 @@ public final class JobProducer implements AutoCloseable
      */
     private long beginClaim(final int count)
     {
+        checkNoOpenClaim(); // every claim comes here: tryClaim's, each offer's, a batch's
         IN_FLIGHT.setRelease(this, true); // before the tail CAS (a full fence): seen by a closer that misses closed
         final long first;
         try
@@ -584,9 +581,10 @@ public final class JobProducer implements AutoCloseable
     }
 
     /**
-     * One claim at a time, whatever the call: an offer while a {@link #tryClaim} is open would move this handle's
-     * claim intent off the open claim, and a consumer waiting on its slot would then abandon it as a dead
-     * producer's (the job lost, and the ring full for good once {@link #commit} published the passed slot).
+     * One claim at a time, whatever the call (its arguments are checked first): an offer while a {@link #tryClaim}
+     * is open would move this handle's claim intent off the open claim, and a consumer waiting on its slot would
+     * then abandon it as a dead producer's (the job lost, and the ring full for good once {@link #commit}
+     * published the passed slot).
      */
     private void checkNoOpenClaim()
     {

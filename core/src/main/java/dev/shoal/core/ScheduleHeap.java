@@ -175,7 +175,7 @@ public final class ScheduleHeap implements AutoCloseable
         // Before the wrap: the scratch buffer is the owner thread's, and another thread's call must change nothing.
         checkUsable();
         scratch.wrap(Objects.requireNonNull(payload, "payload"));
-        return push(key, scratch, 0, payload.length);
+        return pushChecked(key, scratch, 0, payload.length);
     }
 
     /**
@@ -190,7 +190,12 @@ public final class ScheduleHeap implements AutoCloseable
     public long push(final long key, final DirectBuffer src, final int offset, final int length)
     {
         checkUsable();
-        Objects.requireNonNull(src, "src");
+        return pushChecked(key, Objects.requireNonNull(src, "src"), offset, length);
+    }
+
+    /** A push by the owner thread of an open handle. */
+    private long pushChecked(final long key, final DirectBuffer src, final int offset, final int length)
+    {
         checkPayloadLength(length);
         // Before the lock: a source shorter than the length must throw before anything is written.
         src.boundsCheck(offset, length);

@@ -71,7 +71,7 @@ final class JournalDirectory
             throw new JournalOpenException("no journal at " + dir + ": the directory does not exist");
         }
         checkDirectory(dir, false);
-        if (!Files.isRegularFile(dir.resolve(METADATA_FILE)))
+        if (!holdsMetadata(dir))
         {
             throw new JournalOpenException("no journal at " + dir + ": " + METADATA_FILE + " is missing");
         }

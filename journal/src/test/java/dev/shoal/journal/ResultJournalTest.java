@@ -244,6 +244,18 @@ class ResultJournalTest
         }
     }
 
+    /** Journals results key-0 .. key-(count - 1), each ok with the one-byte result {1}. */
+    private void writeOkResults(final int count)
+    {
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                journal.append(new ResultRecord("key-" + i, i, "h", JournalStatus.OK, 1, 0, new byte[]{ 1 }, 1L, 2L));
+            }
+        }
+    }
+
     @Test
     void shouldStillRefuseAnotherRecordFormatWhenACycleFileIsEmpty() throws IOException
     {
@@ -265,13 +277,7 @@ class ResultJournalTest
     @Test
     void shouldReadTheRecordsOfLaterCycleFilesPastAnEmptyOne() throws IOException
     {
-        try (ResultJournal journal = ResultJournal.open(dir))
-        {
-            for (int i = 0; i < 10; i++)
-            {
-                journal.append(new ResultRecord("key-" + i, i, "h", JournalStatus.OK, 1, 0, new byte[]{ 1 }, 1L, 2L));
-            }
-        }
+        writeOkResults(10);
         Files.createFile(dir.resolve("20200101F.cq4"));
         Files.createFile(dir.resolve("20200102F.cq4"));
         // Resume scans through a JournalTailer, as tail and stats read (one scan here: each empty file costs it
@@ -297,13 +303,7 @@ class ResultJournalTest
     @Test
     void shouldNameTheJournalWhenResumeMeetsADamagedRecord() throws IOException
     {
-        try (ResultJournal journal = ResultJournal.open(dir))
-        {
-            for (int i = 0; i < 100; i++)
-            {
-                journal.append(new ResultRecord("key-" + i, i, "h", JournalStatus.OK, 1, 0, new byte[]{ 1 }, 1L, 2L));
-            }
-        }
+        writeOkResults(100);
         final Path cycle;
         try (var files = Files.list(dir))
         {

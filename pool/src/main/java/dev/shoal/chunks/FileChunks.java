@@ -387,6 +387,15 @@ public final class FileChunks
         return ChunkRegion.deleteSideFolder(regionPath);
     }
 
+    /**
+     * @param regionPath a chunked run's region file.
+     * @return the folder beside it where the run keeps its worker logs and spilled results, {@code regionPath.d}.
+     */
+    public static Path sideFolder(final Path regionPath)
+    {
+        return ChunkRegion.sideFolder(regionPath);
+    }
+
     static void deleteFolder(final Path folder)
     {
         if (!Files.isDirectory(folder))

@@ -42,6 +42,7 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
     {
         this.logSink = logSink;
         this.journal = journal;
+        journal.warnings().forEach(line -> logSink.accept("[journal] warning: " + line)); // what its open found
         this.resume = resume;
         this.baseNanoTime = System.nanoTime();
         this.baseEpochNanos = System.currentTimeMillis() * 1_000_000L;
@@ -56,9 +57,7 @@ final class PoolJournal implements ResultCollector.ResultHook, LogHook, AutoClos
      */
     static PoolJournal open(final Path dir, final boolean resume, final Consumer<String> logSink)
     {
-        final PoolJournal journal = new PoolJournal(provider().open(dir, resume), resume, logSink);
-        journal.journal.warnings().forEach(line -> logSink.accept("[journal] warning: " + line));
-        return journal;
+        return new PoolJournal(provider().open(dir, resume), resume, logSink);
     }
 
     private static JournalProvider provider()
