@@ -46,6 +46,11 @@ final class RegionValidator
             throw new RegionFormatException("header.version=" + version +
                 " is newer than this Shoal supports (" + LAYOUT_VERSION + "): upgrade Shoal to open it");
         }
+        if (version < 1)
+        {
+            throw new RegionFormatException("header.version=" + version +
+                " is not a layout version (they count from 1): the header is corrupt");
+        }
         if (version < LAYOUT_VERSION)
         {
             throw new RegionFormatException("header.version=" + version + " is older than this Shoal reads (" +

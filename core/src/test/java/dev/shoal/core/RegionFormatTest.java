@@ -124,6 +124,19 @@ class RegionFormatTest
     }
 
     @Test
+    void shouldCallAVersionBelowOneCorruptNotOlder() throws Exception
+    {
+        for (final int version : new int[] {0, -1, Integer.MIN_VALUE})
+        {
+            final Path path = validRegion("version" + version);
+            putInt(path, HeaderDescriptor.VERSION_OFFSET, version);
+            final RegionFormatException ex = openFails(path);
+            assertTrue(ex.getMessage().contains("header.version=" + version) && ex.getMessage().contains("corrupt") &&
+                !ex.getMessage().contains("older"), ex.getMessage());
+        }
+    }
+
+    @Test
     void shouldRejectDirectoryPointingOutsideTheFile() throws Exception
     {
         final Path path = validRegion("outside");
