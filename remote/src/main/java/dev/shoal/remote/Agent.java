@@ -359,12 +359,14 @@ public final class Agent
     private void onEntry(final long seq, final int attempt, final DirectBuffer buffer, final int offset,
         final int length)
     {
-        service.onItem(hostId, seq, attempt, buffer, offset, length, onAnswer);
+        service.onItem(incarnation, seq, attempt, buffer, offset, length, onAnswer);
     }
 
     /**
      * Packs ready answers into ANSWERS messages. Answers for a session this agent has left are dropped (the
-     * coordinator sent those items elsewhere).
+     * coordinator sent those items elsewhere): a session is its incarnation, not its host id, because a coordinator
+     * started again numbers its hosts from 1 again and its seqs from 1 again, so an answer its predecessor's items
+     * earned could otherwise pass for one of its own.
      */
     private int sendAnswers()
     {
@@ -372,7 +374,7 @@ public final class Agent
         AgentService.Answer a;
         while ((a = answers.peek()) != null)
         {
-            if (a.session() != hostId)
+            if (a.session() != incarnation)
             {
                 answers.poll();
                 continue;

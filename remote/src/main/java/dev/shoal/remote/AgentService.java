@@ -13,12 +13,14 @@ interface AgentService
     /**
      * One item's answer, ready to send.
      *
-     * @param session the host id the item came under (an answer for a session the agent left is dropped).
+     * @param session the agent session the item came under, its HELLO's incarnation (an answer for a session the
+     *                agent has left is dropped: a host id alone does not say which session, since a coordinator
+     *                started again numbers its hosts from 1 again).
      * @param seq     the item's seq.
      * @param count   the count it states (a pool's job count; 1 for a record).
      * @param bytes   the answer.
      */
-    record Answer(int session, long seq, int count, byte[] bytes)
+    record Answer(long session, long seq, int count, byte[] bytes)
     {
     }
 
@@ -52,7 +54,7 @@ interface AgentService
     /**
      * Takes an item; its answer goes to {@code answers}, from any thread, once it is ready.
      *
-     * @param session the host id it came under.
+     * @param session the agent session it came under (its incarnation).
      * @param seq     its seq.
      * @param attempt its delivery count.
      * @param buffer  holds it; valid during the call only.
@@ -60,7 +62,7 @@ interface AgentService
      * @param length  its length.
      * @param answers receives the answer.
      */
-    void onItem(int session, long seq, int attempt, DirectBuffer buffer, int offset, int length,
+    void onItem(long session, long seq, int attempt, DirectBuffer buffer, int offset, int length,
         Consumer<Answer> answers);
 
     /**

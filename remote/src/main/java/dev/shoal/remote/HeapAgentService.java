@@ -17,7 +17,7 @@ import static dev.shoal.remote.WireDescriptor.*;
 final class HeapAgentService implements AgentService
 {
     /** A record as it arrived. */
-    private record Item(int session, long seq, long key, int deliveries, byte[] payload, Consumer<Answer> answers)
+    private record Item(long session, long seq, long key, int deliveries, byte[] payload, Consumer<Answer> answers)
     {
     }
 
@@ -78,7 +78,7 @@ final class HeapAgentService implements AgentService
     }
 
     @Override
-    public void onItem(final int session, final long seq, final int attempt, final DirectBuffer buffer,
+    public void onItem(final long session, final long seq, final int attempt, final DirectBuffer buffer,
         final int offset, final int length, final Consumer<Answer> answers)
     {
         final long key = buffer.getLong(offset + RECORD_KEY_OFFSET, ORDER);

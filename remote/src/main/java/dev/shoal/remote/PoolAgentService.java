@@ -67,7 +67,7 @@ final class PoolAgentService implements AgentService
     }
 
     @Override
-    public void onItem(final int session, final long seq, final int attempt, final DirectBuffer buffer,
+    public void onItem(final long session, final long seq, final int attempt, final DirectBuffer buffer,
         final int offset, final int length, final Consumer<Answer> answers)
     {
         final CompletableFuture<FrameOutcomes> outcomes;

@@ -297,7 +297,12 @@ final class RemoteHub implements RemoteWorkers, Runnable
             onHello(buffer, offset, length, ((Image)header.context()).correlationId());
             return;
         }
-        final HostLink host = hosts.get(hostId);
+        final HostLink named = hosts.get(hostId);
+        // A host's messages come on the image its HELLO came on. Another image naming the same host id is an agent
+        // that served a coordinator before this one on the same endpoint and has not noticed yet: host ids and
+        // seqs count from 1 in every coordinator, so its answers would pass for this host's.
+        final HostLink host = named != null && ((Image)header.context()).correlationId() == named.imageId ?
+            named : null;
         if (closing && host != null && type == AGENT_BYE)
         {
             hosts.remove(hostId); // it heard ours

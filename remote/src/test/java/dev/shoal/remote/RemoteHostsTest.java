@@ -19,6 +19,8 @@ import dev.shoal.pool.JobFailedException;
 import dev.shoal.pool.ProcessPool;
 import dev.shoal.pool.TestHandlers;
 import dev.shoal.testing.ChildJvms;
+import io.aeron.ExclusivePublication;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -169,6 +171,88 @@ class RemoteHostsTest
             assertTrue(pool.remoteRedelivered() > 0, "the killed host held frames: " + log);
             assertEquals(0, pool.stats().failed());
         }
+    }
+
+    @Test
+    void shouldNotTakeAnswersTheKilledCoordinatorBeforeItEarnedAsItsOwn() throws Exception
+    {
+        // Coordinator A (a child JVM) leases 16 frames of 4 slow jobs to the agent and is killed; the agent's local
+        // pool goes on answering them for seconds. Coordinator B, on the same endpoint, numbers its hosts and seqs
+        // from 1 as A did: the agent joins it as host 1 again and B's frames get seqs 1.. while A's answers for
+        // seqs 1.. are still coming. They must not complete B's jobs.
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        final Process first = children.start(CoordinatorChild.class, endpoint, "400", "50000", "16", "1000");
+        ChildJvms.awaitCondition("coordinator A to listen", Duration.ofSeconds(60),
+            () -> children.output(first).contains("submitted") || !first.isAlive());
+        final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+        ChildJvms.awaitCondition("A's frames to reach the agent", Duration.ofSeconds(60),
+            () -> children.output(a).contains("work arriving") || !a.isAlive());
+        children.kill(first);
+        try (ProcessPool pool = coordinator(endpoint).hostTimeout(Duration.ofSeconds(1)).remoteWindow(16)
+            .logSink(log::add).start())
+        {
+            ChildJvms.awaitCondition("the agent to join B", Duration.ofSeconds(60), () -> pool.remoteHosts() == 1);
+            final List<CompletableFuture<byte[]>> futures = mixJobs(pool, 100_000, 400, 100);
+            assertMixed(futures, 100_000);
+            assertEquals(0, pool.stats().failed());
+        }
+        final Matcher asHostOne = Pattern.compile("as host 1 ").matcher(children.output(a));
+        assertTrue(asHostOne.find() && asHostOne.find(), "the agent was host 1 of both:\n" + children.output(a));
+    }
+
+    @Test
+    void shouldTakeAHostsAnswersOnlyFromTheImageItJoinedOn() throws Exception
+    {
+        // An agent that was host 1 of an earlier coordinator on this endpoint, and has not noticed its death yet,
+        // still sends answers naming host 1 and seqs 1..: this coordinator numbers its own hosts and seqs from 1
+        // too. The test plays that agent, answering seqs 1..16 from a publication of its own while the real host 1
+        // holds them.
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = coordinator(endpoint).remoteWindow(16).logSink(log::add).start();
+            EmbeddedAeron stale = EmbeddedAeron.start(TimeUnit.SECONDS.toNanos(3));
+            ExclusivePublication toHub = stale.aeron().addExclusivePublication(
+                Endpoint.parse(endpoint, "endpoint", false).channel(), WireDescriptor.TO_COORDINATOR_STREAM))
+        {
+            final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+            assertTrue(children.output(a).contains("as host 1 "), children.output(a));
+            final List<CompletableFuture<byte[]>> futures = mixJobs(pool, 0, 64, 50_000); // 16 frames, 0.2 s each
+            ChildJvms.awaitCondition("the frames at the agent", Duration.ofSeconds(60),
+                () -> children.output(a).contains("work arriving"));
+            final UnsafeBuffer answers = staleAnswers(1, 16, 4);
+            ChildJvms.awaitCondition("the stale answers sent", Duration.ofSeconds(30),
+                () -> toHub.offer(answers) > 0);
+            assertMixed(futures, 0);
+            assertEquals(0, pool.stats().failed());
+        }
+    }
+
+    /**
+     * @return one ANSWERS message naming {@code hostId}, answering seqs 1..{@code seqs}, each a frame of
+     *         {@code jobs} jobs that returned 8 zero bytes.
+     */
+    private static UnsafeBuffer staleAnswers(final int hostId, final int seqs, final int jobs)
+    {
+        final int answerLength = jobs * (WireDescriptor.JOB_OUTCOME_HEADER_LENGTH + Long.BYTES);
+        final UnsafeBuffer m = new UnsafeBuffer(new byte[WireDescriptor.ITEMS_OFFSET +
+            seqs * (WireDescriptor.ANSWER_HEADER_LENGTH + answerLength)]);
+        m.putInt(WireDescriptor.TYPE_OFFSET, WireDescriptor.ANSWERS, WireDescriptor.ORDER);
+        m.putInt(WireDescriptor.HOST_OFFSET, hostId, WireDescriptor.ORDER);
+        m.putInt(WireDescriptor.COUNT_OFFSET, seqs, WireDescriptor.ORDER);
+        int at = WireDescriptor.ITEMS_OFFSET;
+        for (int seq = 1; seq <= seqs; seq++)
+        {
+            m.putLong(at, seq, WireDescriptor.ORDER);
+            m.putInt(at + Long.BYTES, jobs, WireDescriptor.ORDER);
+            m.putInt(at + Long.BYTES + Integer.BYTES, answerLength, WireDescriptor.ORDER);
+            at += WireDescriptor.ANSWER_HEADER_LENGTH;
+            for (int j = 0; j < jobs; j++)
+            {
+                m.putInt(at, WireDescriptor.STATUS_OK, WireDescriptor.ORDER);
+                m.putInt(at + Integer.BYTES, Long.BYTES, WireDescriptor.ORDER);
+                at += WireDescriptor.JOB_OUTCOME_HEADER_LENGTH + Long.BYTES; // the result: 8 zero bytes
+            }
+        }
+        return m;
     }
 
     @Test
