@@ -180,6 +180,7 @@ public final class JavaProcess
         final List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
         cmd.addAll(JvmFlags.required());
+        cmd.add("-D" + ParentWatch.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classPath);

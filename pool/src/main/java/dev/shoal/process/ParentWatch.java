@@ -11,17 +11,31 @@ public final class ParentWatch
 {
     /** Exit code of a child whose parent went away. */
     public static final int EXIT_ORPHANED = 70;
+    /**
+     * System property {@link JavaProcess} gives every child: the pid of the process that started it. A parent
+     * killed while the child JVM was still starting has already handed it to another parent (init, or a
+     * subreaper) by the time the child's {@code main} runs, so the parent the child finds then is not its own.
+     */
+    public static final String PARENT_PID_PROPERTY = "shoal.parent.pid";
 
     private ParentWatch()
     {
     }
 
     /**
-     * Halts this JVM as soon as its parent process exits. Call first thing in a worker's {@code main}.
+     * Halts this JVM as soon as its parent process exits, or at once when the parent that started it (named by
+     * {@link #PARENT_PID_PROPERTY}) is gone already. Call first thing in a worker's {@code main}.
      */
     public static void haltWhenParentExits()
     {
         final Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        final String expected = System.getProperty(PARENT_PID_PROPERTY);
+        if (expected != null && !expected.equals(parent.map(p -> Long.toString(p.pid())).orElse("none")))
+        {
+            System.err.println("parent process " + expected + " exited before this worker started: stopping");
+            System.err.flush();
+            Runtime.getRuntime().halt(EXIT_ORPHANED);
+        }
         parent.ifPresent(p -> p.onExit().thenRun(() ->
         {
             System.err.println("parent process " + p.pid() + " exited: stopping this worker");

@@ -73,4 +73,24 @@ class PoolOrphanTest
             () -> workerPids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
                 .orElse(false)));
     }
+
+    @Test
+    @Timeout(120)
+    void shouldStopWorkersWhoseParentIsKilledWhileTheyStart()
+    {
+        // Killed the moment its first worker process exists: that worker's JVM is still starting, and by the time
+        // its main runs it has another parent (init), which it must not take for its own.
+        children = new ChildJvms(dir);
+        final Process parent = children.start(PoolParent.class);
+        ChildJvms.awaitCondition("the first worker process", Duration.ofSeconds(60),
+            () -> parent.descendants().findAny().isPresent() || !parent.isAlive());
+        parent.descendants().forEach(d -> workerPids.add(d.pid()));
+        children.kill(parent);
+        parentPid = parent.pid();
+        parent.descendants().forEach(d -> workerPids.add(d.pid())); // one more may have started meanwhile
+        assertTrue(!workerPids.isEmpty(), children.output(parent));
+        ChildJvms.awaitCondition("workers gone after their starting parent's SIGKILL", Duration.ofSeconds(30),
+            () -> workerPids.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive)
+                .orElse(false)));
+    }
 }
