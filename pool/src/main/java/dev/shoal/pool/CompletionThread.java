@@ -40,6 +40,14 @@ final class CompletionThread implements Executor
         thread.start();
     }
 
+    /**
+     * @return whether the caller is this thread, that is, a callback running here.
+     */
+    boolean isCurrent()
+    {
+        return Thread.currentThread() == thread;
+    }
+
     @Override
     public void execute(final Runnable task)
     {

@@ -47,6 +47,11 @@ final class PoolRuntime
     private final PoolGateway gateway;
     private RemoteWorkers remote;
     private volatile boolean closed;
+    /** Guards the unmapping against {@link #redelivered()}'s read of the ring (stats() may run during close()). */
+    private final Object mapping = new Object();
+    /** The ring's redelivered count as the region was unmapped (read under {@link #mapping}). */
+    private long redeliveredAtClose;
+    private boolean unmapped;
     /**
      * Why the pool cannot run jobs any more, or null: set once (by CAS, not under this object's monitor, which
      * {@link #shutdown} holds while it waits for the threads that report a break), before pending jobs are failed.
@@ -265,6 +270,17 @@ final class PoolRuntime
     }
 
     /**
+     * @return jobs the ring redelivered, also after close (its count as the region was unmapped).
+     */
+    long redelivered()
+    {
+        synchronized (mapping)
+        {
+            return unmapped ? redeliveredAtClose : ring.redelivered();
+        }
+    }
+
+    /**
      * Stops the workers (after they drain the ring, or at once), reads the last results, fails what is left,
      * then releases the region, the logs and the journal. Idempotent.
      *
@@ -302,7 +318,12 @@ final class PoolRuntime
         handles.close();
         if (collectorStopped)
         {
-            region.close(); // unmap only once no thread of ours can touch the mapping
+            synchronized (mapping)
+            {
+                redeliveredAtClose = ring.redelivered();
+                unmapped = true;
+                region.close(); // unmap only once no thread of ours can touch the mapping
+            }
         }
         if (!config.keepRegion)
         {
@@ -325,6 +346,23 @@ final class PoolRuntime
         collector.stop();
         join(collectorThread);
         return !collectorThread.isAlive();
+    }
+
+    /**
+     * Refuses a wait for this pool's results from a callback on the pool's own completion thread: the callback's
+     * job counts as pending until the callback returns, and every result behind it completes on this thread, so
+     * the wait would be for itself, for ever.
+     *
+     * @param what the method called, for the message.
+     */
+    void checkNotInCallback(final String what)
+    {
+        if (completionThread != null && completionThread.isCurrent())
+        {
+            throw new IllegalStateException(what + " called from a callback on the pool's completion thread would " +
+                "wait for itself (the callback's own job is pending until it returns): call shutdown(), which does " +
+                "not wait, or wait from another thread (an *Async callback, or a completionExecutor of your own)");
+        }
     }
 
     private void stopCompletions()

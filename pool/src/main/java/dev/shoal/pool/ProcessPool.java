@@ -64,7 +64,9 @@ import org.agrona.DirectBuffer;
  *       moving. A callback that waits for another result of this pool needs
  *       {@link Builder#completionExecutor(Executor)} with enough threads, or an {@code *Async} callback.</li>
  *   <li>{@link #join()} and {@link #close()} return once every future is complete (its callbacks on the
- *       completion executor have run).</li>
+ *       completion executor have run). So they cannot be called from a callback on the pool's own completion
+ *       thread, which would wait for itself: they throw {@code IllegalStateException} there
+ *       ({@link #shutdown()}, which does not wait, may be called anywhere).</li>
  * </ul>
  *
  * <h2>Lifecycle, as in {@code ExecutorService}</h2>
@@ -364,9 +366,12 @@ public final class ProcessPool implements AutoCloseable
      *
      * @param timeout hard limit.
      * @return true when all are done.
+     * @throws IllegalStateException when called from a callback on the pool's completion thread (it would wait
+     *                               for itself).
      */
     public boolean join(final Duration timeout)
     {
+        runtime.checkNotInCallback("join()");
         final PendingJobs pending = runtime.pending;
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (pending.size() > 0)
@@ -403,7 +408,7 @@ public final class ProcessPool implements AutoCloseable
         final PoolJournal journal = runtime.journal;
         final WorkerSupervisor supervisor = runtime.supervisor;
         return new PoolStats(runtime.submitter.submitted(), pending.completed(), pending.failed(), pending.size(),
-            runtime.ring.redelivered(), pending.duplicates(), supervisor.restarts(), supervisor.recycles(),
+            runtime.redelivered(), pending.duplicates(), supervisor.restarts(), supervisor.recycles(),
             journal == null ? 0 : journal.journaled(), journal == null ? 0 : journal.resumed());
     }
 
@@ -502,9 +507,11 @@ public final class ProcessPool implements AutoCloseable
      * @param timeout how long to wait for the results; the stopping itself comes after.
      * @return true when the pool terminated, false when results were still pending at the timeout (the pool keeps
      * running them; call again, or {@link #shutdownNow()}).
+     * @throws IllegalStateException when called from a callback on the pool's completion thread.
      */
     public boolean awaitTermination(final Duration timeout)
     {
+        runtime.checkNotInCallback("awaitTermination()");
         shutdown();
         if (!join(timeout))
         {
@@ -517,6 +524,9 @@ public final class ProcessPool implements AutoCloseable
     /**
      * Stops intake, waits until every submitted job has its result, then stops and reaps the workers and
      * removes the region (unless kept). Idempotent.
+     *
+     * @throws IllegalStateException when called from a callback on the pool's completion thread, which would wait
+     *                               for itself; {@link #shutdown()} does not wait and may be called there.
      */
     @Override
     public void close()
@@ -525,13 +535,16 @@ public final class ProcessPool implements AutoCloseable
         {
             return;
         }
+        runtime.checkNotInCallback("close()");
         shutdown();
         // No limit, as ExecutorService.close: every result is delivered. A job that never ends would hold close()
         // forever without a word, so every CLOSE_NOTICE the log sink hears what close() is waiting for.
         while (!join(CLOSE_NOTICE))
         {
+            final String oldest = runtime.pending.oldest();
             runtime.config.logSink.accept("[pool] closing: waiting for " + runtime.pending.size() +
-                " job(s) to finish; the oldest is " + runtime.pending.oldest() + " (shutdownNow() stops at once)");
+                " job(s) to finish" + (oldest.isEmpty() ? "" : "; the oldest is " + oldest) +
+                " (shutdownNow() stops at once)");
         }
         runtime.shutdown(PoolLayout.STATE_DRAIN, new JobFailedException("pool closed before the job ran"));
     }

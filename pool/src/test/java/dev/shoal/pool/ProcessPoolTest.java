@@ -296,6 +296,52 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldRefuseAWaitFromACallbackOnTheCompletionThreadInsteadOfWaitingForItself() throws Exception
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
+        final CompletableFuture<List<String>> refused = new CompletableFuture<>();
+        own.submit(TestHandlers.SQUARE, 3L).thenAccept(square ->
+        {
+            final List<String> messages = new ArrayList<>();
+            for (final Runnable wait : List.<Runnable>of(own::close, own::join,
+                () -> own.awaitTermination(Duration.ofSeconds(1))))
+            {
+                try
+                {
+                    wait.run();
+                    messages.add("returned");
+                }
+                catch (final IllegalStateException ex)
+                {
+                    messages.add(ex.getMessage());
+                }
+            }
+            refused.complete(messages);
+        });
+        final List<String> messages = refused.get(30, TimeUnit.SECONDS);
+        assertEquals(3, messages.size());
+        for (final String m : messages)
+        {
+            assertTrue(m.contains("completion thread would wait for itself"), m);
+        }
+        assertEquals(16L, own.submit(TestHandlers.SQUARE, 4L).get(30, TimeUnit.SECONDS), "the pool runs on");
+        own.close(); // from this thread, as usual
+        assertTrue(own.isTerminated());
+    }
+
+    @Test
+    void shouldGiveItsCountersAfterClose()
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
+        assertEquals(List.of(1L, 4L, 9L), own.map(TestHandlers.SQUARE, List.of(1L, 2L, 3L), 1));
+        own.close();
+        final PoolStats stats = own.stats(); // threw "region closed": a Python user prints them after the with block
+        assertEquals(3, stats.submitted());
+        assertEquals(3, stats.completed());
+        assertEquals(0, stats.redelivered());
+    }
+
+    @Test
     void shouldShutDownAndAwaitTerminationLikeAnExecutorService()
     {
         own = ProcessPool.builder(TestHandlers.class).workers(2).logSink(l -> { }).start();
