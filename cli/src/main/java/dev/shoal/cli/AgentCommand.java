@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import dev.shoal.cli.demo.DemoHandlers;
 import dev.shoal.cli.demo.SchedulerRecords;
+import dev.shoal.pool.ProcessPool;
 import dev.shoal.remote.Agent;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,10 +64,17 @@ public final class AgentCommand implements Callable<Integer>
     public Integer call()
     {
         Checks.within(spec, "--workers", workers, 1, 64);
-        Checks.within(spec, "--threads", threads, 1, 256);
+        // A region holds at most 4096 participants, one per consumer thread (two while a worker is replaced).
+        Checks.within(spec, "--threads", threads, 1, Math.min(256, ProcessPool.maxThreadsPerWorker(workers,
+            ProcessPool.DEFAULT_SUBMIT_HANDLES)));
         Checks.within(spec, "--connect-timeout", connectTimeout, 1, 86_400);
         Checks.endpoint(spec, "--connect", connect);
         Checks.within(spec, "--max-job-bytes", maxJobBytes, 64, 1 << 20);
+        if ((maxJobBytes & 7) != 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-job-bytes must be a multiple of 8 " +
+                "(a job frame is whole 8-byte words): " + maxJobBytes);
+        }
         final PrintWriter out = spec.commandLine().getOut();
         Checks.atLeast(spec, "--delay-ms", delayMs, 0);
         final Agent.Config config = new Agent.Config(connect, bind, Duration.ofSeconds(connectTimeout), line ->

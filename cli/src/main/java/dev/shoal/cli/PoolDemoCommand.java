@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.shoal.cli.demo.PoolDemo;
+import dev.shoal.pool.ProcessPool;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,7 +90,9 @@ public final class PoolDemoCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--chaos kills a local worker: it needs " +
                 "--workers 1 or more");
         }
-        Checks.within(spec, "--threads", threads, 1, 256);
+        // A region holds at most 4096 participants, one per consumer thread (two while a worker is replaced).
+        Checks.within(spec, "--threads", threads, 1, Math.min(256, ProcessPool.maxThreadsPerWorker(
+            Math.max(1, workers), ProcessPool.DEFAULT_SUBMIT_HANDLES)));
         Checks.atLeast(spec, "--jobs", jobs, 1);
         Checks.within(spec, "--batch", batch, 1, 255);
         Checks.atLeast(spec, "--work-us", workMicros, 0);

@@ -90,6 +90,12 @@ class CliFailurePathsTest
             Arguments.of("--listen", List.of("demo", "scheduler", "--listen", "127.0.0.1:x")),
             Arguments.of("--records", List.of("demo", "scheduler", "--records", "100000000")),
             Arguments.of("--seconds", List.of("demo", "scheduler", "--seconds", "0")),
+            // Within --threads' 1..256 alone, but 8 x 256 consumer threads need more participants than a region has.
+            Arguments.of("--threads", List.of("demo", "pool", "--workers", "8", "--threads", "256", "--jobs", "10")),
+            Arguments.of("--threads", List.of("agent", "--connect", "127.0.0.1:7300", "--workers", "8",
+                "--threads", "256")),
+            Arguments.of("--max-job-bytes", List.of("agent", "--connect", "127.0.0.1:7300", "--max-job-bytes",
+                "100")),
             Arguments.of("region name or path is empty", List.of("create", "", "--array", "a:4")),
             Arguments.of("at most 200 allowed", List.of("create", "n".repeat(201), "--array", "a:4")));
     }

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import dev.shoal.core.JobRingDescriptor;
+import dev.shoal.core.ParticipantDescriptor;
 
 /**
  * A pool's settings, concluded once: {@link ProcessPool.Builder#start()} copies the builder into one of these,
@@ -79,8 +80,28 @@ final class PoolConfig
      */
     int participants()
     {
-        return Math.min(4096, workers * (threadsPerWorker + 2) * 2 + 2 * submitHandles + 16 +
-            (listen != null ? 2 : 0));
+        return (int)participantsNeeded();
+    }
+
+    private long participantsNeeded()
+    {
+        return participantsNeeded(workers, threadsPerWorker, submitHandles, listen != null);
+    }
+
+    static long participantsNeeded(final int workers, final int threadsPerWorker, final int submitHandles,
+        final boolean listens)
+    {
+        return (long)workers * (threadsPerWorker + 2) * 2 + 2L * submitHandles + 16 + (listens ? 2 : 0);
+    }
+
+    /**
+     * @return the largest threadsPerWorker for which {@link #participantsNeeded} stays within a region's
+     *         participants, listening or not; 0 when none fits.
+     */
+    static int maxThreadsPerWorker(final int workers, final int submitHandles)
+    {
+        final long room = ParticipantDescriptor.MAX_CAPACITY - 2L * submitHandles - 16 - 2;
+        return (int)Math.max(0, room / (2L * Math.max(1, workers)) - 2);
     }
 
     private void check()
@@ -115,6 +136,16 @@ final class PoolConfig
         {
             throw new IllegalArgumentException("workers must be at most " + MAX_WORKERS +
                 " (each has its own result buffer in the pool's region): workers=" + workers);
+        }
+        if (participantsNeeded() > ParticipantDescriptor.MAX_CAPACITY)
+        {
+            // Checked here, not found a minute later as a worker that never gets ready: each consumer thread is a
+            // participant of the pool's region, twice over for a restarted worker, and a region holds at most
+            // MAX_CAPACITY of them.
+            throw new IllegalArgumentException("workers x threadsPerWorker too large: the pool's region needs " +
+                participantsNeeded() + " participant entries (2 x workers x (threadsPerWorker + 2) + 2 x " +
+                "submitHandles + 16), at most " + ParticipantDescriptor.MAX_CAPACITY + ": workers=" + workers +
+                " threadsPerWorker=" + threadsPerWorker + " submitHandles=" + submitHandles);
         }
         if (maxJobsPerWorker < 0)
         {

@@ -78,6 +78,8 @@ import org.agrona.DirectBuffer;
  */
 public final class ProcessPool implements AutoCloseable
 {
+    /** Submit handles a pool keeps unless {@link Builder#submitHandles(int)} says otherwise. */
+    public static final int DEFAULT_SUBMIT_HANDLES = 16;
     /** How often a close() waiting for running jobs says what it waits for. */
     private static final Duration CLOSE_NOTICE = Duration.ofSeconds(10);
 
@@ -104,6 +106,21 @@ public final class ProcessPool implements AutoCloseable
     public static Builder builder(final String registryClass)
     {
         return new Builder(registryClass);
+    }
+
+    /**
+     * A region holds at most {@code ParticipantDescriptor.MAX_CAPACITY} participants, and each consumer thread of
+     * each worker is one (twice over while a restarted worker replaces its predecessor), so the number of workers
+     * bounds the threads each may have.
+     *
+     * @param workers       local worker JVMs (1 or more).
+     * @param submitHandles the builder's {@link Builder#submitHandles(int)} ({@link #DEFAULT_SUBMIT_HANDLES}).
+     * @return the largest {@link Builder#threadsPerWorker(int)} a pool of that shape can start with, listening or
+     *         not; 0 when none fits.
+     */
+    public static int maxThreadsPerWorker(final int workers, final int submitHandles)
+    {
+        return PoolConfig.maxThreadsPerWorker(workers, submitHandles);
     }
 
     /**
@@ -592,7 +609,7 @@ public final class ProcessPool implements AutoCloseable
         Path journal;
         boolean resume;
         String classPath;
-        int submitHandles = 16;
+        int submitHandles = DEFAULT_SUBMIT_HANDLES;
         Executor completionExecutor;
         String listen;
         int remoteWindow = 64;

@@ -54,6 +54,24 @@ class ProcessPoolConfigTest
     }
 
     @Test
+    void shouldRejectMoreConsumerThreadsThanTheRegionHasParticipantsForBeforeStartingAnyWorker()
+    {
+        // Threw nothing: the region's participants were capped quietly and a worker never got ready, 60 s later,
+        // with an empty output.
+        final int most = ProcessPool.maxThreadsPerWorker(8, ProcessPool.DEFAULT_SUBMIT_HANDLES);
+        assertTrue(most > 200 && most < 256, "8 workers: " + most);
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).workers(8).threadsPerWorker(most + 1)
+                .listen("127.0.0.1:7399").start());
+        assertTrue(ex.getMessage().contains("threadsPerWorker=" + (most + 1)) && ex.getMessage().contains("4096"),
+            ex.getMessage());
+        assertEquals(most, ProcessPool.builder(TestHandlers.class).workers(8).threadsPerWorker(most).listen(
+            "127.0.0.1:7399").config().threadsPerWorker, "the largest fits, listening too");
+        assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).workers(1).threadsPerWorker(10_000).start());
+    }
+
+    @Test
     void shouldRejectANullCompletionExecutor()
     {
         assertThrows(NullPointerException.class,
