@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Identity and liveness of processes, for the slow paths that must decide whether the holder of a claim, a
@@ -58,6 +60,18 @@ public final class ProcessLiveness
         new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "stat")), StandardCharsets.US_ASCII);
     private static final boolean HAS_PROC = Files.isDirectory(Path.of("/proc/self"));
     private static final long CURRENT_PID = ProcessHandle.current().pid();
+    /**
+     * How long an answer read from {@code /proc} stands for an identity. Every idle consumer of a ring scans every
+     * lease record on a schedule and asks about each holder; with C consumer threads per process that was C x C
+     * stat reads per scan, most of a core per worker idle at 32 threads per worker (1 to 64 ms between scans).
+     * An answer kept 10 ms bounds that to 100 reads a second per other process. Kept "alive" only delays a
+     * recovery by up to 10 ms; kept "dead" cannot be wrong: dead is proven (a pid gone, a zombie, other start
+     * ticks) and an identity carrying start ticks never lives again.
+     */
+    private static final long ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final int ANSWERS_KEPT = 4096;
+    /** Identity to the answer's expiry (nanoTime, even) with the answer in its low bit (1: alive). */
+    private static final ConcurrentHashMap<Long, Long> ANSWERS = new ConcurrentHashMap<>();
     private static final long CURRENT_TICKS = startTicks(PROC, CURRENT_PID);
     private static final long CURRENT_IDENTITY = identity(CURRENT_PID, CURRENT_TICKS);
     private static final long CURRENT_START_MS =
@@ -162,7 +176,24 @@ public final class ProcessLiveness
      */
     public static boolean isAlive(final long identity)
     {
-        return isAlive(identity, PROC);
+        if (identity <= 0 || identity == CURRENT_IDENTITY)
+        {
+            return identity > 0;
+        }
+        final long now = System.nanoTime();
+        final Long until = ANSWERS.get(identity);
+        if (until != null && (until & ~1L) - now > 0)
+        {
+            return (until & 1L) != 0;
+        }
+        final boolean alive = isAlive(identity, PROC);
+        if (ANSWERS.size() >= ANSWERS_KEPT)
+        {
+            ANSWERS.clear(); // a bound, not a policy: at most one /proc read more per identity
+        }
+        // The low bit carries the answer; the expiry loses 1 ns to it.
+        ANSWERS.put(identity, ((now + ANSWER_NANOS) & ~1L) | (alive ? 1L : 0L));
+        return alive;
     }
 
     static boolean isAlive(final long identity, final StatReader reader)

@@ -90,12 +90,13 @@ public final class WorkerMain
         final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(threads);
         for (int t = 0; t < threads; t++)
         {
+            final int index = t;
             final Thread thread = new Thread(() ->
             {
                 // Detached by region.close() below once every consumer thread has returned.
                 final JobConsumer consumer = ring.consumer();
                 attached.countDown();
-                consume(consumer);
+                consume(consumer, index);
             }, "shoal-worker-" + workerId + "-" + t);
             consumers.add(thread);
             thread.start();
@@ -116,14 +117,18 @@ public final class WorkerMain
         region.close();
     }
 
-    private void consume(final JobConsumer consumer)
+    private void consume(final JobConsumer consumer, final int index)
     {
         final BackoffIdleStrategy idle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
         final ResultWriter writer = new ResultWriter(results, workerId, idle);
         final Context context = new Context(writer);
         final JobFrames.Names names = new JobFrames.Names();
         final Duration pollTimeout = Duration.ofMillis(Long.getLong(POLL_TIMEOUT_PROPERTY, 50));
-        final BackoffIdleStrategy waitIdle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
+        // An idle consumer parks up to (index + 1) ms, at most 64: thread 0 still sees a new job within 1 ms of a
+        // quiet spell and the others join as they wake, while the worker's idle threads together wake about
+        // 1000 x (1 + 1/2 + ... + 1/n) times a second (4 000 for 32 threads) instead of 1000 each: with 1 ms each,
+        // 32 idle threads took most of a core per worker.
+        final WorkerIdle waitIdle = new WorkerIdle(1_000_000L * Math.min(index + 1, 64));
         // One handler for the worker's life: a lambda made inside the loop would be an allocation per job.
         final JobHandler handler = (jobId, attempt, buffer, offset, length) ->
             runJob(writer, context, names, attempt, buffer, offset, length);
@@ -138,6 +143,7 @@ public final class WorkerMain
             final boolean got = consumer.take(handler, pollTimeout, waitIdle);
             if (got)
             {
+                waitIdle.jobCame();
                 consumer.taskDone();
                 jobsRun.incrementAndGet();
             }

@@ -300,7 +300,10 @@ class ProcessPoolTest
     {
         own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
         final CompletableFuture<List<String>> refused = new CompletableFuture<>();
-        own.submit(TestHandlers.SQUARE, 3L).thenAccept(square ->
+        // A job of 300 ms: the callback is attached long before it completes, so it runs on the completion thread
+        // (one attached to a future already complete would run on this thread).
+        final CompletableFuture<byte[]> slow = own.submit(TestHandlers.MIX, TestHandlers.mixArgument(3, 300_000));
+        slow.thenAccept(result ->
         {
             final List<String> messages = new ArrayList<>();
             for (final Runnable wait : List.<Runnable>of(own::close, own::join,
@@ -319,6 +322,7 @@ class ProcessPoolTest
             refused.complete(messages);
         });
         final List<String> messages = refused.get(30, TimeUnit.SECONDS);
+        assertFalse(slow.isCompletedExceptionally());
         assertEquals(3, messages.size());
         for (final String m : messages)
         {
