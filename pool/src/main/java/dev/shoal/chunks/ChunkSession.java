@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.shoal.core.ProcessLiveness;
 import dev.shoal.core.RegionLocation;
 import dev.shoal.process.ClassDataArchive;
 import dev.shoal.process.JavaProcess;
@@ -42,9 +43,11 @@ import dev.shoal.process.JavaProcess;
  * command goes to it. Commands travel on a worker's standard input, one line each, and the worker answers on its
  * standard output (its {@code System.out} is moved to its log); closing the session closes the workers' input,
  * and each worker exits when it reads the end of it. A worker whose parent dies halts on its own
- * ({@link dev.shoal.process.ParentWatch}), so a killed coordinator leaves no orphans.
+ * ({@link dev.shoal.process.ParentWatch}), so a killed coordinator leaves no orphans; the log folder it leaves is
+ * removed by the next session to start ({@link StaleSessionFolders}).
  *
- * <p>One run at a time: runs from several threads take turns.
+ * <p>One run at a time: runs from several threads take turns (two runs of the same file and job at once: the second
+ * fails, see {@link FileChunks}).
  */
 public final class ChunkSession implements AutoCloseable
 {
@@ -72,8 +75,11 @@ public final class ChunkSession implements AutoCloseable
     private ChunkSession(final Builder b)
     {
         this.jvmOptions = List.copyOf(b.jvmOptions);
+        // The folders of sessions whose JVM was killed (no close ran) go first; the name of this one carries its
+        // pid and start ticks, so that a later sweep can tell when it is dead, whatever reused the pid.
+        StaleSessionFolders.sweep(RegionLocation.defaultDirectory());
         this.logFolder = RegionLocation.defaultDirectory().resolve(
-            "session-" + ProcessHandle.current().pid() + "-" + SESSIONS.incrementAndGet());
+            StaleSessionFolders.name(ProcessLiveness.currentStartTicks(), SESSIONS.incrementAndGet()));
         this.archive = ClassDataArchive.forClassPath(System.getProperty("java.class.path"));
         this.slots = new Slot[b.workers];
         try

@@ -235,6 +235,53 @@ class ChunkSessionTest
     }
 
     @Test
+    void shouldRemoveTheLogFolderOfASessionWhoseJvmWasKilled() throws Exception
+    {
+        final Path regions = dir.resolve("regions");
+        final String folder;
+        final long deadPid;
+        try (ChildJvms jvms = new ChildJvms(dir))
+        {
+            final Process owner = jvms.start(SessionOwnerMain.class,
+                List.of("-D" + RegionLocation.DIRECTORY_PROPERTY + "=" + regions));
+            ChildJvms.awaitCondition("the session's folder is named", Duration.ofSeconds(30),
+                () -> jvms.output(owner).contains("folder "));
+            folder = jvms.output(owner).lines().filter(l -> l.startsWith("folder ")).findFirst().orElseThrow()
+                .substring("folder ".length());
+            ChildJvms.awaitCondition("the session's worker started", Duration.ofSeconds(30),
+                () -> owner.descendants().findAny().isPresent() && Files.exists(Path.of(folder, "worker-0.log")));
+            owner.descendants().forEach(seen::add); // its worker halts by itself; killed after the test if not
+            deadPid = owner.pid();
+            jvms.kill(owner); // SIGKILL: no close runs, the folder stays behind
+        }
+        assertTrue(Files.isDirectory(Path.of(folder)), "left behind by the killed session");
+        final long pid = ProcessHandle.current().pid();
+        final long ticks = dev.shoal.core.ProcessLiveness.currentStartTicks();
+        final Path live = sessionFolder(regions, "session-" + pid + "-" + ticks + "-77");
+        final Path reused = sessionFolder(regions, "session-" + pid + "-" + (ticks + 1) + "-78");
+        final Path liveOld = sessionFolder(regions, "session-" + pid + "-79");
+        final Path deadWithNotes = sessionFolder(regions, "session-" + deadPid + "-1-80");
+        Files.writeString(deadWithNotes.resolve("notes.txt"), "the user's own");
+
+        session(1); // the next session sweeps
+
+        assertFalse(Files.exists(Path.of(folder)), "the killed session's folder removed: " + folder);
+        assertFalse(Files.exists(reused), "a folder whose pid now names another process (other start ticks)");
+        assertTrue(Files.exists(live.resolve("worker-0.log")), "a live session's folder stays");
+        assertTrue(Files.exists(liveOld.resolve("worker-0.log")), "an older name of a live pid stays");
+        assertFalse(Files.exists(deadWithNotes.resolve("worker-0.log")), "a dead session's log removed");
+        assertEquals("the user's own", Files.readString(deadWithNotes.resolve("notes.txt")),
+            "a file no session writes stays, and its folder with it");
+    }
+
+    private static Path sessionFolder(final Path regions, final String name) throws java.io.IOException
+    {
+        final Path folder = Files.createDirectories(regions.resolve(name));
+        Files.writeString(folder.resolve("worker-0.log"), "a worker's log");
+        return folder;
+    }
+
+    @Test
     void shouldRefuseSettingsThatDoNotFitTheSession()
     {
         final ChunkSession session = session(1);
