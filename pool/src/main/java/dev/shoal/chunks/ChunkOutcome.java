@@ -23,6 +23,10 @@ import java.nio.file.Path;
  *                          claimed, or a platform whose {@code System.nanoTime()} differs between processes).
  * @param processingSeconds from the first range claimed to the last range done: the reading itself; 0 when not
  *                          measured. The rest of {@code seconds} is waiting for workers to exit and the merge.
+ * @param discardedRun      "" normally; when a kept run of the same file and job was found under the run's derived
+ *                          region name but could not be resumed (the job's code changed since, the file changed,
+ *                          another chunk size), one line saying so and why: its results were discarded and every
+ *                          range was processed by this run.
  * @param <A>            the result type.
  */
 public record ChunkOutcome<A>(
@@ -40,7 +44,8 @@ public record ChunkOutcome<A>(
     int workersKilled,
     double seconds,
     double startupSeconds,
-    double processingSeconds)
+    double processingSeconds,
+    String discardedRun)
 {
     /**
      * @return bytes per second over the whole run (0 when it took no measurable time).

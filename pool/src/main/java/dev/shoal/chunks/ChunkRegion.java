@@ -52,10 +52,39 @@ final class ChunkRegion implements AutoCloseable
      * @param chunkBytes   bytes per range.
      * @param ranges       range count.
      * @param slotBytes    result slot size.
-     * @param jobHash      hash of the job class name.
+     * @param jobHash      hash of the job's class names and class files ({@link JobCode}).
      */
     record Params(long fileLength, long fileModified, long chunkBytes, int ranges, int slotBytes, long jobHash)
     {
+    }
+
+    /**
+     * @param stored the parameters of a kept run.
+     * @param run    those of this run.
+     * @return what differs between them, in words, or "" when nothing does.
+     */
+    static String differences(final Params stored, final Params run)
+    {
+        final List<String> what = new ArrayList<>();
+        if (stored.jobHash() != run.jobHash())
+        {
+            what.add("the job's code differs (its class files changed since: results of the old code are not " +
+                "mixed with the new)");
+        }
+        if (stored.fileLength() != run.fileLength() || stored.fileModified() != run.fileModified())
+        {
+            what.add("the file changed (length " + stored.fileLength() + ", modified " + stored.fileModified() +
+                " then; " + run.fileLength() + ", " + run.fileModified() + " now)");
+        }
+        if (stored.chunkBytes() != run.chunkBytes())
+        {
+            what.add("the chunk size differs (" + stored.chunkBytes() + " then, " + run.chunkBytes() + " now)");
+        }
+        if (what.isEmpty() && !stored.equals(run))
+        {
+            what.add("the result slot size differs (" + stored.slotBytes() + " then, " + run.slotBytes() + " now)");
+        }
+        return String.join("; ", what);
     }
 
     /**
@@ -100,8 +129,9 @@ final class ChunkRegion implements AutoCloseable
         final Params stored = params();
         if (!stored.equals(params))
         {
-            throw new IllegalStateException("region " + region.location().path() + " holds another run: stored " +
-                stored + ", this run " + params + "; delete the region to start over");
+            throw new IllegalStateException("region " + region.location().path() + " holds another run: " +
+                differences(stored, params) + "; stored " + stored + ", this run " + params +
+                "; delete the region to start over");
         }
         return false;
     }

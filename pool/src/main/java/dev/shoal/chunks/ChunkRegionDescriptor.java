@@ -12,12 +12,16 @@ import dev.shoal.core.RegionSpec;
  *      [1] DONE_COUNT   ranges marked done (progress; may lag by one range per crashed worker)
  *      [2] REDONE       ranges taken over from a claimer that died
  *      [3] FILE_LENGTH  [4] FILE_MODIFIED (epoch ms)  [5] CHUNK_BYTES  [6] RANGE_COUNT
- *      [7] SLOT_BYTES   [8] JOB_HASH
+ *      [7] SLOT_BYTES   [8] JOB_HASH (the job's class name and code, see JobCode)
  *      [9] INITIALISED  written last, with release, by the coordinator that set the words above
  *      [10] FIRST_CLAIM_NANOS  System.nanoTime() of this run's first claim, 0 before it (statistics only)
  *      [11] LAST_DONE_NANOS    System.nanoTime() of this run's latest range marked done (statistics only)
  *           Both are reset by the coordinator before it starts workers. On Linux, System.nanoTime() reads
  *           CLOCK_MONOTONIC, one clock for every process of the machine, so the coordinator can subtract them.
+ *      [12] RUN_OWNER  the participant token of the coordinator running the region's run, 0 when none: a second
+ *           coordinator finds it alive and refuses, or dead (killed) and takes it over, each by CAS
+ *      [13] RUN_ID     a random number the owning coordinator writes after its CAS on RUN_OWNER; read again
+ *           through a fresh mapping of the path, it proves the mapped file is still the one the path names
  *
  *  "chunks.state"    long array, one word per range:
  *      0 = FREE, 1 = DONE, any other value = the participant token of the claimer
@@ -48,7 +52,9 @@ final class ChunkRegionDescriptor
     static final int INITIALISED = 9;
     static final int FIRST_CLAIM_NANOS = 10;
     static final int LAST_DONE_NANOS = 11;
-    static final int CONTROL_LENGTH = 12;
+    static final int RUN_OWNER = 12;
+    static final int RUN_ID = 13;
+    static final int CONTROL_LENGTH = 14;
 
     static final long FREE = 0;
     static final long DONE = 1;

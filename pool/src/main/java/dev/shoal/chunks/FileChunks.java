@@ -25,7 +25,9 @@ import org.agrona.DirectBuffer;
  * share a region: each worker claims the next range with one atomic add, reads the lines the range owns
  * (see {@link RangeReader} for the alignment rule), and stores the range's result with a done mark. A run
  * whose workers were killed resumes with only the ranges not done: run it again with the same file, chunk
- * size and job (the region is named after them, or given with {@link Builder#region}).
+ * size and job (the region is named after the file and the job's class, or given with {@link Builder#region}); a
+ * kept run of other job code (the class recompiled since, see {@link JobCode}) is not resumed but started over.
+ * Two runs of the same file and job at once: the second fails at once, naming the first ({@link RunOwner}).
  *
  * <pre>{@code
  * ChunkOutcome<CsvStats> outcome = FileChunks.builder(Path.of("user_behavior.csv"))
@@ -103,13 +105,14 @@ public final class FileChunks
      * @param <A>      the result type.
      * @return the merged result and the run's figures.
      * @throws IllegalArgumentException when the file does not exist.
-     * @throws IllegalStateException    when the run cannot finish (its region is kept for a resume).
+     * @throws IllegalStateException    when the run cannot finish (its region is kept for a resume, and the message
+     *                                  says so), or another run of the same file and job is in progress.
      */
     public <A> ChunkOutcome<A> run(final Class<? extends ChunkJob<A>> jobClass)
     {
         final ChunkJob<A> job = newJob(jobClass.getName());
         final Merger<A> merger = new Merger<>(job);
-        final ChunkOutcome<Void> outcome = execute(jobClass.getName(), job.resultBytesHint(), merger);
+        final ChunkOutcome<Void> outcome = execute(job, jobClass.getName(), merger);
         return withResult(outcome, merger.result);
     }
 
@@ -121,11 +124,13 @@ public final class FileChunks
      * @param jobClass the job.
      * @param out      where the results go, range by range.
      * @return the run's figures.
+     * @throws IllegalStateException when the run cannot finish (its region is kept for a resume, and the message
+     *                               says so), or another run of the same file and job is in progress.
      */
     public ChunkOutcome<Void> runOrdered(final Class<? extends ChunkJob<?>> jobClass, final WritableByteChannel out)
     {
         final ChunkJob<?> job = newJob(jobClass.getName());
-        return execute(jobClass.getName(), job.resultBytesHint(), (index, lines, buffer, offset, length) ->
+        return execute(job, jobClass.getName(), (index, lines, buffer, offset, length) ->
         {
             final ByteBuffer bytes = ByteBuffer.allocate(length);
             buffer.getBytes(offset, bytes, length);
@@ -144,7 +149,8 @@ public final class FileChunks
         });
     }
 
-    private ChunkOutcome<Void> execute(final String jobClass, final int resultHint, final ResultSlots.Visitor visitor)
+    private ChunkOutcome<Void> execute(final ChunkJob<?> job, final String jobClass,
+        final ResultSlots.Visitor visitor)
     {
         final long startNanos = System.nanoTime();
         if (session != null)
@@ -168,15 +174,17 @@ public final class FileChunks
         {
             progress.onProgress(0, 0);
             return new ChunkOutcome<>(null, file, 0, 0, 0, chunkBytes, 0, processes, 0, 0, 0, 0,
-                seconds(startNanos), 0, 0);
+                seconds(startNanos), 0, 0, "");
         }
-        final int slotBytes = ChunkRegionDescriptor.slotBytes(ranges, resultHint);
+        final int slotBytes = ChunkRegionDescriptor.slotBytes(ranges, job.resultBytesHint());
         final ChunkRegion.Params params =
-            new ChunkRegion.Params(length, modified, chunkBytes, ranges, slotBytes, hash(jobClass));
+            new ChunkRegion.Params(length, modified, chunkBytes, ranges, slotBytes, JobCode.hash(job));
         final RegionLocation location = region != null ? RegionLocation.of(region) :
             RegionLocation.of(RegionLocation.defaultDirectory().resolve(derivedName(jobClass)));
+        final Claimed claimed = openAndClaim(location, ChunkRegionDescriptor.spec(ranges, slotBytes), params,
+            jobClass);
         final ChunkOutcome<Void> outcome;
-        try (ChunkRegion chunkRegion = open(location, ChunkRegionDescriptor.spec(ranges, slotBytes), params))
+        try (ChunkRegion chunkRegion = claimed.region(); RunOwner owner = claimed.owner())
         {
             final int resumed = chunkRegion.initialiseOrCheck(params) ? 0 : chunkRegion.countDone();
             final int started = Math.max(1, Math.min(workers, ranges - resumed));
@@ -186,27 +194,57 @@ public final class FileChunks
             control.setPlain(ChunkRegionDescriptor.FIRST_CLAIM_NANOS, 0);
             control.setPlain(ChunkRegionDescriptor.LAST_DONE_NANOS, 0);
             final ChunkWorkers group = new ChunkWorkers(this, chunkRegion, jobClass);
-            final ChunkWorkers.Stats stats = group.run(started);
+            final ChunkWorkers.Stats stats;
+            try
+            {
+                stats = group.run(started);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw kept(ex, chunkRegion);
+            }
             final long firstClaim = control.get(ChunkRegionDescriptor.FIRST_CLAIM_NANOS);
             final long lastDone = control.get(ChunkRegionDescriptor.LAST_DONE_NANOS);
-            final long lines = merge(chunkRegion, params, visitor, group);
+            checkComplete(chunkRegion, params, group);
+            final long lines;
+            try
+            {
+                lines = merge(chunkRegion, params, visitor);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw kept(ex, chunkRegion);
+            }
             progress.onProgress(ranges, ranges);
             final boolean timed = firstClaim != 0 && lastDone - firstClaim >= 0 && firstClaim - startNanos >= 0;
             outcome = new ChunkOutcome<>(null, file, length, lines, ranges, chunkBytes, started, processes,
                 resumed, control.get(ChunkRegionDescriptor.REDONE), stats.restarts(), stats.killed(),
                 seconds(startNanos), timed ? (firstClaim - startNanos) / 1e9 : 0,
-                timed ? (lastDone - firstClaim) / 1e9 : 0);
-        }
-        if (!keepRegion)
-        {
-            Region.delete(location);
-            ChunkRegion.deleteSideFolder(location.path());
+                timed ? (lastDone - firstClaim) / 1e9 : 0, claimed.discarded());
+            if (!keepRegion)
+            {
+                owner.deleteRegion();
+            }
         }
         return outcome;
     }
 
-    private long merge(final ChunkRegion chunkRegion, final ChunkRegion.Params params,
-        final ResultSlots.Visitor visitor, final ChunkWorkers group)
+    /**
+     * The message of a run that failed before it could merge or while merging, with what it leaves behind: the
+     * region (and its side folder), and how to resume or delete them.
+     */
+    private static IllegalStateException kept(final RuntimeException ex, final ChunkRegion chunkRegion)
+    {
+        final Path path = chunkRegion.region().location().path();
+        final Path side = chunkRegion.sideFolder();
+        final String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        return new IllegalStateException(message + "; the region " + path +
+            (Files.isDirectory(side) ? " and its side folder " + side + " are" : " is") + " kept: run again to " +
+            "resume (a run whose job code changed starts over), or delete with `shoal delete " + path + "`", ex);
+    }
+
+    private void checkComplete(final ChunkRegion chunkRegion, final ChunkRegion.Params params,
+        final ChunkWorkers group)
     {
         final int done = chunkRegion.countDone();
         if (done != params.ranges())
@@ -218,6 +256,11 @@ public final class FileChunks
                 logs + "; the region " + chunkRegion.region().location().path() +
                 " is kept: run again to resume");
         }
+    }
+
+    private long merge(final ChunkRegion chunkRegion, final ChunkRegion.Params params,
+        final ResultSlots.Visitor visitor)
+    {
         final ResultSlots slots = new ResultSlots(chunkRegion, params.slotBytes());
         long lines = 0;
         long covered = 0;
@@ -236,21 +279,84 @@ public final class FileChunks
     }
 
     /**
-     * Opens the run's region, resuming it when it holds this very run (same file length and time, chunk size,
-     * ranges, job). A region of the derived name that holds another run (the file changed, or other options) is
-     * stale: it is removed with its side folder and a fresh one made. A region the caller named is never removed.
+     * The run's region, open and claimed for this coordinator, and what was discarded to make it.
+     *
+     * @param region    the region.
+     * @param owner     this coordinator's claim.
+     * @param discarded a kept run found under the region's name and discarded, in words, or "".
      */
-    private ChunkRegion open(final RegionLocation location, final dev.shoal.core.RegionSpec spec,
-        final ChunkRegion.Params params)
+    private record Claimed(ChunkRegion region, RunOwner owner, String discarded)
     {
+    }
+
+    /**
+     * Opens the run's region (see {@link #open}) and claims it for this coordinator ({@link RunOwner}), opening
+     * the path again while the region found is a copy a finished run deleted meanwhile.
+     */
+    private Claimed openAndClaim(final RegionLocation location, final dev.shoal.core.RegionSpec spec,
+        final ChunkRegion.Params params, final String jobClass)
+    {
+        String discarded = "";
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            final Opened opened = open(location, spec, params, jobClass);
+            discarded = discarded.isEmpty() ? opened.discarded() : discarded;
+            final RunOwner owner;
+            try
+            {
+                owner = RunOwner.claim(opened.region(), file, jobClass);
+            }
+            catch (final RuntimeException ex)
+            {
+                opened.region().close();
+                throw ex;
+            }
+            if (owner != null)
+            {
+                return new Claimed(opened.region(), owner, discarded);
+            }
+            opened.region().close();
+        }
+        throw new IllegalStateException("cannot claim the region " + location.path() + ": it was deleted or made " +
+            "again under this run 100 times (other runs of the same file and job keep finishing)");
+    }
+
+    /**
+     * A region opened for a run, and the kept run discarded to make it, in words ("" when none).
+     */
+    private record Opened(ChunkRegion region, String discarded)
+    {
+    }
+
+    /**
+     * Opens the run's region, resuming it when it holds this very run (same file length and time, chunk size,
+     * ranges, job code). A region of the derived name that holds another run (the file changed, the job's code
+     * changed, or other options) is stale: it is removed with its side folder and a fresh one made, and the outcome
+     * says so ({@link ChunkOutcome#discardedRun()}), unless a live run owns it: then this run fails. A region the
+     * caller named is never removed.
+     */
+    private Opened open(final RegionLocation location, final dev.shoal.core.RegionSpec spec,
+        final ChunkRegion.Params params, final String jobClass)
+    {
+        String discarded;
         try
         {
             final ChunkRegion opened = new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
             if (region != null || opened.holdsNothingOr(params))
             {
-                return opened;
+                return new Opened(opened, "");
             }
-            opened.close();
+            try
+            {
+                RunOwner.refuseIfRunning(opened, file, jobClass);
+                final ChunkRegion.Params stored = opened.params();
+                discarded = "a kept run of this file and job was discarded, " + opened.countDone() + " of " +
+                    stored.ranges() + " ranges done by it: " + ChunkRegion.differences(stored, params);
+            }
+            finally
+            {
+                opened.close();
+            }
         }
         catch (final RegionMismatchException ex)
         {
@@ -258,10 +364,33 @@ public final class FileChunks
             {
                 throw ex;
             }
+            refuseIfRunning(location, jobClass);
+            discarded = "a kept run of this file and job was discarded: its region's layout differs (the file's " +
+                "size, the chunk size or the job's result size hint changed, or an older Shoal made it)";
         }
         Region.delete(location);
         ChunkRegion.deleteSideFolder(location.path());
-        return new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults()));
+        return new Opened(new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults())), discarded);
+    }
+
+    /**
+     * Refuses to discard a region of another layout that a live run owns: opened without a layout to expect.
+     */
+    private void refuseIfRunning(final RegionLocation location, final String jobClass)
+    {
+        final ChunkRegion other;
+        try
+        {
+            other = new ChunkRegion(Region.open(location, RegionOptions.defaults()));
+        }
+        catch (final RuntimeException ex)
+        {
+            return; // gone meanwhile, or not a chunked run's region: nothing of a run to protect
+        }
+        try (other)
+        {
+            RunOwner.refuseIfRunning(other, file, jobClass);
+        }
     }
 
     /**
@@ -311,8 +440,9 @@ public final class FileChunks
     }
 
     /**
-     * One region name per file and job, so that a run resumes whatever it left, and a stale run of the same file
-     * (changed since, or other options) is found and replaced rather than left behind.
+     * One region name per file and job class name, so that a run resumes whatever it left, and a stale run of the
+     * same file (changed since, other options, or the job's code changed) is found and replaced rather than left
+     * behind: the job's code is checked inside the region, not named in it, for that reason.
      */
     private String derivedName(final String jobClass)
     {
@@ -370,7 +500,7 @@ public final class FileChunks
     {
         return new ChunkOutcome<>(result, o.file(), o.bytes(), o.lines(), o.ranges(), o.chunkBytes(), o.workers(),
             o.processes(), o.rangesResumed(), o.rangesRedone(), o.workerRestarts(), o.workersKilled(), o.seconds(),
-            o.startupSeconds(), o.processingSeconds());
+            o.startupSeconds(), o.processingSeconds(), o.discardedRun());
     }
 
     /**
@@ -498,8 +628,9 @@ public final class FileChunks
         }
 
         /**
-         * @param path the run's region file; by default one in {@code /dev/shm/shoal} named after the file,
-         *             its size and time, the chunk size and the job, so that running again resumes.
+         * @param path the run's region file; by default one in {@code /dev/shm/shoal} named after the file and
+         *             the job's class, so that running again resumes (the file's size and time, the chunk size and
+         *             the job's code are checked in it); a region named here that holds another run is refused.
          * @return this.
          */
         public Builder region(final Path path)

@@ -2,7 +2,9 @@ package dev.shoal.chunks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,12 +181,69 @@ class FileChunksThreadsTest
     }
 
     @Test
-    void shouldFailTheRunWhenTheJobThrows()
+    void shouldFailTheRunWhenTheJobThrowsSayingWhatIsKept()
     {
         final Path file = ChunkFixtures.write(dir, "boom.txt", "a\nboom\nc\n".getBytes(StandardCharsets.US_ASCII));
+        final Path region = dir.resolve("boom-region");
         final IllegalStateException ex = assertThrows(IllegalStateException.class, () ->
-            threads(file, 2, 2).run(TestJobs.FailingJob.class));
-        assertTrue(ex.getMessage().contains("boom at offset"), ex.getMessage());
+            FileChunks.builder(file).processes(false).workers(2).chunkBytes(2).region(region).build()
+                .run(TestJobs.FailingJob.class));
+        assertTrue(ex.getMessage().startsWith("worker thread failed: java.lang.IllegalStateException: boom at offset"),
+            ex.getMessage());
+        assertKept(ex.getMessage(), region);
+    }
+
+    @Test
+    void shouldSayWhatIsKeptWhenTheMergeThrows() throws IOException
+    {
+        final byte[] bytes = ChunkFixtures.randomContent(8, 3000);
+        final Path file = ChunkFixtures.write(dir, "merge.txt", bytes);
+        final Path region = dir.resolve("merge-region");
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, () ->
+            FileChunks.builder(file).processes(false).workers(2).chunkBytes(500).region(region).build()
+                .run(TestJobs.FailingMergeJob.class));
+        assertTrue(ex.getMessage().startsWith("merge failed on purpose; "), ex.getMessage());
+        assertKept(ex.getMessage(), region);
+
+        // Spilled results (a hint of 16 bytes) leave the side folder too: the message names it as well.
+        final Path spilled = dir.resolve("spilled-region");
+        final IllegalStateException withFolder = assertThrows(IllegalStateException.class, () ->
+            FileChunks.builder(file).processes(false).workers(2).chunkBytes(97).windowBytes(200).region(spilled)
+                .build().runOrdered(TestJobs.UpperCaseLines.class, new FullChannel()));
+        assertTrue(withFolder.getMessage().startsWith("cannot write result of range 0; "), withFolder.getMessage());
+        assertTrue(withFolder.getMessage().contains("the region " + spilled + " and its side folder " +
+            FileChunks.sideFolder(spilled) + " are kept"), withFolder.getMessage());
+        assertTrue(Files.isDirectory(FileChunks.sideFolder(spilled)), "side folder kept");
+    }
+
+    /**
+     * An output that fails every write, as a full disk would.
+     */
+    private static final class FullChannel implements WritableByteChannel
+    {
+        @Override
+        public int write(final ByteBuffer src) throws IOException
+        {
+            throw new IOException("disk full on purpose");
+        }
+
+        @Override
+        public boolean isOpen()
+        {
+            return true;
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
+    private static void assertKept(final String message, final Path region)
+    {
+        assertTrue(message.contains("; the region " + region + " is kept: run again to resume"), message);
+        assertTrue(message.contains("or delete with `shoal delete " + region + "`"), message);
+        assertTrue(Files.exists(region), "the region is kept, as the message says");
     }
 
     @Test

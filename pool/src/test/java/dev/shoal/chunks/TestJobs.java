@@ -1,5 +1,9 @@
 package dev.shoal.chunks;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import dev.shoal.pool.Codec;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
@@ -184,6 +188,116 @@ public final class TestJobs
         public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
         {
             return checksum.merge(earlier, later);
+        }
+
+        @Override
+        public Codec<LineChecksum> codec()
+        {
+            return checksum.codec();
+        }
+    }
+
+    /**
+     * A line checksum whose first line of all (in this JVM) waits until the test lets it go: the run holding that
+     * range stays in progress for as long as the test needs. Reset with {@link #reset()} before use.
+     */
+    public static final class HoldingJob implements ChunkJob<LineChecksum>
+    {
+        /** Counted down once the first line is held. */
+        public static volatile CountDownLatch holding = new CountDownLatch(1);
+        /** Count down to let the held line go. */
+        public static volatile CountDownLatch release = new CountDownLatch(1);
+        private static final AtomicBoolean HELD = new AtomicBoolean();
+        private final LineChecksumJob checksum = new LineChecksumJob();
+
+        /**
+         * By name.
+         */
+        public HoldingJob()
+        {
+        }
+
+        /**
+         * Holds the next first line again.
+         */
+        public static void reset()
+        {
+            holding = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+            HELD.set(false);
+        }
+
+        @Override
+        public LineChecksum newAccumulator()
+        {
+            return checksum.newAccumulator();
+        }
+
+        @Override
+        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (HELD.compareAndSet(false, true))
+            {
+                holding.countDown();
+                try
+                {
+                    if (!release.await(60, TimeUnit.SECONDS))
+                    {
+                        throw new IllegalStateException("not released within 60 s");
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while held", ex);
+                }
+            }
+            checksum.accept(acc, buffer, offset, length);
+        }
+
+        @Override
+        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
+        {
+            return checksum.merge(earlier, later);
+        }
+
+        @Override
+        public Codec<LineChecksum> codec()
+        {
+            return checksum.codec();
+        }
+    }
+
+    /**
+     * A line checksum whose merge fails.
+     */
+    public static final class FailingMergeJob implements ChunkJob<LineChecksum>
+    {
+        private final LineChecksumJob checksum = new LineChecksumJob();
+
+        /**
+         * By name.
+         */
+        public FailingMergeJob()
+        {
+        }
+
+        @Override
+        public LineChecksum newAccumulator()
+        {
+            return checksum.newAccumulator();
+        }
+
+        @Override
+        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
+        {
+            checksum.accept(acc, buffer, offset, length);
+        }
+
+        @Override
+        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
+        {
+            throw new IllegalStateException("merge failed on purpose");
         }
 
         @Override
