@@ -113,6 +113,8 @@ public final class Agent
     private int outLength;
     private boolean done;
     private String failure;
+    /** Why this agent leaves, told the coordinator in its BYE; null when it just leaves. */
+    private String byeReason;
     private long nowNanos;
 
     private Agent(final Config config, final AgentService service)
@@ -202,6 +204,10 @@ public final class Agent
             nowNanos = System.nanoTime();
             int work = inbox.poll(assembler, 64);
             work += sendAnswers();
+            if (done)
+            {
+                break; // a refused WELCOME leaves a host id to say goodbye with, not a session to keep alive
+            }
             if (hostId == 0)
             {
                 seek();
@@ -331,8 +337,11 @@ public final class Agent
         final int maxItem = buffer.getInt(offset + WELCOME_MAX_FRAME_OFFSET, ORDER);
         if (maxItem > service.maxItemBytes())
         {
-            fail("the coordinator at " + coordinator + " sends items of up to " + maxItem + " bytes; this agent " +
-                "takes " + service.maxItemBytes() + " (raise its maxJobBytes, --max-job-bytes)");
+            final String why = "sends items of up to " + maxItem + " bytes; this agent takes " +
+                service.maxItemBytes() + " (raise its maxJobBytes, --max-job-bytes)";
+            fail("the coordinator at " + coordinator + " " + why);
+            hostId = id; // so that close() says goodbye, with the reason: the coordinator gives the host up at once
+            byeReason = "the agent refused the session: the coordinator " + why;
             return;
         }
         timeoutNanos = TimeUnit.MILLISECONDS.toNanos(buffer.getLong(offset + WELCOME_TIMEOUT_OFFSET, ORDER));
@@ -426,8 +435,17 @@ public final class Agent
             // Leaving, or answering the coordinator's goodbye (it waits for this before closing its driver).
             control.putInt(TYPE_OFFSET, AGENT_BYE, ORDER);
             control.putInt(HOST_OFFSET, hostId, ORDER);
+            int length = HEADER_LENGTH;
+            if (byeReason != null)
+            {
+                final byte[] reason = byeReason.getBytes(StandardCharsets.UTF_8);
+                final int n = Math.min(reason.length, control.capacity() - BYE_REASON_OFFSET - Integer.BYTES);
+                control.putInt(BYE_REASON_OFFSET, n, ORDER);
+                control.putBytes(BYE_REASON_OFFSET + Integer.BYTES, reason, 0, n);
+                length = BYE_REASON_OFFSET + Integer.BYTES + n;
+            }
             final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (toCoordinator.offer(control, 0, HEADER_LENGTH) < 0 && System.nanoTime() - deadline < 0)
+            while (toCoordinator.offer(control, 0, length) < 0 && System.nanoTime() - deadline < 0)
             {
                 Thread.onSpinWait();
             }

@@ -320,11 +320,27 @@ final class RemoteHub implements RemoteWorkers, Runnable
         switch (type)
         {
             case ANSWERS -> onAnswers(host, buffer, offset, length);
-            case AGENT_BYE -> giveUp(host, "it said goodbye");
+            case AGENT_BYE -> giveUp(host, byeReason(buffer, offset, length));
             default ->
             {
                 // a heartbeat: being heard is all it says
             }
+        }
+    }
+
+    private static String byeReason(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length <= BYE_REASON_OFFSET)
+        {
+            return "it said goodbye";
+        }
+        try
+        {
+            return "it left: " + WireStrings.read(buffer, offset + BYE_REASON_OFFSET, offset + length);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return "it said goodbye (with a malformed reason: " + ex.getMessage() + ")";
         }
     }
 

@@ -32,8 +32,8 @@ import java.nio.ByteOrder;
  *                              strings; failed: one (int length, UTF-8) reason
  *                        heap: action (int: 1 reschedule, 2 complete), new key (long)
  * HEARTBEAT (either, type 3 from an agent, 13 from the coordinator): nothing more
- * BYE (either, type 4 from an agent, 14 from the coordinator): nothing more; the sender is leaving (an agent
- *                        answers the coordinator's BYE with its own)
+ * BYE (either, type 4 from an agent, 14 from the coordinator): the sender is leaving (an agent answers the
+ *                        coordinator's BYE with its own); an agent's may carry why: reason (int length, UTF-8)
  * </pre>
  *
  * A seq names one delivery of one item to one host: an item sent again after its host was given up gets a new
@@ -75,6 +75,9 @@ final class WireDescriptor
     static final int WELCOME_TIMEOUT_OFFSET = WELCOME_MAX_FRAME_OFFSET + Integer.BYTES;
     static final int WELCOME_HEARTBEAT_OFFSET = WELCOME_TIMEOUT_OFFSET + Long.BYTES;
     static final int WELCOME_LENGTH = WELCOME_HEARTBEAT_OFFSET + Long.BYTES;
+
+    /** An agent's BYE: the optional reason, when the message is longer than its header. */
+    static final int BYE_REASON_OFFSET = HEADER_LENGTH;
 
     static final int REFUSE_INCARNATION_OFFSET = HEADER_LENGTH;
     static final int REFUSE_REASON_OFFSET = REFUSE_INCARNATION_OFFSET + Long.BYTES;

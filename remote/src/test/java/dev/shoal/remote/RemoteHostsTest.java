@@ -256,6 +256,25 @@ class RemoteHostsTest
     }
 
     @Test
+    void shouldHearOnBothEndsWhyAnAgentRefusedTheSession() throws Exception
+    {
+        // The agent's local pool takes frames of up to 4096 bytes; this coordinator sends up to 8192.
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = coordinator(endpoint).maxJobBytes(8192).logSink(log::add).start())
+        {
+            final Process p = children.start(AgentChild.class, "pool", endpoint, "127.0.0.2", "1",
+                TestHandlers.class.getName(), "60000");
+            assertEquals(1, children.await(p, Duration.ofSeconds(60)), children.output(p));
+            assertTrue(children.output(p).contains("sends items of up to 8192 bytes; this agent takes 4096"),
+                children.output(p));
+            // It said why in its goodbye: the coordinator gave the host up at once, not after its host timeout.
+            ChildJvms.awaitCondition("the coordinator to hear why", Duration.ofSeconds(30),
+                () -> log.stream().anyMatch(l -> l.contains("it left: the agent refused the session: the " +
+                    "coordinator sends items of up to 8192 bytes")));
+        }
+    }
+
+    @Test
     void shouldGiveUpAStalledHostAndTakeItBackAsANewOne() throws Exception
     {
         final String endpoint = "127.0.0.1:" + freeUdpPort();
