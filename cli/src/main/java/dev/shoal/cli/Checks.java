@@ -1,5 +1,8 @@
 package dev.shoal.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import dev.shoal.remote.Endpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -125,5 +128,22 @@ final class Checks
                 "invalid value for " + option + ": " + value + " (must be more than 0)");
         }
         return value;
+    }
+
+    /**
+     * @param spec   the command, for the message.
+     * @param option the option naming the file.
+     * @param file   a file to be written.
+     * @throws CommandLine.ParameterException when its folder does not exist: a file is written into an existing
+     *                                        folder, so a mistyped path fails instead of leaving folders behind.
+     */
+    static void folderExists(final CommandSpec spec, final String option, final Path file)
+    {
+        final Path folder = file.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder))
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + ": folder " + folder +
+                " does not exist");
+        }
     }
 }

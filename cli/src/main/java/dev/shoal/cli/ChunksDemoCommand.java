@@ -138,6 +138,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
             throw new IllegalStateException("not writing over " + file + ": it exists (--generate writes a new " +
                 "file; add --overwrite to replace it)");
         }
+        Checks.folderExists(spec, "--file", file);
         final long bytes = CsvGenerator.generate(file, generate, seed);
         final double seconds = (System.nanoTime() - start) / 1e9;
         if (json.enabled)

@@ -193,7 +193,14 @@ public final class DemoCommand implements Callable<Integer>
             say(out, "  sample: " + sample + " (" + Files.size(sample) / 1_000_000 + " MB)");
             return;
         }
-        Files.createDirectories(sample.toAbsolutePath().getParent());
+        if (file == null)
+        {
+            Files.createDirectories(sample.toAbsolutePath().getParent()); // the default sample's own folder
+        }
+        else
+        {
+            Checks.folderExists(spec, "--file", file);
+        }
         final long start = System.nanoTime();
         final long written = CsvGenerator.generate(sample, size, CsvGenerator.DEFAULT_SEED);
         say(out, String.format("  sample: generated %s (%,d MB of user_id,item_id,behavior_type,... rows) in %.1f s",

@@ -161,6 +161,10 @@ class ChunksDemoCommandTest
         assertEquals(2, run("--file", "x", "--chunk-bytes", "lots"));
         assertEquals(2, run("--workers", "2"));
         assertTrue(err.toString().contains("--file"), err.toString());
+        final Path missing = Path.of(System.getProperty("java.io.tmpdir"), "shoal-no-such-" + System.nanoTime());
+        assertEquals(2, run("--generate", "1MB", "--file", missing.resolve("x.csv").toString()));
+        assertTrue(err.toString().contains("--file: folder " + missing + " does not exist"), err.toString());
+        assertFalse(Files.exists(missing), "a mistyped path leaves no folder behind");
     }
 
     private int run(final String... args)

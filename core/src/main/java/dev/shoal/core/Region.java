@@ -81,6 +81,8 @@ public final class Region implements AutoCloseable
      * @param spec       the layout.
      * @return the open region.
      * @throws IllegalStateException when a region exists at that location.
+     * @throws IllegalArgumentException when the path is a folder, or its folder does not exist (only the folder of
+     *                                  bare names is made).
      */
     public static Region create(final String nameOrPath, final RegionSpec spec)
     {
@@ -93,6 +95,8 @@ public final class Region implements AutoCloseable
      * @param options  file mode and waits.
      * @return the open region.
      * @throws IllegalStateException when a region exists at that location.
+     * @throws IllegalArgumentException when the path is a folder, or its folder does not exist (only the folder of
+     *                                  bare names is made).
      */
     public static Region create(final RegionLocation location, final RegionSpec spec, final RegionOptions options)
     {
@@ -148,6 +152,8 @@ public final class Region implements AutoCloseable
      * @param spec       the layout.
      * @return the open region.
      * @throws RegionMismatchException when an existing region has another layout.
+     * @throws IllegalArgumentException when it must be created and the path is a folder, or its folder does not
+     *                                  exist (only the folder of bare names is made).
      */
     public static Region openOrCreate(final String nameOrPath, final RegionSpec spec)
     {

@@ -89,14 +89,28 @@ final class RegionFiles
     {
         location.checkCreatable(); // before any file: the creating file's longer name would fail, naming itself
         final Path path = location.path();
-        final Path dir = path.toAbsolutePath().getParent();
-        try
+        if (Files.isDirectory(path))
         {
-            Files.createDirectories(dir);
+            throw new IllegalArgumentException(path + " is a directory, not a region file");
         }
-        catch (final IOException ex)
+        final Path dir = path.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir))
         {
-            throw new UncheckedIOException("cannot create folder " + dir + ": " + ex, ex);
+            // Only the folder of bare names is made here: a mistyped path must fail, not leave folders behind.
+            if (!dir.equals(RegionLocation.defaultDirectory().toAbsolutePath()))
+            {
+                throw new IllegalArgumentException((Files.exists(dir) ? dir + " is not a folder" : "folder " + dir +
+                    " does not exist") + ": a region is made in an existing folder (bare names in " +
+                    RegionLocation.defaultDirectory() + ")");
+            }
+            try
+            {
+                Files.createDirectories(dir);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot create folder " + dir + ": " + ex, ex);
+            }
         }
         removeStaleCreations(path);
         // The name carries the creator's identity (pid and start ticks), so a sweep can tell a dead creator's

@@ -84,6 +84,20 @@ class RegionTest
     }
 
     @Test
+    void shouldMakeNoFolderForAPathAndNameAFolderGivenAsTheFile() throws Exception
+    {
+        final Path missing = dir.resolve("no-such").resolve("dir").resolve("r");
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> Region.create(missing.toString(), spec()));
+        assertTrue(ex.getMessage().contains("folder " + missing.getParent() + " does not exist"), ex.getMessage());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("no-such")), "a mistyped path leaves no folder behind");
+        assertThrows(IllegalArgumentException.class, () -> Region.openOrCreate(missing.toString(), spec()));
+        final IllegalArgumentException folder = assertThrows(IllegalArgumentException.class,
+            () -> Region.create(dir.toString(), spec()));
+        assertTrue(folder.getMessage().contains("is a directory, not a region file"), folder.getMessage());
+    }
+
+    @Test
     void shouldOpenOrCreateMatchingAndRejectMismatch()
     {
         final String path = dir.resolve("ooc").toString();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
@@ -38,7 +37,8 @@ public final class CsvGenerator
      * @param bytes size to reach: whole lines are written until the file has at least this many bytes.
      * @param seed  random seed.
      * @return bytes written.
-     * @throws IOException when the file cannot be written.
+     * @throws IOException when the file cannot be written (its folder must exist: a mistyped path fails rather
+     *                     than leave folders behind).
      */
     public static long generate(final Path file, final long bytes, final long seed) throws IOException
     {
@@ -46,11 +46,6 @@ public final class CsvGenerator
         final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
         final byte[] line = new byte[MAX_LINE];
         long written = 0;
-        final Path parent = file.toAbsolutePath().getParent();
-        if (parent != null)
-        {
-            Files.createDirectories(parent);
-        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING))
         {

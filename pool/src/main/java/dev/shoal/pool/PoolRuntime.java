@@ -5,15 +5,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 import dev.shoal.core.JobRing;
+import dev.shoal.core.ParticipantInfo;
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionLocation;
 import dev.shoal.core.RegionOptions;
 import dev.shoal.core.SharedLongArray;
+import dev.shoal.process.StaleFiles;
 import dev.shoal.pool.spi.RemoteProvider;
 import dev.shoal.pool.spi.RemoteWorkers;
 import org.agrona.IoUtil;
@@ -28,6 +32,12 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 final class PoolRuntime
 {
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /**
+     * A pool's region is {@code pool-PID-N} and its worker log folder {@code tmp/shoal-pool-PID-*}: the owner's pid
+     * in each name lets the next pool remove what a killed one left ({@link StaleFiles}).
+     */
+    static final String REGION_PREFIX = "pool-";
+    static final String LOG_PREFIX = "shoal-pool-";
 
     final PoolConfig config;
     final PendingJobs pending;
@@ -148,11 +158,11 @@ final class PoolRuntime
         Path logDir = null;
         try
         {
-            StalePoolFiles.sweep();
+            StaleFiles.sweepRegions(REGION_PREFIX);
+            StaleFiles.sweepTempFolders(LOG_PREFIX);
             final RegionLocation location = config.region != null ? RegionLocation.of(config.region) :
-                RegionLocation.of("pool-" + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet());
-            region = Region.create(location, PoolLayout.spec(config.ringCapacity, config.maxJobBytes,
-                config.resultBufferBytes, config.workers, config.participants()), RegionOptions.defaults());
+                RegionLocation.of(REGION_PREFIX + ProcessHandle.current().pid() + "-" + POOLS.incrementAndGet());
+            region = create(location, config);
             logDir = createLogDir();
             runtime = new PoolRuntime(config, handlers, journal, region, logDir);
             runtime.startThreadsAndWorkers();
@@ -180,11 +190,48 @@ final class PoolRuntime
         }
     }
 
+    private static Region create(final RegionLocation location, final PoolConfig config)
+    {
+        try
+        {
+            return Region.create(location, PoolLayout.spec(config.ringCapacity, config.maxJobBytes,
+                config.resultBufferBytes, config.workers, config.participants()), RegionOptions.defaults());
+        }
+        catch (final IllegalStateException ex)
+        {
+            if (!Files.exists(location.path()))
+            {
+                throw ex;
+            }
+            throw new IllegalStateException("region already exists: " + location.path() + " (" +
+                whoHolds(location) + "); a pool makes a region of its own, named or not", ex);
+        }
+    }
+
+    /**
+     * @return who is attached to an existing region, for the message of a pool that cannot create it.
+     */
+    private static String whoHolds(final RegionLocation location)
+    {
+        try (Region existing = Region.open(location.path().toString()))
+        {
+            final List<Long> live = existing.participants().snapshot().stream().filter(ParticipantInfo::alive)
+                .map(ParticipantInfo::pid).distinct().collect(Collectors.toList());
+            return live.isEmpty() ? "made by pid " + existing.creatorPid() + ", no live process attached: left by " +
+                "a process that was killed; delete it with `shoal delete " + location.path() + "` or Region.delete" :
+                "in use by live pids " + live;
+        }
+        catch (final RuntimeException ex)
+        {
+            return "not a region Shoal can open: " + ex.getMessage();
+        }
+    }
+
     private static Path createLogDir()
     {
         try
         {
-            return Files.createTempDirectory(StalePoolFiles.LOG_PREFIX + ProcessHandle.current().pid() + "-");
+            return Files.createTempDirectory(LOG_PREFIX + ProcessHandle.current().pid() + "-");
         }
         catch (final IOException ex)
         {

@@ -1,4 +1,4 @@
-package dev.shoal.pool;
+package dev.shoal.process;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,26 +10,37 @@ import dev.shoal.core.RegionLocation;
 import org.agrona.IoUtil;
 
 /**
- * A pool whose own JVM was killed (SIGKILL runs no shutdown hook) leaves its region
- * ({@code /dev/shm/shoal/pool-PID-N}) and its worker log folder ({@code tmp/shoal-pool-PID-*}) behind; its
- * workers end by themselves ({@link dev.shoal.process.ParentWatch}). The next pool to start removes what belongs
- * to pools whose process is gone. Names carry the owner's pid, so nothing of a live pool is touched.
+ * A JVM killed with SIGKILL runs no shutdown hook, so what it made for the length of its run stays: a pool's region
+ * ({@code /dev/shm/shoal/pool-PID-N}) and worker log folder ({@code tmp/shoal-pool-PID-*}), the scheduler demo's
+ * region and log folder; its child JVMs end by themselves ({@link ParentWatch}). Such names start with a prefix and
+ * the owner's pid, and the next run of the same kind removes those whose owner is gone. A live owner's files are
+ * never touched; a reused pid only keeps a stale file a while longer.
  */
-final class StalePoolFiles
+public final class StaleFiles
 {
-    static final String REGION_PREFIX = "pool-";
-    static final String LOG_PREFIX = "shoal-pool-";
-
-    private StalePoolFiles()
+    private StaleFiles()
     {
     }
 
-    static void sweep()
+    /**
+     * Removes regions of the default directory named {@code PREFIX + PID...} whose pid is not running.
+     *
+     * @param prefix the names' prefix, e.g. {@code "pool-"}.
+     */
+    public static void sweepRegions(final String prefix)
     {
-        sweep(RegionLocation.defaultDirectory(), REGION_PREFIX, true);
-        sweep(Path.of(System.getProperty("java.io.tmpdir")), LOG_PREFIX, false);
+        sweep(RegionLocation.defaultDirectory(), prefix, true);
     }
 
+    /**
+     * Removes folders of {@code java.io.tmpdir} named {@code PREFIX + PID...} whose pid is not running.
+     *
+     * @param prefix the names' prefix, e.g. {@code "shoal-pool-"}.
+     */
+    public static void sweepTempFolders(final String prefix)
+    {
+        sweep(Path.of(System.getProperty("java.io.tmpdir")), prefix, false);
+    }
     private static void sweep(final Path dir, final String prefix, final boolean regions)
     {
         if (!Files.isDirectory(dir))

@@ -4,6 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.shoal.core.JobRingDescriptor;
+import dev.shoal.core.Participant;
+import dev.shoal.core.Region;
+import dev.shoal.core.RegionSpec;
+import dev.shoal.core.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +73,26 @@ class ProcessPoolConfigTest
             "127.0.0.1:7399").config().threadsPerWorker, "the largest fits, listening too");
         assertThrows(IllegalArgumentException.class,
             () -> ProcessPool.builder(TestHandlers.class).workers(1).threadsPerWorker(10_000).start());
+    }
+
+    @Test
+    void shouldSayWhoHoldsANamedRegionThatExistsAlready(@TempDir final Path dir)
+    {
+        // As a pool's region whose JVM was killed leaves it: made, and nobody attached any more.
+        final Path left = dir.resolve("left");
+        Region.create(left.toString(), RegionSpec.builder().longArray("a", 1).build()).close();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> ProcessPool.builder(TestHandlers.class).workers(1).region(left.toString()).start());
+        assertTrue(ex.getMessage().contains("region already exists") && ex.getMessage().contains(
+            "no live process attached") && ex.getMessage().contains("shoal delete " + left), ex.getMessage());
+        try (Region held = Region.open(left.toString()); Participant me = held.attach(Role.CONSUMER))
+        {
+            final IllegalStateException live = assertThrows(IllegalStateException.class,
+                () -> ProcessPool.builder(TestHandlers.class).workers(1).region(left.toString()).start());
+            assertTrue(live.getMessage().contains("in use by live pids [" + ProcessHandle.current().pid() + "]"),
+                live.getMessage());
+        }
+        assertTrue(Files.exists(left), "the region that was there is left as it was");
     }
 
     @Test

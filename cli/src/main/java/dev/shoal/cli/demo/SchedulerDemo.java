@@ -20,6 +20,7 @@ import dev.shoal.core.ScheduleHeapStats;
 import dev.shoal.core.ScheduleRecord;
 import dev.shoal.core.SharedLongArray;
 import dev.shoal.process.JavaProcess;
+import dev.shoal.process.StaleFiles;
 import dev.shoal.remote.HeapServer;
 import org.agrona.IoUtil;
 
@@ -41,6 +42,9 @@ public final class SchedulerDemo implements AutoCloseable
 
     private static final long RECOVER_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long REFRESH_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The demo's region is {@code scheduler-demo-PID}, its log folder {@code tmp/shoal-scheduler-PID-*}. */
+    static final String REGION_PREFIX = "scheduler-demo-";
+    static final String LOG_PREFIX = "shoal-scheduler-";
 
     private final Config config;
     private final Random random;
@@ -163,9 +167,12 @@ public final class SchedulerDemo implements AutoCloseable
     {
         this.config = config;
         this.random = new Random(config.seed());
+        // What a demo killed with SIGKILL left (its region and log folder carry its pid): gone once it is.
+        StaleFiles.sweepRegions(REGION_PREFIX);
+        StaleFiles.sweepTempFolders(LOG_PREFIX);
         try
         {
-            this.logDir = Files.createTempDirectory("shoal-scheduler-");
+            this.logDir = Files.createTempDirectory(LOG_PREFIX + ProcessHandle.current().pid() + "-");
         }
         catch (final IOException ex)
         {
@@ -181,7 +188,7 @@ public final class SchedulerDemo implements AutoCloseable
      */
     public Result run()
     {
-        final String name = "scheduler-demo-" + ProcessHandle.current().pid();
+        final String name = REGION_PREFIX + ProcessHandle.current().pid();
         // Room beside the records for what is leased while replaceAll refreshes them: local workers' leases, and
         // with listen up to 16 remote hosts' windows.
         final int capacity = config.records() + Math.max(64, 4 * config.workers()) +

@@ -1,6 +1,13 @@
 package dev.shoal.cli.crossprocess;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import dev.shoal.cli.demo.SchedulerDemo;
+import dev.shoal.core.Region;
+import dev.shoal.core.RegionLocation;
+import dev.shoal.core.RegionSpec;
+import org.agrona.IoUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,5 +38,33 @@ class SchedulerDemoTest
         assertTrue(result.kills() >= 1, result.toString());
         assertTrue(result.takeovers() + result.redelivered() >= 1, result.toString());
         assertTrue(result.pops() > 0 && result.reschedules() > 0, result.toString());
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldRemoveWhatADemoKilledWithSigkillLeft() throws Exception
+    {
+        // A demo JVM killed with SIGKILL leaves its region and its log folder, both named by its pid.
+        final Process gone = new ProcessBuilder("true").start();
+        assertEquals(0, gone.waitFor());
+        final Path region = RegionLocation.defaultDirectory().resolve("scheduler-demo-" + gone.pid());
+        Region.create(region.toString(), RegionSpec.builder().longArray("a", 1).build()).close();
+        final Path logs = Files.createTempDirectory("shoal-scheduler-" + gone.pid() + "-");
+        Files.writeString(logs.resolve("worker-0.log"), "left");
+        final Path live = RegionLocation.defaultDirectory().resolve("scheduler-demo-" + ProcessHandle.current().pid() +
+            "-not-this-run");
+        Region.create(live.toString(), RegionSpec.builder().longArray("a", 1).build()).close();
+        try (SchedulerDemo demo = new SchedulerDemo(new SchedulerDemo.Config(1, 10, 1, false, 0, 42)))
+        {
+            assertFalse(Files.exists(region), "the killed demo's region");
+            assertFalse(Files.exists(logs), "the killed demo's log folder");
+            assertTrue(Files.exists(live), "a live pid's region stays");
+        }
+        finally
+        {
+            Region.delete(live.toString());
+            Region.delete(region.toString());
+            IoUtil.delete(logs.toFile(), true);
+        }
     }
 }
