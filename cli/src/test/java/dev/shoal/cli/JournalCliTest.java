@@ -213,6 +213,38 @@ class JournalCliTest
         assertTrue(tail.err().contains("is empty (0 bytes)"), tail.err());
     }
 
+    /**
+     * The reviewer's case: a pool appended to a journal whose cycle file was cut short, printed "journaled" and
+     * "verified" and exited 0, and none of what it journaled could be read. It now fails before any job runs, with
+     * one line naming the journal, the damage and what to do, and leaves the journal as it was.
+     */
+    @Test
+    void shouldRefuseToRunAPoolOnAJournalCutShort() throws IOException
+    {
+        final Path journalDir = journalWithEveryKindOfRecord();
+        final Path cycle = onlyCycleFile(journalDir);
+        final int at = indexOf(Files.readAllBytes(cycle), "key-250".getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(at > 0, "the key is in the cycle file");
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(cycle,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            file.truncate(at); // as truncate -s: half the records gone
+        }
+        final String before = run("journal", "stats", journalDir.toString()).err();
+        assertTrue(before.contains("is damaged at index 0x"), before);
+
+        // In a thread of its own: before the fix, under the tests' -ea, Chronicle's appender failed an assertion
+        // writing past the cut, which ended the pool's collector thread, and the pool waited for its jobs forever.
+        final CliRun pool = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+            () -> run("demo", "pool", "--jobs", "100", "--journal", journalDir.toString(), "--json"));
+        assertEquals(ShoalCli.EXIT_FAILURE, pool.code(), pool.out());
+        assertEquals("", pool.out(), "no job ran");
+        assertEquals(1, pool.err().lines().count(), pool.err());
+        assertTrue(pool.err().contains("journal " + journalDir.toAbsolutePath().normalize() + " is damaged: cycle " +
+            "file " + cycle.getFileName()) && pool.err().contains("move the journal aside"), pool.err());
+        assertEquals(before, run("journal", "stats", journalDir.toString()).err(), "the journal as it was");
+    }
+
     private static Path onlyCycleFile(final Path journalDir) throws IOException
     {
         try (var files = Files.list(journalDir))

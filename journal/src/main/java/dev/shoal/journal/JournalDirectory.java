@@ -146,6 +146,24 @@ final class JournalDirectory
         }
     }
 
+    /**
+     * @param dir the journal directory.
+     * @return the cycle file of the latest cycle that is not empty (the one appends continue, or the last a reader
+     *     meets before a new day's), or null when there is none; null also when the directory cannot be listed.
+     */
+    static Path lastCycleFile(final Path dir)
+    {
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            return entries.filter(p -> cycleOf(p) != NOT_A_CYCLE && !isEmptyFile(p))
+                .max(java.util.Comparator.comparingInt(JournalDirectory::cycleOf)).orElse(null);
+        }
+        catch (final IOException ex)
+        {
+            return null; // listed once already by the checks before; a failure now is the open's to report
+        }
+    }
+
     private static boolean isEmptyFile(final Path p)
     {
         try

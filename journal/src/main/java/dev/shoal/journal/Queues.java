@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 /**
@@ -46,6 +47,28 @@ final class Queues
         {
             throw new JournalOpenException("cannot open journal " + dir + " as a Chronicle Queue (written by an " +
                 "incompatible version, or damaged?): " + ex, ex);
+        }
+    }
+
+    /**
+     * Opens a queue for reading only: Chronicle writes nothing into the directory (no lock, no metadata, no file
+     * grown to its mapped size) and maps its files read-only.
+     *
+     * @param dir a checked journal directory holding a metadata file.
+     * @return the queue.
+     * @throws JournalOpenException when Chronicle cannot open it.
+     */
+    static SingleChronicleQueue openReadOnly(final Path dir)
+    {
+        try
+        {
+            return ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_DAILY).timeoutMS(TIMEOUT_MS)
+                .readOnly(true).build();
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            throw new JournalOpenException("cannot open journal " + dir + " as a Chronicle Queue to read (written " +
+                "by an incompatible version, or damaged?): " + ex, ex);
         }
     }
 

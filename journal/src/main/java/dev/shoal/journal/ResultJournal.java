@@ -58,12 +58,19 @@ public final class ResultJournal implements AutoCloseable
      * @param dir the journal directory.
      * @return the open journal.
      * @throws JournalOpenException   when the directory cannot be a journal (names the path and the problem).
-     * @throws JournalFormatException when it holds records this code cannot read.
+     * @throws JournalFormatException when it holds records this code cannot read, or its last cycle file is damaged
+     *     so that a reader would stop before the records appended now (cut short).
      */
     public static ResultJournal open(final Path dir)
     {
         final Path path = dir.toAbsolutePath().normalize();
         final boolean created = JournalDirectory.prepareForAppend(path);
+        if (JournalDirectory.holdsMetadata(path))
+        {
+            // Before the queue is opened for writing: an appender would write past a cut in the last cycle file,
+            // where no reader reaches, and opening it would grow a file cut short back to its mapped size.
+            JournalEndCheck.check(path);
+        }
         final ChronicleQueue queue;
         try
         {

@@ -328,6 +328,75 @@ class ResultJournalTest
         }
     }
 
+    /**
+     * A pool appended to a journal whose cycle file was cut short without a word, and every result it journaled lay
+     * past the cut, where no reader reaches (tail and stats stop at the damage). The open for append now fails
+     * first, writes nothing, and does not grow the file back; also once something grew it back with zeros, and once
+     * a writer that did not check appended behind the zeros.
+     */
+    @Test
+    void shouldRefuseToAppendToAJournalCutShort() throws IOException
+    {
+        final int excerpts = 3_000; // of 10 results each: a dozen of Chronicle's index points (every 256th excerpt)
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            for (int i = 0; i < excerpts; i++)
+            {
+                final List<ResultRecord> batch = new ArrayList<>();
+                for (int j = 0; j < 10; j++)
+                {
+                    batch.add(result("key-" + (i * 10 + j), i * 10 + j, JournalStatus.OK, new byte[]{ 1, 2, 3 }));
+                }
+                journal.appendAll(batch);
+            }
+        }
+        ResultJournal.open(dir).close(); // healthy: opens
+        final Path cycle = onlyCycleFile();
+        final long fullLength = Files.size(cycle);
+        final long cut = 150_000; // inside the records (3 000 excerpts of about 120 bytes from 65 536 on)
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(cycle,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            // Zeros from the cut on, the last records whole: as when a writer that did not check appended to a file
+            // cut short and grown again (Chronicle's appender writes where its header says the last record was).
+            file.write(java.nio.ByteBuffer.allocate(100_000), cut);
+        }
+        final JournalFormatException behind = assertThrows(JournalFormatException.class,
+            () -> ResultJournal.open(dir));
+        assertTrue(behind.getMessage().startsWith("journal " + dir + " is damaged: cycle file " +
+            cycle.getFileName() + ": its records stop at index 0x"), behind.getMessage());
+
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(cycle,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            file.truncate(cut); // as truncate -s
+        }
+        final JournalFormatException cutShort = assertThrows(JournalFormatException.class,
+            () -> ResultJournal.open(dir));
+        assertTrue(cutShort.getMessage().startsWith("journal " + dir + " is damaged: cycle file " +
+            cycle.getFileName() + ": cut short") && cutShort.getMessage().contains("move the journal aside"),
+            cutShort.getMessage());
+        assertEquals(cut, Files.size(cycle), "the file cut short is left as it was, not grown again");
+
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(cycle.toFile(), "rw"))
+        {
+            file.setLength(fullLength); // zeros from the cut on, as Chronicle grows a file it maps for writing
+        }
+        final JournalFormatException zeros = assertThrows(JournalFormatException.class, () -> ResultJournal.open(dir));
+        assertTrue(zeros.getMessage().contains(" is damaged: cycle file ") &&
+            zeros.getMessage().contains("its records stop at index 0x"), zeros.getMessage());
+    }
+
+    private Path onlyCycleFile() throws IOException
+    {
+        try (var files = Files.list(dir))
+        {
+            final List<Path> cycles = files.filter(p -> p.getFileName().toString().endsWith(".cq4")).toList();
+            assertEquals(1, cycles.size(), cycles.toString());
+            return cycles.get(0);
+        }
+    }
+
     @Test
     void shouldRefuseADamagedQueueMetadataFile() throws IOException
     {
