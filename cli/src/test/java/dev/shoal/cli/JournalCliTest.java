@@ -245,6 +245,72 @@ class JournalCliTest
         assertEquals(before, run("journal", "stats", journalDir.toString()).err(), "the journal as it was");
     }
 
+    /**
+     * A journal this process cannot write is read quietly: Chronicle failed to open its metadata file for writing,
+     * logged a warning with a 30-line stack trace on stderr (outside the command's own output) and only then read it.
+     * Made immutable with chattr +i, which stops root too (the tests run as root, whom permissions do not stop).
+     */
+    @Test
+    void shouldReadAJournalThisProcessCannotWriteWithoutAWarning() throws Exception
+    {
+        final Path journalDir = journalWithEveryKindOfRecord();
+        final List<Path> locked;
+        try (var files = Files.list(journalDir))
+        {
+            locked = new java.util.ArrayList<>(files.toList());
+        }
+        locked.add(journalDir);
+        chattr("+i", locked);
+        try
+        {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(journalDir), "chattr +i took no effect");
+            final java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
+            final java.io.PrintStream stderr = System.err;
+            final CliRun stats;
+            final CliRun tail;
+            System.setErr(new java.io.PrintStream(logged, true, StandardCharsets.UTF_8));
+            try
+            {
+                stats = run("journal", "stats", journalDir.toString(), "--json");
+                tail = run("journal", "tail", journalDir.toString());
+            }
+            finally
+            {
+                System.setErr(stderr);
+            }
+            assertEquals("", logged.toString(StandardCharsets.UTF_8), "nothing logged on stderr");
+            assertEquals(0, stats.code(), stats.err());
+            assertEquals("", stats.err());
+            assertEquals((long)RESULTS, Json.parseObject(stats.out().strip()).get("results"));
+            assertEquals(0, tail.code(), tail.err());
+            assertEquals("", tail.err());
+            assertEquals(2 * RESULTS, tail.out().lines().count());
+        }
+        finally
+        {
+            chattr("-i", locked);
+        }
+    }
+
+    /** Runs chattr on the paths; skips the test where it cannot (no chattr, or a file system without the flag). */
+    private static void chattr(final String flag, final List<Path> paths) throws IOException, InterruptedException
+    {
+        final List<String> command = new java.util.ArrayList<>(List.of("chattr", flag));
+        paths.forEach(p -> command.add(p.toString()));
+        final Process process;
+        try
+        {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        }
+        catch (final IOException ex)
+        {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no chattr here: " + ex);
+            return;
+        }
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assumptions.assumeTrue(process.waitFor() == 0, "chattr " + flag + ": " + output);
+    }
+
     private static Path onlyCycleFile(final Path journalDir) throws IOException
     {
         try (var files = Files.list(journalDir))

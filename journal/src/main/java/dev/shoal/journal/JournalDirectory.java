@@ -164,6 +164,32 @@ final class JournalDirectory
         }
     }
 
+    /**
+     * Whether this process can write the journal: its directory and every file in it. Chronicle opens a queue's
+     * files for writing unless told it is read-only, and falls back to reading only after logging a warning with a
+     * stack trace; a reader asks this first and opens such a journal read-only. Asked of the kernel ({@code
+     * access(2)}), so root gets false for a file or folder made immutable ({@code chattr +i}) or on a read-only
+     * mount, which permissions alone do not stop.
+     *
+     * @param dir a checked journal directory.
+     * @return false when the directory or one of its files cannot be written.
+     */
+    static boolean isWritable(final Path dir)
+    {
+        if (!Files.isWritable(dir))
+        {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir))
+        {
+            return entries.allMatch(Files::isWritable);
+        }
+        catch (final IOException ex)
+        {
+            return false; // listed once already by the checks before; reading only is the safe side
+        }
+    }
+
     private static boolean isEmptyFile(final Path p)
     {
         try

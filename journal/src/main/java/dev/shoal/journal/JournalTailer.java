@@ -82,7 +82,12 @@ public final class JournalTailer implements AutoCloseable
     {
         final Path path = dir.toAbsolutePath().normalize();
         JournalDirectory.checkForRead(path);
-        final ChronicleQueue queue = Queues.open(path);
+        // A journal this process cannot write (another user's, immutable, a read-only mount) is opened read-only:
+        // Chronicle would try to open its files for writing, log a warning with a stack trace, and only then fall
+        // back to reading. Not every journal: a read-only mapping of a cycle file cut short faults at the cut,
+        // where a writable one reads zeros and the reader names the damage.
+        final ChronicleQueue queue = JournalDirectory.isWritable(path) ? Queues.open(path) :
+            Queues.openReadOnly(path);
         try
         {
             Queues.checkFirstRecord(queue, path);
