@@ -342,6 +342,25 @@ final class PoolRuntime
         {
             return 0;
         }
+        // The waits below (workers draining, the collector's last read, the completions) must not be cut short by
+        // the caller's interrupt: the workers would be killed mid-drain and the last results failed unread. The
+        // flag is set again on the way out.
+        final boolean interrupted = Thread.interrupted();
+        try
+        {
+            return stop(state, leftover);
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private int stop(final long state, final RuntimeException leftover)
+    {
         submitter.stopIntake();
         if (remote != null)
         {

@@ -542,6 +542,9 @@ public final class ProcessPool implements AutoCloseable
      * Stops intake, waits until every submitted job has its result, then stops and reaps the workers and
      * removes the region (unless kept). Idempotent.
      *
+     * Not interruptible: an interrupt, pending or arriving, does not cut the wait short (results would be lost); the
+     * thread's interrupt flag is set again when close() returns. {@link #shutdownNow()} is the way to stop at once.
+     *
      * @throws IllegalStateException when called from a callback on the pool's completion thread, which would wait
      *                               for itself; {@link #shutdown()} does not wait and may be called there.
      */
@@ -554,16 +557,31 @@ public final class ProcessPool implements AutoCloseable
         }
         runtime.checkNotInCallback("close()");
         shutdown();
-        // No limit, as ExecutorService.close: every result is delivered. A job that never ends would hold close()
-        // forever without a word, so every CLOSE_NOTICE the log sink hears what close() is waiting for.
-        while (!join(CLOSE_NOTICE))
+        // Not interruptible: an interrupt (one pending as close() is called, too) would cut short the waits below
+        // and leave results undelivered. The flag is kept and set again on the way out.
+        boolean interrupted = Thread.interrupted();
+        try
         {
-            final String oldest = runtime.pending.oldest();
-            runtime.config.logSink.accept("[pool] closing: waiting for " + runtime.pending.size() +
-                " job(s) to finish" + (oldest.isEmpty() ? "" : "; the oldest is " + oldest) +
-                " (shutdownNow() stops at once)");
+            // No limit, as ExecutorService.close: every result is delivered. A job that never ends would hold
+            // close() forever without a word, so every CLOSE_NOTICE the log sink hears what close() waits for.
+            while (!join(CLOSE_NOTICE))
+            {
+                interrupted |= Thread.interrupted();
+                final String oldest = runtime.pending.oldest();
+                runtime.config.logSink.accept("[pool] closing: waiting for " + runtime.pending.size() +
+                    " job(s) to finish" + (oldest.isEmpty() ? "" : "; the oldest is " + oldest) +
+                    " (shutdownNow() stops at once)");
+            }
+            interrupted |= Thread.interrupted();
+            runtime.shutdown(PoolLayout.STATE_DRAIN, new JobFailedException("pool closed before the job ran"));
         }
-        runtime.shutdown(PoolLayout.STATE_DRAIN, new JobFailedException("pool closed before the job ran"));
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -334,6 +334,28 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldDeliverEveryResultWhenClosedByAnInterruptedThread()
+    {
+        final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        own = ProcessPool.builder(TestHandlers.class).workers(2).logSink(log::add).start();
+        final List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+        for (int i = 0; i < 400; i++)
+        {
+            futures.add(own.submit(TestHandlers.MIX, TestHandlers.mixArgument(i, 500)));
+        }
+        Thread.currentThread().interrupt(); // as a thread asked to stop, closing its pool on the way out
+        own.close();
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        for (int i = 0; i < futures.size(); i++)
+        {
+            assertEquals(TestHandlers.mix(i), java.nio.ByteBuffer.wrap(futures.get(i).join()).getLong(0), "job " + i);
+        }
+        assertTrue(log.stream().noneMatch(l -> l.contains("killed") || l.contains("still in a callback")),
+            String.join("\n", log));
+        assertTrue(own.isTerminated());
+    }
+
+    @Test
     void shouldGiveItsCountersAfterClose()
     {
         own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
