@@ -25,6 +25,8 @@ final class JobSubmitter
     private final SubmitHandles handles;
     private final Supplier<String> brokenReason;
     private final AtomicLong nextJobId = new AtomicLong();
+    /** Ids handed out to submits that were then refused (never published). */
+    private final AtomicLong unsubmitted = new AtomicLong();
     /** Set once, when the pool starts closing: submits are refused from then on. */
     private volatile boolean intakeStopped;
     /** Set once, when the pool has closed: a submit waiting for room in a full ring gives up. */
@@ -58,11 +60,14 @@ final class JobSubmitter
     }
 
     /**
-     * @return job ids handed out so far (the number of jobs submitted).
+     * @return jobs submitted so far: the ids handed out, less those of submits refused after taking their ids (a
+     *     full ring under failFast, a shutdown or an interrupt while waiting for room).
      */
     long submitted()
     {
-        return nextJobId.get();
+        // The refused count is read first: an id refused meanwhile is then not subtracted before it was counted.
+        final long refused = unsubmitted.get();
+        return nextJobId.get() - refused;
     }
 
     /**
@@ -132,6 +137,7 @@ final class JobSubmitter
         catch (final RuntimeException | Error ex)
         {
             pending.remove(jobId); // never published: join and close must not wait for it
+            unsubmitted.incrementAndGet();
             throw ex;
         }
         failIfBroken();
@@ -166,6 +172,7 @@ final class JobSubmitter
         catch (final RuntimeException | Error ex)
         {
             pending.removeFrame(call); // never published: join and close must not wait for it
+            unsubmitted.addAndGet(arguments.size());
             throw ex;
         }
         failIfBroken();
@@ -230,6 +237,7 @@ final class JobSubmitter
             {
                 pending.remove(firstId + i); // never published: join and close must not wait for it
             }
+            unsubmitted.addAndGet(arguments.size());
             throw ex;
         }
         failIfBroken();
@@ -325,10 +333,24 @@ final class JobSubmitter
                 idle = new BackoffIdleStrategy(100, 10, 1_000, 1_000_000);
             }
             final String broken = brokenReason.get();
-            if (config.failFast || stopped || broken != null)
+            if (broken != null)
             {
-                throw new RejectedExecutionException(broken != null ? "pool broken: " + broken :
-                    "job ring full: " + config.ringCapacity + " jobs in flight");
+                throw new RejectedExecutionException("pool broken: " + broken);
+            }
+            if (stopped)
+            {
+                throw new RejectedExecutionException("pool shut down while this submit waited for room in the job " +
+                    "ring: the job was not submitted");
+            }
+            if (Thread.currentThread().isInterrupted())
+            {
+                // The flag is kept for the caller, as a blocking queue's put would leave it for its catch.
+                throw new RejectedExecutionException("interrupted while waiting for room in the job ring (" +
+                    config.ringCapacity + " jobs in flight): the job was not submitted");
+            }
+            if (config.failFast)
+            {
+                throw new RejectedExecutionException("job ring full: " + config.ringCapacity + " jobs in flight");
             }
             idle.idle();
         }

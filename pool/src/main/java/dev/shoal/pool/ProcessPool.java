@@ -132,7 +132,8 @@ public final class ProcessPool implements AutoCloseable
      * @param <R>      result type.
      * @return the future result; a job for a handler no worker has is failed at once with a
      * {@link JobFailedException} naming the handlers there are.
-     * @throws RejectedExecutionException when the pool is shut down, or the ring is full and the pool fails fast.
+     * @throws RejectedExecutionException when the pool is shut down, or the ring is full and the pool fails fast, or
+     *                                    the thread is interrupted while it waits for room (its flag kept).
      * @throws IllegalArgumentException   when the job is larger than {@code maxJobBytes}.
      */
     public <A, R> CompletableFuture<R> submit(final HandlerKey<A, R> handler, final A argument)

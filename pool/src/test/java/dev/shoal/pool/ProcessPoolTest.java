@@ -356,6 +356,40 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldStopASubmitWaitingForRoomWhenItsThreadIsInterrupted() throws Exception
+    {
+        // A ring of 2 slots and one worker busy for 2 s a job: the third submit waits for room.
+        own = ProcessPool.builder(TestHandlers.class).workers(1).ringCapacity(2).logSink(l -> { }).start();
+        final CompletableFuture<Throwable> refused = new CompletableFuture<>();
+        final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        final Thread submitter = new Thread(() ->
+        {
+            try
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    own.submit(TestHandlers.MIX, TestHandlers.mixArgument(i, 2_000_000));
+                    accepted.incrementAndGet();
+                }
+                refused.complete(null);
+            }
+            catch (final RuntimeException ex)
+            {
+                refused.complete(Thread.currentThread().isInterrupted() ? ex : new AssertionError("flag lost", ex));
+            }
+        });
+        submitter.start();
+        ChildJvms.awaitCondition("the submitter waiting for room", Duration.ofSeconds(30),
+            () -> submitter.getState() == Thread.State.TIMED_WAITING || submitter.getState() == Thread.State.WAITING);
+        submitter.interrupt();
+        final Throwable ex = refused.get(10, TimeUnit.SECONDS); // kept waiting for all 100 before: 2 s a job
+        assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, ex);
+        assertTrue(ex.getMessage().contains("interrupted while waiting for room"), ex.getMessage());
+        assertEquals(accepted.get(), own.stats().submitted(), "the refused job is not counted as submitted");
+        own.shutdownNow();
+    }
+
+    @Test
     void shouldGiveItsCountersAfterClose()
     {
         own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
