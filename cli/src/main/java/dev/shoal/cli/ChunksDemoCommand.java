@@ -159,13 +159,14 @@ public final class ChunksDemoCommand implements Callable<Integer>
      */
     private void countAll(final PrintWriter out)
     {
+        if (chaos && threads)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chaos needs worker processes: drop " +
+                "--threads");
+        }
         for (final Path file : files)
         {
             FileChunks.checkSplittable(file);
-        }
-        if (chaos && threads)
-        {
-            throw new IllegalArgumentException("--chaos needs worker processes: drop --threads");
         }
         final boolean session = !threads && (long)runs * files.size() > 1;
         try (ChunkSession workerSession = session ? ChunkSession.builder().workers(workers).start() : null)

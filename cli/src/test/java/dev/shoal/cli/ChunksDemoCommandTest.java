@@ -161,6 +161,8 @@ class ChunksDemoCommandTest
         assertEquals(2, run("--file", "x", "--chunk-bytes", "lots"));
         assertEquals(2, run("--workers", "2"));
         assertTrue(err.toString().contains("--file"), err.toString());
+        assertEquals(2, run("--file", "x", "--chaos", "--threads"));
+        assertTrue(err.toString().contains("--chaos needs worker processes"), err.toString());
         final Path missing = Path.of(System.getProperty("java.io.tmpdir"), "shoal-no-such-" + System.nanoTime());
         assertEquals(2, run("--generate", "1MB", "--file", missing.resolve("x.csv").toString()));
         assertTrue(err.toString().contains("--file: folder " + missing + " does not exist"), err.toString());
