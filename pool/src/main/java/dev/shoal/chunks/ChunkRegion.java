@@ -2,7 +2,6 @@ package dev.shoal.chunks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -10,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import dev.shoal.core.Region;
 import dev.shoal.core.RegionFormatException;
@@ -227,22 +225,7 @@ final class ChunkRegion implements AutoCloseable
         }
         try
         {
-            final List<Path> ours = new ArrayList<>();
-            try (Stream<Path> entries = Files.list(folder))
-            {
-                entries.filter(p -> SIDE_FILE.matcher(p.getFileName().toString()).matches() &&
-                    Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(ours::add);
-            }
-            for (final Path file : ours)
-            {
-                Files.deleteIfExists(file);
-            }
-            Files.delete(folder);
-            return true;
-        }
-        catch (final DirectoryNotEmptyException ex)
-        {
-            return false; // files the run did not write: the folder is not only ours
+            return OwnFiles.removeThenFolder(folder, SIDE_FILE); // false: files the run did not write
         }
         catch (final NoSuchFileException ex)
         {

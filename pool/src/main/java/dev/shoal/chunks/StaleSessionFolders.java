@@ -1,12 +1,9 @@
 package dev.shoal.chunks;
 
 import java.io.IOException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -90,22 +87,7 @@ final class StaleSessionFolders
     {
         try
         {
-            final List<Path> ours = new ArrayList<>();
-            try (Stream<Path> files = Files.list(folder))
-            {
-                files.filter(p -> SESSION_FILE.matcher(p.getFileName().toString()).matches() &&
-                    Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).forEach(ours::add);
-            }
-            for (final Path file : ours)
-            {
-                Files.deleteIfExists(file);
-            }
-            Files.delete(folder);
-            return true;
-        }
-        catch (final DirectoryNotEmptyException ex)
-        {
-            return false; // files a session did not write: not only ours
+            return OwnFiles.removeThenFolder(folder, SESSION_FILE); // false: files a session did not write
         }
         catch (final IOException ex)
         {
