@@ -232,7 +232,9 @@ public final class ChunkWorker
         {
             final RangeClaims claims = new RangeClaims(region, participant.token());
             final RangeReader reader = new RangeReader(window);
-            for (int index = claims.claim(); index >= 0; index = claims.claim())
+            // An interrupted thread (a thread-mode run whose caller was interrupted) claims no further range.
+            for (int index = claims.claim(); index >= 0; index = Thread.currentThread().isInterrupted() ? -1 :
+                claims.claim())
             {
                 if (processed == stopAfter && stop(mode, region))
                 {

@@ -171,13 +171,30 @@ final class ChunkWorkers
             threads.add(thread);
             thread.start();
         }
+        // Interrupted, the workers are interrupted too and waited for: they write into the region's mapping, which
+        // the caller unmaps once this returns (a worker thread still writing then crashed the JVM).
+        boolean interrupted = false;
         for (final Thread thread : threads)
         {
             while (thread.isAlive())
             {
-                join(thread);
+                try
+                {
+                    thread.join(POLL_MILLIS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                    threads.forEach(Thread::interrupt);
+                }
                 reportProgress();
             }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for workers (the worker threads stopped at " +
+                "their next range first)");
         }
         final Throwable ex = failure.get();
         if (ex != null)
@@ -319,19 +336,6 @@ final class ChunkWorkers
         try
         {
             process.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS); // the poll interval of progress reports
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for workers", ex);
-        }
-    }
-
-    private static void join(final Thread thread)
-    {
-        try
-        {
-            thread.join(POLL_MILLIS);
         }
         catch (final InterruptedException ex)
         {

@@ -194,6 +194,45 @@ class FileChunksThreadsTest
     }
 
     @Test
+    @Timeout(60)
+    void shouldStopItsWorkerThreadsBeforeReturningWhenInterrupted() throws Exception
+    {
+        // The coordinator thread interrupted while its worker threads run: it returned at once and unmapped the
+        // region under them, and the next store of a worker thread crashed the JVM (SIGSEGV).
+        final Path file = ChunkFixtures.write(dir, "held.txt", ChunkFixtures.randomContent(3, 400_000));
+        TestJobs.HoldingJob.reset();
+        final java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        final Thread runner = new Thread(() ->
+        {
+            try
+            {
+                threads(file, 4096, 2).run(TestJobs.HoldingJob.class);
+                ended.complete(null);
+            }
+            catch (final RuntimeException ex)
+            {
+                ended.complete(ex);
+            }
+        }, "chunks-runner");
+        try
+        {
+            runner.start();
+            assertTrue(TestJobs.HoldingJob.holding.await(30, java.util.concurrent.TimeUnit.SECONDS), "a range held");
+            runner.interrupt();
+            final Throwable ex = ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(ex instanceof IllegalStateException && ex.getMessage().contains("interrupted while waiting " +
+                "for workers"), String.valueOf(ex));
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.isAlive() &&
+                t.getName().startsWith("shoal-chunks-")), "every worker thread ended before the run returned");
+        }
+        finally
+        {
+            TestJobs.HoldingJob.release.countDown();
+            runner.join(30_000);
+        }
+    }
+
+    @Test
     void shouldSayWhatIsKeptWhenTheMergeThrows() throws IOException
     {
         final byte[] bytes = ChunkFixtures.randomContent(8, 3000);
