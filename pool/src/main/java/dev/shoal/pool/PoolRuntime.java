@@ -57,6 +57,8 @@ final class PoolRuntime
     private final PoolGateway gateway;
     private RemoteWorkers remote;
     private volatile boolean closed;
+    /** The result thread ended on an error: a final drain on the closing thread would meet it again. */
+    private volatile boolean collectorFailed;
     /** Guards the unmapping against {@link #redelivered()}'s read of the ring (stats() may run during close()). */
     private final Object mapping = new Object();
     /** The ring's redelivered count as the region was unmapped (read under {@link #mapping}). */
@@ -269,6 +271,21 @@ final class PoolRuntime
             completionThread.start();
         }
         collectorThread.setDaemon(true);
+        // A result thread that ends on an error (a bug, an OutOfMemoryError, an Error from a journal library) reads
+        // no result again: what it had read is handed over, and every other pending job fails with the reason
+        // instead of leaving join(), close() and get() waiting for ever.
+        collectorThread.setUncaughtExceptionHandler((thread, error) ->
+        {
+            collectorFailed = true; // first: the close that follows must not read the result buffers again
+            try
+            {
+                collector.handOverAfterError();
+            }
+            finally
+            {
+                markBroken("the pool's result thread stopped on an error: " + error);
+            }
+        });
         collectorThread.start();
         try
         {
@@ -370,10 +387,12 @@ final class PoolRuntime
         supervisor.stopSupervising();
         join(supervisorThread);
         // Release store: workers read the state with a volatile load before each take.
-        control.set(PoolLayout.STATE, state);
+        // After the result thread failed nobody reads results: the workers stop at once instead of draining the
+        // ring into buffers that would fill.
+        control.set(PoolLayout.STATE, collectorFailed ? PoolLayout.STATE_STOP : state);
         supervisor.awaitExitOrKill(config.stopTimeout);
         final boolean collectorStopped = stopCollector();
-        if (collectorStopped)
+        if (collectorStopped && !collectorFailed)
         {
             collector.drainOnce(supervisor::hasExited);
         }

@@ -51,6 +51,8 @@ final class ResultCollector implements Runnable
     private final ResultHook hook;
     private final Executor completions;
     private boolean warnedRejected;
+    /** Set once this thread ended on an error: what it read is handed over without asking the hook again. */
+    private boolean failedOnError;
     private PendingJobs.Pending[] deferredJobs = new PendingJobs.Pending[256];
     private int[] deferredStatus = new int[256];
     private byte[][] deferredBodies = new byte[256][];
@@ -263,6 +265,17 @@ final class ResultCollector implements Runnable
     }
 
     /**
+     * After this thread ended on an error (called on it, by its uncaught-exception handler): hands over the results
+     * it had read and taken, so that no future waits for a result only this thread held. The hook is not asked to
+     * make them durable: it may be what failed, so the journal may lack the last of them (a resume runs those again).
+     */
+    void handOverAfterError()
+    {
+        failedOnError = true;
+        completeDeferred();
+    }
+
+    /**
      * Hands the results read so far to the completion executor as one batch. With a hook (the journal), only
      * after the hook has made them durable, so the journal writes one batch instead of one record per job.
      */
@@ -272,7 +285,7 @@ final class ResultCollector implements Runnable
         {
             return;
         }
-        if (hook != null)
+        if (hook != null && !failedOnError)
         {
             hook.flush();
         }
@@ -400,6 +413,8 @@ final class ResultCollector implements Runnable
         {
             return;
         }
+        // Deferred first, so that an error in the hook leaves the run where handOverAfterError finds it.
+        deferFrameRun(frame, run.taken);
         if (hook != null)
         {
             for (int k = 0; k < run.taken; k++)
@@ -409,7 +424,6 @@ final class ResultCollector implements Runnable
                     run.body[k]);
             }
         }
-        deferFrameRun(frame, run.taken);
     }
 
     private void complete(final long jobId, final int status, final int attempt, final int workerId,
@@ -421,12 +435,13 @@ final class ResultCollector implements Runnable
             pending.duplicate(); // a redelivered job's second result: its future is already complete
             return;
         }
+        // Deferred first, so that an error in the hook leaves the job where handOverAfterError finds it.
+        defer(p, status, body);
         if (hook != null)
         {
             // Before the future completes: whoever sees the result can rely on the journal holding it.
             hook.onResult(jobId, p, status, attempt, workerId, body);
         }
-        defer(p, status, body);
     }
 
     private static void settle(final PendingJobs.Pending p, final int status, final byte[] body)

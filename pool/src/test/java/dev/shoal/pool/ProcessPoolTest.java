@@ -390,6 +390,45 @@ class ProcessPoolTest
     }
 
     @Test
+    void shouldFailEveryPendingJobWhenTheResultThreadDiesInsteadOfWaitingForEver() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { })
+            .resultHook((jobId, job, status, attempt, workerId, body) ->
+            {
+                if (seen.incrementAndGet() == 10)
+                {
+                    throw new AssertionError("an Error in the result thread"); // as a journal library's under -ea
+                }
+            }).start();
+        final List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+        for (int i = 0; i < 200; i++)
+        {
+            futures.add(own.submit(TestHandlers.MIX, TestHandlers.mixArgument(i, 1_000)));
+        }
+        assertTrue(own.join(Duration.ofSeconds(30)), "join returns: no job is left waiting");
+        int failed = 0;
+        for (int i = 0; i < futures.size(); i++)
+        {
+            final CompletableFuture<byte[]> f = futures.get(i);
+            assertTrue(f.isDone(), "job " + i);
+            if (f.isCompletedExceptionally())
+            {
+                failed++;
+                final ExecutionException ex = assertThrows(ExecutionException.class, f::get);
+                assertTrue(ex.getCause().getMessage().contains("result thread stopped on an error"), ex.toString());
+            }
+            else
+            {
+                assertEquals(TestHandlers.mix(i), java.nio.ByteBuffer.wrap(f.get()).getLong(0), "job " + i);
+            }
+        }
+        assertTrue(failed > 0 && failed <= 190, "failed " + failed + ": the results read before the error count");
+        own.close();
+        assertTrue(own.isTerminated());
+    }
+
+    @Test
     void shouldGiveItsCountersAfterClose()
     {
         own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
