@@ -60,15 +60,6 @@ public final class JournalTailer implements AutoCloseable
     }
 
     /**
-     * Opens an existing journal for reading only.
-     *
-     * @param dir the journal directory.
-     * @return a tailer at the first record; closing it closes the journal.
-     * @throws JournalOpenException   when there is no readable journal there.
-     * @throws JournalFormatException when it holds records this code cannot read (checked here, or, when a cycle
-     *     file is empty (see {@link #emptyCycleFiles()}), at the first {@link #next()}).
-     */
-    /**
      * @param dir a directory.
      * @return whether a journal is there to open (a writer has made its metadata file); false also for a directory
      *     that does not exist yet.
@@ -78,6 +69,15 @@ public final class JournalTailer implements AutoCloseable
         return JournalDirectory.holdsMetadata(dir.toAbsolutePath().normalize());
     }
 
+    /**
+     * Opens an existing journal for reading only.
+     *
+     * @param dir the journal directory.
+     * @return a tailer at the first record; closing it closes the journal.
+     * @throws JournalOpenException   when there is no readable journal there.
+     * @throws JournalFormatException when it holds records this code cannot read (checked here, or, when a cycle
+     *     file is empty (see {@link #emptyCycleFiles()}), at the first {@link #next()}).
+     */
     public static JournalTailer open(final Path dir)
     {
         final Path path = dir.toAbsolutePath().normalize();
