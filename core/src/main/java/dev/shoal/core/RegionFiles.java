@@ -97,7 +97,7 @@ final class RegionFiles
         if (!Files.isDirectory(dir))
         {
             // Only the folder of bare names is made here: a mistyped path must fail, not leave folders behind.
-            if (!dir.equals(RegionLocation.defaultDirectory().toAbsolutePath()))
+            if (!dir.equals(RegionLocation.defaultDirectory().toAbsolutePath().normalize()))
             {
                 throw new IllegalArgumentException((Files.exists(dir) ? dir + " is not a folder" : "folder " + dir +
                     " does not exist") + ": a region is made in an existing folder (bare names in " +
