@@ -215,7 +215,7 @@ class RemoteHostsTest
         {
             final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
             assertTrue(children.output(a).contains("as host 1 "), children.output(a));
-            final List<CompletableFuture<byte[]>> futures = mixJobs(pool, 0, 64, 50_000); // 16 frames, 0.2 s each
+            final List<CompletableFuture<byte[]>> futures = mixJobs(pool, 0, 64, 20_000); // 16 frames, 80 ms each
             ChildJvms.awaitCondition("the frames at the agent", Duration.ofSeconds(60),
                 () -> children.output(a).contains("work arriving"));
             final UnsafeBuffer answers = staleAnswers(1, 16, 4);

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,7 +30,11 @@ import static org.junit.jupiter.api.Assertions.*;
  * with and without biased locking, instead of jcstress's full set). About 45 s on two cores, of which jcstress's
  * own VM probing is some 17 s. The full run is {@code java -jar stress/target/jcstress.jar -m stress}
  * ({@code docs/stress.md}). The console log and HTML report stay in {@code target/jcstress-junit}.
+ *
+ * <p>Tagged soak: it runs in {@code mvn -Psoak verify}, which CI runs on every change, not in the default
+ * {@code mvn verify}, which must stay near 6 minutes on two cores.
  */
+@Tag("soak")
 class JobRingJcstressTest
 {
     private static final long RUN_SECONDS = 150;
