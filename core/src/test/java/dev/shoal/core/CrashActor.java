@@ -150,6 +150,18 @@ final class CrashActor
         }
     }
 
+    /**
+     * @param token a participant this actor closed again (an attach that failed after it): a kill must not reach
+     *              the entry's next owner.
+     */
+    void disowns(final long token)
+    {
+        synchronized (tokens)
+        {
+            tokens.remove(token);
+        }
+    }
+
     List<Long> tokens()
     {
         synchronized (tokens)

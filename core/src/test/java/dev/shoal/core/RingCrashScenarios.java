@@ -551,9 +551,59 @@ final class RingCrashScenarios
 
         private JobConsumer attachConsumer(final CrashActor self)
         {
-            final Participant participant = attach(Role.CONSUMER);
-            self.owns(participant.token()); // known before any ring write: a death inside is recoverable
-            return new JobConsumer(ring, participant);
+            for (int turn = 1; ; turn++)
+            {
+                final Participant participant = attach(Role.CONSUMER);
+                self.owns(participant.token()); // known before any ring write: a death inside is recoverable
+                try
+                {
+                    return new JobConsumer(ring, participant);
+                }
+                catch (final IllegalStateException ex)
+                {
+                    self.disowns(participant.token()); // closed by the failed constructor
+                    // The refusal JobConsumer documents: every record held by a live handle, one of them by a
+                    // recovery under way (a recoverer holds the record it repairs beside none of its own). A
+                    // process would try again; so does the actor, a turn at a time, while a live recoverer holds
+                    // a record. A refusal with no recovery under way is a finding.
+                    if (!tolerateFullTable || turn == CrashSearch.ENTRY_TURNS || !isNoFreeRecord(ex) ||
+                        !recoveryHoldsRecord())
+                    {
+                        throw ex;
+                    }
+                    CrashPoints.waiting(RingCrashPoint.RESERVE_CAS); // a wait, not a write
+                }
+            }
+        }
+
+        private static boolean isNoFreeRecord(final IllegalStateException ex)
+        {
+            return String.valueOf(ex.getMessage()).contains("no free lease record");
+        }
+
+        /**
+         * @return whether a lease record is held by a live recoverer (a supervisor's token).
+         */
+        private boolean recoveryHoldsRecord()
+        {
+            final java.util.Set<Long> recoverers = new java.util.HashSet<>();
+            for (final ParticipantInfo info : region.participants().snapshot())
+            {
+                if (info.alive() && info.role() == Role.SUPERVISOR)
+                {
+                    recoverers.add(info.token());
+                }
+            }
+            for (int i = 0; i < ring.leaseCount(); i++)
+            {
+                final long word = ring.words().leaseWordVolatile(ring.leaseOffset(i));
+                if (JobRingDescriptor.leaseState(word) != JobRingDescriptor.LEASE_FREE &&
+                    recoverers.contains(JobRingDescriptor.leaseToken(word)))
+                {
+                    return true;
+                }
+            }
+            return false;
         }
 
         void offer(final String actor, final long value)
