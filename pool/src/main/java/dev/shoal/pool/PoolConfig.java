@@ -100,7 +100,8 @@ final class PoolConfig
      */
     static int maxThreadsPerWorker(final int workers, final int submitHandles)
     {
-        final long room = ParticipantDescriptor.MAX_CAPACITY - 2L * submitHandles - 16 - 2;
+        // What the workers leave: each worker takes 2 x (threads + 2) entries, the rest is fixed.
+        final long room = ParticipantDescriptor.MAX_CAPACITY - participantsNeeded(0, 0, submitHandles, true);
         return (int)Math.max(0, room / (2L * Math.max(1, workers)) - 2);
     }
 
