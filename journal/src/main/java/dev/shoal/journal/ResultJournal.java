@@ -65,10 +65,12 @@ public final class ResultJournal implements AutoCloseable
     {
         final Path path = dir.toAbsolutePath().normalize();
         final boolean created = JournalDirectory.prepareForAppend(path);
-        if (JournalDirectory.holdsMetadata(path))
+        final boolean existing = JournalDirectory.holdsMetadata(path);
+        if (existing)
         {
             // Before the queue is opened for writing: an appender would write past a cut in the last cycle file,
-            // where no reader reaches, and opening it would grow a file cut short back to its mapped size.
+            // where no reader reaches, and opening it would grow a file cut short back to its mapped size. The
+            // check reads the first record too (a journal of another format is named as such).
             JournalEndCheck.check(path);
         }
         final ChronicleQueue queue;
@@ -84,14 +86,17 @@ public final class ResultJournal implements AutoCloseable
             }
             throw ex;
         }
-        try
+        if (!existing)
         {
-            Queues.checkFirstRecord(queue, path);
-        }
-        catch (final RuntimeException ex)
-        {
-            queue.close();
-            throw ex;
+            try
+            {
+                Queues.checkFirstRecord(queue, path); // cycle files without metadata: read through the new queue
+            }
+            catch (final RuntimeException ex)
+            {
+                queue.close();
+                throw ex;
+            }
         }
         return new ResultJournal(path, queue);
     }
