@@ -715,7 +715,7 @@ public final class JobConsumer implements AutoCloseable
         participant.heartbeat(); // slow path: tells inspect this consumer is alive and polling
         for (int i = 0; i < ring.leaseCount(); i++)
         {
-            if (i != ownLease && recovery.recoverLease(i, true) == i)
+            if (i != ownLease && recovery.scanLease(i) == i)
             {
                 heldLease = i;
                 scanInterval = MIN_SCAN_NANOS;

@@ -100,7 +100,7 @@ public final class ParticipantTable
         {
             // Volatile: the owner value the takeover CAS below expects; a newer owner makes the CAS fail.
             final long owner = buffer.getLongVolatile(entry(i) + OWNER_OFFSET);
-            if (owner != 0 && !ownerAlive(entry(i), owner))
+            if (owner != 0 && !ownerAlive(entry(i), owner, false))
             {
                 CrashPoints.at(ParticipantCrashPoint.ATTACH_TAKEOVER_CAS);
                 // CAS from the dead owner we read: exactly one attacher takes over a dead owner's entry.
@@ -172,19 +172,16 @@ public final class ParticipantTable
     /**
      * @return whether an owner word read from entry {@code e} names a live process (see "Liveness of an owner").
      */
-    private boolean ownerAlive(final int e, final long owner)
+    private boolean ownerAlive(final int e, final long owner, final boolean recent)
     {
         if (owner == 0)
         {
             return false;
         }
-        if (owner < 0)
-        {
-            return ProcessLiveness.isAlive(-owner); // initialising: its boot id may not be written yet
-        }
+        final long identity = Math.abs(owner); // negative: initialising, its boot id may not be written yet
         // Volatile: the boot id was stored before the owner word turned positive, which we read before it.
-        return ProcessLiveness.sameBoot(buffer.getLongVolatile(e + BOOT_ID_OFFSET)) &&
-            ProcessLiveness.isAlive(owner);
+        final boolean sameBoot = owner < 0 || ProcessLiveness.sameBoot(buffer.getLongVolatile(e + BOOT_ID_OFFSET));
+        return sameBoot && (recent ? ProcessLiveness.isAliveRecently(identity) : ProcessLiveness.isAlive(identity));
     }
 
     /**
@@ -196,6 +193,23 @@ public final class ParticipantTable
      */
     public boolean isAlive(final long token)
     {
+        return isAlive(token, false);
+    }
+
+    /**
+     * Like {@link #isAlive(long)}, but the owning process's liveness may be an answer up to 10 ms old (see
+     * {@link ProcessLiveness#isAliveRecently}): for periodic scans only, never after the caller saw a process end.
+     *
+     * @param token a participant token, as stored by a structure.
+     * @return true when the holder is attached and was alive at most 10 ms ago.
+     */
+    public boolean isAliveRecently(final long token)
+    {
+        return isAlive(token, true);
+    }
+
+    private boolean isAlive(final long token, final boolean recent)
+    {
         final int index = indexOf(token);
         if (token <= 0 || index >= capacity)
         {
@@ -205,7 +219,7 @@ public final class ParticipantTable
         // Generation first, owner second: see the class comment for why this order errs on the safe side.
         final long generation = buffer.getLongVolatile(e + GENERATION_OFFSET);
         final long owner = buffer.getLongVolatile(e + OWNER_OFFSET);
-        return generation == generationOf(token) && ownerAlive(e, owner);
+        return generation == generationOf(token) && ownerAlive(e, owner, recent);
     }
 
     /**
@@ -242,7 +256,7 @@ public final class ParticipantTable
     {
         checkIndex(index);
         final long owner = buffer.getLongVolatile(entry(index) + OWNER_OFFSET);
-        if (owner == 0 || ownerAlive(entry(index), owner))
+        if (owner == 0 || ownerAlive(entry(index), owner, false))
         {
             return false;
         }
@@ -286,7 +300,7 @@ public final class ParticipantTable
                 buffer.getLongVolatile(e + HEARTBEAT_OFFSET),
                 Role.fromCode(buffer.getInt(e + ROLE_OFFSET)),
                 buffer.getLong(e + ATTACHED_AT_OFFSET),
-                ownerAlive(e, owner)));
+                ownerAlive(e, owner, false)));
         }
         return list;
     }

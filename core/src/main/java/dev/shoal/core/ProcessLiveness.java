@@ -61,12 +61,14 @@ public final class ProcessLiveness
     private static final boolean HAS_PROC = Files.isDirectory(Path.of("/proc/self"));
     private static final long CURRENT_PID = ProcessHandle.current().pid();
     /**
-     * How long an answer read from {@code /proc} stands for an identity. Every idle consumer of a ring scans every
-     * lease record on a schedule and asks about each holder; with C consumer threads per process that was C x C
-     * stat reads per scan, most of a core per worker idle at 32 threads per worker (1 to 64 ms between scans).
-     * An answer kept 10 ms bounds that to 100 reads a second per other process. Kept "alive" only delays a
-     * recovery by up to 10 ms; kept "dead" cannot be wrong: dead is proven (a pid gone, a zombie, other start
-     * ticks) and an identity carrying start ticks never lives again.
+     * How long an answer read from {@code /proc} stands for {@link #isAliveRecently}. Every idle consumer of a ring
+     * scans every lease record on a schedule and asks about each holder; with C consumer threads per process that
+     * was C x C stat reads per scan, most of a core per worker idle at 32 threads per worker (1 to 64 ms between
+     * scans). An answer kept 10 ms bounds that to 100 reads a second per other process. Kept "alive" only delays
+     * such a scan's recovery by up to 10 ms; kept "dead" cannot be wrong: dead is proven (a pid gone, a zombie,
+     * other start ticks) and an identity carrying start ticks never lives again. {@link #isAlive} never reads a
+     * kept answer: a caller that has just seen a process end (a supervisor's wait, inspect after a kill) must not
+     * be told it still runs.
      */
     private static final long ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int ANSWERS_KEPT = 4096;
@@ -171,10 +173,29 @@ public final class ProcessLiveness
     }
 
     /**
+     * Asks the kernel now (never a kept answer).
+     *
      * @param identity a packed identity, as stored in an owner word.
      * @return false only when that very process (same pid, same start ticks) is proven gone.
      */
     public static boolean isAlive(final long identity)
+    {
+        if (identity <= 0 || identity == CURRENT_IDENTITY)
+        {
+            return identity > 0;
+        }
+        return keep(identity, System.nanoTime(), isAlive(identity, PROC));
+    }
+
+    /**
+     * Like {@link #isAlive(long)}, but an answer up to 10 ms old may stand: for periodic scans that ask about the
+     * same holders over and over (an idle consumer's lease scan), where a death seen 10 ms late costs nothing.
+     *
+     * @param identity a packed identity, as stored in an owner word.
+     * @return false only when that very process is proven gone; a process that ended in the last 10 ms may still
+     *     read as alive.
+     */
+    public static boolean isAliveRecently(final long identity)
     {
         if (identity <= 0 || identity == CURRENT_IDENTITY)
         {
@@ -186,7 +207,11 @@ public final class ProcessLiveness
         {
             return (until & 1L) != 0;
         }
-        final boolean alive = isAlive(identity, PROC);
+        return keep(identity, now, isAlive(identity, PROC));
+    }
+
+    private static boolean keep(final long identity, final long now, final boolean alive)
+    {
         if (ANSWERS.size() >= ANSWERS_KEPT)
         {
             ANSWERS.clear(); // a bound, not a policy: at most one /proc read more per identity

@@ -190,6 +190,24 @@ final class RingRecovery
      */
     int recoverLease(final int index, final boolean canLease)
     {
+        return recoverLease(index, canLease, false);
+    }
+
+    /**
+     * {@link #recoverLease(int, boolean)} for an idle consumer's periodic scan: a holder's liveness may be an
+     * answer up to 10 ms old ({@link ParticipantTable#isAliveRecently}), so that C idle consumers scanning C
+     * records do not read {@code /proc} C x C times per scan; a death is then acted on up to 10 ms late.
+     *
+     * @param index lease record.
+     * @return as {@link #recoverLease(int, boolean)} with {@code canLease} true.
+     */
+    int scanLease(final int index)
+    {
+        return recoverLease(index, true, true);
+    }
+
+    private int recoverLease(final int index, final boolean canLease, final boolean recent)
+    {
         final int record = ring.leaseOffset(index);
         final long word = words.leaseWordVolatile(record); // volatile: pairs with its release; the fields follow
         final int state = leaseState(word);
@@ -207,7 +225,7 @@ final class RingRecovery
                 leaseWord(token, attempt, LEASE_LEASED)) ? index : NONE;
         }
         final long holder = leaseToken(word);
-        if (holder == token || table.isAlive(holder))
+        if (holder == token || (recent ? table.isAliveRecently(holder) : table.isAlive(holder)))
         {
             return NONE;
         }

@@ -82,6 +82,34 @@ class LivenessTest
             ProcessLiveness.currentStartTicks()), "no wall clock in an identity");
     }
 
+    /**
+     * CI found it: an inspect right after a kill showed the killed participant alive, because every liveness
+     * question read an answer kept 10 ms for idle scans. Only {@link ProcessLiveness#isAliveRecently} may.
+     */
+    @Test
+    void shouldTellAProcessSeenEndingDeadAtOnceEvenRightAfterAScanKeptItAlive() throws Exception
+    {
+        for (int round = 0; round < 5; round++)
+        {
+            final Process child = new ProcessBuilder("sleep", "60").start();
+            try
+            {
+                final long ticks = ProcessLiveness.startTicks(
+                    pid -> Files.readString(Path.of("/proc/" + pid + "/stat")), child.pid());
+                final long identity = ProcessLiveness.identity(child.pid(), ticks);
+                assertTrue(ProcessLiveness.isAliveRecently(identity), "a scan keeps it alive for 10 ms");
+                assertTrue(ProcessLiveness.isAlive(identity));
+                child.destroyForcibly();
+                assertTrue(child.waitFor(20, TimeUnit.SECONDS));
+                assertFalse(ProcessLiveness.isAlive(identity), "round " + round + ": reaped, so dead, now");
+            }
+            finally
+            {
+                child.destroyForcibly();
+            }
+        }
+    }
+
     @Test
     void shouldJudgeAnEntryOfAnotherBootDeadAndReclaimIt()
     {
