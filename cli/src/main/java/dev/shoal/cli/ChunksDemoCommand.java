@@ -89,7 +89,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
             .put("processing_bytes_per_s", Math.round(o.processingBytesPerSecond()))
             .put("resumed_ranges", o.rangesResumed())
             .put("redone_ranges", o.rangesRedone()).put("workers_killed", o.workersKilled())
-            .put("worker_restarts", o.workerRestarts());
+            .put("worker_restarts", o.workerRestarts()).put("discarded_run", o.discardedRun());
     }
 
     /**
@@ -219,6 +219,10 @@ public final class ChunksDemoCommand implements Callable<Integer>
         if (o.processingSeconds() > 0)
         {
             out.printf(Locale.ROOT, "  phases    %s%n", phases(o));
+        }
+        if (!o.discardedRun().isEmpty())
+        {
+            out.printf(Locale.ROOT, "  discarded %s%n", o.discardedRun());
         }
         if (o.rangesResumed() > 0)
         {

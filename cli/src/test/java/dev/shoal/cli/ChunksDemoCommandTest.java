@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 import dev.shoal.chunks.CsvGenerator;
+import dev.shoal.chunks.FileChunks;
+import dev.shoal.chunks.LineChecksumJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +89,26 @@ class ChunksDemoCommandTest
         assertTrue(out.toString().contains("(run 2: the same JVMs, warm)"), out.toString());
         assertEquals(2, run("--generate", "1KB", "--file", a.toString(), "--file", b.toString()));
         assertTrue(err.toString().contains("--generate writes one file"), err.toString());
+    }
+
+    @Test
+    void shouldSayWhenItDiscardedAKeptRunOfTheSameFile() throws IOException
+    {
+        final Path file = dir.resolve("kept.csv");
+        assertEquals(0, run("--generate", "64KB", "--file", file.toString()));
+        // A finished run kept (as a killed one would be), with 8 KiB ranges; the demo asks for 16 KiB.
+        FileChunks.builder(file).chunkBytes(8192).processes(false).workers(1).keepRegion(true).build()
+            .run(LineChecksumJob.class);
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("--file", file.toString(), "--threads", "--workers", "1", "--chunk-bytes", "16KB"),
+            err.toString());
+        assertTrue(out.toString().contains("  discarded a kept run of this file and job was discarded"),
+            out.toString());
+        out.getBuffer().setLength(0);
+        assertEquals(0, run("--file", file.toString(), "--threads", "--workers", "1", "--chunk-bytes", "16KB",
+            "--json"), err.toString());
+        assertFigures(Files.readAllBytes(file), out.toString());
+        assertTrue(out.toString().contains("\"discarded_run\":\"\""), "nothing kept by the run before: " + out);
     }
 
     @Test
