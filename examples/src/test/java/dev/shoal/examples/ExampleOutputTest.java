@@ -111,7 +111,10 @@ class ExampleOutputTest
     {
         final Documented doc = documented(Squares.class);
         final List<String> printed = stdout(start(Squares.class), deadline());
-        assertEquals(sortedFirst(3, doc.lines), sortedFirst(3, printed), doc.where + ": the output of Squares");
+        // The callback's line prints on the completion thread whenever 7's result comes back, so anywhere before
+        // the last line (pool.join() orders it before the stats), and mapUnordered's two in either order.
+        final int free = doc.lines.size() - 1;
+        assertEquals(sortedFirst(free, doc.lines), sortedFirst(free, printed), doc.where + ": the output of Squares");
         assertNothingLeftIn(regions);
     }
 

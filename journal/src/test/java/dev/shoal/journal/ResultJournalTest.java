@@ -28,6 +28,10 @@ class ResultJournalTest
     @TempDir
     Path dir;
 
+    /** A pool's region: here, not under a bare name a killed run would leave in the shared folder. */
+    @TempDir
+    Path regions;
+
     static ResultRecord result(final String key, final long jobId, final JournalStatus status, final byte[] body)
     {
         return new ResultRecord(key, jobId, "square", status, 1, 3, body, 1_000L + jobId, 2_000L + jobId);
@@ -284,7 +288,7 @@ class ResultJournalTest
         // Chronicle's 3 s wait). The pool answers the first and the last key from the journal without running them,
         // and its log names each empty file once.
         final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final String region = "resume-empty-" + ProcessHandle.current().pid();
+        final String region = regions.resolve("resume-empty").toString();
         try (dev.shoal.pool.ProcessPool pool = dev.shoal.pool.ProcessPool.builder(dev.shoal.pool.TestHandlers.class)
             .workers(1).region(region).journal(dir).resume(true).logSink(log::add).start())
         {

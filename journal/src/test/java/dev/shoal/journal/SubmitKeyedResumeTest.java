@@ -24,11 +24,15 @@ class SubmitKeyedResumeTest
     @TempDir
     Path journal;
 
+    /** The pools' regions: here, not under bare names a killed run would leave in the shared folder. */
+    @TempDir
+    Path regions;
+
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void shouldAnswerAJournaledKeyOnResumeAndRunANewOne() throws Exception
     {
-        final String region = "keyed-resume-" + ProcessHandle.current().pid();
+        final String region = regions.resolve("keyed-resume").toString();
         try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(1).region(region)
             .journal(journal).logSink(line -> { }).start())
         {
@@ -59,7 +63,7 @@ class SubmitKeyedResumeTest
     void shouldNeverStampACompletionBeforeItsSubmission() throws Exception
     {
         final int jobs = 20_000;
-        final String region = "keyed-stamps-" + ProcessHandle.current().pid();
+        final String region = regions.resolve("keyed-stamps").toString();
         try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(2).region(region)
             .journal(journal).logSink(line -> { }).start())
         {

@@ -106,8 +106,9 @@ class ProcessPoolCallbacksTest
         pool = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
         final Thread test = Thread.currentThread();
         final CountDownLatch release = new CountDownLatch(1);
-        // The single worker parks first, so the next job's callback is attached long before its result comes.
-        final CompletableFuture<Long> parked = pool.submit(TestHandlers.PARK, 200L);
+        // The single worker parks first, so the next job's callback is attached long before its result comes (a
+        // second: a test thread descheduled that long between two calls is not a loaded machine's usual stall).
+        final CompletableFuture<Long> parked = pool.submit(TestHandlers.PARK, 1_000L);
         final CompletableFuture<Long> blocked = pool.submit(TestHandlers.SQUARE, 3L);
         final CompletableFuture<Long> blocking = blocked.thenApply(x ->
         {
@@ -133,7 +134,7 @@ class ProcessPoolCallbacksTest
             () -> pool.stats().completed() >= 102);
         release.countDown();
         assertEquals(9L, blocking.get(30, TimeUnit.SECONDS));
-        assertEquals(200L, parked.get(30, TimeUnit.SECONDS));
+        assertEquals(1_000L, parked.get(30, TimeUnit.SECONDS));
         for (int i = 0; i < more.size(); i++)
         {
             assertEquals((long)i * i, more.get(i).get(30, TimeUnit.SECONDS));

@@ -508,7 +508,7 @@ class ProcessPoolTest
         final List<CompletableFuture<Long>> futures = new ArrayList<>();
         for (long i = 0; i < 50; i++)
         {
-            futures.add(own.submit(TestHandlers.PARK, 20L));
+            futures.add(own.submit(TestHandlers.PARK, 100L)); // 5 s of work on one worker: most cannot have started
         }
         final int cancelled = own.shutdownNow();
         assertTrue(cancelled > 0, "some jobs had not started");
@@ -525,7 +525,7 @@ class ProcessPoolTest
             }
             else
             {
-                assertEquals(20L, f.join());
+                assertEquals(100L, f.join());
                 done++;
             }
         }

@@ -35,6 +35,12 @@ final class TestHosts implements AutoCloseable
     {
         final String tag = "sh" + (ProcessHandle.current().pid() % 100_000);
         final String c = tag + "-c";
+        // Namespaces of this tag are a killed run's, whose pid this process now has (a live process's pid is its
+        // own): removed, or the add below would fail, the run fall back to loopback and the final check see them.
+        for (final String left : List.of(c, tag + "-w1", tag + "-w2"))
+        {
+            run(false, "ip", "netns", "del", left);
+        }
         if (!run(false, "ip", "netns", "add", c))
         {
             return new TestHosts(null, List.of(new Host(null, "127.0.0.2", "127.0.0.1", null),
