@@ -261,7 +261,7 @@ class CliFailurePathsTest
             length = region.length();
         }
         final Process producer = children.start(ShoalCli.class, "produce", path.toString(), "--ring", "jobs",
-            "--count", "1000000000", "--rate", "200000");
+            "--count", "1000000000", "--rate", "1000000");
         final Process consumer = children.start(ShoalCli.class, "consume", path.toString(), "--ring", "jobs",
             "--count", "1000000000", "--threads", "2");
         try (Region region = Region.open(path.toString()))
@@ -270,8 +270,9 @@ class CliFailurePathsTest
             // Truncate once the ring's code is compiled, as it is in any process that has run for a moment: HotSpot
             // turns the fault of an access past the new end into an InternalError in compiled code and in
             // interpreted reads and writes, but an interpreted CAS faults inside the VM and kills the JVM (seen at
-            // 1 000 jobs, with the consumer's casHead still interpreted; docs/failure-model.md).
-            ChildJvms.awaitCondition("jobs flowing", CHILD_TIMEOUT, () -> ring.completed() > 200_000);
+            // 1 000 jobs, with the consumer's casHead still interpreted; docs/failure-model.md). A million jobs, a
+            // second or so at this rate: far past the compile thresholds even when a loaded machine's JIT lags.
+            ChildJvms.awaitCondition("jobs flowing", CHILD_TIMEOUT, () -> ring.completed() > 1_000_000);
         }
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw"))
         {
