@@ -58,7 +58,8 @@ public final class ChunkSession implements AutoCloseable
     private final Path logFolder;
     private final ClassDataArchive archive;
     /** The slots and their processes, {@link #started} and {@link #closed}: guarded by this session's monitor (a
-     * run holds it throughout: {@link ChunkWorkers} synchronizes on the session). */
+     * run holds it throughout: {@link ChunkWorkers} synchronizes on the session); {@link #processes()} alone reads
+     * a slot's process without it. */
     private final Slot[] slots;
     /** Filled by one reader thread per worker, taken by the run: the queue is the hand-off between them. */
     private final LinkedBlockingQueue<Reply> replies = new LinkedBlockingQueue<>();
@@ -139,9 +140,12 @@ public final class ChunkSession implements AutoCloseable
     }
 
     /**
+     * Answers at once, also while a run holds the session: each slot's process is read as it stands (a worker
+     * replaced meanwhile shows as its replacement).
+     *
      * @return the session's current worker processes, in slot order (for tests and monitoring).
      */
-    public synchronized List<ProcessHandle> processes()
+    public List<ProcessHandle> processes()
     {
         final List<ProcessHandle> handles = new ArrayList<>();
         for (final Slot slot : slots)
@@ -365,7 +369,8 @@ public final class ChunkSession implements AutoCloseable
     private static final class Slot
     {
         final int index;
-        Process process;
+        /** Written under the session's lock; volatile for {@link #processes()}, which reads it without. */
+        volatile Process process;
         OutputStream input;
 
         Slot(final int index)

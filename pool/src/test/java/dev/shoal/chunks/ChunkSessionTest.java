@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -185,6 +186,27 @@ class ChunkSessionTest
         assertEquals(4, o.rangesResumed());
         assertEquals(1, o.rangesRedone(), "the range the killed worker held");
         assertTrue(Files.notExists(region), "region deleted once complete");
+    }
+
+    /** Monitoring during a run: processes() answered only once the run was over (it waited for the run's lock). */
+    @Test
+    void shouldListItsWorkersWhileARunIsInProgress() throws Exception
+    {
+        final ChunkSession session = session(1);
+        final Path file = ChunkFixtures.write(dir, "busy.txt", ChunkFixtures.randomContent(54, 20_000));
+        final Path region = dir.resolve("busy-region");
+        final FileChunks held = FileChunks.builder(file).session(session).chunkBytes(2000).region(region)
+            .maxRestarts(0).stopFirstWorkerAfter(2, ChunkWorker.StopMode.PAUSE).build();
+        final ProcessHandle worker = session.processes().get(0);
+        final Future<ChunkOutcome<LineChecksum>> run = executor.submit(() -> held.run(LineChecksumJob.class));
+        ChildJvms.awaitCondition("worker paused holding a range", Duration.ofSeconds(30), () ->
+            Files.exists(ChunkRegion.sideFolder(region).resolve("paused-" + worker.pid())));
+
+        final List<ProcessHandle> during = assertTimeoutPreemptively(Duration.ofSeconds(10), session::processes,
+            "processes() while a run holds the session");
+        assertEquals(List.of(worker), during);
+        worker.destroyForcibly(); // ends the held run (no restarts allowed)
+        assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
     }
 
     @Test
