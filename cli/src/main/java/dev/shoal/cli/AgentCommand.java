@@ -76,7 +76,7 @@ public final class AgentCommand implements Callable<Integer>
                 "(a job frame is whole 8-byte words): " + maxJobBytes);
         }
         final PrintWriter out = spec.commandLine().getOut();
-        Checks.atLeast(spec, "--delay-ms", delayMs, 0);
+        Checks.within(spec, "--delay-ms", delayMs, 0, Checks.MAX_DELAY_MILLIS);
         final Agent.Config config = new Agent.Config(connect, bind, Duration.ofSeconds(connectTimeout), line ->
         {
             out.println(line);

@@ -13,6 +13,16 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class Checks
 {
+    /** Largest {@code --work-us}: 10 s of spinning per job (a larger one spins a core for longer than a demo). */
+    static final long MAX_WORK_MICROS = 10_000_000;
+    /**
+     * Largest {@code --delay-ms}: a year. A record's due time is now plus the delay in milliseconds, and a delay near
+     * {@code Long.MAX_VALUE} overflowed into the past: "far in the future" read as "due at once".
+     */
+    static final long MAX_DELAY_MILLIS = 365L * 24 * 3600 * 1000;
+    /** Smallest {@code --rate} other than 0: one job in 1000 s (a tinier one slept for ever before the first job). */
+    static final double MIN_RATE = 0.001;
+
     private Checks()
     {
     }

@@ -133,6 +133,13 @@ public final class ChunksDemoCommand implements Callable<Integer>
     {
         final long start = System.nanoTime();
         final Path file = files.get(0);
+        if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file))
+        {
+            // Even with --overwrite: writing a sample into a FIFO waits for a reader for ever, into a device it
+            // writes whatever the device does with bytes.
+            throw new IllegalArgumentException("not writing a sample into " + file + ": it is not a regular file " +
+                "(a device, FIFO or socket)");
+        }
         if (!overwrite && Files.exists(file, LinkOption.NOFOLLOW_LINKS))
         {
             throw new IllegalStateException("not writing over " + file + ": it exists (--generate writes a new " +

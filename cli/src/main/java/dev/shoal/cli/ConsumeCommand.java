@@ -100,7 +100,7 @@ public final class ConsumeCommand implements Callable<Integer>, RegionArg.User
     public Integer call() throws Exception
     {
         Checks.within(spec, "--threads", threads, 1, 1024);
-        Checks.atLeast(spec, "--work-us", workMicros, 0);
+        Checks.within(spec, "--work-us", workMicros, 0, Checks.MAX_WORK_MICROS);
         if (until.count != null)
         {
             Checks.atLeast(spec, "--count", until.count, 1);

@@ -28,7 +28,8 @@ public final class DeleteCommand implements Callable<Integer>
     String region;
 
     @Option(names = "--force",
-        description = "Delete even with live participants, or when the file is not a valid region.")
+        description = "Delete even with live participants, or when the file is not a valid region (never a " +
+            "directory, device, FIFO or socket).")
     boolean force;
 
     @CommandLine.Spec
@@ -41,6 +42,12 @@ public final class DeleteCommand implements Callable<Integer>
         if (Files.isDirectory(location.path())) // before the open, whose error would name the I/O call instead
         {
             throw new IllegalArgumentException(location.path() + " is a directory, not a region file");
+        }
+        if (Files.exists(location.path()) && !Files.isRegularFile(location.path()))
+        {
+            // Even with --force: a region is always a regular file, and a device node or a FIFO never is one.
+            throw new IllegalArgumentException("not deleting " + location.path() + ": it is not a regular file (a " +
+                "device, FIFO or socket), so not a region file");
         }
         try (Region opened = Region.open(location.path().toString()))
         {

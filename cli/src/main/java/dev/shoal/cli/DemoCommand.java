@@ -183,6 +183,12 @@ public final class DemoCommand implements Callable<Integer>
 
     private void ensureSample(final PrintWriter out, final Path sample) throws IOException
     {
+        if (file != null && Files.exists(file))
+        {
+            // A directory, a FIFO (the page-cache read would wait for a writer for ever), a device (/dev/zero
+            // reads for ever), an unreadable or empty file: refused before anything opens it.
+            FileChunks.checkSplittable(file);
+        }
         if (Files.isRegularFile(sample) && Files.size(sample) >= size)
         {
             say(out, "  sample: " + sample + " (" + Files.size(sample) / 1_000_000 + " MB, reused)");

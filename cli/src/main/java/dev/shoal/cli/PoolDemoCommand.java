@@ -95,7 +95,7 @@ public final class PoolDemoCommand implements Callable<Integer>
             Math.max(1, workers), ProcessPool.DEFAULT_SUBMIT_HANDLES)));
         Checks.atLeast(spec, "--jobs", jobs, 1);
         Checks.within(spec, "--batch", batch, 1, 255);
-        Checks.atLeast(spec, "--work-us", workMicros, 0);
+        Checks.within(spec, "--work-us", workMicros, 0, Checks.MAX_WORK_MICROS);
         if (resume && journal == null)
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --journal DIR");

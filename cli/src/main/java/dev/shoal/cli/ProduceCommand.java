@@ -9,6 +9,7 @@ import org.agrona.concurrent.IdleStrategy;
 import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,6 +68,11 @@ public final class ProduceCommand implements Callable<Integer>, RegionArg.User
         Checks.atLeast(spec, "--count", count, 0);
         Checks.atLeast(spec, "--size", size, 0);
         Checks.notNegative(spec, "--rate", rate);
+        if (rate > 0 && rate < Checks.MIN_RATE)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "invalid value for --rate: " + rate +
+                " (must be 0, no limit, or at least " + Checks.MIN_RATE + " jobs/s)");
+        }
         try (Region open = region.open())
         {
             final JobRing jobs = JobRing.open(open, ring.name);

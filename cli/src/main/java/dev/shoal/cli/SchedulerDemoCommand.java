@@ -100,7 +100,7 @@ public final class SchedulerDemoCommand implements Callable<Integer>
         }
         Checks.within(spec, "--records", records, 1, 4_000_000);
         Checks.positiveAtMost(spec, "--seconds", seconds, 3600);
-        Checks.atLeast(spec, "--delay-ms", delayMs, 0);
+        Checks.within(spec, "--delay-ms", delayMs, 0, Checks.MAX_DELAY_MILLIS);
         final SchedulerDemo.Config config = new SchedulerDemo.Config(
             workers, records, seconds, chaos, delayMs, seed != null ? seed : System.nanoTime(), listen,
             listen != null ? minHosts : 0, Duration.ofMillis(hostTimeoutMillis), remoteWindow);

@@ -96,6 +96,14 @@ class CliFailurePathsTest
                 "--threads", "256")),
             Arguments.of("--max-job-bytes", List.of("agent", "--connect", "127.0.0.1:7300", "--max-job-bytes",
                 "100")),
+            // Absurd values that hung or inverted a command's meaning (a user's review).
+            Arguments.of("--rate", List.of("produce", r, "--ring", "jobs", "--count", "2", "--rate", "1e-300")),
+            Arguments.of("--work-us", List.of("consume", r, "--ring", "jobs", "--count", "1", "--work-us",
+                "99999999999")),
+            Arguments.of("--work-us", List.of("demo", "pool", "--jobs", "1", "--work-us", "99999999999")),
+            Arguments.of("--delay-ms", List.of("demo", "scheduler", "--delay-ms", "9000000000000000000")),
+            Arguments.of("--delay-ms", List.of("agent", "--connect", "127.0.0.1:7300", "--scheduler", "--delay-ms",
+                "9000000000000000000")),
             Arguments.of("region name or path is empty", List.of("create", "", "--array", "a:4")),
             Arguments.of("at most 200 allowed", List.of("create", "n".repeat(201), "--array", "a:4")));
     }
@@ -249,6 +257,33 @@ class CliFailurePathsTest
         final CliRun result = CliRun.run("demo", "chunks", "--file", fifoLike.toString());
         assertEquals(ShoalCli.EXIT_FAILURE, result.code());
         assertTrue(result.err().contains("not a regular file"), result.err());
+    }
+
+    /**
+     * A user's review: delete --force removed a FIFO (and, as root, would remove a device node such as /dev/null);
+     * demo --file FIFO and demo chunks --generate --overwrite into a FIFO waited for ever.
+     */
+    @Test
+    void shouldRefuseFilesThatAreNotRegularBeforeOpeningThem() throws Exception
+    {
+        final Path fifo = dir.resolve("fifo");
+        final Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo");
+
+        final CliRun forced = CliRun.run("delete", fifo.toString(), "--force");
+        assertEquals(ShoalCli.EXIT_FAILURE, forced.code(), forced.out());
+        assertTrue(forced.err().contains("not a regular file"), forced.err());
+        assertTrue(Files.exists(fifo), "a FIFO is never a region: not deleted, even with --force");
+
+        final CliRun demo = assertTimeoutPreemptively(Duration.ofSeconds(30),
+            () -> CliRun.run("demo", "--file", fifo.toString(), "--jobs", "10", "--seconds", "1"));
+        assertEquals(ShoalCli.EXIT_FAILURE, demo.code(), demo.out());
+        assertTrue(demo.err().contains("not a regular file"), demo.err());
+
+        final CliRun generate = assertTimeoutPreemptively(Duration.ofSeconds(30),
+            () -> CliRun.run("demo", "chunks", "--generate", "1KB", "--overwrite", "--file", fifo.toString()));
+        assertEquals(ShoalCli.EXIT_FAILURE, generate.code(), generate.out());
+        assertTrue(generate.err().contains("not a regular file"), generate.err());
     }
 
     @Test
