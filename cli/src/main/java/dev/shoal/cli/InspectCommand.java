@@ -1,5 +1,6 @@
 package dev.shoal.cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.shoal.core.Region;
@@ -32,9 +33,19 @@ public final class InspectCommand implements Callable<Integer>, RegionArg.User
     @Override
     public Integer call()
     {
+        final List<String> errors;
         try (Region opened = region.open())
         {
-            spec.commandLine().getOut().println(json.enabled ? RegionReport.json(opened) : RegionReport.text(opened));
+            final Json model = RegionReport.model(opened);
+            spec.commandLine().getOut().println(json.enabled ? model.toString() : RegionReport.text(model));
+            errors = RegionReport.errors(model);
+        }
+        if (!errors.isEmpty())
+        {
+            // The report is printed whole (what reads is worth seeing), but a script must be able to tell.
+            spec.commandLine().getErr().println("shoal inspect: " + errors.size() + " structure(s) could not be " +
+                "read: " + String.join("; ", errors));
+            return ShoalCli.EXIT_FAILURE;
         }
         return 0;
     }

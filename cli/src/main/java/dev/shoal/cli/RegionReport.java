@@ -98,10 +98,33 @@ final class RegionReport
         return model(region).toString();
     }
 
+    /**
+     * @param model a region's report, from {@link #model}.
+     * @return "NAME: ERROR" of each structure whose state could not be read (corrupt words), in order; empty when none.
+     */
     @SuppressWarnings("unchecked")
+    static List<String> errors(final Json model)
+    {
+        final List<String> errors = new ArrayList<>();
+        for (final Json s : (List<Json>)model.fields().get("structures"))
+        {
+            final Object error = s.fields().get("error");
+            if (error != null)
+            {
+                errors.add(s.fields().get("name") + ": " + error);
+            }
+        }
+        return errors;
+    }
+
     static String text(final Region region)
     {
-        final Json model = model(region);
+        return text(model(region));
+    }
+
+    @SuppressWarnings("unchecked")
+    static String text(final Json model)
+    {
         final StringBuilder sb = new StringBuilder();
         final Json header = (Json)model.fields().get("header");
         sb.append("region ").append(header.fields().get("path")).append('\n');

@@ -72,6 +72,34 @@ class ShoalCliTest
         assertTrue(verbose.err().contains("RegionFormatException"), verbose.err());
     }
 
+    /** A user's review: a ring whose words are corrupt was shown with error=... inline, and inspect exited 0. */
+    @Test
+    void shouldExitOneWhenAStructureCannotBeReadYetPrintTheReport() throws Exception
+    {
+        final Path path = dir.resolve("corrupt-ring");
+        assertEquals(0, run("create", path.toString(), "--ring", "jobs:16:32", "--array", "a:2").code());
+        final long ring;
+        try (Region region = Region.open(path.toString()))
+        {
+            ring = region.structures().stream().filter(s -> s.name().equals("jobs")).findFirst().orElseThrow()
+                .offset();
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            final java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+            head.putLong(0, 5); // the head past the tail (0): no crash leaves this
+            ch.write(head, ring + dev.shoal.core.JobRingDescriptor.HEAD_OFFSET);
+        }
+        for (final String json : new String[]{ "--json", "--verbose" })
+        {
+            final CliRun r = run("inspect", path.toString(), json);
+            assertEquals(ShoalCli.EXIT_FAILURE, r.code(), r.out());
+            assertTrue(r.out().contains("\"a\"") || r.out().contains(" a "), "the rest is still shown: " + r.out());
+            assertTrue(r.err().contains("1 structure(s) could not be read: jobs: "), r.err());
+        }
+    }
+
     @Test
     void shouldExitTwoOnUsageErrors()
     {
