@@ -141,6 +141,16 @@ final class Checks
     }
 
     /**
+     * @param path a path a command would open, write or delete.
+     * @return whether something other than a regular file or a folder is there (a device node, a FIFO, a socket):
+     *     no command reads, writes or deletes those as files (a FIFO waits for its other end for ever).
+     */
+    static boolean isSpecialFile(final Path path)
+    {
+        return Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path);
+    }
+
+    /**
      * @param spec   the command, for the message.
      * @param option the option naming the file.
      * @param file   a file to be written.

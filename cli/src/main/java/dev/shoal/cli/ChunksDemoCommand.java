@@ -133,7 +133,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
     {
         final long start = System.nanoTime();
         final Path file = files.get(0);
-        if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file))
+        if (Checks.isSpecialFile(file))
         {
             // Even with --overwrite: writing a sample into a FIFO waits for a reader for ever, into a device it
             // writes whatever the device does with bytes.

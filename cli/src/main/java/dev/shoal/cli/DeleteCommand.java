@@ -43,7 +43,7 @@ public final class DeleteCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException(location.path() + " is a directory, not a region file");
         }
-        if (Files.exists(location.path()) && !Files.isRegularFile(location.path()))
+        if (Checks.isSpecialFile(location.path()))
         {
             // Even with --force: a region is always a regular file, and a device node or a FIFO never is one.
             throw new IllegalArgumentException("not deleting " + location.path() + ": it is not a regular file (a " +

@@ -117,11 +117,6 @@ final class RegionReport
         return errors;
     }
 
-    static String text(final Region region)
-    {
-        return text(model(region));
-    }
-
     @SuppressWarnings("unchecked")
     static String text(final Json model)
     {
