@@ -292,6 +292,33 @@ class JournalCliTest
         }
     }
 
+    /**
+     * A journal with one file this process cannot write: Chronicle fell back to reading it only (after a warning
+     * with a stack trace), so the pool ran, journaled nothing and said "journaled 0" with exit 0. Now the open for
+     * append is refused before any job runs, naming the file.
+     */
+    @Test
+    void shouldRefuseToAppendToAJournalWithAFileItCannotWrite() throws Exception
+    {
+        final Path journalDir = journalWithEveryKindOfRecord();
+        final Path metadata = journalDir.resolve("metadata.cq4t").toAbsolutePath().normalize();
+        chattr("+i", List.of(metadata));
+        try
+        {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(metadata), "chattr +i took no effect");
+            final CliRun pool = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run("demo", "pool", "--jobs", "100", "--journal", journalDir.toString()));
+            assertEquals(ShoalCli.EXIT_FAILURE, pool.code(), pool.out());
+            assertEquals("", pool.out(), "no job ran");
+            assertEquals("shoal demo pool: no permission to write journal file " + metadata + " (appending needs " +
+                "every file of the journal writable; reading does not)", pool.err().strip());
+        }
+        finally
+        {
+            chattr("-i", List.of(metadata));
+        }
+    }
+
     /** Runs chattr on the paths; skips the test where it cannot (no chattr, or a file system without the flag). */
     private static void chattr(final String flag, final List<Path> paths) throws IOException, InterruptedException
     {

@@ -24,6 +24,12 @@ final class JournalDirectory
 
     /** The store type Chronicle Queue names in the header of its metadata file. */
     static final String METADATA_MARKER = "STStore";
+    /**
+     * The least length of a metadata file a writer made: Chronicle creates it by mapping its first block (64 KiB,
+     * plus as much again of overlap), so a shorter one holding bytes was cut short. A length of zero is a file
+     * being created right now (Chronicle waits for it).
+     */
+    static final long METADATA_MIN_BYTES = 64L << 10;
     /** How many leading bytes of the metadata file are searched for {@link #METADATA_MARKER}. */
     static final int METADATA_PROBE_BYTES = 64;
 
@@ -54,6 +60,7 @@ final class JournalDirectory
             }
         }
         checkDirectory(dir, true);
+        checkFilesWritable(dir);
         checkFreeSpace(dir);
         return created;
     }
@@ -132,6 +139,31 @@ final class JournalDirectory
     }
 
     /**
+     * @param cycle a cycle number (days since 1970-01-01).
+     * @return the name of its cycle file, as the journal's daily roll names it ({@code yyyyMMddF.cq4}).
+     */
+    static String cycleFileName(final int cycle)
+    {
+        return LocalDate.ofEpochDay(cycle).format(DateTimeFormatter.BASIC_ISO_DATE) + "F.cq4";
+    }
+
+    /**
+     * @param file a file.
+     * @return its length in bytes, or -1 when it cannot be read (for messages).
+     */
+    static long sizeOf(final Path file)
+    {
+        try
+        {
+            return Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
      * @return the cycles of the journal's cycle files (empty or not), listed now.
      */
     static List<Integer> cycleFiles(final Path dir)
@@ -165,28 +197,29 @@ final class JournalDirectory
     }
 
     /**
-     * Whether this process can write the journal: its directory and every file in it. Chronicle opens a queue's
-     * files for writing unless told it is read-only, and falls back to reading only after logging a warning with a
-     * stack trace; a reader asks this first and opens such a journal read-only. Asked of the kernel ({@code
-     * access(2)}), so root gets false for a file or folder made immutable ({@code chattr +i}) or on a read-only
-     * mount, which permissions alone do not stop.
+     * Names a file of the journal this process cannot write. Chronicle opens a queue's files for writing, and when
+     * one cannot be, logs a warning with a stack trace and falls back to reading only: an appender would then
+     * journal nothing. Asked of the kernel ({@code access(2)}), so root is refused a file made immutable ({@code
+     * chattr +i}) or on a read-only mount, which permissions alone do not stop.
      *
-     * @param dir a checked journal directory.
-     * @return false when the directory or one of its files cannot be written.
+     * @param dir a checked journal directory (itself writable).
+     * @throws JournalOpenException naming the first file that cannot be written.
      */
-    static boolean isWritable(final Path dir)
+    private static void checkFilesWritable(final Path dir)
     {
-        if (!Files.isWritable(dir))
-        {
-            return false;
-        }
+        final Path locked;
         try (Stream<Path> entries = Files.list(dir))
         {
-            return entries.allMatch(Files::isWritable);
+            locked = entries.filter(p -> !Files.isWritable(p)).sorted().findFirst().orElse(null);
         }
         catch (final IOException ex)
         {
-            return false; // listed once already by the checks before; reading only is the safe side
+            throw new JournalOpenException("cannot list journal directory " + dir + ": " + ex, ex);
+        }
+        if (locked != null)
+        {
+            throw new JournalOpenException("no permission to write journal file " + locked + " (appending needs " +
+                "every file of the journal writable; reading does not)");
         }
     }
 
@@ -229,6 +262,49 @@ final class JournalDirectory
                 "' (a journal holds only *.cq4 and *.cq4t files)");
         }
         checkMetadata(dir);
+        checkCycleHeaders(dir);
+    }
+
+    /** Bits of a Chronicle excerpt header word: not yet complete, and metadata rather than data. */
+    private static final int HEADER_NOT_COMPLETE = 0x8000_0000;
+    private static final int HEADER_META_DATA = 0x4000_0000;
+    private static final int HEADER_LENGTH_MASK = 0x3FFF_FFFF;
+    /** The longest first header Chronicle accepts in a cycle file. */
+    private static final int MAX_FIRST_HEADER_BYTES = 1 << 16;
+
+    /**
+     * A cycle file starts with a complete metadata excerpt of at most 64 KiB (its store header); a file whose first
+     * word says otherwise was not written by Chronicle or was overwritten, and Chronicle would refuse it with an
+     * "unexpected magic number" that names no file.
+     */
+    private static void checkCycleHeaders(final Path dir)
+    {
+        for (final Integer cycle : cycleFiles(dir))
+        {
+            final Path file = dir.resolve(cycleFileName(cycle));
+            final byte[] word = new byte[Integer.BYTES];
+            final int read;
+            try (java.io.InputStream in = Files.newInputStream(file))
+            {
+                read = in.readNBytes(word, 0, word.length);
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalOpenException("cannot read journal file " + file + ": " + ex, ex);
+            }
+            final int header = java.nio.ByteBuffer.wrap(word).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            // Zero, or marked not complete: a writer is making the file (Chronicle waits for it, and recovers one
+            // whose writer died). Complete: a metadata excerpt that fits.
+            final boolean valid = header == 0 || (header & HEADER_NOT_COMPLETE) != 0 ||
+                (header & HEADER_META_DATA) != 0 && (header & HEADER_LENGTH_MASK) <= MAX_FIRST_HEADER_BYTES;
+            if (read == Integer.BYTES && !valid)
+            {
+                throw new JournalFormatException("journal " + dir + " is damaged: cycle file " + file.getFileName() +
+                    " does not start with a Chronicle header (first word 0x" + Integer.toHexString(header) +
+                    "; written by something else, or overwritten): move the journal aside and start with a new " +
+                    "directory");
+            }
+        }
     }
 
     /**
@@ -263,6 +339,13 @@ final class JournalDirectory
             throw new JournalOpenException("journal directory " + dir + " is not a Chronicle Queue this Shoal reads: " +
                 METADATA_FILE + " does not start with a '" + METADATA_MARKER + "' header (damaged, or written by " +
                 "an incompatible version)");
+        }
+        final long size = sizeOf(metadata);
+        if (size > 0 && size < METADATA_MIN_BYTES)
+        {
+            throw new JournalFormatException("journal " + dir + " is damaged: " + METADATA_FILE + " is cut short (" +
+                size + " bytes; Chronicle maps it in blocks of " + METADATA_MIN_BYTES + "): move the journal aside " +
+                "(its cycle files keep the records) and start with a new directory");
         }
     }
 

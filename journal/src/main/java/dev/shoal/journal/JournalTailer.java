@@ -82,22 +82,45 @@ public final class JournalTailer implements AutoCloseable
     {
         final Path path = dir.toAbsolutePath().normalize();
         JournalDirectory.checkForRead(path);
-        // A journal this process cannot write (another user's, immutable, a read-only mount) is opened read-only:
-        // Chronicle would try to open its files for writing, log a warning with a stack trace, and only then fall
-        // back to reading. Not every journal: a read-only mapping of a cycle file cut short faults at the cut,
-        // where a writable one reads zeros and the reader names the damage.
-        final ChronicleQueue queue = JournalDirectory.isWritable(path) ? Queues.open(path) :
-            Queues.openReadOnly(path);
+        // Read-only, always: a reader must not write into what it reads. Opened writable, Chronicle takes the
+        // journal's locks, rewrites a metadata file cut short and grows a cycle file cut short back to its mapped
+        // size with zeros, so that a reader then met a clean end where records were lost (and a later writer
+        // appended past the cut). Read-only, a read at a cut faults, and the fault is named as the damage.
+        // A live writer grows a cycle file before it publishes a record in the new part, so a reader following it
+        // never reads past the file's end.
+        final ChronicleQueue queue = Queues.openReadOnly(path);
         try
         {
             Queues.checkFirstRecord(queue, path);
             return new JournalTailer(queue, path, true);
+        }
+        catch (final InternalError ex)
+        {
+            queue.close();
+            throw cutShort(path, firstCycleFile(path), ex);
         }
         catch (final RuntimeException ex)
         {
             queue.close();
             throw ex;
         }
+    }
+
+    private static Path firstCycleFile(final Path dir)
+    {
+        return JournalDirectory.cycleFiles(dir).stream().min(Integer::compare).map(c -> dir.resolve(
+            JournalDirectory.cycleFileName(c))).orElse(dir);
+    }
+
+    /**
+     * A read through the read-only mapping of a cycle file past its end faults (SIGBUS), which the JVM raises as an
+     * {@link InternalError}: the file was cut short after records were written into it.
+     */
+    private static JournalFormatException cutShort(final Path dir, final Path file, final InternalError fault)
+    {
+        return new JournalFormatException("journal " + dir + " is damaged: cycle file " + file.getFileName() +
+            " is cut short (" + JournalDirectory.sizeOf(file) + " bytes): reading its records faulted past its " +
+            "end (" + fault.getMessage() + "); the records before the cut read normally", fault);
     }
 
     /**
@@ -128,24 +151,52 @@ public final class JournalTailer implements AutoCloseable
     {
         while (pending.isEmpty())
         {
-            try (DocumentContext dc = tailer.readingDocument())
+            try
             {
-                if (!dc.isPresent())
+                if (!readExcerpt())
                 {
-                    if (skipEmptyCycle())
-                    {
-                        continue;
-                    }
                     return null;
                 }
-                final long index = dc.index();
-                for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index, dir))
-                {
-                    pending.add(new JournalEntry(index, record));
-                }
+            }
+            catch (final InternalError ex)
+            {
+                final int cycle = tailer.cycle();
+                throw cutShort(dir, cycle == Integer.MIN_VALUE ? firstCycleFile(dir) :
+                    dir.resolve(JournalDirectory.cycleFileName(cycle)), ex);
+            }
+            catch (final RuntimeException ex)
+            {
+                throw ex;
+            }
+            catch (final Exception ex)
+            {
+                // Chronicle throws some checked exceptions undeclared: a cycle file whose header does not read
+                throw new JournalFormatException("journal " + dir + " is damaged: a cycle file after index 0x" +
+                    Long.toHexString(tailer.index()) + " does not read: " + ex, ex);
             }
         }
         return pending.poll();
+    }
+
+    /**
+     * @return false when there is no excerpt to read now; true when one was read into {@link #pending} (or an
+     *     empty cycle file was stepped over).
+     */
+    private boolean readExcerpt()
+    {
+        try (DocumentContext dc = tailer.readingDocument())
+        {
+            if (!dc.isPresent())
+            {
+                return skipEmptyCycle();
+            }
+            final long index = dc.index();
+            for (final JournalRecord record : JournalCodec.readAll(dc.wire().bytes(), index, dir))
+            {
+                pending.add(new JournalEntry(index, record));
+            }
+            return true;
+        }
     }
 
     /**

@@ -36,18 +36,32 @@ final class Queues
      */
     static ChronicleQueue open(final Path dir)
     {
+        final SingleChronicleQueue queue;
         try
         {
             // One file per day (yyyyMMdd.cq4), up to 2^32 records a day: Chronicle's default, named here so that
             // every process appending to one journal agrees.
-            return ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_DAILY)
+            queue = ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_DAILY)
                 .timeoutMS(TIMEOUT_MS).build();
+        }
+        catch (final InternalError ex)
+        {
+            throw metadataFault(dir, ex);
         }
         catch (final RuntimeException | LinkageError ex)
         {
             throw new JournalOpenException("cannot open journal " + dir + " as a Chronicle Queue (written by an " +
                 "incompatible version, or damaged?): " + ex, ex);
         }
+        if (queue.metaStore().readOnly())
+        {
+            // Chronicle fell back to reading only (after logging why): appends would journal nothing.
+            queue.close();
+            throw new JournalOpenException("cannot open journal " + dir + " to append: Chronicle could open it only " +
+                "to read (its " + JournalDirectory.METADATA_FILE + " cannot be written or is damaged; the warning " +
+                "above names Chronicle's reason)");
+        }
+        return queue;
     }
 
     /**
@@ -65,11 +79,27 @@ final class Queues
             return ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_DAILY).timeoutMS(TIMEOUT_MS)
                 .readOnly(true).build();
         }
+        catch (final InternalError ex)
+        {
+            throw metadataFault(dir, ex);
+        }
         catch (final RuntimeException | LinkageError ex)
         {
             throw new JournalOpenException("cannot open journal " + dir + " as a Chronicle Queue to read (written " +
                 "by an incompatible version, or damaged?): " + ex, ex);
         }
+    }
+
+    /**
+     * Building a queue reads only its metadata file (the cycle files are opened as they are read), through a
+     * mapping: a fault there (SIGBUS, raised as an {@link InternalError}) means a length field in the metadata file
+     * points past its end.
+     */
+    private static JournalFormatException metadataFault(final Path dir, final InternalError fault)
+    {
+        return new JournalFormatException("journal " + dir + " is damaged: reading its " +
+            JournalDirectory.METADATA_FILE + " faulted past its end (" + fault.getMessage() + "): move the journal " +
+            "aside (its cycle files keep the records) and start with a new directory", fault);
     }
 
     /**
@@ -99,8 +129,9 @@ final class Queues
         {
             throw new JournalFormatException("journal " + dir + ": " + ex.getMessage(), ex);
         }
-        catch (final RuntimeException ex)
+        catch (final Exception ex)
         {
+            // RuntimeExceptions, and the checked ones Chronicle throws undeclared (StreamCorruptedException)
             throw new JournalOpenException("cannot read journal " + dir + ": " + ex, ex);
         }
     }
