@@ -68,6 +68,17 @@ public final class DeleteCommand implements Callable<Integer>
                     ShoalCli.oneLine(ex) + "); use --force to delete it anyway");
             }
         }
+        catch (final InternalError ex)
+        {
+            // Reading its participants faulted (SIGBUS): a file cut short, or a page its full file system cannot
+            // give. Nothing can be attached to a region in that state: --force deletes it without the read.
+            if (!force)
+            {
+                throw new IllegalStateException("not deleting " + location.path() + ": reading it faulted (" +
+                    ShoalCli.oneLine(ex) + "; " + RegionArg.faultCause(location.path()) + "); use --force to " +
+                    "delete it anyway");
+            }
+        }
         if (!Region.delete(location))
         {
             throw new IllegalStateException("region not found: " + location.path());

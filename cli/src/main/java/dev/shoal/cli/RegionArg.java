@@ -80,6 +80,37 @@ public final class RegionArg
     }
 
     /**
+     * @return a one-line explanation of a fault (SIGBUS) reading or writing the region this command opened, for a
+     *     region neither truncated nor deleted: its file system may have no room for a page the region touched
+     *     first; {@code null} when no region was opened.
+     */
+    String fault()
+    {
+        final Path path = openedPath;
+        return path == null ? null : "region " + path + " faulted (" + faultCause(path) + ")";
+    }
+
+    /**
+     * @param path a region file that faulted.
+     * @return the likely cause, from its length and its file system's usable space.
+     */
+    static String faultCause(final Path path)
+    {
+        try
+        {
+            final long usable = Files.getFileStore(path).getUsableSpace();
+            final long size = Files.size(path);
+            return usable < size ? "its file system has " + usable + " bytes usable, less than its " + size +
+                ": a page the region had not touched before could not be given" : "a read or write of its mapping " +
+                "faulted; the file is " + size + " bytes, and its file system has " + usable + " usable";
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return "a read or write of its mapping faulted; " + ex.getMessage();
+        }
+    }
+
+    /**
      * A command with a {@link RegionArg}: the CLI's failure handler asks it about truncation.
      */
     interface User

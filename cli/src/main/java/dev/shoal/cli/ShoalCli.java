@@ -145,8 +145,11 @@ public final class ShoalCli implements Callable<Integer>
             err.println("shoal: " + pe.getMessage());
             return EXIT_USAGE;
         }
-        final String truncation = cmd.getCommand() instanceof RegionArg.User user ?
-            user.regionArg().truncation() : null;
+        String truncation = cmd.getCommand() instanceof RegionArg.User user ? user.regionArg().truncation() : null;
+        if (truncation == null && ex instanceof InternalError && cmd.getCommand() instanceof RegionArg.User user)
+        {
+            truncation = user.regionArg().fault();
+        }
         // The command's whole name ("shoal demo chunks"), as usage errors name it.
         err.println(cmd.getCommandSpec().qualifiedName() + ": " + (truncation != null ? truncation : oneLine(ex)));
         if (verbose)

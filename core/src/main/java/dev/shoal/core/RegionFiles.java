@@ -118,6 +118,7 @@ final class RegionFiles
         final Path temp = dir.resolve("." + path.getFileName() + CREATING + ProcessLiveness.currentPid() + "-" +
             ProcessLiveness.currentStartTicks() + "." + System.nanoTime());
         final RegionLayout layout = RegionLayout.of(spec);
+        checkSpace(path, dir, layout.regionLength());
         Mapping mapping = null;
         try
         {
@@ -148,10 +149,53 @@ final class RegionFiles
             }
             throw new UncheckedIOException("cannot create region " + path + ": " + ex, ex);
         }
+        catch (final InternalError ex)
+        {
+            // A write into a page the file system could not give (it filled up since the check): SIGBUS.
+            if (mapping != null)
+            {
+                mapping.unmap();
+            }
+            throw new IllegalStateException("cannot create region " + path + ": writing it faulted (" +
+                ex.getMessage() + "); its file system has " + usableSpace(dir) + " bytes usable for a region of " +
+                layout.regionLength(), ex);
+        }
         finally
         {
             CrashPoints.at(RegionCrashPoint.CREATE_UNLINK_TEMP);
             deleteQuietly(temp);
+        }
+    }
+
+    /**
+     * A region's file is sparse: the file system gives each page when it is first touched, and a page it cannot give
+     * (tmpfs or a disk full) faults in whichever process touches it, at any time in the region's life, with no word
+     * naming the cause. So a region is made only where the whole of it fits now. Racy against other users of the
+     * file system, and the best a sparse file allows; what fills it later is named by the commands that fault.
+     */
+    private static void checkSpace(final Path path, final Path dir, final long length)
+    {
+        final long usable = usableSpace(dir);
+        if (usable >= 0 && usable < length)
+        {
+            throw new IllegalStateException("not enough space for region " + path + ": it takes " + length +
+                " bytes and the file system of " + dir + " has " + usable + " usable (a page it cannot give " +
+                "when the region first touches it would fault in that process)");
+        }
+    }
+
+    /**
+     * @return the bytes usable by this process on the file system of a folder, or -1 when it cannot be read.
+     */
+    static long usableSpace(final Path dir)
+    {
+        try
+        {
+            return Files.getFileStore(dir).getUsableSpace();
+        }
+        catch (final IOException | SecurityException ex)
+        {
+            return -1;
         }
     }
 

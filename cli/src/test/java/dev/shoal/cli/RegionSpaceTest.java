@@ -1,0 +1,126 @@
+package dev.shoal.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A region on a file system without room for it. A region file is sparse: the kernel gives each page when it is
+ * first touched, and a page it cannot give faults (SIGBUS) in whichever process touches it. A 130 MB heap was
+ * created on a 10 MB tmpfs, and then inspect, delete and even delete --force failed with the JVM's bare "a fault
+ * occurred in a recent unsafe memory access operation". On a small tmpfs this test mounts (as root; skipped where
+ * it cannot) and unmounts itself.
+ */
+@Timeout(60)
+class RegionSpaceTest
+{
+    private static final long FS_BYTES = 8L << 20;
+
+    @TempDir
+    Path dir;
+
+    private Path mount;
+
+    @BeforeEach
+    void mountSmallTmpfs() throws IOException, InterruptedException
+    {
+        mount = Files.createDirectory(dir.resolve("small"));
+        assumeTrue(exec("mount", "-t", "tmpfs", "-o", "size=" + FS_BYTES, "tmpfs", mount.toString()) == 0,
+            "cannot mount a tmpfs here (not root?)");
+    }
+
+    @AfterEach
+    void unmount() throws IOException, InterruptedException
+    {
+        if (mount != null && Files.getFileStore(mount).type().equals("tmpfs"))
+        {
+            assertEquals(0, exec("umount", mount.toString()), "unmounted");
+        }
+    }
+
+    private static int exec(final String... command) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(20, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+
+    @Test
+    void shouldRefuseToCreateARegionLargerThanItsFileSystemHasRoomFor() throws IOException
+    {
+        final Path region = mount.resolve("big");
+        final CliRun create = CliRun.run("create", region.toString(), "--heap", "h:1000000:64");
+        assertEquals(ShoalCli.EXIT_FAILURE, create.code(), create.out());
+        assertTrue(create.err().startsWith("shoal create: not enough space for region " + region + ": it takes ") &&
+            create.err().contains(" bytes and the file system of " + mount + " has "), create.err());
+        try (var files = Files.list(mount))
+        {
+            assertEquals(List.of(), files.toList(), "no file left behind");
+        }
+    }
+
+    @Test
+    void shouldNameAFaultOfAFullFileSystemAndDeleteTheRegionWithForce() throws IOException
+    {
+        final Path region = mount.resolve("heap");
+        final CliRun create = CliRun.run("create", region.toString(), "--heap", "h:20000:64");
+        assertEquals(0, create.code(), create.err());
+        final long size = Files.size(region);
+        assertTrue(size < FS_BYTES / 2, "fits: " + size);
+        fill(mount.resolve("filler")); // the region's untouched pages now cannot be given
+
+        final CliRun inspect = CliRun.run("inspect", region.toString());
+        assertEquals(ShoalCli.EXIT_FAILURE, inspect.code(), inspect.out());
+        assertTrue(inspect.err().startsWith("shoal inspect: region " + region + " faulted (its file system has ") &&
+            inspect.err().contains(" bytes usable, less than its " + size), inspect.err());
+
+        final CliRun delete = CliRun.run("delete", region.toString());
+        assertEquals(ShoalCli.EXIT_FAILURE, delete.code(), delete.out());
+        assertTrue(delete.err().startsWith("shoal delete: not deleting " + region + ": reading it faulted (") &&
+            delete.err().contains("use --force to delete it anyway"), delete.err());
+        assertTrue(Files.exists(region));
+
+        final CliRun forced = CliRun.run("delete", "--force", region.toString());
+        assertEquals(0, forced.code(), forced.err());
+        assertEquals("deleted " + region, forced.out().strip());
+        assertFalse(Files.exists(region));
+    }
+
+    /** Writes a file until its file system is full. */
+    private static void fill(final Path file) throws IOException
+    {
+        final byte[] block = new byte[64 << 10];
+        java.util.Arrays.fill(block, (byte)1);
+        try (var out = Files.newOutputStream(file))
+        {
+            while (true)
+            {
+                out.write(block);
+            }
+        }
+        catch (final IOException ex)
+        {
+            if (!String.valueOf(ex.getMessage()).contains("No space left"))
+            {
+                throw ex;
+            }
+        }
+        assertTrue(Files.getFileStore(file).getUsableSpace() < (64 << 10), "full");
+    }
+}
