@@ -146,6 +146,15 @@ public final class ChunksDemoCommand implements Callable<Integer>
                 "file; add --overwrite to replace it)");
         }
         Checks.folderExists(spec, "--file", file);
+        final Path folder = file.toAbsolutePath().getParent();
+        final long usable = Files.getFileStore(folder).getUsableSpace();
+        if (usable < generate)
+        {
+            // Before writing: it would fill the disk and fail part way (the sample is written aside and renamed
+            // into place, so a failure leaves no partial file, but the disk was full meanwhile).
+            throw new IllegalStateException("not enough space for a sample of " + human(generate) + " in " + folder +
+                ": " + human(usable) + " usable");
+        }
         final long bytes = CsvGenerator.generate(file, generate, seed);
         final double seconds = (System.nanoTime() - start) / 1e9;
         if (json.enabled)
@@ -217,8 +226,9 @@ public final class ChunksDemoCommand implements Callable<Integer>
             out.println(line);
             return;
         }
-        out.printf(Locale.ROOT, "%s: %s in %,d ranges of %s, %d worker %s%s%n", o.file(), human(o.bytes()),
-            o.ranges(), human(o.chunkBytes()), o.workers(), o.processes() ? "processes" : "threads",
+        out.printf(Locale.ROOT, "%s: %s in %,d range%s of %s, %d worker %s%s%n", o.file(), human(o.bytes()),
+            o.ranges(), o.ranges() == 1 ? "" : "s", human(o.chunkBytes()), o.workers(),
+            (o.processes() ? "process" : "thread") + (o.workers() == 1 ? "" : o.processes() ? "es" : "s"),
             session == null ? "" : run == 0 ? " (run 1: fresh JVMs, kept for the next runs)" :
             " (run " + (run + 1) + ": the same JVMs, warm)");
         out.printf(Locale.ROOT, "  lines     %,d%n  bytes     %,d%n  checksum  %s%n", o.lines(), o.bytes(), checksum);
@@ -233,13 +243,22 @@ public final class ChunksDemoCommand implements Callable<Integer>
         }
         if (o.rangesResumed() > 0)
         {
-            out.printf(Locale.ROOT, "  resumed   %,d ranges were done by an earlier run%n", o.rangesResumed());
+            out.printf(Locale.ROOT, "  resumed   %,d range%s done by an earlier run%n", o.rangesResumed(),
+                o.rangesResumed() == 1 ? " was" : "s were");
         }
-        if (chaos || o.rangesRedone() > 0)
+        if (chaos)
         {
             out.printf(Locale.ROOT, "  chaos     %d worker killed with SIGKILL, %d started in its place; %d range%s " +
                 "redone; totals complete%n", o.workersKilled(), o.workerRestarts(), o.rangesRedone(),
                 o.rangesRedone() == 1 ? "" : "s");
+        }
+        else if (o.rangesRedone() > 0)
+        {
+            // Without --chaos: ranges a worker had claimed when it (or an earlier run) died. Said as "chaos 0
+            // worker killed" before, which read as if chaos had been asked for.
+            out.printf(Locale.ROOT, "  redone    %d range%s claimed by a worker that died, done again; %d worker%s " +
+                "started in its place; totals complete%n", o.rangesRedone(), o.rangesRedone() == 1 ? "" : "s",
+                o.workerRestarts(), o.workerRestarts() == 1 ? "" : "s");
         }
     }
 

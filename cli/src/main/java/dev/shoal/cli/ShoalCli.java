@@ -76,11 +76,27 @@ public final class ShoalCli implements Callable<Integer>
         {
             cli.addSubcommand("bench", new MissingBench());
         }
+        // After the subcommands: picocli gives a converter to the commands registered when it is set.
+        cli.registerConverter(java.nio.file.Path.class, ShoalCli::path);
         cli.setExecutionExceptionHandler(ShoalCli::handle);
         cli.setExecutionStrategy(ShoalCli::execute);
         cli.setParameterExceptionHandler(ShoalCli::usageError);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
+    }
+
+    /**
+     * Every path option and parameter: an empty one (say, an unset shell variable) was the current folder, so that
+     * {@code --journal ""} wrote a journal into it and {@code --file ""} read it as a file.
+     */
+    private static java.nio.file.Path path(final String value)
+    {
+        if (value.isBlank())
+        {
+            throw new CommandLine.TypeConversionException("an empty path (give a file or folder; . for the current " +
+                "folder)");
+        }
+        return java.nio.file.Path.of(value);
     }
 
     /**

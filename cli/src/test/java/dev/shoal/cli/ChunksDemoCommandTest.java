@@ -111,6 +111,47 @@ class ChunksDemoCommandTest
         assertTrue(out.toString().contains("\"discarded_run\":\"\""), "nothing kept by the run before: " + out);
     }
 
+    /**
+     * A kept run whose region was damaged (here its magic overwritten) failed every later run of the file with the
+     * region's format error alone, which did not say which region nor what to do.
+     */
+    @Test
+    void shouldNameADamagedKeptRunAndHowToRemoveIt() throws IOException
+    {
+        final Path file = dir.resolve("damaged-" + System.nanoTime() + ".csv");
+        assertEquals(0, run("--generate", "64KB", "--file", file.toString()));
+        FileChunks.builder(file).chunkBytes(8192).processes(false).workers(1).keepRegion(true).build()
+            .run(LineChecksumJob.class);
+        final Path region;
+        try (var kept = Files.newDirectoryStream(dev.shoal.core.RegionLocation.defaultDirectory(),
+            "chunks-" + file.getFileName() + "-*"))
+        {
+            final java.util.List<Path> regions = new java.util.ArrayList<>();
+            kept.forEach(regions::add);
+            assertEquals(1, regions.size(), regions.toString());
+            region = regions.get(0);
+        }
+        try
+        {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(region,
+                java.nio.file.StandardOpenOption.WRITE))
+            {
+                channel.write(java.nio.ByteBuffer.wrap("NOTSHOAL".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                    0);
+            }
+            err.getBuffer().setLength(0);
+            assertEquals(1, run("--file", file.toString(), "--threads", "--workers", "1", "--chunk-bytes", "8KB"));
+            assertTrue(err.toString().contains("the kept run of " + file + " cannot be read: its region " + region +
+                " is damaged (") && err.toString().contains("delete it (shoal delete --force " + region + ") and " +
+                "run again"), err.toString());
+            assertTrue(Files.exists(region), "left for the user to look at");
+        }
+        finally
+        {
+            Files.deleteIfExists(region);
+        }
+    }
+
     @Test
     void shouldNotGenerateOverAnExistingFileUnlessTold() throws IOException
     {

@@ -105,7 +105,12 @@ class CliFailurePathsTest
             Arguments.of("--delay-ms", List.of("agent", "--connect", "127.0.0.1:7300", "--scheduler", "--delay-ms",
                 "9000000000000000000")),
             Arguments.of("region name or path is empty", List.of("create", "", "--array", "a:4")),
-            Arguments.of("at most 200 allowed", List.of("create", "n".repeat(201), "--array", "a:4")));
+            Arguments.of("at most 200 allowed", List.of("create", "n".repeat(201), "--array", "a:4")),
+            // An empty path was the current folder: a journal written into it, a folder read as a file.
+            Arguments.of("an empty path", List.of("demo", "pool", "--jobs", "1", "--journal", "")),
+            Arguments.of("an empty path", List.of("demo", "chunks", "--file", "")),
+            Arguments.of("an empty path", List.of("demo", "--file", " ")),
+            Arguments.of("an empty path", List.of("journal", "stats", "")));
     }
 
     @Test

@@ -102,6 +102,26 @@ class RegionSpaceTest
         assertFalse(Files.exists(region));
     }
 
+    /** A sample larger than the disk filled it and failed part way, leaving a partial file. */
+    @Test
+    void shouldRefuseToGenerateASampleLargerThanItsFileSystemHasRoomFor() throws IOException
+    {
+        final Path sample = mount.resolve("sample.csv");
+        final CliRun generate = CliRun.run("demo", "chunks", "--generate", "20MB", "--file", sample.toString());
+        assertEquals(ShoalCli.EXIT_FAILURE, generate.code(), generate.out());
+        assertTrue(generate.err().startsWith("shoal demo chunks: not enough space for a sample of ") &&
+            generate.err().contains(" in " + mount + ": "), generate.err());
+        try (var files = Files.list(mount))
+        {
+            assertEquals(List.of(), files.toList(), "no file left behind");
+        }
+        assertEquals(0, CliRun.run("demo", "chunks", "--generate", "1MB", "--file", sample.toString()).code());
+        try (var files = Files.list(mount))
+        {
+            assertEquals(List.of(sample), files.toList(), "written aside and renamed into place");
+        }
+    }
+
     /** Writes a file until its file system is full. */
     private static void fill(final Path file) throws IOException
     {

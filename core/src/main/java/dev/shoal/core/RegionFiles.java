@@ -112,6 +112,14 @@ final class RegionFiles
                 throw new UncheckedIOException("cannot create folder " + dir + ": " + ex, ex);
             }
         }
+        if (!Files.isWritable(dir))
+        {
+            // Else the failure names the private file the region is first written to, not the folder.
+            throw new IllegalStateException("cannot create region " + path + ": no permission to write folder " + dir +
+                (dir.equals(RegionLocation.defaultDirectory().toAbsolutePath().normalize()) ? " (the folder of " +
+                "bare names, made by the first user who made a region: its owner can open it to others with chmod " +
+                "1777, as /tmp is; or give a file path)" : ""));
+        }
         removeStaleCreations(path);
         // The name carries the creator's identity (pid and start ticks), so a sweep can tell a dead creator's
         // file from a live one's exactly, even when the pid was reused.

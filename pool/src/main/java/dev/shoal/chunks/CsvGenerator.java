@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.SplittableRandom;
 
@@ -33,6 +35,9 @@ public final class CsvGenerator
     }
 
     /**
+     * Writes the sample beside the file under a private name and renames it into place when it is whole: a failure
+     * part way (the disk full) leaves no partial sample, and a file being replaced stays as it was.
+     *
      * @param file  the file to write (replaced if present).
      * @param bytes size to reach: whole lines are written until the file has at least this many bytes.
      * @param seed  random seed.
@@ -41,6 +46,28 @@ public final class CsvGenerator
      *                     than leave folders behind).
      */
     public static long generate(final Path file, final long bytes, final long seed) throws IOException
+    {
+        final Path absolute = file.toAbsolutePath();
+        final Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".generating." +
+            ProcessHandle.current().pid());
+        boolean moved = false;
+        try
+        {
+            final long written = write(temp, bytes, seed);
+            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            moved = true;
+            return written;
+        }
+        finally
+        {
+            if (!moved)
+            {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private static long write(final Path file, final long bytes, final long seed) throws IOException
     {
         final SplittableRandom random = new SplittableRandom(seed);
         final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);

@@ -368,6 +368,17 @@ public final class FileChunks
             discarded = "a kept run of this file and job was discarded: its region's layout differs (the file's " +
                 "size, the chunk size or the job's result size hint changed, or an older Shoal made it)";
         }
+        catch (final dev.shoal.core.RegionFormatException ex)
+        {
+            if (region != null)
+            {
+                throw ex;
+            }
+            // Not discarded without a word: a damaged region may be a live run's that another program wrote into.
+            throw new IllegalStateException("the kept run of " + file + " cannot be read: its region " +
+                location.path() + " is damaged (" + ex.getMessage() + "); delete it (shoal delete --force " +
+                location.path() + ") and run again", ex);
+        }
         Region.delete(location);
         ChunkRegion.deleteSideFolder(location.path());
         return new Opened(new ChunkRegion(Region.openOrCreate(location, spec, RegionOptions.defaults())), discarded);

@@ -25,7 +25,11 @@ public record Endpoint(String host, int port)
         {
             throw new IllegalArgumentException(what + " must be HOST:PORT: '" + text + "'");
         }
-        final String host = text.substring(0, colon);
+        // An IPv6 address comes bracketed ([::1]:PORT), as in a URL; bare (::1:PORT) works too, split at the last
+        // colon. Kept without brackets: toString adds them back for Aeron's channel.
+        final String given = text.substring(0, colon);
+        final boolean bracketed = given.length() > 2 && given.startsWith("[") && given.endsWith("]");
+        final String host = bracketed ? given.substring(1, given.length() - 1) : given;
         final int port;
         try
         {

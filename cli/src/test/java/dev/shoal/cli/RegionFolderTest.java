@@ -1,0 +1,62 @@
+package dev.shoal.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A region in a folder this process cannot write: the failure named the private file a region is first written to
+ * ("permission denied: /dev/shm/shoal/.jobs.creating.4242-...") rather than the folder. Made unwritable with chattr
+ * +i, which stops root too (the tests run as root); skipped where chattr does not work.
+ */
+@Timeout(60)
+class RegionFolderTest
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldNameAFolderItCannotWrite() throws IOException, InterruptedException
+    {
+        final Path folder = Files.createDirectory(dir.resolve("locked"));
+        assumeTrue(chattr("+i", folder) == 0, "chattr +i failed here");
+        try
+        {
+            assumeTrue(!Files.isWritable(folder), "chattr +i took no effect");
+            final Path region = folder.resolve("r");
+            final CliRun create = CliRun.run("create", region.toString(), "--array", "a:8");
+            assertEquals(ShoalCli.EXIT_FAILURE, create.code(), create.out());
+            assertEquals("shoal create: cannot create region " + region + ": no permission to write folder " + folder,
+                create.err().strip());
+        }
+        finally
+        {
+            assertEquals(0, chattr("-i", folder));
+        }
+        try (var files = Files.list(folder))
+        {
+            assertEquals(List.of(), files.toList());
+        }
+    }
+
+    private static int chattr(final String flag, final Path path) throws IOException, InterruptedException
+    {
+        final Process process = new ProcessBuilder("chattr", flag, path.toString()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!process.waitFor(20, TimeUnit.SECONDS))
+        {
+            process.destroyForcibly();
+            return -1;
+        }
+        return process.exitValue();
+    }
+}
