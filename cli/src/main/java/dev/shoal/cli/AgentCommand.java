@@ -69,6 +69,7 @@ public final class AgentCommand implements Callable<Integer>
             ProcessPool.DEFAULT_SUBMIT_HANDLES)));
         Checks.within(spec, "--connect-timeout", connectTimeout, 1, 86_400);
         Checks.endpoint(spec, "--connect", connect);
+        Checks.localAddress(spec, "--bind", bind);
         Checks.within(spec, "--max-job-bytes", maxJobBytes, 64, 1 << 20);
         if ((maxJobBytes & 7) != 0)
         {

@@ -107,6 +107,77 @@ final class Checks
     }
 
     /**
+     * An endpoint this machine receives on: its host must be one of this machine's addresses, or the wildcard.
+     * Else Aeron fails at bind, after the command started, with its own text ("Cannot assign requested address").
+     *
+     * @param spec   the command.
+     * @param option the option's name.
+     * @param value  its value, {@code HOST:PORT}, or null when the option was not given.
+     * @return the value.
+     * @throws CommandLine.ParameterException when it is not {@code HOST:PORT} naming an address of this machine.
+     */
+    static String localEndpoint(final CommandSpec spec, final String option, final String value)
+    {
+        if (value != null)
+        {
+            final Endpoint endpoint;
+            try
+            {
+                endpoint = Endpoint.parse(value, option, false);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+            }
+            localAddress(spec, option, endpoint.host());
+        }
+        return value;
+    }
+
+    /**
+     * @param spec   the command.
+     * @param option the option's name.
+     * @param host   a host name or address, or null when the option was not given.
+     * @return the host.
+     * @throws CommandLine.ParameterException when it is unknown or not an address of this machine (nor the
+     *     wildcard).
+     */
+    static String localAddress(final CommandSpec spec, final String option, final String host)
+    {
+        if (host == null)
+        {
+            return null;
+        }
+        final java.net.InetAddress address;
+        try
+        {
+            address = java.net.InetAddress.getByName(host.startsWith("[") && host.endsWith("]") && host.length() > 2 ?
+                host.substring(1, host.length() - 1) : host);
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " names an unknown host: '" + host +
+                "'");
+        }
+        boolean local;
+        try
+        {
+            local = address.isAnyLocalAddress() || address.isLoopbackAddress() ||
+                java.net.NetworkInterface.getByInetAddress(address) != null;
+        }
+        catch (final java.net.SocketException ex)
+        {
+            local = true; // cannot tell: let the bind say
+        }
+        if (!local)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " " + host + " is not an address " +
+                "of this machine (use one of its own, or 0.0.0.0 for all)");
+        }
+        return host;
+    }
+
+    /**
      * @param spec   the command.
      * @param option the option's name.
      * @param value  its value.

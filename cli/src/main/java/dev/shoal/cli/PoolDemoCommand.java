@@ -79,7 +79,7 @@ public final class PoolDemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        Checks.endpoint(spec, "--listen", listen);
+        Checks.localEndpoint(spec, "--listen", listen);
         Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
         Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
         Checks.within(spec, "--host-wait", hostWait, 1, 86_400);

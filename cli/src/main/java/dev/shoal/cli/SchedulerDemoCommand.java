@@ -88,7 +88,7 @@ public final class SchedulerDemoCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        Checks.endpoint(spec, "--listen", listen);
+        Checks.localEndpoint(spec, "--listen", listen);
         Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
         Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
         Checks.within(spec, "--host-timeout", hostTimeoutMillis, 100, 3_600_000);

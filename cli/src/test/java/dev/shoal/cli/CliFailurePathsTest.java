@@ -88,6 +88,11 @@ class CliFailurePathsTest
             Arguments.of("--listen", List.of("demo", "pool", "--listen", "bad", "--jobs", "10")),
             Arguments.of("--listen", List.of("demo", "pool", "--listen", "127.0.0.1:99999", "--jobs", "10")),
             Arguments.of("--listen", List.of("demo", "scheduler", "--listen", "127.0.0.1:x")),
+            // 192.0.2.0/24 is for documentation: no interface has it. Aeron's own error came after the start, exit 1.
+            Arguments.of("--listen", List.of("demo", "pool", "--listen", "192.0.2.1:7300", "--jobs", "10")),
+            Arguments.of("--listen", List.of("demo", "scheduler", "--listen", "192.0.2.1:7300")),
+            Arguments.of("--bind", List.of("agent", "--connect", "127.0.0.1:7300", "--bind", "192.0.2.1")),
+            Arguments.of("--bind", List.of("agent", "--connect", "127.0.0.1:7300", "--bind", "no.such.host.invalid")),
             Arguments.of("--records", List.of("demo", "scheduler", "--records", "100000000")),
             Arguments.of("--seconds", List.of("demo", "scheduler", "--seconds", "0")),
             // Within --threads' 1..256 alone, but 8 x 256 consumer threads need more participants than a region has.

@@ -100,6 +100,30 @@ class ShoalCliTest
         }
     }
 
+    /** A heap's size beyond its capacity was printed as a count ("size: 1000") with exit 0. */
+    @Test
+    void shouldCallAHeapWhoseSizeIsBeyondItsCapacityUnreadable() throws Exception
+    {
+        final Path path = dir.resolve("corrupt-heap");
+        assertEquals(0, run("create", path.toString(), "--heap", "h:8:16").code());
+        final long heap;
+        try (Region region = Region.open(path.toString()))
+        {
+            heap = region.structures().get(0).offset();
+        }
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(path,
+            java.nio.file.StandardOpenOption.WRITE))
+        {
+            final java.nio.ByteBuffer size = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder());
+            size.putLong(0, 1000);
+            ch.write(size, heap + dev.shoal.core.ScheduleHeapDescriptor.SIZE_OFFSET);
+        }
+        final CliRun r = run("inspect", path.toString());
+        assertEquals(ShoalCli.EXIT_FAILURE, r.code(), r.out());
+        assertTrue(r.err().contains("1 structure(s) could not be read: h: heap 'h' header.size=1000 out of range " +
+            "0..8"), r.err());
+    }
+
     @Test
     void shouldExitTwoOnUsageErrors()
     {

@@ -162,9 +162,21 @@ final class HeapPool
         return (int)checkedCount(FREE_COUNT_OFFSET, "freeCount");
     }
 
+    /**
+     * A count read without the lock (stats), with the range check the operations apply under it.
+     */
+    long countVolatileChecked(final int field, final String label)
+    {
+        return inRange(buffer.getLongVolatile(base + field), label);
+    }
+
     private long checkedCount(final int field, final String label)
     {
-        final long value = buffer.getLong(base + field);
+        return inRange(buffer.getLong(base + field), label);
+    }
+
+    private long inRange(final long value, final String label)
+    {
         if (value < 0 || value > capacity)
         {
             throw corrupt("header." + label + "=" + value + " out of range 0.." + capacity);

@@ -1115,8 +1115,13 @@ public final class ScheduleHeap implements AutoCloseable
         byHolder.forEach((token, count) -> holders.add(
             new ScheduleHeapStats.Holder(token, count[0], participants.isAlive(token))));
         final long lockOwner = pool.headerVolatile(LOCK_OFFSET);
+        // Within 0..capacity at every instant, mid-operation and after a holder's death too (each is written once
+        // per operation, to a value the operation checked under the lock, which refuses the same values): one
+        // outside was written by something else, and inspect says so rather than print it as a count.
+        final long size = pool.countVolatileChecked(SIZE_OFFSET, "size");
+        final long free = pool.countVolatileChecked(FREE_COUNT_OFFSET, "freeCount");
         return new ScheduleHeapStats(pool.name(), pool.capacity(), pool.payloadBytes(),
-            pool.headerVolatile(SIZE_OFFSET), leases, pool.headerVolatile(FREE_COUNT_OFFSET),
+            size, leases, free,
             pool.headerVolatile(HEAD_KEY_OFFSET), List.copyOf(holders), lockOwner,
             lockOwner != 0 && participants.isAlive(lockOwner), pool.headerVolatile(DIRTY_OFFSET),
             new ScheduleHeapStats.Counters(

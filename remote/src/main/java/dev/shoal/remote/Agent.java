@@ -174,7 +174,14 @@ public final class Agent
     {
         final String bind = config.bind() != null ? config.bind() : localAddressTowards(coordinator);
         aeron = EmbeddedAeron.start(timeoutNanos);
-        inbox = aeron.aeron().addSubscription(new Endpoint(bind, 0).channel(), TO_AGENT_STREAM); // any free port
+        try
+        {
+            inbox = aeron.aeron().addSubscription(new Endpoint(bind, 0).channel(), TO_AGENT_STREAM); // any free port
+        }
+        catch (final io.aeron.exceptions.AeronException ex)
+        {
+            throw new IllegalArgumentException("cannot receive on " + bind + ": " + ex.getMessage(), ex);
+        }
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> bound = inbox.localSocketAddresses();
         while (bound.isEmpty())
