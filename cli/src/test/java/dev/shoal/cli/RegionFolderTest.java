@@ -14,9 +14,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A region in a folder this process cannot write: the failure named the private file a region is first written to
- * ("permission denied: /dev/shm/shoal/.jobs.creating.4242-...") rather than the folder. Made unwritable with chattr
- * +i, which stops root too (the tests run as root); skipped where chattr does not work.
+ * Regions and folders this process cannot write, made so with chattr +i, which stops root too (the tests run as
+ * root); skipped where chattr does not work.
  */
 @Timeout(60)
 class RegionFolderTest
@@ -24,6 +23,10 @@ class RegionFolderTest
     @TempDir
     Path dir;
 
+    /**
+     * The failure named the private file a region is first written to ("permission denied:
+     * /dev/shm/shoal/.jobs.creating.4242-...") rather than the folder.
+     */
     @Test
     void shouldNameAFolderItCannotWrite() throws IOException, InterruptedException
     {
@@ -45,6 +48,31 @@ class RegionFolderTest
         try (var files = Files.list(folder))
         {
             assertEquals(List.of(), files.toList());
+        }
+    }
+
+    /**
+     * A region this process may read but not write: inspect said only "permission denied" (a user with read
+     * permission on another's region expects a reader to work; it maps the region read-write, so it cannot).
+     */
+    @Test
+    void shouldSayARegionNeedsWritePermissionEvenToInspect() throws IOException, InterruptedException
+    {
+        final Path region = dir.resolve("r");
+        assertEquals(0, CliRun.run("create", region.toString(), "--array", "a:8").code());
+        assumeTrue(chattr("+i", region) == 0, "chattr +i failed here");
+        try
+        {
+            assumeTrue(!Files.isWritable(region), "chattr +i took no effect");
+            final CliRun inspect = CliRun.run("inspect", region.toString());
+            assertEquals(ShoalCli.EXIT_FAILURE, inspect.code(), inspect.out());
+            assertTrue(inspect.err().startsWith("shoal inspect: cannot open region " + region + " (a region is " +
+                "mapped read-write by every process that opens it, inspect included, so it needs read and write " +
+                "permission;"), inspect.err());
+        }
+        finally
+        {
+            assertEquals(0, chattr("-i", region));
         }
     }
 

@@ -229,6 +229,15 @@ final class RegionFiles
         }
         catch (final IOException ex)
         {
+            if (ex instanceof java.nio.file.FileSystemException && !Files.isWritable(location.path()))
+            {
+                // Denied (EACCES), or immutable or on a read-only mount (EPERM, EROFS). Read permission alone is not
+                // enough, for a reader like inspect either: a region is read with the same atomic instructions its
+                // writers use, through a read-write mapping.
+                throw new UncheckedIOException("cannot open region " + location.path() + " (a region is mapped " +
+                    "read-write by every process that opens it, inspect included, so it needs read and write " +
+                    "permission; --group gives them to the file's group): " + ex, ex);
+            }
             throw new UncheckedIOException("cannot open region " + location.path() + ": " + ex, ex);
         }
     }
