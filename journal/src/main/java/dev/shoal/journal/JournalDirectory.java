@@ -94,6 +94,29 @@ final class JournalDirectory
     }
 
     /**
+     * @param dir a directory, which may not exist.
+     * @return whether it holds a journal's metadata file whose first header word a writer has written.
+     */
+    static boolean holdsWrittenMetadata(final Path dir)
+    {
+        final Path metadata = dir.resolve(METADATA_FILE);
+        final byte[] word = new byte[Integer.BYTES];
+        try (java.io.InputStream in = Files.newInputStream(metadata))
+        {
+            return in.readNBytes(word, 0, word.length) == word.length &&
+                (word[0] | word[1] | word[2] | word[3]) != 0;
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            return false; // not made yet
+        }
+        catch (final IOException ex)
+        {
+            return true; // there, but it does not read (a folder, no permission): the open names what is wrong
+        }
+    }
+
+    /**
      * Cycle files of zero bytes: Chronicle sizes a cycle file as it creates it, so one found empty was cut short
      * (its records are gone) or is being created by a writer at this moment. Readers warn rather than fail.
      *

@@ -61,12 +61,13 @@ public final class JournalTailer implements AutoCloseable
 
     /**
      * @param dir a directory.
-     * @return whether a journal is there to open (a writer has made its metadata file); false also for a directory
-     *     that does not exist yet.
+     * @return whether a journal is there to open (a writer has made its metadata file and written its header);
+     *     false also for a directory that does not exist yet. A reader opens read-only, and Chronicle refuses a
+     *     metadata file still being made to a read-only open, where a writer would wait for it.
      */
     public static boolean exists(final Path dir)
     {
-        return JournalDirectory.holdsMetadata(dir.toAbsolutePath().normalize());
+        return JournalDirectory.holdsWrittenMetadata(dir.toAbsolutePath().normalize());
     }
 
     /**
