@@ -34,6 +34,8 @@ public final class ChronicleJournalProvider implements JournalProvider
         private final CompletedJobs completed;
         /** Results added since the last append (the collector's thread only). */
         private final RecordBatch batch = new RecordBatch();
+        /** Results of the batch being built that {@link #addResult} appended already, to keep it within bounds. */
+        private int appendedEarly;
 
         Writer(final ResultJournal journal, final CompletedJobs completed)
         {
@@ -67,6 +69,21 @@ public final class ChronicleJournalProvider implements JournalProvider
             final int attempt, final int workerId, final byte[] body, final long submittedEpochNanos,
             final long completedEpochNanos)
         {
+            if (batch.count() > 0 && batch.length() + RecordBatch.boundOf(key, handler, body) >
+                ResultJournal.MAX_APPEND_BYTES)
+            {
+                // Many large results of one read: appended as more than one batch, each within what one append
+                // holds (a batch over it would be refused whole).
+                try
+                {
+                    journal.append(batch);
+                    appendedEarly += batch.count();
+                }
+                finally
+                {
+                    batch.clear();
+                }
+            }
             batch.add(key, jobId, handler, status(status), attempt, workerId, body, submittedEpochNanos,
                 completedEpochNanos);
         }
@@ -74,10 +91,10 @@ public final class ChronicleJournalProvider implements JournalProvider
         @Override
         public int appendBatch()
         {
-            final int count = batch.count();
+            final int count = batch.count() + appendedEarly;
             try
             {
-                if (count > 0)
+                if (batch.count() > 0)
                 {
                     journal.append(batch);
                 }
@@ -86,6 +103,7 @@ public final class ChronicleJournalProvider implements JournalProvider
             finally
             {
                 batch.clear();
+                appendedEarly = 0;
             }
         }
 

@@ -198,6 +198,15 @@ final class RecordBatch
     /**
      * @return records added since the last {@link #clear}.
      */
+    /**
+     * @return at least the bytes a result of this key, handler and body adds to a batch (UTF-8 at most three bytes
+     *     a char; the record's numbers and lengths as varints of at most ten bytes each).
+     */
+    static long boundOf(final String key, final String handler, final byte[] body)
+    {
+        return 3L * key.length() + 3L * handler.length() + body.length + 16 * 10;
+    }
+
     int count()
     {
         return count;

@@ -37,6 +37,13 @@ public final class ResultJournal implements AutoCloseable
         ChronicleGuard.ensure();
     }
 
+    /**
+     * The most bytes one append (a record, or a batch of them) may encode to. Chronicle writes an excerpt of at
+     * most a quarter of its 64 MiB block (16 MiB); this keeps 64 KiB of that for its header and for slack. A larger
+     * append is refused before anything is written.
+     */
+    public static final int MAX_APPEND_BYTES = (16 << 20) - (64 << 10);
+
     private final Path dir;
     private final ChronicleQueue queue;
     private ExcerptAppender appender;
@@ -169,13 +176,29 @@ public final class ResultJournal implements AutoCloseable
      */
     private long write(final RecordBatch batch)
     {
+        if (batch.length() > MAX_APPEND_BYTES)
+        {
+            // Chronicle fails such a write part way and left an excerpt of one byte behind it, where every reader
+            // stopped: the records appended after it were out of reach, and resume refused the journal.
+            throw new IllegalArgumentException("journal " + dir + ": " + batch.count() + " record(s) encode to " +
+                batch.length() + " bytes, more than one append holds (" + MAX_APPEND_BYTES + "); nothing appended");
+        }
         try (DocumentContext dc = appender().writingDocument())
         {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(batch.array(), 0, batch.length());
-            if (pretoucher != null && bytes instanceof MappedBytes mapped)
+            try
             {
-                pretoucher.wrote(mapped.mappedFile().file(), mapped.writePosition());
+                final Bytes<?> bytes = dc.wire().bytes();
+                bytes.write(batch.array(), 0, batch.length());
+                if (pretoucher != null && bytes instanceof MappedBytes mapped)
+                {
+                    pretoucher.wrote(mapped.mappedFile().file(), mapped.writePosition());
+                }
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                // Not a partial excerpt: whatever the failure, the next record goes where this one would have.
+                dc.rollbackOnClose();
+                throw ex;
             }
         }
         return appender.lastIndexAppended();

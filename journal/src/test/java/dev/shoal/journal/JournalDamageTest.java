@@ -138,6 +138,63 @@ class JournalDamageTest
     }
 
     /**
+     * A record larger than one Chronicle excerpt holds (16 MiB): Chronicle failed the write part way and left an
+     * excerpt of one byte, where every reader stopped ("length=1 below the minimum=2"); the appends after it
+     * returned indexes as if written, and resume refused the journal as damaged.
+     */
+    @Test
+    void shouldRefuseAnOversizedAppendAndKeepTheJournalWhole() throws IOException
+    {
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            journal.append(ResultJournalTest.result("a", 1, JournalStatus.OK, new byte[10]));
+            final IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> journal.append(
+                ResultJournalTest.result("big", 2, JournalStatus.OK, new byte[20 << 20])));
+            assertTrue(big.getMessage().contains("more than one append holds (" + ResultJournal.MAX_APPEND_BYTES +
+                "); nothing appended"), big.getMessage());
+            journal.append(ResultJournalTest.result("b", 3, JournalStatus.OK, new byte[10]));
+        }
+        final List<String> keys = new ArrayList<>();
+        try (JournalTailer tailer = JournalTailer.open(dir))
+        {
+            for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+            {
+                keys.add(((ResultRecord)e.record()).key());
+            }
+        }
+        assertEquals(List.of("a", "b"), keys);
+        try (ResultJournal journal = ResultJournal.open(dir))
+        {
+            assertNotNull(journal.completedJobs().resultOf("b"), "resume reads past the refused record");
+        }
+    }
+
+    /** A pool's batch of results larger than one append holds is appended as several, every result in one. */
+    @Test
+    void shouldSplitAPoolBatchLargerThanOneAppendHolds() throws Exception
+    {
+        final int results = 5;
+        try (dev.shoal.pool.spi.JournalWriter writer = new ChronicleJournalProvider().open(dir, false))
+        {
+            for (int i = 0; i < results; i++)
+            {
+                writer.addResult("k" + i, i, "h", dev.shoal.pool.spi.JournalWriter.Status.OK, 1, 0,
+                    new byte[7 << 20], 1, 2); // 35 MiB in all: three appends
+            }
+            assertEquals(results, writer.appendBatch());
+        }
+        final List<String> keys = new ArrayList<>();
+        try (JournalTailer tailer = JournalTailer.open(dir))
+        {
+            for (JournalEntry e = tailer.next(); e != null; e = tailer.next())
+            {
+                keys.add(((ResultRecord)e.record()).key());
+            }
+        }
+        assertEquals(List.of("k0", "k1", "k2", "k3", "k4"), keys);
+    }
+
+    /**
      * Length fields in the metadata file overwritten: a read through its mapping faults past its end, which the
      * JVM raises as an InternalError with no file named.
      */
