@@ -32,6 +32,7 @@ final class PoolConfig
     final boolean failFast;
     final Duration startTimeout;
     final Duration stopTimeout;
+    /** The user's sink behind a guard: a sink that throws must not end the pool's threads that log. */
     final Consumer<String> logSink;
     final ResultCollector.ResultHook resultHook;
     final Path journal;
@@ -64,7 +65,7 @@ final class PoolConfig
         failFast = b.failFast;
         startTimeout = b.startTimeout;
         stopTimeout = b.stopTimeout;
-        logSink = b.logSink;
+        logSink = guarded(b.logSink);
         resultHook = b.resultHook;
         journal = b.journal;
         resume = b.resume;
@@ -174,5 +175,30 @@ final class PoolConfig
             throw new IllegalArgumentException(name + " must be >= 1: " + name + "=" + value);
         }
         return value;
+    }
+
+    /**
+     * The pool logs from its supervisor, collector and closing threads: an exception out of the user's sink ended
+     * the supervisor (a dead worker was never replaced, its future and every later one waited for ever) and made
+     * close() throw. A failing sink loses its line, and the first failure is said once on stderr.
+     */
+    private static Consumer<String> guarded(final Consumer<String> sink)
+    {
+        final java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
+        return line ->
+        {
+            try
+            {
+                sink.accept(line);
+            }
+            catch (final RuntimeException ex)
+            {
+                if (reported.compareAndSet(false, true))
+                {
+                    System.err.println("[pool] the log sink threw " + ex + "; its lines are lost from now on when " +
+                        "it throws (the pool goes on)");
+                }
+            }
+        };
     }
 }

@@ -623,6 +623,9 @@ public final class ProcessPool implements AutoCloseable
         boolean failFast;
         Duration startTimeout = Duration.ofSeconds(60);
         Duration stopTimeout = Duration.ofSeconds(30);
+        /** The longest start timeout or shutdown grace: a year (longer ones overflowed as nanoseconds). */
+        static final Duration MAX_TIMEOUT = Duration.ofDays(365);
+
         Consumer<String> logSink = System.err::println;
         ResultCollector.ResultHook resultHook;
         Path journal;
@@ -769,6 +772,13 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder startTimeout(final Duration timeout)
         {
+            // Checked here: a null failed after the workers had started, a negative one as "not ready after -1000
+            // ms", a huge one overflowed to an ArithmeticException.
+            if (timeout == null || timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0)
+            {
+                throw new IllegalArgumentException("startTimeout must be more than zero and at most " + MAX_TIMEOUT +
+                    ": " + timeout);
+            }
             this.startTimeout = timeout;
             return this;
         }
@@ -782,9 +792,10 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder shutdownGrace(final Duration grace)
         {
-            if (grace == null || grace.isNegative())
+            if (grace == null || grace.isNegative() || grace.compareTo(MAX_TIMEOUT) > 0)
             {
-                throw new IllegalArgumentException("shutdownGrace must be zero or more: " + grace);
+                throw new IllegalArgumentException("shutdownGrace must be zero or more and at most " + MAX_TIMEOUT +
+                    ": " + grace);
             }
             this.stopTimeout = grace;
             return this;
@@ -796,7 +807,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder logSink(final Consumer<String> sink)
         {
-            this.logSink = sink;
+            this.logSink = Objects.requireNonNull(sink, "logSink");
             return this;
         }
 

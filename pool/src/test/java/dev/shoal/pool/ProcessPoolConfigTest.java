@@ -95,6 +95,22 @@ class ProcessPoolConfigTest
         assertTrue(Files.exists(left), "the region that was there is left as it was");
     }
 
+    /** A null start timeout failed after the workers had started; a negative one as "not ready after -1000 ms". */
+    @Test
+    void shouldRejectStartTimeoutsAndGracesOutOfRangeAndANullLogSink()
+    {
+        for (final java.time.Duration bad : new java.time.Duration[]{ null, java.time.Duration.ZERO,
+            java.time.Duration.ofMillis(-1000), java.time.Duration.ofSeconds(Long.MAX_VALUE) })
+        {
+            final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+                () -> ProcessPool.builder(TestHandlers.class).startTimeout(bad));
+            assertTrue(ex.getMessage().startsWith("startTimeout must be more than zero and at most "), ex.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).shutdownGrace(java.time.Duration.ofSeconds(Long.MAX_VALUE)));
+        assertThrows(NullPointerException.class, () -> ProcessPool.builder(TestHandlers.class).logSink(null));
+    }
+
     @Test
     void shouldRejectANullCompletionExecutor()
     {

@@ -230,6 +230,28 @@ class ProcessPoolTest
         assertEquals(1, own.stats().workerRestarts());
     }
 
+    /**
+     * A log sink that throws ended the supervisor thread at its first line: the dead worker was never replaced,
+     * its job and every later one waited for ever, and close() threw the sink's exception (a library review).
+     */
+    @Test
+    void shouldGoOnSupervisingWhenTheLogSinkThrows()
+    {
+        final java.util.concurrent.atomic.AtomicInteger lines = new java.util.concurrent.atomic.AtomicInteger();
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l ->
+        {
+            lines.incrementAndGet();
+            throw new IllegalStateException("sink boom");
+        }).start();
+        final long attempt = own.submit(TestHandlers.HALT_FIRST_ATTEMPT, new byte[0])
+            .thenApply(Codecs.LONG::decode).orTimeout(60, TimeUnit.SECONDS).join();
+        assertEquals(2, attempt, "the job ran again on a replacement worker");
+        assertEquals(1, own.stats().workerRestarts());
+        assertTrue(lines.get() > 0, "the sink was called");
+        own.close(); // throws nothing
+        own = null;
+    }
+
     @Test
     void shouldFailAPoisonJobAloneAfterMaxAttempts()
     {
