@@ -401,6 +401,11 @@ public final class ScheduleHeap implements AutoCloseable
         idle.reset();
         while (true)
         {
+            // Before each read of the mapping: a region closed by another thread while this one waits is unmapped,
+            // and the next read of it killed the whole JVM (SIGSEGV); now it is an IllegalStateException, as in
+            // the ring's take. (Closing at the instant between this check and the read still can: close a region
+            // only after the threads that use it stopped.)
+            region.checkOpen();
             // Volatile: pairs with publishHead's release store; an earlier push shows as a smaller key.
             final long headKey = pool.headerVolatile(HEAD_KEY_OFFSET);
             final long now = clock.time();

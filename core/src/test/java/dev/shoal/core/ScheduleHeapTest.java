@@ -469,6 +469,44 @@ class ScheduleHeapTest extends HeapTestBase
         assertTrue(closed.getMessage().startsWith("region closed"), closed.getMessage());
     }
 
+    /**
+     * A region closed while another thread waited in take: the waiter's next read of the unmapped heap killed the
+     * whole JVM (SIGSEGV in HeapPool.headerVolatile, 3 of 3 runs of a user's review). Now it ends with the ring's
+     * IllegalStateException. The waiter sleeps 20 ms between looks, so the close falls inside a sleep.
+     */
+    @Test
+    void shouldEndATakeWaitingWhenAnotherThreadClosesTheRegion() throws Exception
+    {
+        heap.push(System.currentTimeMillis() + 60_000, bytes("later"));
+        final java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        final java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        final Thread waiter = new Thread(() ->
+        {
+            try (ScheduleHeap mine = ScheduleHeap.open(region, "timers"))
+            {
+                waiting.countDown();
+                mine.take(java.time.Duration.ofSeconds(30), new org.agrona.concurrent.SleepingMillisIdleStrategy(20));
+                ended.complete(null);
+            }
+            catch (final Throwable t)
+            {
+                ended.complete(t);
+            }
+        }, "heap-waiter");
+        waiter.start();
+        assertTrue(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (waiter.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait(); // until it sleeps inside take
+        }
+        region.close();
+        final Throwable t = ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(t instanceof IllegalStateException, String.valueOf(t));
+        assertTrue(t.getMessage().startsWith("region closed"), t.getMessage());
+        waiter.join(10_000);
+    }
+
     @Test
     void shouldNameANullArgumentAndChangeNothing()
     {
