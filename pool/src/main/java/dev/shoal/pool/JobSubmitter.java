@@ -87,6 +87,12 @@ final class JobSubmitter
                 arguments.size());
         }
         checkIntake();
+        if (arguments.isEmpty())
+        {
+            // Nothing to run, as map of no arguments: a frame of no jobs was published, and the worker logged
+            // "corrupt job frame: job frame count=0".
+            return new ArrayList<>();
+        }
         if (handlers.get(handler.name()) == null)
         {
             final JobFailedException unknown = unknownHandler(handler);

@@ -110,6 +110,19 @@ class ProcessPoolTest
         assertEquals(24, own.stats().completed());
     }
 
+    /** A batch of no arguments published a frame of no jobs, which the worker logged as corrupt. */
+    @Test
+    void shouldSubmitNothingForAnEmptyBatch()
+    {
+        final List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(logged::add).start();
+        assertEquals(List.of(), own.submitBatch(TestHandlers.SQUARE, List.of()));
+        assertEquals(List.of(), own.submitBatch(TestHandlers.SQUARE, List.of(), List.of()));
+        assertEquals(0, own.stats().submitted(), "nothing published");
+        assertEquals(49L, own.submit(TestHandlers.SQUARE, 7L).join());
+        assertTrue(logged.stream().noneMatch(l -> l.contains("corrupt")), logged.toString());
+    }
+
     @Test
     void shouldYieldEveryResultUnordered()
     {
