@@ -302,9 +302,9 @@ final class PendingJobs
         long park = TimeUnit.MICROSECONDS.toNanos(10);
         while (size() != 0)
         {
-            if (System.nanoTime() - deadline > 0)
+            if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted())
             {
-                return false;
+                return false; // interrupted: parkNanos would return at once, a spin on a whole core
             }
             LockSupport.parkNanos(park);
             park = Math.min(park * 2, TimeUnit.MILLISECONDS.toNanos(5));

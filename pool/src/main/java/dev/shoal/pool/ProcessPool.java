@@ -383,7 +383,8 @@ public final class ProcessPool implements AutoCloseable
      * Waits until every job submitted so far has its result (or failed).
      *
      * @param timeout hard limit.
-     * @return true when all are done.
+     * @return true when all are done; false when the timeout passed first, or at once when the calling thread is
+     *     interrupted (its interrupt flag stays set).
      * @throws IllegalStateException when called from a callback on the pool's completion thread (it would wait
      *                               for itself).
      */
@@ -392,7 +393,8 @@ public final class ProcessPool implements AutoCloseable
         runtime.checkNotInCallback("join()");
         final PendingJobs pending = runtime.pending;
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (pending.size() > 0)
+        // Interrupted: it returned only at the timeout, spinning a whole core meanwhile (a park returns at once).
+        while (pending.size() > 0 && !Thread.currentThread().isInterrupted())
         {
             final String broken = runtime.brokenReason();
             if (broken != null)
@@ -567,7 +569,11 @@ public final class ProcessPool implements AutoCloseable
             // close() forever without a word, so every CLOSE_NOTICE the log sink hears what close() waits for.
             while (!join(CLOSE_NOTICE))
             {
-                interrupted |= Thread.interrupted();
+                if (Thread.interrupted())
+                {
+                    interrupted = true; // join returned early: wait on, quietly
+                    continue;
+                }
                 final String oldest = runtime.pending.oldest();
                 runtime.config.logSink.accept("[pool] closing: waiting for " + runtime.pending.size() +
                     " job(s) to finish" + (oldest.isEmpty() ? "" : "; the oldest is " + oldest) +

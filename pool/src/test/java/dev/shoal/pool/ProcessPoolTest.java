@@ -110,6 +110,35 @@ class ProcessPoolTest
         assertEquals(24, own.stats().completed());
     }
 
+    /**
+     * An interrupted join went on to its timeout, spinning a whole core (a park returns at once under a set
+     * interrupt flag). Now it returns false at once and keeps the flag; close, not interruptible by design, waits
+     * on without spinning and sets the flag again.
+     */
+    @Test
+    void shouldReturnFromAnInterruptedJoinAtOnceKeepingTheFlag() throws Exception
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(l -> { }).start();
+        final CompletableFuture<Long> parked = own.submit(TestHandlers.PARK, 3000L);
+        Thread.currentThread().interrupt();
+        final long start = System.nanoTime();
+        final boolean joined = own.join(Duration.ofSeconds(30));
+        final long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(Thread.interrupted(), "the flag stays set (and is cleared here)");
+        assertFalse(joined, "the job was still running");
+        assertTrue(waitedMillis < 2000, "returned at once, not after the job: " + waitedMillis + " ms");
+        final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread.currentThread().interrupt();
+        final long cpuBefore = threads.getCurrentThreadCpuTime();
+        own.close(); // waits for the parked job (about three seconds)
+        final long cpuMillis = (threads.getCurrentThreadCpuTime() - cpuBefore) / 1_000_000;
+        assertTrue(Thread.interrupted(), "close sets the flag again");
+        assertTrue(parked.isDone());
+        // A spin burns the whole wait (about 3 s of CPU); a parked wait, with the stopping, well under one.
+        assertTrue(cpuMillis < 1000, "close waited without spinning: " + cpuMillis + " ms of CPU");
+        own = null;
+    }
+
     /** A batch of no arguments published a frame of no jobs, which the worker logged as corrupt. */
     @Test
     void shouldSubmitNothingForAnEmptyBatch()
