@@ -167,6 +167,12 @@ public final class JournalTailer implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
+                if (queue.isClosed())
+                {
+                    // Its journal closed under it: said by the journal's path, not as Chronicle's queue object.
+                    throw new IllegalStateException("journal " + dir + " is closed: close a tailer before its " +
+                        "journal", ex);
+                }
                 throw ex;
             }
             catch (final Exception ex)

@@ -222,18 +222,25 @@ public final class ResultJournal implements AutoCloseable
      */
     public synchronized void sync()
     {
+        checkOpen(); // it returned quietly: a caller syncing after close was told its records were forced
         if (appender != null)
         {
             appender.sync();
         }
     }
 
-    private ExcerptAppender appender()
+    private synchronized void checkOpen()
     {
         if (closed)
         {
+            // Not Chronicle's ClosedIllegalStateException naming its queue object: the journal, by its path.
             throw new IllegalStateException("journal " + dir + " is closed");
         }
+    }
+
+    private ExcerptAppender appender()
+    {
+        checkOpen();
         if (appender == null)
         {
             appender = queue.createAppender();
@@ -249,6 +256,7 @@ public final class ResultJournal implements AutoCloseable
      */
     public JournalTailer tailer()
     {
+        checkOpen();
         return new JournalTailer(queue, dir, false);
     }
 
@@ -259,6 +267,7 @@ public final class ResultJournal implements AutoCloseable
      */
     public CompletedJobs completedJobs()
     {
+        checkOpen();
         return CompletedJobs.scan(queue, dir);
     }
 

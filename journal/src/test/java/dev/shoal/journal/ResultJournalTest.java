@@ -401,6 +401,26 @@ class ResultJournalTest
         }
     }
 
+    /**
+     * After close: tailer(), completedJobs() and a tailer handed out before threw Chronicle's
+     * ClosedIllegalStateException naming its queue object, and sync() returned as if it had forced the records.
+     */
+    @Test
+    void shouldNameTheJournalWhenUsedAfterClose()
+    {
+        final ResultJournal journal = ResultJournal.open(dir);
+        journal.append(result("k", 1, JournalStatus.OK, new byte[]{ 1 }));
+        final JournalTailer early = journal.tailer();
+        journal.close();
+        final String closed = "journal " + dir + " is closed";
+        for (final Runnable call : List.<Runnable>of(journal::tailer, journal::completedJobs, journal::sync,
+            early::next))
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, call::run);
+            assertTrue(ex.getMessage().startsWith(closed), ex.getMessage());
+        }
+    }
+
     @Test
     void shouldRefuseADamagedQueueMetadataFile() throws IOException
     {
