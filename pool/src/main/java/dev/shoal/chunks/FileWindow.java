@@ -175,8 +175,10 @@ final class FileWindow implements AutoCloseable
             {
                 if (channel.read(readBuffer, from + (readBuffer.position() - MARGIN)) < 0)
                 {
+                    // Its length now, not where this read stopped: a file cut before this range ends earlier.
                     throw new IllegalStateException("file shrank while being read: expected " + fileLength +
-                        " bytes, it ends at " + (from + (readBuffer.position() - MARGIN)));
+                        " bytes, it now has " + channel.size() + " (a read at byte " + (from +
+                        (readBuffer.position() - MARGIN)) + " found its end)");
                 }
             }
         }

@@ -85,7 +85,27 @@ class FileWindowTest
                 writer.truncate(8); // another process cuts the file while the run is under way: 8 bytes are left
             }
             final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> window.cover(0, 4));
-            assertEquals("file shrank while being read: expected 100 bytes, it ends at 8", ex.getMessage());
+            assertEquals("file shrank while being read: expected 100 bytes, it now has 8 (a read at byte 8 found " +
+                "its end)", ex.getMessage());
+        }
+    }
+
+    /** Cut before the range read: the message gave where the read stopped (byte 40) as the file's end. */
+    @Test
+    void shouldSayTheLengthAFileShrankToWhenItWasCutBeforeTheRangeRead() throws IOException
+    {
+        final byte[] lines = "one\ntwo\n".repeat(13).substring(0, 100).getBytes(StandardCharsets.US_ASCII);
+        final Path file = Files.write(dir.resolve("h.txt"), lines);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileWindow window = new FileWindow(channel, Files.size(file), 4096))
+        {
+            try (FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                writer.truncate(8);
+            }
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> window.cover(40, 4));
+            assertEquals("file shrank while being read: expected 100 bytes, it now has 8 (a read at byte 40 found " +
+                "its end)", ex.getMessage());
         }
     }
 }
