@@ -215,6 +215,19 @@ public final class FileChunks
             {
                 throw kept(ex, chunkRegion);
             }
+            final String changed = changedSince(length, modified);
+            if (!changed.isEmpty())
+            {
+                // Written while its ranges were read: ranges read before the write and after it were summed as
+                // one file's, without a word (a user's review: 100 000 bytes overwritten mid-run, lines counted).
+                if (!keepRegion)
+                {
+                    owner.deleteRegion();
+                }
+                throw new IllegalStateException("file " + file + " changed while it was read (" + changed + "): " +
+                    "its ranges may mix bytes from before and after the change, so the totals are not given; " +
+                    "run again once nothing writes it");
+            }
             progress.onProgress(ranges, ranges);
             final boolean timed = firstClaim != 0 && lastDone - firstClaim >= 0 && firstClaim - startNanos >= 0;
             outcome = new ChunkOutcome<>(null, file, length, lines, ranges, chunkBytes, started, processes,
@@ -227,6 +240,25 @@ public final class FileChunks
             }
         }
         return outcome;
+    }
+
+    /**
+     * @return how the file differs from the size and modification time the run started with, or "".
+     */
+    private String changedSince(final long length, final long modified)
+    {
+        try
+        {
+            final long nowLength = Files.size(file);
+            final long nowModified = Files.getLastModifiedTime(file).toMillis();
+            return nowLength != length ? "its length was " + length + " bytes, now " + nowLength :
+                nowModified != modified ? "modified at " + java.time.Instant.ofEpochMilli(nowModified) +
+                ", after the run began at its " + java.time.Instant.ofEpochMilli(modified) + " version" : "";
+        }
+        catch (final IOException ex)
+        {
+            return "it cannot be read now: " + ex;
+        }
     }
 
     /**

@@ -70,6 +70,25 @@ class FileChunksThreadsTest
         }
     }
 
+    /**
+     * A file overwritten in place while its ranges were read (same length): the run summed ranges read before
+     * and after the write as one file's and said nothing (a user's review). A worker that starts after the change
+     * refuses it already; here the one worker started before it.
+     */
+    @Test
+    void shouldRefuseTheTotalsOfAFileWrittenWhileItWasRead() throws IOException
+    {
+        final Path file = ChunkFixtures.write(dir, "rewritten.txt", ChunkFixtures.randomContent(7, 3000));
+        TestJobs.RewritingJob.target = file;
+        final FileChunks chunks = FileChunks.builder(file).processes(false).workers(1).chunkBytes(500)
+            .region(dir.resolve("region")).build();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> chunks.run(TestJobs.RewritingJob.class));
+        assertTrue(ex.getMessage().startsWith("file " + file + " changed while it was read (modified at ") &&
+            ex.getMessage().contains("the totals are not given"), ex.getMessage());
+        assertFalse(Files.exists(dir.resolve("region")), "nothing kept of a run that cannot be resumed");
+    }
+
     @Test
     void shouldWriteResultsInFileOrderIncludingSpilledOnes() throws IOException
     {

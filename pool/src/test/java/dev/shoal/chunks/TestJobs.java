@@ -306,4 +306,63 @@ public final class TestJobs
             return checksum.codec();
         }
     }
+
+    /**
+     * Counts lines as {@link LineChecksumJob}; the first line it sees overwrites bytes of {@link #target} in place
+     * (its length unchanged), as another program writing the file during a run. Threads only (a static target).
+     */
+    public static final class RewritingJob implements ChunkJob<LineChecksum>
+    {
+        /** The file to overwrite, set by the test. */
+        public static volatile java.nio.file.Path target;
+        private static final java.util.concurrent.atomic.AtomicBoolean DONE =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        private final LineChecksumJob checksum = new LineChecksumJob();
+
+        /**
+         * By name.
+         */
+        public RewritingJob()
+        {
+        }
+
+        @Override
+        public LineChecksum newAccumulator()
+        {
+            return checksum.newAccumulator();
+        }
+
+        @Override
+        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (DONE.compareAndSet(false, true))
+            {
+                try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(target,
+                    java.nio.file.StandardOpenOption.WRITE))
+                {
+                    file.write(java.nio.ByteBuffer.wrap(new byte[]{ 'x', '\n', 'y', '\n' }), 10);
+                    // A later modification time than the run saw, whatever the clock's granularity.
+                    java.nio.file.Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.fromMillis(
+                        java.nio.file.Files.getLastModifiedTime(target).toMillis() + 2000));
+                }
+                catch (final java.io.IOException ex)
+                {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
+            checksum.accept(acc, buffer, offset, length);
+        }
+
+        @Override
+        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
+        {
+            return checksum.merge(earlier, later);
+        }
+
+        @Override
+        public Codec<LineChecksum> codec()
+        {
+            return checksum.codec();
+        }
+    }
 }
