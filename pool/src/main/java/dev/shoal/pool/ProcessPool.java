@@ -342,7 +342,42 @@ public final class ProcessPool implements AutoCloseable
     {
         // R is byte[] with the bytes codec: the future is already of the right type, no decoding stage.
         return handler.resultCodec() == Codecs.BYTES ? (CompletableFuture<R>)(CompletableFuture<?>)raw :
-            raw.thenApply(handler::decodeResult);
+            decoded(handler, raw);
+    }
+
+    /**
+     * The typed future of a raw one. Not {@code thenApply}: a dependent future of a cancelled one completes with a
+     * CompletionException, so a job cancelled by shutdownNow() was not {@code isCancelled()} and its get() threw
+     * ExecutionException instead of CancellationException (only bytes handlers, whose future is the raw one, were
+     * cancelled as the docs say).
+     */
+    private static <R> CompletableFuture<R> decoded(final HandlerKey<?, R> handler,
+        final CompletableFuture<byte[]> raw)
+    {
+        final CompletableFuture<R> typed = new CompletableFuture<>();
+        raw.whenComplete((bytes, ex) ->
+        {
+            if (ex instanceof java.util.concurrent.CancellationException)
+            {
+                typed.cancel(false);
+            }
+            else if (ex != null)
+            {
+                typed.completeExceptionally(ex);
+            }
+            else
+            {
+                try
+                {
+                    typed.complete(handler.decodeResult(bytes));
+                }
+                catch (final RuntimeException | Error decode)
+                {
+                    typed.completeExceptionally(decode);
+                }
+            }
+        });
+        return typed;
     }
 
     @SuppressWarnings("unchecked")
@@ -357,7 +392,7 @@ public final class ProcessPool implements AutoCloseable
         final List<CompletableFuture<R>> typed = new ArrayList<>(raw.size());
         for (final CompletableFuture<byte[]> f : raw)
         {
-            typed.add(f.thenApply(handler::decodeResult));
+            typed.add(decoded(handler, f));
         }
         return typed;
     }
