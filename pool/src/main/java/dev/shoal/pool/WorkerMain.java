@@ -24,12 +24,19 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
  * before the result is written redelivers the job; a death between the result and {@code taskDone} redelivers
  * it too, and the pool drops the duplicate result by job id.
  *
- * <p>Exit codes: 0 done (drained, stopped or recycled after MAX_JOBS), 3 could not start.
+ * <p>Exit codes: {@link #EXIT_DONE} done (drained, stopped or recycled after MAX_JOBS), 3 could not start; any
+ * other (0 from a handler's System.exit too) is a death.
  */
 public final class WorkerMain
 {
     /** Exit code when the worker cannot load its handlers or initializer. */
     public static final int EXIT_START_FAILED = 3;
+    /**
+     * A worker that ends as planned (drained, stopped, recycled). Not 0: a handler that calls System.exit(0)
+     * ends its worker with 0 mid-job, which the supervisor took for a planned recycle (no "died" line, counted as
+     * a recycle, not a restart).
+     */
+    public static final int EXIT_DONE = 10;
     /** How long a consumer thread waits for a job before it looks at the pool state again (ms). */
     static final String POLL_TIMEOUT_PROPERTY = "shoal.pool.pollTimeoutMs";
 
@@ -81,7 +88,7 @@ public final class WorkerMain
             return;
         }
         worker.run(Integer.parseInt(args[2]));
-        System.exit(0);
+        System.exit(EXIT_DONE);
     }
 
     private void run(final int threads)

@@ -175,7 +175,7 @@ final class WorkerSupervisor implements Runnable
         final int code = dead.process().exitValue();
         exited(dead);
         dead.forwardLog(config.logSink, logHook);
-        final boolean recycled = code == 0 && dead.isReady();
+        final boolean recycled = code == WorkerMain.EXIT_DONE && dead.isReady();
         if (!recycled)
         {
             config.logSink.accept("[pool] worker " + i + " (pid " + dead.process().pid() + ") died with code " + code +

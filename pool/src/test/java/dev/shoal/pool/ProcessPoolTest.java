@@ -294,6 +294,23 @@ class ProcessPoolTest
         own = null;
     }
 
+    /**
+     * A handler calling System.exit(0) mid-job: its worker's exit code was the one of a planned recycle, so the
+     * pool counted a recycle, logged no death and no restart (the job was still delivered again).
+     */
+    @Test
+    void shouldCountAWorkerEndedBySystemExitZeroInAJobAsADeath()
+    {
+        final List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        own = ProcessPool.builder(TestHandlers.class).workers(1).logSink(logged::add).start();
+        final long attempt = own.submit(TestHandlers.EXIT_ZERO_FIRST_ATTEMPT, new byte[0])
+            .thenApply(Codecs.LONG::decode).orTimeout(60, TimeUnit.SECONDS).join();
+        assertEquals(2, attempt, "the job ran again after its worker ended");
+        assertEquals(1, own.stats().workerRestarts());
+        assertEquals(0, own.stats().recycles());
+        assertTrue(logged.stream().anyMatch(l -> l.contains("died with code 0")), logged.toString());
+    }
+
     @Test
     void shouldFailAPoisonJobAloneAfterMaxAttempts()
     {

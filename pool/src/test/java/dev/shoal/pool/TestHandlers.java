@@ -29,6 +29,8 @@ public final class TestHandlers implements HandlerRegistry
     public static final HandlerKey<Long, Long> HALT_ON_ONE = HandlerKey.of("haltOnOne", Codecs.LONG, Codecs.LONG);
     /** Halts its worker on the first attempt; returns the attempt number (a long) after. */
     public static final HandlerKey<byte[], byte[]> HALT_FIRST_ATTEMPT = HandlerKey.bytes("haltFirstAttempt");
+    /** Calls System.exit(0) on the first attempt; returns the attempt number (a long) after. */
+    public static final HandlerKey<byte[], byte[]> EXIT_ZERO_FIRST_ATTEMPT = HandlerKey.bytes("exitZeroFirstAttempt");
     /** Spins for its argument in microseconds, returns it. */
     public static final HandlerKey<Long, Long> SPIN = HandlerKey.of("spin", Codecs.LONG, Codecs.LONG);
     /** Parks for its argument in milliseconds, returns it. */
@@ -80,6 +82,14 @@ public final class TestHandlers implements HandlerRegistry
             if (ctx.attempt() == 1)
             {
                 Runtime.getRuntime().halt(9);
+            }
+            return Codecs.LONG.encode((long)ctx.attempt());
+        });
+        h.add(EXIT_ZERO_FIRST_ATTEMPT, (arg, ctx) ->
+        {
+            if (ctx.attempt() == 1)
+            {
+                System.exit(0);
             }
             return Codecs.LONG.encode((long)ctx.attempt());
         });
