@@ -231,7 +231,8 @@ public final class JobConsumer implements AutoCloseable
      * @param handler receives the job.
      * @param timeout longest wait.
      * @param idle    how to wait.
-     * @return true when a job was delivered, false on timeout.
+     * @return true when a job was delivered; false on timeout, or at once when the calling thread is interrupted
+     *     (its interrupt flag stays set: an idle strategy's park returns at once under it, a spin on a whole core).
      */
     public boolean take(final JobHandler handler, final Duration timeout, final IdleStrategy idle)
     {
@@ -247,7 +248,7 @@ public final class JobConsumer implements AutoCloseable
         {
             // A clock read of its own on every iteration, not the empty poll's paced one: that one can be up to
             // ClockPacer.MAX_TRIES_PER_READ polls old, which is that many parks once an idle strategy parks.
-            if (System.nanoTime() - deadline > 0)
+            if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted())
             {
                 return false;
             }

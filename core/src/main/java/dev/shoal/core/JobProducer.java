@@ -202,7 +202,8 @@ public final class JobProducer implements AutoCloseable
      * @param length  its length.
      * @param timeout longest wait.
      * @param idle    how to wait.
-     * @return true when offered, false on timeout.
+     * @return true when offered; false on timeout, or at once when the calling thread is interrupted (its flag
+     *     stays set: an idle strategy's park returns at once under it, a spin on a whole core).
      */
     public boolean put(
         final DirectBuffer source, final int offset, final int length, final Duration timeout, final IdleStrategy idle)
@@ -211,7 +212,7 @@ public final class JobProducer implements AutoCloseable
         Objects.requireNonNull(idle, "idle").reset();
         while (!offer(source, offset, length))
         {
-            if (System.nanoTime() - deadline > 0)
+            if (System.nanoTime() - deadline > 0 || Thread.currentThread().isInterrupted())
             {
                 return false;
             }

@@ -379,7 +379,8 @@ public final class JobRing
      *
      * @param timeout longest wait.
      * @param idle    how to wait between checks.
-     * @return true when the ring is drained, false on timeout.
+     * @return true when the ring is drained; false on timeout, or at once when the calling thread is interrupted
+     *     (its flag stays set).
      */
     public boolean join(final Duration timeout, final IdleStrategy idle)
     {
@@ -389,9 +390,9 @@ public final class JobRing
         while (!isDrained())
         {
             final long now = System.nanoTime();
-            if (now - deadline > 0)
+            if (now - deadline > 0 || Thread.currentThread().isInterrupted())
             {
-                return false;
+                return false; // interrupted: an idle strategy's park returns at once, a spin on a whole core
             }
             if (now - nextRecovery > 0)
             {

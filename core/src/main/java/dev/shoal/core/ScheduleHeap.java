@@ -364,7 +364,8 @@ public final class ScheduleHeap implements AutoCloseable
      *
      * @param timeout how long to wait.
      * @param idle    how to wait (e.g. {@code BackoffIdleStrategy}).
-     * @return the lease, or null when the timeout passed first.
+     * @return the lease, or null when the timeout passed first or the calling thread is interrupted (its flag stays
+     *     set).
      */
     public ScheduleLease take(final Duration timeout, final IdleStrategy idle)
     {
@@ -379,7 +380,8 @@ public final class ScheduleHeap implements AutoCloseable
      * @param timeout how long to wait.
      * @param idle    how to wait (e.g. {@code BackoffIdleStrategy}).
      * @param into    an inactive lease of this handle, filled when a record is polled.
-     * @return true when a record was polled into {@code into}, false when the timeout passed first.
+     * @return true when a record was polled into {@code into}, false when the timeout passed first or the calling
+     *     thread is interrupted (its flag stays set).
      * @throws IllegalArgumentException when the lease belongs to another handle.
      * @throws IllegalStateException    when the lease still holds a record (complete or reschedule it first).
      */
@@ -421,9 +423,9 @@ public final class ScheduleHeap implements AutoCloseable
                     return lease;
                 }
             }
-            if (nanos - start >= timeoutNanos)
+            if (nanos - start >= timeoutNanos || Thread.currentThread().isInterrupted())
             {
-                return null;
+                return null; // interrupted: an idle strategy's park returns at once, a spin on a whole core
             }
             // Volatile: a new version means the head changed; spin again instead of parking deeper.
             final long v = pool.headerVolatile(HEAD_VERSION_OFFSET);

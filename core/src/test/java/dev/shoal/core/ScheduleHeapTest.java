@@ -507,6 +507,18 @@ class ScheduleHeapTest extends HeapTestBase
         waiter.join(10_000);
     }
 
+    /** An interrupted take spun a whole core to its timeout (a park returns at once under the flag). */
+    @Test
+    void shouldReturnFromAnInterruptedTakeAtOnceKeepingTheFlag()
+    {
+        heap.push(System.currentTimeMillis() + 60_000, bytes("later"));
+        Thread.currentThread().interrupt();
+        final long start = System.nanoTime();
+        assertNull(heap.take(java.time.Duration.ofSeconds(20), new org.agrona.concurrent.BackoffIdleStrategy()));
+        assertTrue(Thread.interrupted(), "the flag stays set");
+        assertTrue(System.nanoTime() - start < 20_000_000_000L, "returned at once, not at the timeout");
+    }
+
     @Test
     void shouldNameANullArgumentAndChangeNothing()
     {
