@@ -37,6 +37,8 @@ final class ChunkWorkers
     private final int ranges;
     /** The workers' class-data archive, or null when archives are off (see {@link ClassDataArchive}). */
     private final ClassDataArchive archive;
+    /** Workers that ended with a code other than 0, in words, for a run that ends incomplete. */
+    private final List<String> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** JVM options for the vector split, or none: see {@link NewlineGathers#oneShotWorkerJvmOptions}. */
     private List<String> splitOptions = List.of();
     private int started;
@@ -233,6 +235,12 @@ final class ChunkWorkers
                     {
                         it.remove();
                         archiveExited(p);
+                        if (p.exitValue() != 0)
+                        {
+                            final int code = p.exitValue();
+                            exits.add("worker " + p.pid() + " exited with code " + code + (code > 128 ?
+                                " (killed by signal " + (code - 128) + ")" : ""));
+                        }
                         if (p.exitValue() != 0 && restarts < config.maxRestarts && region.countDone() < ranges)
                         {
                             restarts++;
@@ -326,9 +334,11 @@ final class ChunkWorkers
         }
         catch (final IOException ex)
         {
-            return "";
+            return String.join("; ", exits);
         }
-        return "";
+        // No failure written: a worker that ended without one (System.exit in a job, killed, a JVM crash) is named
+        // by its exit code; the run said only "run incomplete: 4 of 5 ranges done".
+        return String.join("; ", exits);
     }
 
     private static void waitFor(final Process process)

@@ -140,6 +140,17 @@ class FileChunksProcessesTest
         assertTrue(Files.notExists(region), "region deleted once complete");
     }
 
+    /** A job that ends its worker with System.exit(7): the run said only "run incomplete: 1 of 2 ranges done". */
+    @Test
+    void shouldNameTheExitCodeOfAWorkerThatEndedWithoutAFailure()
+    {
+        final Path file = ChunkFixtures.write(dir, "exit.txt", "a\nexit\nc\n".getBytes(StandardCharsets.US_ASCII));
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> builder(file, 1, 4096).build().run(TestJobs.ExitingJob.class));
+        assertTrue(ex.getMessage().contains("run incomplete: 0 of 1 ranges done: worker ") &&
+            ex.getMessage().contains(" exited with code 7"), ex.getMessage());
+    }
+
     @Test
     void shouldCompleteWhenChaosKillsAWorker()
     {

@@ -135,6 +135,45 @@ public final class TestJobs
         }
     }
 
+    /** A line checksum that ends its worker process with System.exit(7) at the line "exit". */
+    public static final class ExitingJob implements ChunkJob<LineChecksum>
+    {
+        /**
+         * By name.
+         */
+        public ExitingJob()
+        {
+        }
+
+        @Override
+        public LineChecksum newAccumulator()
+        {
+            return new LineChecksum();
+        }
+
+        @Override
+        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (length == 4 && buffer.getStringWithoutLengthAscii(offset, length).equals("exit"))
+            {
+                System.exit(7);
+            }
+            acc.add(buffer, offset, length);
+        }
+
+        @Override
+        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
+        {
+            return earlier.add(later);
+        }
+
+        @Override
+        public Codec<LineChecksum> codec()
+        {
+            return LineChecksum.CODEC;
+        }
+    }
+
     /**
      * A line checksum whose every range, in a worker process, prints what looks like a session worker's answer and
      * reads its standard input: a session worker must keep both away from its commands and answers, and a one-shot
