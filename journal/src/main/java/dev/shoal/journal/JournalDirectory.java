@@ -99,12 +99,9 @@ final class JournalDirectory
      */
     static boolean holdsWrittenMetadata(final Path dir)
     {
-        final Path metadata = dir.resolve(METADATA_FILE);
-        final byte[] word = new byte[Integer.BYTES];
-        try (java.io.InputStream in = Files.newInputStream(metadata))
+        try
         {
-            return in.readNBytes(word, 0, word.length) == word.length &&
-                (word[0] | word[1] | word[2] | word[3]) != 0;
+            return firstWord(dir.resolve(METADATA_FILE)) != 0;
         }
         catch (final java.nio.file.NoSuchFileException ex)
         {
@@ -113,6 +110,21 @@ final class JournalDirectory
         catch (final IOException ex)
         {
             return true; // there, but it does not read (a folder, no permission): the open names what is wrong
+        }
+    }
+
+    /**
+     * @param file a Chronicle file.
+     * @return its first word, the header word of its first excerpt (little-endian), or 0 when it is shorter.
+     * @throws IOException when it cannot be read.
+     */
+    private static int firstWord(final Path file) throws IOException
+    {
+        final byte[] word = new byte[Integer.BYTES];
+        try (java.io.InputStream in = Files.newInputStream(file))
+        {
+            return in.readNBytes(word, 0, word.length) < word.length ? 0 :
+                java.nio.ByteBuffer.wrap(word).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
         }
     }
 
@@ -305,22 +317,20 @@ final class JournalDirectory
         for (final Integer cycle : cycleFiles(dir))
         {
             final Path file = dir.resolve(cycleFileName(cycle));
-            final byte[] word = new byte[Integer.BYTES];
-            final int read;
-            try (java.io.InputStream in = Files.newInputStream(file))
+            final int header;
+            try
             {
-                read = in.readNBytes(word, 0, word.length);
+                header = firstWord(file);
             }
             catch (final IOException ex)
             {
                 throw new JournalOpenException("cannot read journal file " + file + ": " + ex, ex);
             }
-            final int header = java.nio.ByteBuffer.wrap(word).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
             // Zero, or marked not complete: a writer is making the file (Chronicle waits for it, and recovers one
             // whose writer died). Complete: a metadata excerpt that fits.
             final boolean valid = header == 0 || (header & HEADER_NOT_COMPLETE) != 0 ||
                 (header & HEADER_META_DATA) != 0 && (header & HEADER_LENGTH_MASK) <= MAX_FIRST_HEADER_BYTES;
-            if (read == Integer.BYTES && !valid)
+            if (!valid)
             {
                 throw new JournalFormatException("journal " + dir + " is damaged: cycle file " + file.getFileName() +
                     " does not start with a Chronicle header (first word 0x" + Integer.toHexString(header) +

@@ -146,7 +146,7 @@ class FileChunksProcessesTest
     {
         final Path file = ChunkFixtures.write(dir, "exit.txt", "a\nexit\nc\n".getBytes(StandardCharsets.US_ASCII));
         final IllegalStateException ex = assertThrows(IllegalStateException.class,
-            () -> builder(file, 1, 4096).build().run(TestJobs.ExitingJob.class));
+            () -> builder(file, 1, 4096).build().run(TestJobs.FailingJob.class));
         assertTrue(ex.getMessage().contains("run incomplete: 0 of 1 ranges done: worker ") &&
             ex.getMessage().contains(" exited with code 7"), ex.getMessage());
     }

@@ -95,7 +95,7 @@ public final class TestJobs
     }
 
     /**
-     * Fails on a line that reads "boom".
+     * Fails on a line that reads "boom"; ends its process with System.exit(7) at a line that reads "exit".
      */
     public static final class FailingJob implements ChunkJob<LineChecksum>
     {
@@ -119,44 +119,9 @@ public final class TestJobs
             {
                 throw new IllegalStateException("boom at offset " + offset);
             }
-            acc.add(buffer, offset, length);
-        }
-
-        @Override
-        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
-        {
-            return earlier.add(later);
-        }
-
-        @Override
-        public Codec<LineChecksum> codec()
-        {
-            return LineChecksum.CODEC;
-        }
-    }
-
-    /** A line checksum that ends its worker process with System.exit(7) at the line "exit". */
-    public static final class ExitingJob implements ChunkJob<LineChecksum>
-    {
-        /**
-         * By name.
-         */
-        public ExitingJob()
-        {
-        }
-
-        @Override
-        public LineChecksum newAccumulator()
-        {
-            return new LineChecksum();
-        }
-
-        @Override
-        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
-        {
             if (length == 4 && buffer.getStringWithoutLengthAscii(offset, length).equals("exit"))
             {
-                System.exit(7);
+                System.exit(7); // ends its worker without a failure written (worker processes only)
             }
             acc.add(buffer, offset, length);
         }
