@@ -86,6 +86,13 @@ final class JobSubmitter
             throw new IllegalArgumentException("one key per argument: keys=" + keys.size() + " arguments=" +
                 arguments.size());
         }
+        if (keys != null)
+        {
+            for (final String key : keys)
+            {
+                checkKey(key);
+            }
+        }
         checkIntake();
         if (arguments.isEmpty())
         {
@@ -121,6 +128,10 @@ final class JobSubmitter
      */
     CompletableFuture<byte[]> submitOne(final HandlerKey<?, ?> handler, final String key, final byte[] argument)
     {
+        if (key != null)
+        {
+            checkKey(key);
+        }
         if (journal != null && key != null)
         {
             return submitResuming(handler, List.of(key), List.of(argument)).get(0);
@@ -216,6 +227,23 @@ final class JobSubmitter
             }
         }
         return futures;
+    }
+
+    /**
+     * A key travels with its result into the journal, where one append holds a bounded number of bytes: a key of
+     * megabytes made every result of its read fail to journal, after the job ran (its future still completed).
+     */
+    private static void checkKey(final String key)
+    {
+        if (key == null)
+        {
+            throw new NullPointerException("a job key is null: use \"\" for a job without a key");
+        }
+        if (key.length() > ProcessPool.MAX_JOB_KEY_CHARS)
+        {
+            throw new IllegalArgumentException("job key of " + key.length() + " characters is longer than " +
+                ProcessPool.MAX_JOB_KEY_CHARS + " (it starts \"" + key.substring(0, 40) + "...\")");
+        }
     }
 
     private List<CompletableFuture<byte[]>> submitFrame(final HandlerKey<?, ?> handler, final List<String> keys,

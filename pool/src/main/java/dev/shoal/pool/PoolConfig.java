@@ -166,6 +166,14 @@ final class PoolConfig
         {
             throw new IllegalArgumentException("resume needs a journal: set journal(dir)");
         }
+        if (journal != null && resultBufferBytes > ProcessPool.MAX_JOURNAL_RESULT_BUFFER_BYTES)
+        {
+            // Checked before a job runs: a result over what one journal append holds was found only after its
+            // job ran, as a failed append on the log sink, its future completing all the same.
+            throw new IllegalArgumentException("resultBufferBytes=" + resultBufferBytes + " lets a result take " +
+                resultBufferBytes / 8 + " bytes, more than one journal append holds: with a journal, " +
+                "resultBufferBytes must be at most " + ProcessPool.MAX_JOURNAL_RESULT_BUFFER_BYTES);
+        }
     }
 
     private static int positive(final String name, final int value)

@@ -80,6 +80,13 @@ public final class ProcessPool implements AutoCloseable
 {
     /** Submit handles a pool keeps unless {@link Builder#submitHandles(int)} says otherwise. */
     public static final int DEFAULT_SUBMIT_HANDLES = 16;
+    /** The longest job key, in characters: a key is journaled with its job's result. */
+    public static final int MAX_JOB_KEY_CHARS = 4096;
+    /**
+     * The largest {@link Builder#resultBufferBytes(int)} with a journal: a result may take an eighth of the buffer,
+     * and one journal append holds a little under 16 MiB.
+     */
+    public static final int MAX_JOURNAL_RESULT_BUFFER_BYTES = 64 << 20;
     /** How often a close() waiting for running jobs says what it waits for. */
     private static final Duration CLOSE_NOTICE = Duration.ofSeconds(10);
 
@@ -864,7 +871,8 @@ public final class ProcessPool implements AutoCloseable
 
         /**
          * @param dir a journal directory (created when missing): every result and worker log line is appended to
-         *            it, durably, from this (the parent) process.
+         *            it, durably, from this (the parent) process. With a journal, {@link #resultBufferBytes(int)}
+         *            is at most {@link #MAX_JOURNAL_RESULT_BUFFER_BYTES}.
          * @return this.
          */
         public Builder journal(final Path dir)

@@ -118,6 +118,18 @@ class ProcessPoolConfigTest
             () -> ProcessPool.builder(TestHandlers.class).completionExecutor(null));
     }
 
+    /** A result over what one journal append holds was found only after its job ran, as a failed append. */
+    @Test
+    void shouldRejectAResultBufferWhoseResultsAJournalCannotHold(@TempDir final Path dir)
+    {
+        final Path journal = dir.resolve("journal");
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).journal(journal).resultBufferBytes(128 << 20).start());
+        assertTrue(ex.getMessage().startsWith("resultBufferBytes=134217728 lets a result take 16777216 bytes, more " +
+            "than one journal append holds"), ex.getMessage());
+        assertFalse(Files.exists(journal), "nothing made before the failure");
+    }
+
     @Test
     void shouldNameTheMissingJournalModule(@TempDir final Path dir)
     {

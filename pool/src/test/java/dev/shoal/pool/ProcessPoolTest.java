@@ -211,6 +211,24 @@ class ProcessPoolTest
         assertTrue(ex.getMessage().contains("exceeds the pool's maxJobBytes=4096"), ex.getMessage());
     }
 
+    /** A key of megabytes ran its job and then failed to journal; a null key in a list failed in the collector. */
+    @Test
+    void shouldRejectAJobKeyTooLongOrNullBeforeSubmitting()
+    {
+        final long submittedBefore = shared.stats().submitted();
+        final String longKey = "k".repeat(ProcessPool.MAX_JOB_KEY_CHARS + 1);
+        final IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
+            () -> shared.submitKeyed(longKey, TestHandlers.ECHO, new byte[1]));
+        assertTrue(one.getMessage().startsWith("job key of 4097 characters is longer than 4096"), one.getMessage());
+        final java.util.List<String> keys = java.util.Arrays.asList("a", longKey);
+        assertThrows(IllegalArgumentException.class,
+            () -> shared.submitBatch(TestHandlers.ECHO, keys, java.util.List.of(new byte[1], new byte[1])));
+        final NullPointerException none = assertThrows(NullPointerException.class, () -> shared.submitBatch(
+            TestHandlers.ECHO, java.util.Arrays.asList("a", null), java.util.List.of(new byte[1], new byte[1])));
+        assertTrue(none.getMessage().contains("a job key is null"), none.getMessage());
+        assertEquals(0, shared.stats().submitted() - submittedBefore, "nothing was submitted");
+    }
+
     @Test
     void shouldGiveAHandlerThatReadsItsInputTheEndOfIt() throws Exception
     {
