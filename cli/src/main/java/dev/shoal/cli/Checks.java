@@ -151,8 +151,7 @@ final class Checks
         final java.net.InetAddress address;
         try
         {
-            address = java.net.InetAddress.getByName(host.startsWith("[") && host.endsWith("]") && host.length() > 2 ?
-                host.substring(1, host.length() - 1) : host);
+            address = java.net.InetAddress.getByName(dev.shoal.remote.Endpoint.bareHost(host));
         }
         catch (final java.net.UnknownHostException ex)
         {

@@ -172,7 +172,8 @@ public final class Agent
 
     private void open()
     {
-        final String bind = config.bind() != null ? config.bind() : localAddressTowards(coordinator);
+        // A bracketed IPv6 address ([::1]) became the channel endpoint [[::1]]:0, which Aeron could not bind.
+        final String bind = config.bind() != null ? Endpoint.bareHost(config.bind()) : localAddressTowards(coordinator);
         aeron = EmbeddedAeron.start(timeoutNanos);
         try
         {

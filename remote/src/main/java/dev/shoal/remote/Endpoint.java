@@ -27,9 +27,7 @@ public record Endpoint(String host, int port)
         }
         // An IPv6 address comes bracketed ([::1]:PORT), as in a URL; bare (::1:PORT) works too, split at the last
         // colon. Kept without brackets: toString adds them back for Aeron's channel.
-        final String given = text.substring(0, colon);
-        final boolean bracketed = given.length() > 2 && given.startsWith("[") && given.endsWith("]");
-        final String host = bracketed ? given.substring(1, given.length() - 1) : given;
+        final String host = bareHost(text.substring(0, colon));
         final int port;
         try
         {
@@ -53,6 +51,16 @@ public record Endpoint(String host, int port)
             throw new IllegalArgumentException(what + " names an unknown host: '" + host + "'", ex);
         }
         return new Endpoint(host, port);
+    }
+
+    /**
+     * @param host a host name or address, an IPv6 one bracketed or not ({@code [::1]}, {@code ::1}).
+     * @return the host without brackets (an address in brackets is not a host name to resolve or to bind).
+     */
+    public static String bareHost(final String host)
+    {
+        return host.length() > 2 && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) :
+            host;
     }
 
     /**

@@ -20,6 +20,16 @@ class EndpointTest
         assertEquals(bracketed, Endpoint.parse("::1:40123", "--listen", false), "bare, split at the last colon");
     }
 
+    /** {@code shoal agent --bind [::1]} passed the brackets on: Aeron was asked to bind {@code [[::1]]:0}. */
+    @Test
+    void shouldBindABracketedIpv6AddressWithoutItsBrackets()
+    {
+        assertEquals("::1", Endpoint.bareHost("[::1]"));
+        assertEquals("aeron:udp?endpoint=[::1]:0", new Endpoint(Endpoint.bareHost("[::1]"), 0).channel());
+        assertEquals("127.0.0.1", Endpoint.bareHost("127.0.0.1"));
+        assertEquals("[]", Endpoint.bareHost("[]"), "nothing in the brackets: left for the resolver to refuse");
+    }
+
     @Test
     void shouldNameWhatIsWrong()
     {
