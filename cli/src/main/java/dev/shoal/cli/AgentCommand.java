@@ -45,9 +45,10 @@ public final class AgentCommand implements Callable<Integer>
         "${DEFAULT-VALUE}).")
     int connectTimeout;
 
-    @Option(names = "--max-job-bytes", defaultValue = "4096", paramLabel = "BYTES", description = "The largest " +
-        "job frame the local pool takes: at least the coordinator's maxJobBytes (default: ${DEFAULT-VALUE}).")
-    int maxJobBytes;
+    @Option(names = "--max-job-bytes", defaultValue = "4096", paramLabel = "SIZE", converter =
+        ChunksDemoCommand.ByteSize.class, description = "The largest job frame the local pool takes (e.g. 4096, " +
+        "64KB): at least the coordinator's maxJobBytes (default: ${DEFAULT-VALUE}).")
+    long maxJobBytes;
 
     @Option(names = "--scheduler", description = "Consume a coordinator's heap (shoal demo scheduler --listen) " +
         "instead of its pool: --workers consumer threads pop, check and reschedule its records.")
@@ -89,7 +90,7 @@ public final class AgentCommand implements Callable<Integer>
         }
         else
         {
-            Agent.servePool(config, new Agent.PoolWorkers(workers, threads, registry, maxJobBytes));
+            Agent.servePool(config, new Agent.PoolWorkers(workers, threads, registry, (int)maxJobBytes));
         }
         return 0;
     }

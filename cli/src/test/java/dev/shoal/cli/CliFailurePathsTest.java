@@ -101,6 +101,9 @@ class CliFailurePathsTest
                 "--threads", "256")),
             Arguments.of("--max-job-bytes", List.of("agent", "--connect", "127.0.0.1:7300", "--max-job-bytes",
                 "100")),
+            // Sizes take units here as in --chunk-bytes and --generate: 2MB is read as a size, then out of range.
+            Arguments.of("--max-job-bytes: 2097152 (must be 64 to 1048576)", List.of("agent", "--connect",
+                "127.0.0.1:7300", "--max-job-bytes", "2MB")),
             // Absurd values that hung or inverted a command's meaning (a user's review).
             Arguments.of("--rate", List.of("produce", r, "--ring", "jobs", "--count", "2", "--rate", "1e-300")),
             Arguments.of("--work-us", List.of("consume", r, "--ring", "jobs", "--count", "1", "--work-us",
