@@ -43,6 +43,8 @@ public final class ResultJournal implements AutoCloseable
      * append is refused before anything is written.
      */
     public static final int MAX_APPEND_BYTES = (16 << 20) - (64 << 10);
+    /** Reserved past an append's end as well: Chronicle's next header and the index arrays it writes there. */
+    private static final long RESERVE_SLACK_BYTES = 1L << 20;
 
     private final Path dir;
     private final ChronicleQueue queue;
@@ -51,6 +53,8 @@ public final class ResultJournal implements AutoCloseable
     private JournalPretoucher pretoucher;
     /** The records of the public appends (one, or one list), encoded under this object's monitor. */
     private final RecordBatch single = new RecordBatch();
+    /** The cycle file's blocks, reserved ahead of the appends (under this object's monitor). */
+    private final JournalSpace space = new JournalSpace();
     private boolean closed;
 
     private ResultJournal(final Path dir, final ChronicleQueue queue)
@@ -188,6 +192,10 @@ public final class ResultJournal implements AutoCloseable
             try
             {
                 final Bytes<?> bytes = dc.wire().bytes();
+                if (bytes instanceof MappedBytes mapped)
+                {
+                    reserve(mapped, batch);
+                }
                 bytes.write(batch.array(), 0, batch.length());
                 if (pretoucher != null && bytes instanceof MappedBytes mapped)
                 {
@@ -202,6 +210,22 @@ public final class ResultJournal implements AutoCloseable
             }
         }
         return appender.lastIndexAppended();
+    }
+
+    /**
+     * Before a write into the mapping: the blocks it touches exist, or the append is refused here. A write to a page
+     * the file system cannot give faulted, and the JVM raised that later, outside any catch (see JournalSpace).
+     */
+    private void reserve(final MappedBytes mapped, final RecordBatch batch)
+    {
+        final java.io.File file = mapped.mappedFile().file();
+        final String refused = space.reserve(file, mapped.writePosition() + batch.length() + RESERVE_SLACK_BYTES);
+        if (refused != null)
+        {
+            throw new IllegalStateException("journal " + dir + ": no room on its file system for the next " +
+                batch.length() + " bytes of " + file.getName() + " (" + refused + "; " +
+                dir.toFile().getUsableSpace() + " bytes usable): nothing appended");
+        }
     }
 
     /**
@@ -290,6 +314,7 @@ public final class ResultJournal implements AutoCloseable
         {
             appender.close();
         }
+        space.close();
         queue.close();
     }
 }

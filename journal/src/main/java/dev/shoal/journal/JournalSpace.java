@@ -1,0 +1,142 @@
+package dev.shoal.journal;
+
+import java.io.File;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * Reserves a journal file's blocks ahead of its appends ({@code fallocate} with {@code FALLOC_FL_KEEP_SIZE}), so a
+ * file system that fills up refuses an append by name instead of faulting inside it. Chronicle maps its cycle
+ * files and grows them sparse: a write to a page the file system cannot give raises SIGBUS, which the JVM turns
+ * into an {@code InternalError} at some later instruction of the writing thread, outside any catch around the
+ * append (the pool's result thread died of it). Reserving changes no byte and not the file's length: blocks already
+ * there stay as they are, holes get zeroed blocks, so it is safe beside Chronicle's own writes and beside readers.
+ *
+ * <p>Reservations run {@value #AHEAD_BYTES} bytes ahead of what an append needs, so the call is made about once
+ * per that many bytes; when the file system cannot give that much, the exact need is tried before refusing. Linux
+ * only, through JNA (as {@link DropBehind}); where fallocate is not supported (the file system says so) or the
+ * library cannot load, it does nothing and appends are as without it. One thread at a time (the journal's monitor).
+ */
+final class JournalSpace implements AutoCloseable
+{
+    /** How far past an append's end blocks are reserved. */
+    static final long AHEAD_BYTES = 8L << 20;
+    /** Linux's {@code FALLOC_FL_KEEP_SIZE}: reserve without changing the length Chronicle gave the file. */
+    private static final int FALLOC_FL_KEEP_SIZE = 1;
+    private static final int O_RDWR = 2;
+    private static final int ENOSPC = 28;
+    private static final int EDQUOT = 122;
+    private static final LibC LIBC = load();
+
+    private File current;
+    private int fd = -1;
+    private long reservedUpTo;
+    /** False once the file system said it does not support the call: no more tries. */
+    private boolean supported = LIBC != null;
+
+    /** The libc calls it needs, bound by JNA. */
+    interface LibC extends Library
+    {
+        int open(String path, int flags);
+
+        int close(int fd);
+
+        int fallocate(int fd, int mode, long offset, long length);
+    }
+
+    private static LibC load()
+    {
+        if (!Boolean.parseBoolean(System.getProperty("shoal.journal.reserve", "true")))
+        {
+            return null;
+        }
+        try
+        {
+            return Platform.isLinux() ? Native.load("c", LibC.class) : null;
+        }
+        catch (final LinkageError | RuntimeException ex)
+        {
+            return null; // no JNA, or no native access: appends as without reservation
+        }
+    }
+
+    /**
+     * @return whether reservations reach the kernel here (Linux, JNA loaded, not turned off).
+     */
+    static boolean available()
+    {
+        return LIBC != null;
+    }
+
+    /**
+     * Makes sure the blocks of {@code file} up to {@code upTo} exist before they are written.
+     *
+     * @param file the cycle file the next append writes into.
+     * @param upTo the offset past the bytes it may write.
+     * @return {@code null} when they do (or cannot be reserved here, in which case nothing changes), else what the
+     *     file system answered when it had no room.
+     */
+    String reserve(final File file, final long upTo)
+    {
+        if (!supported)
+        {
+            return null;
+        }
+        if (!file.equals(current))
+        {
+            closeFile();
+            fd = LIBC.open(file.getPath(), O_RDWR);
+            if (fd < 0)
+            {
+                return null; // rolled away, or not writable by path: the append goes on as without reservation
+            }
+            current = file;
+            reservedUpTo = 0;
+        }
+        if (upTo <= reservedUpTo)
+        {
+            return null;
+        }
+        if (LIBC.fallocate(fd, FALLOC_FL_KEEP_SIZE, reservedUpTo, upTo + AHEAD_BYTES - reservedUpTo) == 0)
+        {
+            reservedUpTo = upTo + AHEAD_BYTES;
+            return null;
+        }
+        final int errno = Native.getLastError();
+        if (errno != ENOSPC && errno != EDQUOT)
+        {
+            supported = false; // EOPNOTSUPP and the like: this file system does not reserve
+            closeFile();
+            return null;
+        }
+        if (LIBC.fallocate(fd, FALLOC_FL_KEEP_SIZE, reservedUpTo, upTo - reservedUpTo) == 0)
+        {
+            reservedUpTo = upTo; // room for this append, not for the reservation ahead of it
+            return null;
+        }
+        final int again = Native.getLastError();
+        return again == EDQUOT ? "disk quota exceeded" : again == ENOSPC ? "no space left on device" :
+            "fallocate failed with errno " + again;
+    }
+
+    private void closeFile()
+    {
+        if (fd >= 0)
+        {
+            LIBC.close(fd);
+        }
+        fd = -1;
+        current = null;
+    }
+
+    @Override
+    public void close()
+    {
+        if (LIBC != null)
+        {
+            closeFile();
+        }
+    }
+}
