@@ -68,14 +68,16 @@ class JournalFullTest
     }
 
     @Test
-    void shouldRefuseAnAppendTheFileSystemHasNoRoomForAndKeepWhatWasAppended()
+    void shouldRefuseAnAppendTheFileSystemHasNoRoomForAndKeepWhatWasAppended() throws IOException
     {
         final Path journalDir = mount.resolve("journal");
+        final Path filler = mount.resolve("filler");
         final byte[] body = new byte[1 << 20];
         int appended = 0;
         IllegalStateException full = null;
         try (ResultJournal journal = ResultJournal.open(journalDir))
         {
+            Files.write(filler, new byte[8 << 20]); // after the open's 64 MiB check: freed below
             for (int i = 0; i < 200 && full == null; i++)
             {
                 body[0] = (byte)i;
@@ -94,6 +96,10 @@ class JournalFullTest
             final IllegalStateException again = assertThrows(IllegalStateException.class,
                 () -> journal.appendAll(List.of(record(999, body))));
             assertTrue(again.getMessage().contains("no room"), again.getMessage());
+            Files.delete(filler);
+            body[0] = (byte)appended;
+            journal.appendAll(List.of(record(appended, body))); // room again: appended as usual
+            appended++;
             journal.sync();
         }
         assertTrue(appended > 10, "appended before the file system filled: " + appended);
