@@ -384,7 +384,7 @@ final class JobSubmitter
             }
             if (config.failFast)
             {
-                throw new RejectedExecutionException("job ring full: " + config.ringCapacity + " jobs in flight");
+                throw new RingFullException(config.ringCapacity);
             }
             idle.idle();
         }

@@ -805,7 +805,7 @@ public final class ProcessPool implements AutoCloseable
         }
 
         /**
-         * @param failFast when the ring is full, submit throws instead of waiting.
+         * @param failFast when the ring is full, submit throws {@link RingFullException} instead of waiting.
          * @return this.
          */
         public Builder failFast(final boolean failFast)

@@ -210,7 +210,8 @@ public final class Agent
         while (!done)
         {
             nowNanos = System.nanoTime();
-            int work = inbox.poll(assembler, 64);
+            int work = service.pump();
+            work += inbox.poll(assembler, 64);
             work += sendAnswers();
             if (done)
             {

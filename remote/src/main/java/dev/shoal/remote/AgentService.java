@@ -66,6 +66,17 @@ interface AgentService
         Consumer<Answer> answers);
 
     /**
+     * Called on every turn of the agent's loop, which must never block: hands on items taken earlier that could not
+     * be handed on at once.
+     *
+     * @return items handed on (work done this turn).
+     */
+    default int pump()
+    {
+        return 0;
+    }
+
+    /**
      * Stops the workers.
      */
     void close();

@@ -2,6 +2,7 @@ package dev.shoal.remote;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -9,20 +10,33 @@ import dev.shoal.pool.FrameOutcomes;
 import dev.shoal.pool.JobFailedException;
 import dev.shoal.pool.ProcessPool;
 import dev.shoal.pool.RemoteJobException;
+import dev.shoal.pool.RingFullException;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import static dev.shoal.remote.WireDescriptor.*;
 
 /**
  * An agent's pool side: the coordinator's job frames go into a local {@link ProcessPool} as they are
  * ({@link ProcessPool#submitFrameTogether}); a frame's answer is its jobs' outcomes, sent once all of them are in.
+ * The local pool fails fast on a full ring: a frame that finds it full waits here, in arrival order, and is handed
+ * on from {@link #pump()}. (A submit that waited for room blocked the agent's only thread: with a credit window
+ * larger than the local ring it stopped hearing and answering the coordinator, which gave the healthy host up
+ * again and again and failed its jobs.)
  */
 final class PoolAgentService implements AgentService
 {
     private final Agent.PoolWorkers settings;
     private final String hostName;
+    /** Frames waiting for room in the local ring, oldest first; at most the coordinator's credit window. */
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
     private ProcessPool pool;
+
+    /** A frame copied out of the message it came in, with where its answer goes. */
+    private record Held(long session, long seq, byte[] frame, Consumer<Answer> answers)
+    {
+    }
 
     PoolAgentService(final Agent.PoolWorkers settings, final String hostName)
     {
@@ -61,6 +75,7 @@ final class PoolAgentService implements AgentService
             .workers(settings.workers())
             .threadsPerWorker(settings.threads())
             .maxJobBytes(settings.maxJobBytes())
+            .failFast(true)
             .logSink(line -> status.accept("agent: " + line))
             .start();
         status.accept("agent: local worker pids " + pool.workerPids());
@@ -70,19 +85,54 @@ final class PoolAgentService implements AgentService
     public void onItem(final long session, final long seq, final int attempt, final DirectBuffer buffer,
         final int offset, final int length, final Consumer<Answer> answers)
     {
+        if (held.isEmpty() && submit(session, seq, buffer, offset, length, answers))
+        {
+            return;
+        }
+        final byte[] frame = new byte[length];
+        buffer.getBytes(offset, frame);
+        held.add(new Held(session, seq, frame, answers));
+    }
+
+    @Override
+    public int pump()
+    {
+        int handedOn = 0;
+        Held h;
+        while ((h = held.peek()) != null &&
+            submit(h.session(), h.seq(), new UnsafeBuffer(h.frame()), 0, h.frame().length, h.answers()))
+        {
+            held.poll();
+            handedOn++;
+        }
+        return handedOn;
+    }
+
+    /**
+     * @return false when the local ring is full (nothing submitted; try again later), else true: the frame is
+     *     submitted, or answered as failed.
+     */
+    private boolean submit(final long session, final long seq, final DirectBuffer buffer, final int offset,
+        final int length, final Consumer<Answer> answers)
+    {
         final CompletableFuture<FrameOutcomes> outcomes;
         try
         {
             outcomes = pool.submitFrameTogether(buffer, offset, length);
         }
+        catch (final RingFullException ex)
+        {
+            return false;
+        }
         catch (final IllegalArgumentException ex)
         {
             answers.accept(new Answer(session, seq, 1, failedOutcome("agent " + hostName + ": corrupt job frame: " +
                 ex.getMessage())));
-            return;
+            return true;
         }
         // Encoded on the pool's completion thread once the frame's last job is done: no future per job.
         outcomes.thenAccept(o -> answers.accept(new Answer(session, seq, o.count(), encode(o))));
+        return true;
     }
 
     private byte[] encode(final FrameOutcomes outcomes)

@@ -173,6 +173,32 @@ class RemoteHostsTest
         }
     }
 
+    /**
+     * A credit window larger than the agent's local ring (1024 slots): the agent's only thread waited for room in
+     * that ring, stopped hearing and answering, and the coordinator gave the healthy host up again and again,
+     * failing its jobs. Now frames that find the local ring full wait in the agent, and it stays responsive.
+     */
+    @Test
+    void shouldKeepAHostWhoseWindowIsLargerThanItsLocalRing() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = coordinator(endpoint).hostTimeout(Duration.ofSeconds(1)).remoteWindow(4096)
+            .logSink(log::add).start())
+        {
+            agent(endpoint, "127.0.0.2", TestHandlers.class);
+            ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
+            final List<byte[]> args = new ArrayList<>();
+            for (int i = 0; i < 3_000; i++)
+            {
+                args.add(TestHandlers.mixArgument(i, 1_000)); // 3 s of work for its one worker: the ring fills
+            }
+            assertMixed(pool.submitAll(TestHandlers.MIX, args, 1), 0);
+            assertEquals(0, pool.stats().failed(), String.join("\n", log));
+            assertEquals(1, pool.remoteHostsJoined(), "never given up: " + log);
+            assertEquals(0, pool.remoteRedelivered(), String.join("\n", log));
+        }
+    }
+
     @Test
     void shouldNotTakeAnswersTheKilledCoordinatorBeforeItEarnedAsItsOwn() throws Exception
     {
