@@ -242,7 +242,7 @@ public final class JobConsumer implements AutoCloseable
         {
             return true; // a job was there: the common case under load reads no clock
         }
-        final long deadline = System.nanoTime() + timeout.toNanos();
+        final long deadline = System.nanoTime() + Timeouts.nanos(timeout);
         idle.reset();
         while (!poll(handler))
         {

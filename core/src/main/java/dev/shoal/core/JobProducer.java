@@ -208,7 +208,7 @@ public final class JobProducer implements AutoCloseable
     public boolean put(
         final DirectBuffer source, final int offset, final int length, final Duration timeout, final IdleStrategy idle)
     {
-        final long deadline = System.nanoTime() + Objects.requireNonNull(timeout, "timeout").toNanos();
+        final long deadline = System.nanoTime() + Timeouts.nanos(Objects.requireNonNull(timeout, "timeout"));
         Objects.requireNonNull(idle, "idle").reset();
         while (!offer(source, offset, length))
         {

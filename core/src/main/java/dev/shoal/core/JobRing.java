@@ -384,7 +384,7 @@ public final class JobRing
      */
     public boolean join(final Duration timeout, final IdleStrategy idle)
     {
-        final long deadline = System.nanoTime() + timeout.toNanos();
+        final long deadline = System.nanoTime() + Timeouts.nanos(timeout);
         long nextRecovery = System.nanoTime() + RingRecovery.JOIN_RECOVERY_NANOS;
         idle.reset();
         while (!isDrained())

@@ -229,7 +229,7 @@ public final class Region implements AutoCloseable
     private static void awaitReady(final RegionLocation location, final AtomicBuffer buffer,
         final RegionOptions options)
     {
-        final long deadline = System.nanoTime() + options.readyTimeout().toNanos();
+        final long deadline = System.nanoTime() + Timeouts.nanos(options.readyTimeout());
         // Acquire: pairs with the creator's release store of READY, after which header and directory are fixed.
         while (buffer.getIntAcquire(READY_OFFSET) != READY)
         {

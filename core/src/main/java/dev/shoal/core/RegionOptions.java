@@ -14,6 +14,20 @@ public record RegionOptions(Duration readyTimeout, boolean groupAccess)
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(10);
 
     /**
+     * @param readyTimeout how long an open waits for a region still being created (not null, not negative).
+     * @param groupAccess  0660 instead of 0600.
+     */
+    public RegionOptions
+    {
+        // A null one failed only at the open's wait, as a bare NullPointerException.
+        java.util.Objects.requireNonNull(readyTimeout, "readyTimeout");
+        if (readyTimeout.isNegative())
+        {
+            throw new IllegalArgumentException("readyTimeout must not be negative: " + readyTimeout);
+        }
+    }
+
+    /**
      * @return owner-only file, 10 s ready wait.
      */
     public static RegionOptions defaults()

@@ -397,7 +397,7 @@ public final class ScheduleHeap implements AutoCloseable
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(idle, "idle");
         final long start = System.nanoTime();
-        final long timeoutNanos = timeout.toNanos();
+        final long timeoutNanos = Timeouts.nanos(timeout);
         long nextRecheck = start;
         long version = pool.headerVolatile(HEAD_VERSION_OFFSET);
         idle.reset();
