@@ -285,41 +285,57 @@ public final class JobConsumer implements AutoCloseable
     public int drain(final JobHandler handler, final int limit)
     {
         Objects.requireNonNull(handler, "handler"); // before a job is taken: it would be left held
+        if (limit < 0)
+        {
+            throw new IllegalArgumentException("limit must be >= 0: limit=" + limit);
+        }
         int count = 0;
         long next = NO_SEQUENCE; // the sequence after the last job this run took: every one below it is taken
         long headOwed = NO_SEQUENCE; // the head as this run last left it
-        while (count < limit)
+        boolean returning = false;
+        try
         {
-            if (next != NO_SEQUENCE && next - headOwed < DRAIN_HEAD_EVERY && ++pollsSinceScan < scanEveryPolls &&
-                takeAt(next))
+            while (count < limit)
             {
-                next++;
+                if (next != NO_SEQUENCE && next - headOwed < DRAIN_HEAD_EVERY && ++pollsSinceScan < scanEveryPolls &&
+                    takeAt(next))
+                {
+                    next++;
+                }
+                else
+                {
+                    if (next != NO_SEQUENCE)
+                    {
+                        advanceHead(headOwed, next);
+                        next = NO_SEQUENCE;
+                    }
+                    lastTaken = NO_SEQUENCE;
+                    if (!acquire(true))
+                    {
+                        break;
+                    }
+                    if (lastTaken != NO_SEQUENCE)
+                    {
+                        next = lastTaken + 1; // taken at the head, which takeNext moved on to it
+                        headOwed = next;
+                    }
+                }
+                deliverFromDrain(handler);
+                taskDone();
+                count++;
             }
-            else
-            {
-                if (next != NO_SEQUENCE)
-                {
-                    advanceHead(headOwed, next);
-                    next = NO_SEQUENCE;
-                }
-                lastTaken = NO_SEQUENCE;
-                if (!acquire(true))
-                {
-                    break;
-                }
-                if (lastTaken != NO_SEQUENCE)
-                {
-                    next = lastTaken + 1; // taken at the head, which takeNext moved on to it
-                    headOwed = next;
-                }
-            }
-            deliverFromDrain(handler);
-            taskDone();
-            count++;
+            returning = true;
         }
-        if (next != NO_SEQUENCE)
+        finally
         {
-            advanceHead(headOwed, next);
+            // Also when a handler threw or closed this handle: every sequence below next is taken, and a head left
+            // behind made the ring's size, isDrained and stats count jobs already done until another reader moved
+            // it. Not after the region's close (or truncation) inside the handler: the CAS would touch an unmapped
+            // page, and the head is only a hint that the next reader helps on.
+            if (next != NO_SEQUENCE && (returning || ring.region().isIntact()))
+            {
+                advanceHead(headOwed, next);
+            }
         }
         return count;
     }

@@ -121,6 +121,37 @@ class JobRingTest
         }
     }
 
+    /**
+     * A drain moves the shared head once per run; a handler that threw (or closed its handle) skipped that move,
+     * and the ring said size=2, not drained, with every job done, until some other reader moved the head.
+     */
+    @Test
+    void shouldLeaveTheHeadWhereTheRunStoppedWhenADrainsHandlerThrows()
+    {
+        final JobRing ring = JobRing.open(region(8, 16), "jobs");
+        try (JobProducer producer = ring.producer(); JobConsumer consumer = ring.consumer())
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                assertTrue(producer.offer(job(i, 8), 0, 8));
+            }
+            final RuntimeException boom = assertThrows(RuntimeException.class, () -> consumer.drain(
+                (id, attempt, buffer, offset, length) ->
+                {
+                    if (id == 2)
+                    {
+                        throw new RuntimeException("boom at " + id);
+                    }
+                }, 10));
+            assertEquals("boom at 2", boom.getMessage());
+            consumer.taskDone(); // the job whose handler threw stays held until acknowledged
+            assertEquals(0, ring.size(), ring.stats().toString());
+            assertTrue(ring.isDrained(), ring.stats().toString());
+            assertThrows(IllegalArgumentException.class,
+                () -> consumer.drain((id, attempt, buffer, offset, length) -> { }, -1));
+        }
+    }
+
     @Test
     void shouldGiveIdsFromZeroAndDeliverPayloadsInOrder()
     {
