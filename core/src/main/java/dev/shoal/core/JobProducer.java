@@ -371,7 +371,7 @@ public final class JobProducer implements AutoCloseable
             // sees the tail past our sequences also sees this intent (program order + synchronizes-with). A full
             // fence here would cost a second serialising instruction per offer for no extra guarantee.
             CrashPoints.at(RingCrashPoint.OFFER_INTENT);
-            participant.putIntentRelease(JobRing.CLAIM_INTENT, claimWord(tail, count));
+            participant.putIntentReleaseUnchecked(JobRing.CLAIM_INTENT, claimWord(tail, count));
             CrashPoints.at(RingCrashPoint.OFFER_TAIL_CAS);
             // CAS: decides between racing producers which of them owns [tail, tail + count).
             if (words.casTail(tail, tail + count))
@@ -383,7 +383,7 @@ public final class JobProducer implements AutoCloseable
             // our next claim) so that a recoverer never waits on us for them: if their owner dies and we go idle
             // (the ring full), a stale intent of ours would make them look claimed by a live producer forever.
             CrashPoints.at(RingCrashPoint.OFFER_INTENT_CLEAR);
-            participant.putIntentRelease(JobRing.CLAIM_INTENT, 0);
+            participant.putIntentReleaseUnchecked(JobRing.CLAIM_INTENT, 0);
             tail = words.tailVolatile();
         }
     }

@@ -9,8 +9,24 @@ public final class Participant implements AutoCloseable
     private final ParticipantTable table;
     private final int index;
     private final long token;
+    private static final java.lang.invoke.VarHandle CLOSED;
+
+    static
+    {
+        try
+        {
+            CLOSED = java.lang.invoke.MethodHandles.lookup().findVarHandle(Participant.class, "closed",
+                boolean.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final Role role;
-    private boolean closed;
+    /** Set once, by CAS: a region's close and a handle's close from two threads must not both detach. */
+    private volatile boolean closed;
 
     Participant(final ParticipantTable table, final int index, final long token, final Role role)
     {
@@ -50,6 +66,7 @@ public final class Participant implements AutoCloseable
     public void heartbeat()
     {
         checkOpen();
+        table.checkOpen();
         table.heartbeat(index, System.currentTimeMillis());
     }
 
@@ -62,6 +79,7 @@ public final class Participant implements AutoCloseable
      */
     public void putIntentVolatile(final int slot, final long value)
     {
+        table.checkOpen();
         table.putIntentVolatile(index, slot, value);
     }
 
@@ -72,6 +90,16 @@ public final class Participant implements AutoCloseable
      * @param value the intent.
      */
     public void putIntentRelease(final int slot, final long value)
+    {
+        table.checkOpen();
+        table.putIntentRelease(index, slot, value);
+    }
+
+    /**
+     * {@link #putIntentRelease} for a structure's hot path that has checked its region open itself (the
+     * producer's claim intent, once per offer).
+     */
+    void putIntentReleaseUnchecked(final int slot, final long value)
     {
         table.putIntentRelease(index, slot, value);
     }
@@ -104,9 +132,10 @@ public final class Participant implements AutoCloseable
     @Override
     public void close()
     {
-        if (!closed)
+        // CAS: two closers (the region's close and a handle's, on two threads) both detached, and the second
+        // could free an entry a third thread of this process had attached meanwhile (same owner identity).
+        if (CLOSED.compareAndSet(this, false, true))
         {
-            closed = true;
             table.detach(index, token);
         }
     }

@@ -59,14 +59,27 @@ public final class ParticipantTable
     private final int tableOffset;
     private final int capacity;
     private final BooleanSupplier intact;
+    private final Runnable openCheck;
 
-    ParticipantTable(
-        final AtomicBuffer buffer, final int tableOffset, final int capacity, final BooleanSupplier intact)
+    ParticipantTable(final AtomicBuffer buffer, final int tableOffset, final int capacity,
+        final BooleanSupplier intact, final Runnable openCheck)
     {
         this.buffer = buffer;
         this.tableOffset = tableOffset;
         this.capacity = capacity;
         this.intact = intact;
+        this.openCheck = openCheck;
+    }
+
+    /**
+     * Before every public access: after the region's close its mapping is gone, and a read or CAS of it killed the
+     * JVM (SIGSEGV) where every other structure throws.
+     *
+     * @throws IllegalStateException when the region is closed.
+     */
+    void checkOpen()
+    {
+        openCheck.run();
     }
 
     /**
@@ -86,6 +99,10 @@ public final class ParticipantTable
      */
     public Participant attach(final Role role)
     {
+        // Before the claim: a null role failed in initialise, after the CAS, and the entry stayed owned,
+        // half-written, by this live process for good.
+        java.util.Objects.requireNonNull(role, "role");
+        checkOpen();
         final long claiming = -ProcessLiveness.currentIdentity();
         for (int i = 0; i < capacity; i++)
         {
@@ -210,6 +227,7 @@ public final class ParticipantTable
 
     private boolean isAlive(final long token, final boolean recent)
     {
+        checkOpen();
         final int index = indexOf(token);
         if (token <= 0 || index >= capacity)
         {
@@ -228,6 +246,7 @@ public final class ParticipantTable
      */
     public long tokenAt(final int index)
     {
+        checkOpen();
         checkIndex(index);
         final int e = entry(index);
         final long owner = buffer.getLongVolatile(e + OWNER_OFFSET);
@@ -241,6 +260,7 @@ public final class ParticipantTable
      */
     public long intentVolatile(final int index, final int slot)
     {
+        checkOpen();
         checkIndex(index);
         return buffer.getLongVolatile(entry(index) + intentOffset(checkSlot(slot)));
     }
@@ -254,6 +274,7 @@ public final class ParticipantTable
      */
     public boolean reclaimIfDead(final int index)
     {
+        checkOpen();
         checkIndex(index);
         final long owner = buffer.getLongVolatile(entry(index) + OWNER_OFFSET);
         if (owner == 0 || ownerAlive(entry(index), owner, false))
@@ -283,6 +304,7 @@ public final class ParticipantTable
      */
     public List<ParticipantInfo> snapshot()
     {
+        checkOpen();
         final List<ParticipantInfo> list = new ArrayList<>();
         for (int i = 0; i < capacity; i++)
         {

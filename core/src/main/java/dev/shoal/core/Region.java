@@ -59,7 +59,7 @@ public final class Region implements AutoCloseable
         this.buffer = mapping.buffer();
         this.directory = List.copyOf(directory);
         this.participants = new ParticipantTable(buffer, buffer.getInt(PARTICIPANTS_OFFSET_OFFSET),
-            buffer.getInt(PARTICIPANT_CAPACITY_OFFSET), this::isIntact);
+            buffer.getInt(PARTICIPANT_CAPACITY_OFFSET), this::isIntact, this::checkOpen);
         this.created = created;
         this.regionLength = buffer.getLong(REGION_LENGTH_OFFSET); // validated against the file by checkLayout
         this.layoutVersion = buffer.getInt(VERSION_OFFSET);

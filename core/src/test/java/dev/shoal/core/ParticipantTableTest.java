@@ -48,6 +48,44 @@ class ParticipantTableTest
         }
     }
 
+    /** Every one of these read or wrote the unmapped region after its close: SIGSEGV, the whole JVM gone. */
+    @Test
+    void shouldThrowInsteadOfTouchingAClosedRegion()
+    {
+        final Region region = region(4);
+        final ParticipantTable table = region.participants();
+        final Participant tracked = region.attach(Role.SUPERVISOR);
+        final Participant untracked = table.attach(Role.SUPERVISOR); // not closed by the region's close
+        final long token = untracked.token();
+        region.close();
+        final List<org.junit.jupiter.api.function.Executable> uses = List.of(
+            () -> tracked.intent(0), () -> tracked.putIntentVolatile(1, 5), () -> untracked.putIntentRelease(1, 5),
+            untracked::heartbeat, () -> untracked.intent(0), table::snapshot, table::liveCount, table::reclaimDead,
+            () -> table.attach(Role.SUPERVISOR), () -> table.isAlive(token), () -> table.isAliveRecently(token),
+            () -> table.tokenAt(0), () -> table.intentVolatile(0, 0), () -> table.reclaimIfDead(0));
+        for (final org.junit.jupiter.api.function.Executable use : uses)
+        {
+            final IllegalStateException ex = assertThrows(IllegalStateException.class, use);
+            assertTrue(ex.getMessage().startsWith("region closed"), ex.getMessage());
+        }
+        untracked.close(); // detaching after the close writes nothing and does not throw
+    }
+
+    /** A null role failed after the entry was claimed: it stayed owned, half-written, by this live process. */
+    @Test
+    void shouldRefuseANullRoleWithoutTakingAnEntry()
+    {
+        try (Region region = region(2))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                assertThrows(NullPointerException.class, () -> region.attach(null));
+            }
+            assertEquals(List.of(), region.participants().snapshot(), "no entry taken");
+            region.attach(Role.PRODUCER).close();
+        }
+    }
+
     @Test
     void shouldRecordAndClearIntents()
     {
