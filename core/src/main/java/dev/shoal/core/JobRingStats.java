@@ -11,7 +11,8 @@ import java.util.List;
  * @param slotBytes   largest job in bytes.
  * @param size        jobs claimed or published and not yet taken.
  * @param remaining   free slots.
- * @param submitted   jobs published.
+ * @param submitted   jobs claimed, less those abandoned and aborted: a claim counts before its publish
+ *                    completes (see {@link JobRing#submitted()}).
  * @param completed   jobs acknowledged.
  * @param redelivered leases of dead participants handed on.
  * @param abandoned   claims of dead producers skipped, and corrupt jobs skipped.

@@ -144,6 +144,7 @@ public final class RegionSpec
          */
         public Builder add(final StructureSpec spec)
         {
+            java.util.Objects.requireNonNull(spec, "spec"); // it failed later, inside build()
             for (final StructureSpec existing : structures)
             {
                 if (existing.name().equals(spec.name()))

@@ -17,12 +17,15 @@ public final class StructureSpec
     private final StructureInitialiser initialiser;
 
     /**
+     * Not public: a spec made by hand could name a kind without the initialiser it needs (a ring left
+     * uninitialised, refused only at its open), or a length its parameters do not fit; the factories make specs.
+     *
      * @param name                  structure name, see {@link DirectoryDescriptor#checkName}.
      * @param kind                  its kind.
      * @param params                up to {@link DirectoryDescriptor#PARAM_COUNT} kind-specific parameters.
      * @param lengthForParticipants byte length as a function of the region's participant capacity.
      */
-    public StructureSpec(
+    StructureSpec(
         final String name,
         final StructureKind kind,
         final long[] params,
@@ -48,6 +51,7 @@ public final class StructureSpec
         final StructureInitialiser initialiser)
     {
         DirectoryDescriptor.checkName(name);
+        java.util.Objects.requireNonNull(kind, "kind");
         if (params.length > DirectoryDescriptor.PARAM_COUNT)
         {
             throw new IllegalArgumentException("at most " + DirectoryDescriptor.PARAM_COUNT +

@@ -40,6 +40,15 @@ class RegionTest
         }
     }
 
+    /** A null spec was taken by add and failed inside build() with an internal NullPointerException. */
+    @Test
+    void shouldRefuseANullStructureSpecAtAdd()
+    {
+        final RegionSpec.Builder builder = RegionSpec.builder().longArray("a", 1);
+        final NullPointerException ex = assertThrows(NullPointerException.class, () -> builder.add(null));
+        assertEquals("spec", ex.getMessage());
+    }
+
     @Test
     void shouldPlaceStructuresOnPageBoundaries()
     {

@@ -29,6 +29,7 @@ public final class Etl
         .longArray("control", 1)           // [0] = 1: workers stop
         .build();
     static final Duration WAIT = Duration.ofSeconds(1);
+    static final Duration FOREVER = Duration.ofMillis(Long.MAX_VALUE);
 
     /** The main process: put each job, then join(). */
     static void produce(String[] paths)
@@ -43,10 +44,10 @@ public final class Etl
                 for (String path : paths)
                 {
                     int length = job.putStringWithoutLengthUtf8(0, path);
-                    producer.put(job, 0, length, Duration.ofHours(1), idle);   // blocks while full
+                    producer.put(job, 0, length, FOREVER, idle);   // blocks while full
                 }
             }
-            jobs.join(Duration.ofHours(1), idle);         // every job acknowledged
+            jobs.join(FOREVER, idle);                     // every job acknowledged
             region.longArray("control").set(0, 1);        // instead of one None per worker
         }
     }
@@ -71,8 +72,13 @@ public final class Etl
                 }, WAIT, idle);
                 if (got)
                 {
-                    results.put(out, 0, 16, Duration.ofHours(1), idle);   // the result first,
-                    jobs.taskDone();                                      // then the acknowledgement
+                    // The result first, then the acknowledgement. put returns false only when this thread
+                    // is interrupted: the job stays held, and is redelivered once this worker exits.
+                    if (!results.put(out, 0, 16, FOREVER, idle))
+                    {
+                        throw new IllegalStateException("interrupted while waiting for room in 'results'");
+                    }
+                    jobs.taskDone();
                 }
             }
         }
