@@ -111,8 +111,10 @@ final class HeapAgentService implements AgentService
             {
                 newKey = processor.process(item.key(), item.payload(), item.deliveries());
             }
-            catch (final Exception ex)
+            catch (final Exception | Error ex)
             {
+                // An Error too (an assertion in the user's processor): it ended this consumer thread while the
+                // agent kept heartbeating, so the records the thread held never went back to the heap.
                 status.accept("agent: processing record (key " + item.key() + ") failed, rescheduled at its key: " +
                     ex);
                 newKey = item.key();

@@ -5,7 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * An agent JVM for the tests: {@code pool CONNECT BIND WORKERS REGISTRY_CLASS CONNECT_TIMEOUT_MS} or
- * {@code heap CONNECT BIND CONSUMERS DELAY_MS CONNECT_TIMEOUT_MS} (each record rescheduled DELAY_MS after now).
+ * {@code heap CONNECT BIND CONSUMERS DELAY_MS CONNECT_TIMEOUT_MS} (each record rescheduled DELAY_MS after now;
+ * {@code heap-error} the same, but the first processing of every fifth record throws an Error).
  * Status lines on stdout; exits 0 when the coordinator said goodbye, 1 with one line on stderr when it failed.
  */
 public final class AgentChild
@@ -33,6 +34,21 @@ public final class AgentChild
                 final long delay = Long.parseLong(args[4]);
                 Agent.serveHeap(config, Integer.parseInt(args[3]),
                     (key, payload, deliveries) -> System.currentTimeMillis() + delay);
+            }
+            else if (args[0].equals("heap-error"))
+            {
+                // Every fifth record's first processing throws an Error, not an Exception.
+                final long delay = Long.parseLong(args[4]);
+                final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                Agent.serveHeap(config, Integer.parseInt(args[3]), (key, payload, deliveries) ->
+                {
+                    final long value = java.nio.ByteBuffer.wrap(payload).getLong(0);
+                    if (value % 5 == 0 && failed.add(value))
+                    {
+                        throw new AssertionError("bad record " + value);
+                    }
+                    return System.currentTimeMillis() + delay;
+                });
             }
             else
             {

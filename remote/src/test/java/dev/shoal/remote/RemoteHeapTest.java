@@ -109,6 +109,41 @@ class RemoteHeapTest
         }
     }
 
+    /**
+     * A processor that throws an Error (an assertion, say) killed its consumer thread: the agent kept
+     * heartbeating, so its host was never given up, and the records it held stayed out of the heap for good.
+     */
+    @Test
+    void shouldRescheduleARecordWhoseProcessorThrowsAnErrorAndCarryOn() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + RemoteHostsTest.freeUdpPort();
+        final int records = 100;
+        final RegionSpec spec = RegionSpec.builder().add(ScheduleHeap.spec("h", 256, 16)).build();
+        try (Region region = Region.create(dir.resolve("heap-region").toString(), spec);
+            ScheduleHeap filler = ScheduleHeap.open(region, "h"))
+        {
+            final long now = System.currentTimeMillis();
+            for (int i = 0; i < records; i++)
+            {
+                filler.push(now, ByteBuffer.allocate(8).putLong(0, i).array());
+            }
+            try (HeapServer server = HeapServer.builder(region, "h").listen(endpoint).window(4).log(log::add)
+                .start())
+            {
+                final Process p = children.start(AgentChild.class, "heap-error", endpoint, "127.0.0.2", "2", "5",
+                    "60000");
+                ChildJvms.awaitCondition("records rescheduled past the failures", Duration.ofSeconds(60),
+                    () -> reschedules(region) >= 3 * records || !p.isAlive());
+                assertTrue(p.isAlive(), children.output(p));
+                assertTrue(children.output(p).contains("failed, rescheduled at its key: java.lang.AssertionError: " +
+                    "bad record"), children.output(p));
+                server.close();
+                assertEquals(0, children.await(p, Duration.ofSeconds(30)), children.output(p));
+            }
+            assertEquals(records, filler.size(), "every record back in the heap");
+        }
+    }
+
     @Test
     void shouldRefuseAnAgentOfTheOtherKindSayingWhy() throws Exception
     {
