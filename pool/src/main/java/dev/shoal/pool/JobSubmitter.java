@@ -359,6 +359,26 @@ final class JobSubmitter
     private void publish(final JobProducer producer, final long firstId, final byte[] name,
         final List<byte[]> arguments, final byte[] single, final int length)
     {
+        try
+        {
+            publishWith(producer, firstId, name, arguments, single, length);
+        }
+        catch (final IllegalStateException ex)
+        {
+            if (!stopped)
+            {
+                throw ex;
+            }
+            // The pool stopped while this submit waited: its handle was closed from the stopping thread (before the
+            // region's unmap), and the next claim said so.
+            throw new RejectedExecutionException("pool shut down while this submit waited for room in the job " +
+                "ring: the job was not submitted", ex);
+        }
+    }
+
+    private void publishWith(final JobProducer producer, final long firstId, final byte[] name,
+        final List<byte[]> arguments, final byte[] single, final int length)
+    {
         IdleStrategy idle = null; // made only when the ring is full: no allocation per job on the fast path
         while (producer.tryClaim(length) == JobProducer.FULL)
         {

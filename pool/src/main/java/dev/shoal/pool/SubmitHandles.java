@@ -41,6 +41,8 @@ final class SubmitHandles
     private final ThreadLocal<JobProducer> mine = new ThreadLocal<>();
     /** Guarded by {@code this}. */
     private final List<Kept> kept = new ArrayList<>();
+    /** Borrowed handles out now. Guarded by {@code this}. */
+    private final List<JobProducer> lent = new ArrayList<>();
     /** Guarded by {@code this}. */
     private boolean closed;
 
@@ -124,7 +126,7 @@ final class SubmitHandles
         }
         try
         {
-            return ring.producer();
+            return lend();
         }
         catch (final RuntimeException | Error ex)
         {
@@ -133,11 +135,26 @@ final class SubmitHandles
         }
     }
 
+    private synchronized JobProducer lend()
+    {
+        if (closed)
+        {
+            throw new RejectedExecutionException("pool is closed: no new jobs accepted");
+        }
+        final JobProducer producer = ring.producer();
+        lent.add(producer);
+        return producer;
+    }
+
     /**
      * @param producer a handle from {@link #borrow()}: detached now.
      */
     void giveBack(final JobProducer producer)
     {
+        synchronized (this)
+        {
+            lent.remove(producer);
+        }
         try
         {
             producer.close();
@@ -157,11 +174,24 @@ final class SubmitHandles
     }
 
     /**
-     * Forgets the kept handles (the region's close detaches them). No new handle is kept afterwards.
+     * Closes every handle, kept or lent, from this thread, before the pool unmaps its region. A producer closed from
+     * another thread waits for its owner's claim in flight (JobProducer's close), and its owner's next claim throws
+     * instead of touching the region: a submit waiting for room in a full ring when the pool stopped read the
+     * unmapped region ("region closed", or the whole JVM gone if the unmap fell inside its claim). No new handle is
+     * made afterwards.
      */
     synchronized void close()
     {
         closed = true;
+        for (final Kept k : kept)
+        {
+            k.producer().close();
+        }
         kept.clear();
+        for (final JobProducer producer : lent)
+        {
+            producer.close();
+        }
+        lent.clear();
     }
 }

@@ -488,6 +488,50 @@ class ProcessPoolTest
         own.shutdownNow();
     }
 
+    /**
+     * shutdownNow while other threads' submits wait for room: their handles are closed before the region is
+     * unmapped, and each submit is refused. It read the unmapped region instead ("region closed", an
+     * IllegalStateException; or, had the unmap fallen inside its claim, the whole JVM gone).
+     */
+    @Test
+    void shouldRefuseSubmitsWaitingForRoomWhenThePoolIsShutDown() throws Exception
+    {
+        own = ProcessPool.builder(TestHandlers.class).workers(1).ringCapacity(2).logSink(l -> { }).start();
+        final List<CompletableFuture<Throwable>> refusals = new ArrayList<>();
+        final List<Thread> submitters = new ArrayList<>();
+        for (int t = 0; t < 3; t++)
+        {
+            final CompletableFuture<Throwable> refused = new CompletableFuture<>();
+            refusals.add(refused);
+            submitters.add(new Thread(() ->
+            {
+                try
+                {
+                    for (int i = 0; i < 100; i++)
+                    {
+                        own.submit(TestHandlers.MIX, TestHandlers.mixArgument(i, 2_000_000));
+                    }
+                    refused.complete(null);
+                }
+                catch (final Throwable ex)
+                {
+                    refused.complete(ex);
+                }
+            }));
+        }
+        submitters.forEach(Thread::start);
+        ChildJvms.awaitCondition("every submitter waiting for room", Duration.ofSeconds(30),
+            () -> submitters.stream().allMatch(s -> s.getState() == Thread.State.TIMED_WAITING));
+        own.shutdownNow();
+        for (final CompletableFuture<Throwable> refused : refusals)
+        {
+            final Throwable ex = refused.get(10, TimeUnit.SECONDS);
+            assertInstanceOf(java.util.concurrent.RejectedExecutionException.class, ex);
+            assertTrue(ex.getMessage().startsWith("pool shut down while this submit waited for room") ||
+                ex.getMessage().startsWith("pool is closed"), ex.getMessage());
+        }
+    }
+
     @Test
     void shouldFailEveryPendingJobWhenTheResultThreadDiesInsteadOfWaitingForEver() throws Exception
     {
