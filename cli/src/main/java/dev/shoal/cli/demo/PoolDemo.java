@@ -203,6 +203,40 @@ public final class PoolDemo
         long killed = 0;
         final long start = System.nanoTime();
         final int killAt = chaos ? config.jobs() / 3 : -1;
+        // With remote hosts only, a submit waits for room in the ring for as long as no host takes jobs: the
+        // watch gives the run up when every host is gone for the host wait, in the submits as in the join.
+        final HostWatch watch = config.listen() != null && config.workers() == 0 ? new HostWatch(pool, config) : null;
+        try
+        {
+            killed = submitAll(pool, config, progress, killAt, latencies, finished, wrong, failed, checksum);
+            pool.join();
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            throw watch != null && watch.gaveUp() != null ? new IllegalStateException(watch.gaveUp(), ex) : ex;
+        }
+        finally
+        {
+            if (watch != null)
+            {
+                watch.close();
+            }
+        }
+        if (watch != null && watch.gaveUp() != null)
+        {
+            throw new IllegalStateException(watch.gaveUp());
+        }
+        final long end = System.nanoTime();
+        Arrays.sort(latencies);
+        return new Pass((end - start) / 1e9, percentile(latencies, 0.50), percentile(latencies, 0.99), wrong.get(),
+            failed.get(), checksum.get(), killed);
+    }
+
+    private static long submitAll(final ProcessPool pool, final Config config, final LongConsumer progress,
+        final int killAt, final long[] latencies, final AtomicLong finished, final AtomicLong wrong,
+        final AtomicLong failed, final AtomicLong checksum)
+    {
+        long killed = 0;
         for (int i = 0; i < config.jobs(); i += config.batch())
         {
             final int count = Math.min(config.jobs(), i + config.batch()) - i;
@@ -234,15 +268,7 @@ public final class PoolDemo
                 killed = pool.killWorker(ThreadLocalRandom.current().nextInt(config.workers()));
             }
         }
-        if (config.listen() != null && config.workers() == 0)
-        {
-            joinWhileHostsServe(pool, config);
-        }
-        pool.join();
-        final long end = System.nanoTime();
-        Arrays.sort(latencies);
-        return new Pass((end - start) / 1e9, percentile(latencies, 0.50), percentile(latencies, 0.99), wrong.get(),
-            failed.get(), checksum.get(), killed);
+        return killed;
     }
 
     /**
@@ -296,28 +322,68 @@ public final class PoolDemo
     }
 
     /**
-     * With remote hosts only: waits for the results, failing the run when every agent is gone and none comes back
-     * within the host wait (the jobs would wait for a host forever).
+     * With remote hosts only: watches, from a thread of its own, for every agent gone with none back within the
+     * host wait, and then stops the pool, so that a submit waiting for room in the ring and a join waiting for
+     * results both end (the jobs would wait for a host for ever).
      */
-    private static void joinWhileHostsServe(final ProcessPool pool, final Config config)
+    private static final class HostWatch implements AutoCloseable
     {
-        long hostlessSince = 0;
-        while (!pool.join(Duration.ofMillis(100)))
+        private final Thread thread;
+        private volatile boolean stop;
+        private volatile String gaveUp;
+
+        HostWatch(final ProcessPool pool, final Config config)
         {
-            if (pool.remoteHosts() > 0)
+            thread = new Thread(() -> watch(pool, config), "shoal-demo-host-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void watch(final ProcessPool pool, final Config config)
+        {
+            long hostlessSince = 0;
+            while (!stop)
             {
-                hostlessSince = 0;
+                if (pool.remoteHosts() > 0)
+                {
+                    hostlessSince = 0;
+                }
+                else if (hostlessSince == 0)
+                {
+                    hostlessSince = System.nanoTime();
+                }
+                else if (System.nanoTime() - hostlessSince > config.hostWait().toNanos())
+                {
+                    final long left = pool.stats().pending();
+                    gaveUp = "every agent of " + config.listen() + " is gone and none came back within " +
+                        config.hostWait().toSeconds() + " s; " + left + " job(s) not done";
+                    pool.shutdownNow();
+                    return;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // polling a deadline-based wait
             }
-            else if (hostlessSince == 0)
+        }
+
+        /**
+         * @return why the run was given up, or null.
+         */
+        String gaveUp()
+        {
+            return gaveUp;
+        }
+
+        @Override
+        public void close()
+        {
+            stop = true;
+            LockSupport.unpark(thread);
+            try
             {
-                hostlessSince = System.nanoTime();
+                thread.join();
             }
-            else if (System.nanoTime() - hostlessSince > config.hostWait().toNanos())
+            catch (final InterruptedException ex)
             {
-                final long left = pool.stats().pending();
-                pool.shutdownNow();
-                throw new IllegalStateException("every agent of " + config.listen() + " is gone and none came back " +
-                    "within " + config.hostWait().toSeconds() + " s; " + left + " job(s) not done");
+                Thread.currentThread().interrupt();
             }
         }
     }

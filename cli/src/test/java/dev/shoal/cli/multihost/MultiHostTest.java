@@ -235,6 +235,27 @@ class MultiHostTest
         assertEquals(0, b.exitValue(), output(b)); // told goodbye by the coordinator's close
     }
 
+    /**
+     * More jobs than the ring holds, and the only host killed while the coordinator still submits: its submit
+     * waited for room in the ring for ever (the host wait was looked at only once every job was submitted).
+     */
+    @Test
+    void shouldGiveUpARunWhoseOnlyHostIsGoneWhileItStillSubmits() throws Exception
+    {
+        final int port = port();
+        final Process coordinator = start("coordinator", hosts.onCoordinator(shoal("demo", "pool", "--listen",
+            hosts.listenAddress() + ":" + port, "--local-workers", "0", "--jobs", "8000", "--work-us", "2000",
+            "--batch", "4", "--min-hosts", "1", "--host-timeout", "1000", "--host-wait", "2", "--json")));
+        final Process a = agent("agent-a", hosts.worker(0), port);
+        awaitOutput(a, "work arriving", Duration.ofSeconds(60));
+        a.destroyForcibly();
+        a.waitFor(30, TimeUnit.SECONDS);
+        assertTrue(coordinator.waitFor(60, TimeUnit.SECONDS), "coordinator still running:\n" + output(coordinator));
+        assertEquals(1, coordinator.exitValue(), output(coordinator));
+        assertTrue(output(coordinator).contains("shoal demo pool: every agent of " + hosts.listenAddress() + ":" +
+            port + " is gone and none came back within 2 s"), output(coordinator));
+    }
+
     @Test
     void shouldRedeliverWhenAHostsLinkIsCutAndTakeItBackWhenRestored() throws Exception
     {
