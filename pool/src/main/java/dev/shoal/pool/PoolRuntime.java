@@ -55,7 +55,8 @@ final class PoolRuntime
     private final Thread supervisorThread;
     private final Thread shutdownHook;
     private final PoolGateway gateway;
-    private RemoteWorkers remote;
+    /** Volatile: the JVM's shutdown hook reads it (emergencyStop) on a thread of its own. */
+    private volatile RemoteWorkers remote;
     private volatile boolean closed;
     /** The result thread ended on an error: a final drain on the closing thread would meet it again. */
     private volatile boolean collectorFailed;
@@ -463,6 +464,21 @@ final class PoolRuntime
      */
     private void emergencyStop()
     {
+        final RemoteWorkers listening = remote;
+        if (listening != null)
+        {
+            // SIGTERM, Ctrl-C or System.exit with a pool still open: the hub says goodbye to its agents (they
+            // left at their connect timeout, 30 s on, their workers busy till then) and removes its Aeron
+            // directory from /dev/shm. Bounded: the hub's close waits at most 10 s for its thread.
+            try
+            {
+                listening.close();
+            }
+            catch (final RuntimeException ex)
+            {
+                // the JVM is going down: the workers below matter more
+            }
+        }
         supervisor.stopSupervising();
         supervisor.killAll();
         if (!config.keepRegion)

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -116,6 +117,8 @@ public final class Agent
     /** Why this agent leaves, told the coordinator in its BYE; null when it just leaves. */
     private String byeReason;
     private long nowNanos;
+    /** Set by the shutdown hook, read by the loop on every turn. */
+    private volatile boolean stopRequested;
 
     private Agent(final Config config, final AgentService service)
     {
@@ -155,6 +158,23 @@ public final class Agent
 
     private void run()
     {
+        // SIGTERM or Ctrl-C: the loop says goodbye to the coordinator and closes the workers and the Aeron driver
+        // (its directory on /dev/shm went with the process's death before, and the coordinator gave the host up
+        // only at its host timeout). The hook waits for that, so the JVM does not end under it.
+        final CountDownLatch closed = new CountDownLatch(1);
+        final Thread hook = new Thread(() ->
+        {
+            stopRequested = true;
+            try
+            {
+                closed.await(10, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "shoal-agent-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try
         {
             open();
@@ -166,7 +186,27 @@ public final class Agent
         }
         finally
         {
-            close();
+            try
+            {
+                close();
+            }
+            finally
+            {
+                closed.countDown();
+                removeHook(hook);
+            }
+        }
+    }
+
+    private static void removeHook(final Thread hook)
+    {
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        catch (final IllegalStateException ex)
+        {
+            // the JVM is shutting down: the hook runs now
         }
     }
 
@@ -209,6 +249,12 @@ public final class Agent
         incarnation = ThreadLocalRandom.current().nextLong();
         while (!done)
         {
+            if (stopRequested)
+            {
+                byeReason = "the agent was stopped (SIGTERM or Ctrl-C)";
+                config.status().accept("agent: stopped; saying goodbye to " + coordinator);
+                return;
+            }
             nowNanos = System.nanoTime();
             int work = service.pump();
             work += inbox.poll(assembler, 64);

@@ -226,6 +226,61 @@ class RemoteHostsTest
         assertTrue(asHostOne.find() && asHostOne.find(), "the agent was host 1 of both:\n" + children.output(a));
     }
 
+    /**
+     * SIGTERM (or Ctrl-C) on a coordinator whose pool is open: its shutdown hook now closes the hub, which says
+     * goodbye, so the agent leaves at once (it waited out its connect timeout, its workers busy meanwhile) and the
+     * hub's Aeron directory is removed (it was left on /dev/shm).
+     */
+    @Test
+    void shouldSayGoodbyeToTheAgentsWhenTheCoordinatorIsTerminated() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        final Process coordinator = children.start(CoordinatorChild.class, endpoint, "400", "50000", "16", "60000");
+        ChildJvms.awaitCondition("the coordinator to listen", Duration.ofSeconds(60),
+            () -> children.output(coordinator).contains("submitted") || !coordinator.isAlive());
+        final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+        ChildJvms.awaitCondition("frames at the agent", Duration.ofSeconds(60),
+            () -> children.output(a).contains("work arriving") || !a.isAlive());
+        signal(coordinator, "TERM");
+        assertTrue(coordinator.waitFor(30, TimeUnit.SECONDS), children.output(coordinator));
+        assertEquals(0, children.await(a, Duration.ofSeconds(20)), children.output(a));
+        assertTrue(children.output(a).contains("closed; exiting"), children.output(a));
+        assertEquals(List.of(), aeronDirectories(coordinator.pid()), "the coordinator's driver directory");
+    }
+
+    /** The same for an agent: it says why it leaves, and the coordinator need not wait out its host timeout. */
+    @Test
+    void shouldHearAnAgentThatIsTerminatedLeaveSayingSo() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        final ProcessPool pool = coordinator(endpoint).hostTimeout(Duration.ofSeconds(60)).remoteWindow(16)
+            .logSink(log::add).start();
+        try
+        {
+            final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+            ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
+            mixJobs(pool, 0, 400, 50_000);
+            ChildJvms.awaitCondition("frames at the agent", Duration.ofSeconds(60),
+                () -> children.output(a).contains("work arriving") || !a.isAlive());
+            signal(a, "TERM");
+            ChildJvms.awaitCondition("the host gone", Duration.ofSeconds(30), () -> pool.remoteHosts() == 0);
+            assertTrue(log.stream().anyMatch(l -> l.contains("it left: the agent was stopped (SIGTERM or Ctrl-C)")),
+                String.join("\n", log));
+            assertTrue(a.waitFor(30, TimeUnit.SECONDS), children.output(a));
+            assertEquals(List.of(), aeronDirectories(a.pid()), "the agent's driver directory");
+        }
+        finally
+        {
+            pool.shutdownNow(); // its jobs have no host left: a close would wait for them
+        }
+    }
+
+    private static List<String> aeronDirectories(final long pid)
+    {
+        final String[] left = new java.io.File("/dev/shm").list((d, n) -> n.startsWith("shoal-aeron-" + pid + "-"));
+        return left == null ? List.of() : List.of(left);
+    }
+
     @Test
     void shouldTakeAHostsAnswersOnlyFromTheImageItJoinedOn() throws Exception
     {
