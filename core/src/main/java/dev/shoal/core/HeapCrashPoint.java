@@ -133,7 +133,7 @@ public enum HeapCrashPoint implements CrashPoint
     REBUILD_FREE_COUNT,
     /** Rebuild, before the size store: dirty; rebuilt again. */
     REBUILD_SIZE,
-    /** Rebuild, before raising the id counter above the pool's ids: dirty; rebuilt again. */
+    /** Rebuild, before storing the id counter (brought into range if it was not): dirty; rebuilt again. */
     REBUILD_ID_COUNTER,
     /** Rebuild, before raising the insertion sequence above the pool's: dirty; rebuilt again. */
     REBUILD_SEQ_COUNTER,

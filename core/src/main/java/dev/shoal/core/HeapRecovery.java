@@ -38,12 +38,10 @@ final class HeapRecovery
         int size = 0;
         int free = 0;
         int redelivered = 0;
-        long maxIdCounter = 0;
         long maxSeq = 0;
         for (int slot = 0; slot < capacity; slot++)
         {
             long state = pool.stateVolatile(slot);
-            maxIdCounter = Math.max(maxIdCounter, pool.id(slot) >>> SLOT_BITS);
             maxSeq = Math.max(maxSeq, pool.seq(slot));
             if ((state == LEASED || state == DROPPED) && !isAlive(liveness, pool.holder(slot)))
             {
@@ -67,7 +65,7 @@ final class HeapRecovery
             }
         }
         index.heapify(size);
-        publishCounts(free, size, maxIdCounter, maxSeq);
+        publishCounts(free, size, maxSeq);
         CrashPoints.at(HeapCrashPoint.REBUILD_REDELIVERED_COUNT);
         pool.incrementUnderLock(REDELIVERED_OFFSET, redelivered);
         CrashPoints.at(HeapCrashPoint.REBUILD_REPAIRS_COUNT);
@@ -76,7 +74,15 @@ final class HeapRecovery
         return redelivered;
     }
 
-    private void publishCounts(final int free, final int size, final long maxIdCounter, final long maxSeq)
+    /**
+     * Stores the counts and the two counters. The insertion sequence (64 bits, never wraps in practice) is raised
+     * above every sequence in the pool. The id counter is not raised to a maximum: it wraps (see
+     * {@link ScheduleHeapDescriptor#MAX_ID_COUNTER}), so after a wrap the pool holds ids of larger counters than the
+     * next one and a maximum would lead past the positive range. It needs no raising either: a push advances it
+     * (release store) before any slot carries the id, so a holder that died leaves it ahead of every id it gave out.
+     * It is only brought back into range when the word holds a value no push would use.
+     */
+    private void publishCounts(final int free, final int size, final long maxSeq)
     {
         CrashPoints.at(HeapCrashPoint.REBUILD_FREE_COUNT);
         // Release: counts are read without the lock by size() and stats.
@@ -84,7 +90,7 @@ final class HeapRecovery
         CrashPoints.at(HeapCrashPoint.REBUILD_SIZE);
         // Release: as above.
         pool.headerRelease(SIZE_OFFSET, size);
-        final long nextId = Math.max(pool.headerPlain(NEXT_ID_OFFSET), maxIdCounter + 1);
+        final long nextId = idCounterInRange(pool.headerPlain(NEXT_ID_OFFSET));
         CrashPoints.at(HeapCrashPoint.REBUILD_ID_COUNTER);
         // Release: stats reads the counters without the lock; the lock orders them for the next holder.
         pool.headerRelease(NEXT_ID_OFFSET, nextId);

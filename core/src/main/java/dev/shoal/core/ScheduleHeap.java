@@ -49,8 +49,12 @@ import static dev.shoal.core.ScheduleHeapDescriptor.*;
  *       sets it for itself and rebuilds the free stack and the heap index from the states (O(n) heapify),
  *       putting the leases of dead holders back: LEASED ones to QUEUED (counted as redelivered), DROPPED ones
  *       to FREE. A rebuild cut short leaves the word set, so the next holder rebuilds again.</li>
- *   <li>Ids are never reused: the id counter is advanced before a slot carries the id, and a rebuild raises it
- *       above every id in the pool. The insertion sequence is handled the same way.</li>
+ *   <li>Ids are positive and unique within a cycle of 2^39 - 1 pushes: the id counter is advanced before a slot
+ *       carries the id (so a death never hands one out twice), and it wraps from
+ *       {@link ScheduleHeapDescriptor#MAX_ID_COUNTER} to 1. An id names one slot, so no two records present at the
+ *       same time share one; an id kept by a client after its record left may name a newer record of the same slot
+ *       once a whole cycle went by (about 21 days at 300 000 pushes a second). The insertion sequence (64 bits) is
+ *       advanced the same way, and a rebuild raises it above every sequence in the pool.</li>
  *   <li>A worker that dies holding a lease but not the lock: {@link #recoverDeadLeases()} (run periodically by
  *       one process, e.g. the refresher) puts its leases back.</li>
  * </ul>
@@ -560,7 +564,9 @@ public final class ScheduleHeap implements AutoCloseable
      * Cancels a record by id. A queued record leaves the heap; a leased one becomes DROPPED: its holder's
      * reschedule will free it instead of requeueing it.
      *
-     * @param id a record id.
+     * @param id a record id. Only the record present in its slot with that id is cancelled; an id kept since its
+     *           record left can name a newer record of the same slot only after a whole cycle of the id counter
+     *           (2^39 - 1 pushes, see {@link ScheduleHeapDescriptor#MAX_ID_COUNTER}).
      * @return true when cancelled; false when no record has that id (never pushed, completed, cancelled).
      */
     public boolean cancel(final long id)
@@ -979,13 +985,18 @@ public final class ScheduleHeap implements AutoCloseable
         return size;
     }
 
-    /** Writes key, id, seq and resets holder and deliveries; the id counter advances before the id is used. */
+    /**
+     * Writes key, id, seq and resets holder and deliveries; the id counter advances before the id is used. The id is
+     * {@code counter << SLOT_BITS | slot}, positive since the counter stays within 1 to MAX_ID_COUNTER.
+     */
     private long writeRecord(final int slot, final long key)
     {
-        final long counter = pool.headerPlain(NEXT_ID_OFFSET);
+        // Plain: the counter is written only under the lock, whose acquiring CAS ordered the last holder's store.
+        final long counter = idCounterInRange(pool.headerPlain(NEXT_ID_OFFSET));
         CrashPoints.at(HeapCrashPoint.RECORD_ID_COUNTER);
-        // Release: an id counter is consumed before any slot carries it, so a crash never reuses an id.
-        pool.headerRelease(NEXT_ID_OFFSET, counter + 1);
+        // Release: an id counter is consumed before any slot carries it, so a crash never hands it out twice in one
+        // cycle. It wraps to 1 after MAX_ID_COUNTER, which keeps every id positive (see MAX_ID_COUNTER).
+        pool.headerRelease(NEXT_ID_OFFSET, nextIdCounter(counter));
         final long id = (counter << SLOT_BITS) | slot;
         CrashPoints.at(HeapCrashPoint.RECORD_FIELDS);
         pool.holder(slot, 0);
