@@ -102,11 +102,10 @@ public enum HeapCrashPoint implements CrashPoint
     REPLACE_DROP_LEASED,
     /** ReplaceAll, before stacking a free slot: slots are FREE, QUEUED or DROPPED; the rebuild stacks them. */
     REPLACE_FREE_STACK,
-    /** ReplaceAll, before clearing the size: every old record FREE, leases DROPPED; the heap is empty. */
-    REPLACE_CLEAR_SIZE,
-    /** ReplaceAll, before the free count of the cleared heap: empty heap, stack rebuilt. */
-    REPLACE_CLEAR_FREE_COUNT,
-    /** ReplaceAll, before copying a new record's payload: new records up to here QUEUED, this one FREE. */
+    /**
+     * ReplaceAll, before copying a new record's payload: old records FREE, leases DROPPED, new records up to here
+     * QUEUED, this one FREE; the header's size and free count still the old set's (the rebuild recounts them).
+     */
     REPLACE_PAYLOAD,
     /** ReplaceAll, before a new record's QUEUED store: part of the new set queued, the rest FREE. */
     REPLACE_QUEUED,

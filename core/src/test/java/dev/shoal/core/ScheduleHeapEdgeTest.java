@@ -1,5 +1,7 @@
 package dev.shoal.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static dev.shoal.core.ScheduleHeapDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,6 +68,43 @@ class ScheduleHeapEdgeTest extends HeapTestBase
         final long id = heap.push(1, bytes("a"));
         assertEquals(1, id >>> SLOT_BITS, "id " + id);
         assertTrue(heap.cancel(id));
+        heap.verify();
+    }
+
+    /** replaceAll stored size 0 and the emptied heap's free count before the new set: lock-free readers saw them. */
+    @Test
+    void shouldNeverShowLockFreeReadersTheEmptiedHeapDuringAReplace()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            heap.push(i, bytes("old" + i));
+        }
+        final List<ScheduleRecord> records = List.of(
+            new ScheduleRecord(7, bytes("new0")), new ScheduleRecord(8, bytes("new1")),
+            new ScheduleRecord(9, bytes("new2")));
+        final List<String> seen = new ArrayList<>();
+        try (ScheduleHeap reader = ScheduleHeap.open(region, "timers"))
+        {
+            // At every write the replace makes, what another handle reads without the lock.
+            CrashPoints.install(point -> seen.add(reader.size() + "/" +
+                ScheduleHeap.stats(region, "timers").freeSlots()));
+            try
+            {
+                assertEquals(3, heap.replaceAll(records).length);
+            }
+            finally
+            {
+                CrashPoints.install(null);
+            }
+            assertEquals(3, reader.size());
+        }
+        assertFalse(seen.isEmpty());
+        for (final String sizeAndFree : seen)
+        {
+            // size/free: the old set's 5/3, the new free count before the new size (5/5), or the new set's 3/5.
+            assertTrue(List.of("5/3", "5/5", "3/5").contains(sizeAndFree), "a reader saw " + sizeAndFree + " in " +
+                seen);
+        }
         heap.verify();
     }
 
