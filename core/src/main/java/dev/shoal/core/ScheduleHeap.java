@@ -1094,6 +1094,17 @@ public final class ScheduleHeap implements AutoCloseable
             pool.deliveries(slot), payload);
     }
 
+    /**
+     * For a lease: once its handle is closed, its participant is dead and the region's other handles may put its
+     * records back and hand their slots on, so none of its leases holds anything any more.
+     *
+     * @return whether {@link #close()} has not been called.
+     */
+    boolean isOpen()
+    {
+        return !closed;
+    }
+
     /** For a lease's reads: a closed region's file is unmapped. */
     void checkRegionOpen()
     {

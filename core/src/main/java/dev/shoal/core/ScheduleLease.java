@@ -11,7 +11,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>A lease from {@link ScheduleHeap#newLease()} is reusable: each {@code poll(into)}, {@code pollDue(now, into)}
  * or {@code take(timeout, idle, into)} that returns true fills it with the record it polled, so a loop that polls,
  * processes and reschedules allocates nothing. It can be filled again once it is no longer active (completed or
- * rescheduled); its {@link #payload()} view then moves to the new record.
+ * rescheduled); its {@link #payload()} view then moves to the new record. A lease of a closed handle holds nothing.
  */
 public final class ScheduleLease
 {
@@ -110,10 +110,10 @@ public final class ScheduleLease
      */
     public byte[] payloadBytes()
     {
-        if (!active)
+        if (!isActive())
         {
-            throw new IllegalStateException("lease of record " + id + " is not held (completed, rescheduled or " +
-                "never filled): its slot may hold another record by now");
+            throw new IllegalStateException("lease of record " + id + " is not held (completed, rescheduled, its " +
+                "handle closed, or never filled): its slot may hold another record by now");
         }
         heap.checkRegionOpen();
         final byte[] bytes = new byte[payload.capacity()];
@@ -122,16 +122,19 @@ public final class ScheduleLease
     }
 
     /**
-     * @return whether the lease is still held (not yet completed or rescheduled through its handle).
+     * @return whether the lease is still held: not yet completed, rescheduled or given back through its handle, and
+     *     that handle not closed (a closed handle's participant is dead: its records go back to the heap through
+     *     another handle's {@code recoverDeadLeases} and their slots are reused).
      */
     public boolean isActive()
     {
-        return active;
+        return active && heap.isOpen();
     }
 
     @Override
     public String toString()
     {
-        return "ScheduleLease{id=" + id + ", key=" + key + ", deliveries=" + deliveries + ", active=" + active + "}";
+        return "ScheduleLease{id=" + id + ", key=" + key + ", deliveries=" + deliveries + ", active=" + isActive() +
+            "}";
     }
 }

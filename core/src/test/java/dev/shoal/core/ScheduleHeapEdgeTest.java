@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Timeout;
 import static dev.shoal.core.ScheduleHeapDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -106,6 +107,27 @@ class ScheduleHeapEdgeTest extends HeapTestBase
                 seen);
         }
         heap.verify();
+    }
+
+    /**
+     * A closed handle's participant is dead, so another handle puts its records back and reuses their slots: its
+     * lease still said active and copied the slot's new record.
+     */
+    @Test
+    void shouldEndTheLeasesOfAClosedHandle()
+    {
+        heap.push(1, bytes("first"));
+        final ScheduleHeap closing = ScheduleHeap.open(region, "timers");
+        final ScheduleLease lease = closing.poll();
+        assertEquals("first", text(lease));
+        closing.close();
+        assertFalse(lease.isActive(), "its handle is closed");
+
+        assertEquals(1, heap.recoverDeadLeases());
+        heap.complete(heap.poll());
+        heap.push(2, bytes("second")); // into the slot just freed
+        final IllegalStateException ex = assertThrows(IllegalStateException.class, lease::payloadBytes);
+        assertTrue(ex.getMessage().contains("handle closed"), ex.getMessage());
     }
 
     private int slot(final ScheduleLease lease)
