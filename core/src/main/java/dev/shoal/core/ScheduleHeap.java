@@ -145,10 +145,14 @@ public final class ScheduleHeap implements AutoCloseable
      * @param name   the heap's name.
      * @param clock  the clock {@link #take} compares keys with.
      * @return a handle for the calling thread.
+     * @throws NullPointerException naming {@code name} or {@code clock} when null (nothing attached).
      */
     public static ScheduleHeap open(final Region region, final String name, final EpochClock clock)
     {
         region.checkOpen();
+        // Before attaching: a null found later (the clock in take) left a participant attached for nothing.
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(clock, "clock");
         return new ScheduleHeap(region, region.structure(name, StructureKind.SCHEDULE_HEAP), clock);
     }
 
@@ -1079,7 +1083,12 @@ public final class ScheduleHeap implements AutoCloseable
 
     private void checkPayloadLength(final int length)
     {
-        if (length < 0 || length > pool.payloadBytes())
+        if (length < 0)
+        {
+            throw new IllegalArgumentException("payload length=" + length + " must be 0.." + pool.payloadBytes() +
+                " (payloadBytes of heap '" + pool.name() + "')");
+        }
+        if (length > pool.payloadBytes())
         {
             throw new IllegalArgumentException("payload length=" + length + " exceeds payloadBytes=" +
                 pool.payloadBytes() + " of heap '" + pool.name() + "'");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -128,6 +129,24 @@ class ScheduleHeapEdgeTest extends HeapTestBase
         heap.push(2, bytes("second")); // into the slot just freed
         final IllegalStateException ex = assertThrows(IllegalStateException.class, lease::payloadBytes);
         assertTrue(ex.getMessage().contains("handle closed"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseANullNameOrClockBeforeAttaching()
+    {
+        assertEquals("clock", assertThrows(NullPointerException.class,
+            () -> ScheduleHeap.open(region, "timers", null)).getMessage());
+        assertEquals("name", assertThrows(NullPointerException.class,
+            () -> ScheduleHeap.open(region, null)).getMessage());
+    }
+
+    @Test
+    void shouldNameANegativePayloadLengthAsOutOfRange()
+    {
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> heap.push(1, new UnsafeBuffer(new byte[8]), 0, -1));
+        assertEquals("payload length=-1 must be 0.." + PAYLOAD + " (payloadBytes of heap 'timers')", ex.getMessage());
+        assertEquals(0, heap.size());
     }
 
     private int slot(final ScheduleLease lease)
