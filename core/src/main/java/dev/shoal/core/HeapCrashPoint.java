@@ -67,7 +67,15 @@ public enum HeapCrashPoint implements CrashPoint
 
     /** Reschedule, before writing the new key: LEASED by a dead holder; requeued with its old key. */
     RESCHEDULE_KEY,
-    /** Reschedule, before writing the new seq: LEASED by a dead holder; requeued with the new key. */
+    /**
+     * Reschedule (not a give-back), before restarting the delivery count: LEASED by a dead holder, the new key
+     * written; requeued with the new key, and its next poll counts as a redelivery (deliveries one more).
+     */
+    RESCHEDULE_DELIVERIES,
+    /**
+     * Reschedule or give-back, before writing the new seq: LEASED by a dead holder; requeued with the new key (after
+     * a reschedule its count restarted: its next poll reads deliveries 1, as after the reschedule it was).
+     */
     RESCHEDULE_SEQ,
     /** Reschedule, before clearing the holder: LEASED by a dead holder; requeued with the new key. */
     RESCHEDULE_HOLDER,

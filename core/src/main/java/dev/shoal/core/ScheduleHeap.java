@@ -343,7 +343,7 @@ public final class ScheduleHeap implements AutoCloseable
         }
         checkState(slot, QUEUED, "heapIndex", 0);
         final int length = pool.payloadLengthChecked(slot);
-        final int deliveries = pool.deliveries(slot) + 1;
+        final int deliveries = nextDelivery(pool.deliveries(slot));
         // Allocated (or filled) before the first write: a failed allocation leaves the record queued, not leased
         // to nobody.
         final ScheduleLease lease = into != null ? into : new ScheduleLease(this);
@@ -483,22 +483,49 @@ public final class ScheduleHeap implements AutoCloseable
 
     /**
      * Puts a leased record back with a new key (and a new insertion sequence: it goes after records already
-     * queued with the same key).
+     * queued with the same key). The record was processed: its delivery count starts again, so its next poll
+     * reads {@link ScheduleLease#deliveries()} = 1 unless that delivery is itself redelivered.
      *
      * @param lease  a lease polled through this handle and not yet completed or rescheduled.
      * @param newKey the new key.
      * @return true when requeued; false when the record was cancelled or replaced while leased (it is freed).
      * @throws IllegalArgumentException when the lease belongs to another handle.
-     * @throws IllegalStateException    when the lease was completed or rescheduled already, or is no longer held.
+     * @throws IllegalStateException    when the lease was completed or rescheduled already, or is no longer held
+     *                                  (nothing is written then).
      */
     public boolean reschedule(final ScheduleLease lease, final long newKey)
     {
         checkUsable();
         checkLeaseLocally(lease);
-        lockToWrite();
+        return requeue(lease, newKey, true);
+    }
+
+    /**
+     * Gives a leased record back unprocessed, at the key it was polled with (due again at once if it was due): for
+     * a holder that cannot process it now (a failure to retry, a remote consumer lost). Unlike {@link #reschedule}
+     * its delivery count goes on, so its next poll reads {@link ScheduleLease#deliveries()} one more than this
+     * lease's, as after a redelivery. It gets a new insertion sequence (behind the records queued with its key) and
+     * counts as a reschedule in {@link #stats()}.
+     *
+     * @param lease a lease polled through this handle and not yet completed or rescheduled.
+     * @return true when requeued; false when the record was cancelled or replaced while leased (it is freed).
+     * @throws IllegalArgumentException when the lease belongs to another handle.
+     * @throws IllegalStateException    when the lease was completed or rescheduled already, or is no longer held
+     *                                  (nothing is written then).
+     */
+    public boolean giveBack(final ScheduleLease lease)
+    {
+        checkUsable();
+        checkLeaseLocally(lease);
+        return requeue(lease, lease.key(), false);
+    }
+
+    private boolean requeue(final ScheduleLease lease, final long newKey, final boolean processed)
+    {
+        final long state = lockForLease(lease);
         try
         {
-            final boolean requeued = rescheduleUnderLock(lease, newKey);
+            final boolean requeued = requeueUnderLock(lease, state, newKey, processed);
             lease.deactivate(); // only once the record moved: a lease whose reschedule threw may be retried
             finishClean();
             return requeued;
@@ -509,10 +536,15 @@ public final class ScheduleHeap implements AutoCloseable
         }
     }
 
-    private boolean rescheduleUnderLock(final ScheduleLease lease, final long newKey)
+    /**
+     * @param state     the lease's slot state, LEASED or DROPPED, checked under this hold of the lock.
+     * @param processed whether the delivery count starts again (a reschedule) or goes on (a give-back).
+     */
+    private boolean requeueUnderLock(
+        final ScheduleLease lease, final long state, final long newKey, final boolean processed)
     {
         final int slot = lease.slot();
-        if (checkLeaseHeld(lease) == DROPPED)
+        if (state == DROPPED)
         {
             freeSlot(slot);
             return false;
@@ -520,6 +552,13 @@ public final class ScheduleHeap implements AutoCloseable
         final int size = checkRoom(pool.sizeChecked());
         CrashPoints.at(HeapCrashPoint.RESCHEDULE_KEY);
         pool.key(slot, newKey);
+        if (processed)
+        {
+            CrashPoints.at(HeapCrashPoint.RESCHEDULE_DELIVERIES);
+            // Plain, as every slot field but the state: the QUEUED release store below publishes it. A death
+            // before it leaves the old count, so the record's redelivery (LEASED, dead holder) counts on from it.
+            pool.deliveries(slot, 0);
+        }
         final long seq = nextSeq();
         CrashPoints.at(HeapCrashPoint.RESCHEDULE_SEQ);
         pool.seq(slot, seq);
@@ -542,16 +581,16 @@ public final class ScheduleHeap implements AutoCloseable
      *
      * @param lease a lease polled through this handle and not yet completed or rescheduled.
      * @throws IllegalArgumentException when the lease belongs to another handle.
-     * @throws IllegalStateException    when the lease was completed or rescheduled already, or is no longer held.
+     * @throws IllegalStateException    when the lease was completed or rescheduled already, or is no longer held
+     *                                  (nothing is written then).
      */
     public void complete(final ScheduleLease lease)
     {
         checkUsable();
         checkLeaseLocally(lease);
-        lockToWrite();
+        lockForLease(lease);
         try
         {
-            checkLeaseHeld(lease);
             freeSlot(lease.slot());
             CrashPoints.at(HeapCrashPoint.COMPLETE_COUNT);
             pool.incrementUnderLock(COMPLETES_OFFSET, 1);
@@ -925,9 +964,7 @@ public final class ScheduleHeap implements AutoCloseable
             final boolean repair = acquisition == RegionLock.Acquisition.TAKEN_OVER || pool.dirtyVolatile() != 0;
             if (write || repair)
             {
-                CrashPoints.at(HeapCrashPoint.DIRTY_SET);
-                pool.dirtyMark(participant.token());
-                marked = true;
+                markDirty();
             }
             if (repair)
             {
@@ -939,6 +976,45 @@ public final class ScheduleHeap implements AutoCloseable
         {
             lock.release();
             throw ex;
+        }
+    }
+
+    /**
+     * Takes the lock for an operation on a lease (reschedule, give-back, complete): repairs if needed, checks that
+     * the lease is still held, and only then marks the heap dirty, before the operation's first write. A stale
+     * lease is an error of the caller, not a fault: it throws having written nothing (a repair made on the way in
+     * is whole, so its mark is cleared), and the next holder has nothing to rebuild.
+     *
+     * @return the lease's slot state, LEASED or DROPPED.
+     * @throws IllegalStateException when the lease is no longer held (the lock is released).
+     */
+    private long lockForLease(final ScheduleLease lease)
+    {
+        lockToRead();
+        try
+        {
+            final long state = checkLeaseHeld(lease);
+            markDirty();
+            return state;
+        }
+        catch (final Throwable ex)
+        {
+            lock.release();
+            throw ex;
+        }
+    }
+
+    /**
+     * Sets the dirty word to this holder's token, once per hold, before the hold's first write: a plain store and a
+     * store-store fence ({@link HeapPool#dirtyMark}), so that the mark is visible before any write that follows.
+     */
+    private void markDirty()
+    {
+        if (!marked)
+        {
+            CrashPoints.at(HeapCrashPoint.DIRTY_SET);
+            pool.dirtyMark(participant.token());
+            marked = true;
         }
     }
 
@@ -1016,6 +1092,16 @@ public final class ScheduleHeap implements AutoCloseable
         return id;
     }
 
+    /**
+     * @param deliveries the slot's count (deliveries since the record was pushed or last rescheduled).
+     * @return the count with this poll: one more, held at Integer.MAX_VALUE rather than wrapping (that many polls
+     *     without a reschedule take as many redeliveries, so it is a corrupt word in practice; it is only reported).
+     */
+    private static int nextDelivery(final int deliveries)
+    {
+        return deliveries == Integer.MAX_VALUE ? deliveries : Math.max(deliveries, 0) + 1;
+    }
+
     private long nextSeq()
     {
         final long seq = pool.headerPlain(NEXT_SEQ_OFFSET);
@@ -1065,15 +1151,23 @@ public final class ScheduleHeap implements AutoCloseable
         }
     }
 
+    /**
+     * Under the lock, before any write of this hold but a repair's: the slot must still hold the lease's record,
+     * leased to this handle.
+     *
+     * @return the slot's state, LEASED or DROPPED.
+     */
     private long checkLeaseHeld(final ScheduleLease lease)
     {
         final int slot = lease.slot();
+        // Volatile, as every state read; id and holder plain: written under the lock, ordered by its CAS.
         final long state = pool.stateVolatile(slot);
         final long id = pool.id(slot);
         final long holder = pool.holder(slot);
         if ((state != LEASED && state != DROPPED) || id != lease.id() || holder != participant.token())
         {
             lease.deactivate(); // it holds nothing any more: a reused lease may be polled into again
+            finishClean(); // nothing written by this call; a repair on the way in is whole
             throw new IllegalStateException("lease id=" + lease.id() + " is no longer held by token=" +
                 participant.token() + ": slot[" + slot + "] state=" + stateName(state) + " id=" + id + " holder=" +
                 holder + " (redelivered after this holder was taken for dead?)");

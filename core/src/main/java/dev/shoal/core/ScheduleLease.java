@@ -86,7 +86,10 @@ public final class ScheduleLease
     }
 
     /**
-     * @return how many times the record has been polled, this time included (more than 1 after redelivery).
+     * @return how many times the record has been delivered since it was pushed or last rescheduled, this time
+     *     included: 1 for a normal poll, more than 1 when it is delivered again without having been rescheduled (its
+     *     holder died or was taken for dead, or gave it back with {@link ScheduleHeap#giveBack}), so a handler may
+     *     have processed it, or part of it, already.
      */
     public int deliveries()
     {

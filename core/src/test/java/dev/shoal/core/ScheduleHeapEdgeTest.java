@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import static dev.shoal.core.ScheduleHeapDescriptor.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,6 +132,30 @@ class ScheduleHeapEdgeTest extends HeapTestBase
         assertTrue(ex.getMessage().contains("handle closed"), ex.getMessage());
     }
 
+    /** deliveries counted every poll since the push: 2 on the second normal poll, so it never showed a redelivery. */
+    @Test
+    void shouldCountDeliveriesSinceTheLastRescheduleSoThatMoreThanOneMeansRedelivered()
+    {
+        heap.push(1, bytes("a"));
+        ScheduleLease lease = heap.poll();
+        assertEquals(1, lease.deliveries());
+        assertTrue(heap.reschedule(lease, 2));
+        lease = heap.poll();
+        assertEquals(1, lease.deliveries(), "a normal poll after a reschedule");
+        assertTrue(heap.reschedule(lease, 3));
+
+        final ScheduleHeap dying = ScheduleHeap.open(region, "timers");
+        assertEquals(1, dying.poll().deliveries());
+        dying.close(); // holding the lease: a dead holder's
+        assertEquals(1, heap.recoverDeadLeases());
+        lease = heap.poll();
+        assertEquals(2, lease.deliveries(), "redelivered");
+        assertEquals(3, lease.key());
+        assertTrue(heap.reschedule(lease, 4));
+        assertEquals(1, heap.poll().deliveries(), "processed and rescheduled: counted afresh");
+        heap.verify();
+    }
+
     @Test
     void shouldRefuseANullNameOrClockBeforeAttaching()
     {
@@ -147,6 +172,47 @@ class ScheduleHeapEdgeTest extends HeapTestBase
             () -> heap.push(1, new UnsafeBuffer(new byte[8]), 0, -1));
         assertEquals("payload length=-1 must be 0.." + PAYLOAD + " (payloadBytes of heap 'timers')", ex.getMessage());
         assertEquals(0, heap.size());
+    }
+
+    /**
+     * A stale lease threw under the lock after the dirty word was set: the next holder rebuilt the whole heap and
+     * counted a repair for a caller's error.
+     */
+    @Test
+    void shouldRefuseAStaleLeaseWithoutLeavingTheHeapDirty()
+    {
+        heap.push(1, bytes("a"));
+        heap.push(2, bytes("b"));
+        final ScheduleLease lease = heap.poll();
+        final Participant other = region.attach(Role.SCHEDULER);
+        try
+        {
+            // As if this handle had been taken for dead and the record redelivered to a live holder.
+            region.buffer().putLong(slot(lease) + SLOT_HOLDER_OFFSET, other.token());
+            final ScheduleLease copy = heap.newLease();
+
+            assertThrows(IllegalStateException.class, () -> heap.complete(lease));
+            assertEquals(0, heap.stats().dirtyToken(), "nothing was written: nothing to repair");
+            assertTrue(heap.poll(copy));
+            assertEquals("b", text(copy));
+            assertEquals(0, heap.stats().counters().repairs());
+            assertTrue(heap.reschedule(copy, 5));
+
+            // A reschedule of a stale lease, the same; and after a repair on the way in, the repair's mark is cleared.
+            assertTrue(heap.poll(copy));
+            region.buffer().putLong(slot(copy) + SLOT_HOLDER_OFFSET, other.token());
+            region.buffer().putLongVolatile(header(DIRTY_OFFSET), 12_345);
+            assertThrows(IllegalStateException.class, () -> heap.reschedule(copy, 6));
+            assertEquals(0, heap.stats().dirtyToken());
+            assertEquals(1, heap.stats().counters().repairs(), "the one the dirty word asked for");
+            assertNotEquals(0, heap.stats().leases());
+            heap.verify();
+            assertEquals(1, heap.stats().counters().repairs());
+        }
+        finally
+        {
+            other.close();
+        }
     }
 
     private int slot(final ScheduleLease lease)
