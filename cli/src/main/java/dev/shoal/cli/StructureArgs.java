@@ -13,7 +13,7 @@ final class StructureArgs
 
     static void addArray(final RegionSpec.Builder builder, final String arg)
     {
-        final String[] parts = arg.split(":");
+        final String[] parts = parts(arg);
         if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !"padded".equals(parts[2])))
         {
             throw new IllegalArgumentException("--array expects NAME:LENGTH[:padded], got '" + arg + "'");
@@ -43,11 +43,20 @@ final class StructureArgs
 
     static String[] split(final String option, final String arg, final int parts, final String shape)
     {
-        final String[] p = arg.split(":");
+        final String[] p = parts(arg);
         if (p.length != parts)
         {
             throw new IllegalArgumentException(option + " expects " + shape + ", got '" + arg + "'");
         }
         return p;
+    }
+
+    /**
+     * Every part, empty ones included: {@code split(":")} drops trailing empty parts, so {@code h:10:8:} passed as
+     * {@code h:10:8}. An empty part in the middle is named by the field's own check (an empty name, an integer).
+     */
+    private static String[] parts(final String arg)
+    {
+        return arg.split(":", -1);
     }
 }

@@ -113,6 +113,16 @@ class CliFailurePathsTest
             Arguments.of("--delay-ms", List.of("agent", "--connect", "127.0.0.1:7300", "--scheduler", "--delay-ms",
                 "9000000000000000000")),
             Arguments.of("region name or path is empty", List.of("create", "", "--array", "a:4")),
+            // A trailing colon was dropped by split(":") and the value taken as if it were not there.
+            Arguments.of("--heap expects NAME:CAPACITY:PAYLOAD_BYTES, got 'h:10:8:'",
+                List.of("create", r + "-heap", "--heap", "h:10:8:")),
+            Arguments.of("--ring expects NAME:CAPACITY:SLOT_BYTES, got 'j:8:16:'",
+                List.of("create", r + "-ring", "--ring", "j:8:16:")),
+            Arguments.of("--array expects NAME:LENGTH[:padded], got 'a:4:'", List.of("create", r + "-array",
+                "--array", "a:4:")),
+            Arguments.of("--array expects NAME:LENGTH[:padded], got 'a:4:padded:'", List.of("create", r + "-padded",
+                "--array", "a:4:padded:")),
+
             Arguments.of("at most 200 allowed", List.of("create", "n".repeat(201), "--array", "a:4")),
             // An empty path was the current folder: a journal written into it, a folder read as a file.
             Arguments.of("an empty path", List.of("demo", "pool", "--jobs", "1", "--journal", "")),
