@@ -63,11 +63,14 @@ final class StructureStates
             .put("size", s.size())
             .put("head_key", s.size() == 0 ? null : s.headKey())
             .put("leases", s.leases())
+            .put("free_slots", s.freeSlots())
             .put("lease_holders", holders)
             .put("lock_owner", s.lockOwnerToken() == 0 ? null : Json.object()
                 .put("token", s.lockOwnerToken()).put("alive", s.lockOwnerAlive()))
+            // 0 when clean, else the token of a holder that began writing and did not finish: the next holder repairs.
+            .put("dirty_token", s.dirtyToken())
             .put("pushes", c.pushes()).put("pops", c.pops()).put("reschedules", c.reschedules())
             .put("completes", c.completes()).put("cancels", c.cancels()).put("redelivered", c.redelivered())
-            .put("replaces", c.replaces()).put("takeovers", c.takeovers());
+            .put("replaces", c.replaces()).put("takeovers", c.takeovers()).put("repairs", c.repairs());
     }
 }

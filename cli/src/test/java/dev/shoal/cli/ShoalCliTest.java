@@ -37,6 +37,24 @@ class ShoalCliTest
         assertEquals(1, json.lines().count(), "one JSON object on one line");
     }
 
+    /** inspect left out the heap's free slots, dirty word and repairs, which stats() had all along. */
+    @Test
+    void shouldShowTheHeapsFreeSlotsDirtyWordAndRepairsInInspect()
+    {
+        final String path = dir.resolve("h").toString();
+        assertEquals(0, run("create", path, "--heap", "timers:10:8").code());
+        final CliRun text = run("inspect", path);
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains(" leases=0 free_slots=10 "), text.out());
+        assertTrue(text.out().contains(" lock_owner=null dirty_token=0 "), text.out());
+        assertTrue(text.out().contains(" takeovers=0 repairs=0"), text.out());
+        final CliRun json = run("inspect", path, "--json");
+        assertEquals(0, json.code(), json.err());
+        assertTrue(json.out().contains("\"free_slots\":10,"), json.out());
+        assertTrue(json.out().contains("\"dirty_token\":0,"), json.out());
+        assertTrue(json.out().contains("\"repairs\":0"), json.out());
+    }
+
     @Test
     void shouldShowParticipantsInInspect()
     {
