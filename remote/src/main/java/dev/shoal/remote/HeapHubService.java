@@ -116,7 +116,7 @@ final class HeapHubService implements HubService
     {
         try
         {
-            heap.reschedule(lease, lease.key());
+            heap.giveBack(lease); // unprocessed: its delivery count goes on, so the next consumer sees more than 1
             if (fromLostHost)
             {
                 returned++; // one writer: the hub's thread

@@ -13,8 +13,9 @@ public interface RecordProcessor
     /**
      * @param key        the record's key (its due time in the scheduler pattern).
      * @param payload    its payload.
-     * @param deliveries how many times it was popped, this time included (more than the pushes and reschedules
-     *                   when a consumer holding it was lost).
+     * @param deliveries deliveries since the record was pushed or last rescheduled, this one included: more than 1
+     *                   when a consumer holding it was lost (a failed processing reschedules it, which starts the
+     *                   count again).
      * @return its new key (it is rescheduled), or {@link #COMPLETE}.
      * @throws Exception when processing failed: the record is rescheduled at its old key, to be tried again.
      */
