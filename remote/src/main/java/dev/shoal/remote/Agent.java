@@ -234,11 +234,35 @@ public final class Agent
             Thread.onSpinWait();
             bound = inbox.localSocketAddresses();
         }
-        replyEndpoint = bound.get(0);
+        replyEndpoint = advertised(bound.get(0), bind);
         toCoordinator = aeron.aeron().addExclusivePublication(coordinator.channel(), TO_COORDINATOR_STREAM);
         // Before the first HELLO: workers that start while the coordinator waits for heartbeats could take longer
         // than its host timeout on a loaded machine.
         service.start(config.status());
+    }
+
+    /**
+     * The endpoint the coordinator is told to send to: the bound one, except that a wildcard bind (0.0.0.0, ::)
+     * receives on every address and names none, so the address that routes to the coordinator is given with the
+     * bound port (the coordinator would have sent its WELCOME to 0.0.0.0, that is to its own host).
+     */
+    private String advertised(final String boundEndpoint, final String bind)
+    {
+        final boolean wildcard;
+        try
+        {
+            wildcard = InetAddress.getByName(bind).isAnyLocalAddress();
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            return boundEndpoint; // it was bound, so it resolved: keep what the driver reports
+        }
+        if (!wildcard)
+        {
+            return boundEndpoint;
+        }
+        final int port = Integer.parseInt(boundEndpoint.substring(boundEndpoint.lastIndexOf(':') + 1));
+        return new Endpoint(localAddressTowards(coordinator), port).toString();
     }
 
     private void loop()

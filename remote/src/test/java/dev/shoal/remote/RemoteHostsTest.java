@@ -226,6 +226,22 @@ class RemoteHostsTest
         assertTrue(asHostOne.find() && asHostOne.find(), "the agent was host 1 of both:\n" + children.output(a));
     }
 
+    /** An agent bound to every address (0.0.0.0) told the coordinator to answer it at 0.0.0.0. */
+    @Test
+    void shouldTellTheCoordinatorARoutableAddressWhenBoundToEveryAddress() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = coordinator(endpoint).logSink(log::add).start())
+        {
+            final Process a = agent(endpoint, "0.0.0.0", TestHandlers.class);
+            assertTrue(children.output(a).contains("receiving on 127.0.0.1:"), children.output(a));
+            ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
+            assertMixed(mixJobs(pool, 0, 100, 0), 0);
+            assertTrue(log.stream().anyMatch(l -> l.contains(" at 127.0.0.1:") && l.contains("joined")),
+                String.join("\n", log));
+        }
+    }
+
     /**
      * SIGTERM (or Ctrl-C) on a coordinator whose pool is open: its shutdown hook now closes the hub, which says
      * goodbye, so the agent leaves at once (it waited out its connect timeout, its workers busy meanwhile) and the
