@@ -64,6 +64,12 @@ public final class AgentCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        Checks.needs(spec, scheduler, "--scheduler", "--delay-ms");
+        if (scheduler)
+        {
+            Checks.refuseGiven(spec, " is for a pool agent: a --scheduler agent has no local pool", "--threads",
+                "--max-job-bytes", "--registry");
+        }
         Checks.within(spec, "--workers", workers, 1, 64);
         // A region holds at most 4096 participants, one per consumer thread (two while a worker is replaced).
         Checks.within(spec, "--threads", threads, 1, Math.min(256, ProcessPool.maxThreadsPerWorker(workers,

@@ -177,6 +177,43 @@ final class Checks
     }
 
     /**
+     * Options that mean something only beside another: given without it, they were ignored without a word (a
+     * user's {@code --min-hosts 5} ran locally, exit 0).
+     *
+     * @param spec      the command.
+     * @param present   whether the option they need was given.
+     * @param needed    its name, for the message.
+     * @param dependent the options that need it.
+     * @throws CommandLine.ParameterException naming the first dependent option given without it.
+     */
+    static void needs(final CommandSpec spec, final boolean present, final String needed, final String... dependent)
+    {
+        if (!present)
+        {
+            refuseGiven(spec, " needs " + needed + " (without it, it would be ignored)", dependent);
+        }
+    }
+
+    /**
+     * @param spec    the command.
+     * @param refused whether the options are refused here.
+     * @param why     the end of the message, after the option's name.
+     * @param options the options refused when given.
+     * @throws CommandLine.ParameterException naming the first of them given.
+     */
+    static void refuseGiven(final CommandSpec spec, final String why, final String... options)
+    {
+        final CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (final String option : options)
+        {
+            if (parsed.hasMatchedOption(option))
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + why);
+            }
+        }
+    }
+
+    /**
      * @param spec   the command.
      * @param option the option's name.
      * @param value  its value.

@@ -80,6 +80,8 @@ public final class PoolDemoCommand implements Callable<Integer>
     public Integer call()
     {
         Checks.localEndpoint(spec, "--listen", listen);
+        Checks.needs(spec, listen != null, "--listen", "--min-hosts", "--host-wait", "--host-timeout",
+            "--remote-window");
         Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
         Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
         Checks.within(spec, "--host-wait", hostWait, 1, 86_400);

@@ -89,6 +89,7 @@ public final class SchedulerDemoCommand implements Callable<Integer>
     public Integer call()
     {
         Checks.localEndpoint(spec, "--listen", listen);
+        Checks.needs(spec, listen != null, "--listen", "--min-hosts", "--host-timeout", "--remote-window");
         Checks.within(spec, "--workers", workers, listen != null ? 0 : 1, 64);
         Checks.within(spec, "--min-hosts", minHosts, listen != null && workers == 0 ? 1 : 0, 64);
         Checks.within(spec, "--host-timeout", hostTimeoutMillis, 100, 3_600_000);

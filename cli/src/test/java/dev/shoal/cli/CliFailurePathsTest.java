@@ -101,6 +101,16 @@ class CliFailurePathsTest
                 "--threads", "256")),
             Arguments.of("--max-job-bytes", List.of("agent", "--connect", "127.0.0.1:7300", "--max-job-bytes",
                 "100")),
+            // Options that mean something only beside another were ignored without a word (a review).
+            Arguments.of("--min-hosts needs --listen", List.of("demo", "pool", "--jobs", "10", "--min-hosts", "5")),
+            Arguments.of("--host-wait needs --listen", List.of("demo", "pool", "--jobs", "10", "--host-wait", "1")),
+            Arguments.of("--remote-window needs --listen", List.of("demo", "scheduler", "--remote-window", "3")),
+            Arguments.of("--delay-ms needs --scheduler", List.of("agent", "--connect", "127.0.0.1:7300",
+                "--delay-ms", "5")),
+            Arguments.of("--registry is for a pool agent", List.of("agent", "--connect", "127.0.0.1:7300",
+                "--scheduler", "--registry", "x")),
+            Arguments.of("--threads is for a pool agent", List.of("agent", "--connect", "127.0.0.1:7300",
+                "--scheduler", "--threads", "7")),
             // Sizes take units here as in --chunk-bytes and --generate: 2MB is read as a size, then out of range.
             Arguments.of("--max-job-bytes: 2097152 (must be 64 to 1048576)", List.of("agent", "--connect",
                 "127.0.0.1:7300", "--max-job-bytes", "2MB")),
