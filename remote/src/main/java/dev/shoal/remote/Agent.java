@@ -60,6 +60,11 @@ public final class Agent
             Objects.requireNonNull(connect, "connect");
             Objects.requireNonNull(connectTimeout, "connectTimeout");
             Objects.requireNonNull(status, "status");
+            if (connectTimeout.isNegative() || connectTimeout.isZero())
+            {
+                // It gave up at once: "no answer in 0 s".
+                throw new IllegalArgumentException("connectTimeout must be more than zero: " + connectTimeout);
+            }
         }
     }
 

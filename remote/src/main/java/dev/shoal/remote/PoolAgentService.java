@@ -76,6 +76,9 @@ final class PoolAgentService implements AgentService
             .threadsPerWorker(settings.threads())
             .maxJobBytes(settings.maxJobBytes())
             .failFast(true)
+            // Closed when the coordinator said goodbye (or lost it): a job still running has nobody to answer,
+            // and the agent waited up to the default 30 s for it before exiting.
+            .shutdownGrace(java.time.Duration.ofSeconds(1))
             .logSink(line -> status.accept("agent: " + line))
             .start();
         status.accept("agent: local worker pids " + pool.workerPids());

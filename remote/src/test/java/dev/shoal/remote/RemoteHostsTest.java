@@ -226,6 +226,27 @@ class RemoteHostsTest
         assertTrue(asHostOne.find() && asHostOne.find(), "the agent was host 1 of both:\n" + children.output(a));
     }
 
+    /**
+     * shutdownNow with a long job running on the agent: the coordinator says goodbye, and the job's result has
+     * nobody to go to. The agent waited the pool's default 30 s grace for it before exiting.
+     */
+    @Test
+    void shouldLetAnAgentGoSoonAfterGoodbyeWhenItsJobsHaveNobodyToAnswer() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        final Process a;
+        try (ProcessPool pool = coordinator(endpoint).logSink(log::add).start())
+        {
+            a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+            ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
+            mixJobs(pool, 0, 4, 60_000_000); // one frame of a minute's work
+            ChildJvms.awaitCondition("the frame at the agent", Duration.ofSeconds(60),
+                () -> children.output(a).contains("work arriving") || !a.isAlive());
+            pool.shutdownNow();
+        }
+        assertEquals(0, children.await(a, Duration.ofSeconds(15)), children.output(a));
+    }
+
     /** An agent bound to every address (0.0.0.0) told the coordinator to answer it at 0.0.0.0. */
     @Test
     void shouldTellTheCoordinatorARoutableAddressWhenBoundToEveryAddress() throws Exception
