@@ -509,7 +509,7 @@ class ProcessPoolTest
                 {
                     for (int i = 0; i < 100; i++)
                     {
-                        own.submit(TestHandlers.MIX, TestHandlers.mixArgument(i, 2_000_000));
+                        own.submit(TestHandlers.MIX, TestHandlers.mixArgument(i, 500_000));
                     }
                     refused.complete(null);
                 }

@@ -188,9 +188,11 @@ class RemoteHostsTest
             agent(endpoint, "127.0.0.2", TestHandlers.class);
             ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
             final List<byte[]> args = new ArrayList<>();
-            for (int i = 0; i < 3_000; i++)
+            for (int i = 0; i < 2_500; i++)
             {
-                args.add(TestHandlers.mixArgument(i, 1_000)); // 3 s of work for its one worker: the ring fills
+                // 2.5 s for its one worker; past the local ring's 1024 slots the old agent's thread was stuck
+                // about 1.5 s, over the 1 s host timeout
+                args.add(TestHandlers.mixArgument(i, 1_000));
             }
             assertMixed(pool.submitAll(TestHandlers.MIX, args, 1), 0);
             assertEquals(0, pool.stats().failed(), String.join("\n", log));
