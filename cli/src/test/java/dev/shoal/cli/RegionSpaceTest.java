@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import dev.shoal.testing.SmallTmpfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,37 +30,24 @@ class RegionSpaceTest
     @TempDir
     Path dir;
 
+    private SmallTmpfs tmpfs;
     private Path mount;
-    /** Whether this test mounted {@link #mount} (its folder's file system may be a tmpfs of its own already). */
-    private boolean mounted;
 
     @BeforeEach
-    void mountSmallTmpfs() throws IOException, InterruptedException
+    void mountSmallTmpfs() throws IOException
     {
-        mount = Files.createDirectory(dir.resolve("small"));
-        mounted = exec("mount", "-t", "tmpfs", "-o", "size=" + FS_BYTES, "tmpfs", mount.toString()) == 0;
-        assumeTrue(mounted, "cannot mount a tmpfs here (not root?)");
+        tmpfs = SmallTmpfs.mount(dir, FS_BYTES);
+        assumeTrue(tmpfs != null, "cannot mount a tmpfs here (not root?)");
+        mount = tmpfs.path();
     }
 
     @AfterEach
-    void unmount() throws IOException, InterruptedException
+    void unmount()
     {
-        if (mounted)
+        if (tmpfs != null)
         {
-            assertEquals(0, exec("umount", mount.toString()), "unmounted");
+            tmpfs.close();
         }
-    }
-
-    private static int exec(final String... command) throws IOException, InterruptedException
-    {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(20, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
     }
 
     @Test

@@ -2,10 +2,6 @@ package dev.shoal.journal;
 
 import java.io.File;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
-
 /**
  * Asks the kernel to drop a journal file's pages well behind the write position from the page cache
  * ({@code posix_fadvise(POSIX_FADV_DONTNEED)}), so the pages the journal writes next are ones the kernel freed a
@@ -33,40 +29,13 @@ final class DropBehind implements AutoCloseable
     static final long STEP_BYTES = 4L << 20;
     /** Linux's value of {@code POSIX_FADV_DONTNEED}. */
     private static final int POSIX_FADV_DONTNEED = 4;
-    private static final int O_RDONLY = 0;
-    private static final LibC LIBC = load();
+    private static final Libc.Calls LIBC = Libc.calls("shoal.journal.dropBehind");
 
     private File current;
     private int fd = -1;
     private long advisedUpTo;
     /** Written by the one thread that calls, read by tests. */
     private volatile long calls;
-
-    /** The three libc calls it needs, bound by JNA. */
-    interface LibC extends Library
-    {
-        int open(String path, int flags);
-
-        int close(int fd);
-
-        int posix_fadvise(int fd, long offset, long length, int advice);
-    }
-
-    private static LibC load()
-    {
-        if (!Boolean.parseBoolean(System.getProperty("shoal.journal.dropBehind", "true")))
-        {
-            return null;
-        }
-        try
-        {
-            return Platform.isLinux() ? Native.load("c", LibC.class) : null;
-        }
-        catch (final LinkageError | RuntimeException ex)
-        {
-            return null; // no JNA, or no native access: pages stay cached, as without this class
-        }
-    }
 
     /**
      * @return whether calls reach the kernel here (Linux, JNA loaded, not turned off).
@@ -92,7 +61,7 @@ final class DropBehind implements AutoCloseable
         if (!file.equals(current))
         {
             closeFile();
-            fd = LIBC.open(file.getPath(), O_RDONLY);
+            fd = LIBC.open(file.getPath(), Libc.O_RDONLY);
             if (fd < 0)
             {
                 return; // rolled away or removed: try again at the next call

@@ -2,10 +2,6 @@ package dev.shoal.journal;
 
 import java.io.File;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
-
 /**
  * Reserves a journal file's blocks ahead of its appends ({@code fallocate} with {@code FALLOC_FL_KEEP_SIZE}), so a
  * file system that fills up refuses an append by name instead of faulting inside it. Chronicle maps its cycle
@@ -25,42 +21,15 @@ final class JournalSpace implements AutoCloseable
     static final long AHEAD_BYTES = 8L << 20;
     /** Linux's {@code FALLOC_FL_KEEP_SIZE}: reserve without changing the length Chronicle gave the file. */
     private static final int FALLOC_FL_KEEP_SIZE = 1;
-    private static final int O_RDWR = 2;
     private static final int ENOSPC = 28;
     private static final int EDQUOT = 122;
-    private static final LibC LIBC = load();
+    private static final Libc.Calls LIBC = Libc.calls("shoal.journal.reserve");
 
     private File current;
     private int fd = -1;
     private long reservedUpTo;
     /** False once the file system said it does not support the call: no more tries. */
     private boolean supported = LIBC != null;
-
-    /** The libc calls it needs, bound by JNA. */
-    interface LibC extends Library
-    {
-        int open(String path, int flags);
-
-        int close(int fd);
-
-        int fallocate(int fd, int mode, long offset, long length);
-    }
-
-    private static LibC load()
-    {
-        if (!Boolean.parseBoolean(System.getProperty("shoal.journal.reserve", "true")))
-        {
-            return null;
-        }
-        try
-        {
-            return Platform.isLinux() ? Native.load("c", LibC.class) : null;
-        }
-        catch (final LinkageError | RuntimeException ex)
-        {
-            return null; // no JNA, or no native access: appends as without reservation
-        }
-    }
 
     /**
      * @return whether reservations reach the kernel here (Linux, JNA loaded, not turned off).
@@ -87,7 +56,7 @@ final class JournalSpace implements AutoCloseable
         if (!file.equals(current))
         {
             closeFile();
-            fd = LIBC.open(file.getPath(), O_RDWR);
+            fd = LIBC.open(file.getPath(), Libc.O_RDWR);
             if (fd < 0)
             {
                 return null; // rolled away, or not writable by path: the append goes on as without reservation
@@ -104,7 +73,7 @@ final class JournalSpace implements AutoCloseable
             reservedUpTo = upTo + AHEAD_BYTES;
             return null;
         }
-        final int errno = Native.getLastError();
+        final int errno = Libc.lastError();
         if (errno != ENOSPC && errno != EDQUOT)
         {
             supported = false; // EOPNOTSUPP and the like: this file system does not reserve
@@ -116,7 +85,7 @@ final class JournalSpace implements AutoCloseable
             reservedUpTo = upTo; // room for this append, not for the reservation ahead of it
             return null;
         }
-        final int again = Native.getLastError();
+        final int again = Libc.lastError();
         return again == EDQUOT ? "disk quota exceeded" : again == ENOSPC ? "no space left on device" :
             "fallocate failed with errno " + again;
     }

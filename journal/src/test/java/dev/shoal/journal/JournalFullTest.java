@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.shoal.pool.ProcessPool;
 import dev.shoal.pool.TestHandlers;
+import dev.shoal.testing.SmallTmpfs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,25 +46,24 @@ class JournalFullTest
     @TempDir
     Path regions;
 
+    private SmallTmpfs tmpfs;
     private Path mount;
-    private boolean mounted;
 
     @BeforeEach
-    void mountSmallTmpfs() throws IOException, InterruptedException
+    void mountSmallTmpfs() throws IOException
     {
         assumeTrue(JournalSpace.available(), "no fallocate through JNA here");
-        mount = Files.createDirectory(dir.resolve("small"));
-        mounted = exec("mount", "-t", "tmpfs", "-o", "size=" + FS_BYTES, "tmpfs", mount.toString()) == 0;
-        assumeTrue(mounted, "cannot mount a tmpfs here (not root?)");
+        tmpfs = SmallTmpfs.mount(dir, FS_BYTES);
+        assumeTrue(tmpfs != null, "cannot mount a tmpfs here (not root?)");
+        mount = tmpfs.path();
     }
 
     @AfterEach
-    void unmount() throws IOException, InterruptedException
+    void unmount()
     {
-        if (mounted)
+        if (tmpfs != null)
         {
-            // Lazy: Chronicle may release a closed queue's last mapping from a background thread a moment later.
-            assertEquals(0, exec("umount", "-l", mount.toString()), "unmounted");
+            tmpfs.close();
         }
     }
 
@@ -150,17 +150,5 @@ class JournalFullTest
     private static ResultRecord record(final long jobId, final byte[] body)
     {
         return new ResultRecord("k-" + jobId, jobId, "echo", JournalStatus.OK, 1, 0, body, 10L, 11L);
-    }
-
-    private static int exec(final String... command) throws IOException, InterruptedException
-    {
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(20, TimeUnit.SECONDS))
-        {
-            process.destroyForcibly();
-            return -1;
-        }
-        return process.exitValue();
     }
 }

@@ -1,0 +1,63 @@
+package dev.shoal.journal;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * The few libc calls the journal makes on its file (advice and reservation), bound once through JNA (Chronicle's
+ * own dependency). Linux only; elsewhere, or when the library cannot load, there are none and the callers do
+ * nothing.
+ */
+final class Libc
+{
+    /** The calls, as libc declares them (off_t is 64 bits on the 64-bit Linux this targets). */
+    interface Calls extends Library
+    {
+        int open(String path, int flags);
+
+        int close(int fd);
+
+        int posix_fadvise(int fd, long offset, long length, int advice);
+
+        int fallocate(int fd, int mode, long offset, long length);
+    }
+
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+
+    private static final Calls CALLS = load();
+
+    private Libc()
+    {
+    }
+
+    private static Calls load()
+    {
+        try
+        {
+            return Platform.isLinux() ? Native.load("c", Calls.class) : null;
+        }
+        catch (final LinkageError | RuntimeException ex)
+        {
+            return null; // no JNA, or no native access
+        }
+    }
+
+    /**
+     * @param switchProperty a system property that turns the caller's use off when "false".
+     * @return the calls, or {@code null} when there are none here or the caller is turned off.
+     */
+    static Calls calls(final String switchProperty)
+    {
+        return Boolean.parseBoolean(System.getProperty(switchProperty, "true")) ? CALLS : null;
+    }
+
+    /**
+     * @return the errno of this thread's last call (JNA keeps it).
+     */
+    static int lastError()
+    {
+        return Native.getLastError();
+    }
+}
