@@ -29,7 +29,7 @@ class HeapCrashSearchTest
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldKeepEveryHeapRecordUnderRandomSchedulesAndKills() throws java.io.IOException
     {
-        search(Long.getLong("shoal.search.heap.seconds", 5));
+        search(Long.getLong("shoal.search.heap.seconds", 3));
     }
 
     /** The longer search of {@code -Psoak}. */

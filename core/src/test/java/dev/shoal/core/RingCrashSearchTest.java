@@ -26,7 +26,7 @@ class RingCrashSearchTest
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldKeepEveryRingInvariantUnderRandomSchedulesAndKills() throws java.io.IOException
     {
-        search(Long.getLong("shoal.search.seconds", 10));
+        search(Long.getLong("shoal.search.seconds", 6));
     }
 
     /** The longer search of {@code -Psoak}. */
