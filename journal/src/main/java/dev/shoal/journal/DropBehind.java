@@ -31,8 +31,7 @@ final class DropBehind implements AutoCloseable
     private static final int POSIX_FADV_DONTNEED = 4;
     private static final Libc.Calls LIBC = Libc.calls("shoal.journal.dropBehind");
 
-    private File current;
-    private int fd = -1;
+    private final Libc.OpenFile file = LIBC == null ? null : new Libc.OpenFile(LIBC, Libc.O_RDONLY);
     private long advisedUpTo;
     /** Written by the one thread that calls, read by tests. */
     private volatile long calls;
@@ -52,28 +51,26 @@ final class DropBehind implements AutoCloseable
      * @param file          the journal file being appended to.
      * @param writePosition the offset after the last append.
      */
-    void advise(final File file, final long writePosition)
+    void advise(final File appendedTo, final long writePosition)
     {
         if (LIBC == null)
         {
             return;
         }
-        if (!file.equals(current))
+        if (!file.isOn(appendedTo))
         {
-            closeFile();
-            fd = LIBC.open(file.getPath(), Libc.O_RDONLY);
-            if (fd < 0)
+            if (!file.open(appendedTo))
             {
                 return; // rolled away or removed: try again at the next call
             }
-            current = file;
             advisedUpTo = 0;
         }
         final long upTo = writePosition - LAG_BYTES;
         if (upTo - advisedUpTo >= STEP_BYTES)
         {
             final long from = Math.max(0, upTo - WINDOW_BYTES);
-            LIBC.posix_fadvise(fd, from, upTo - from, POSIX_FADV_DONTNEED); // advice only: an error changes nothing
+            // Advice only: an error changes nothing.
+            LIBC.posix_fadvise(file.fd(), from, upTo - from, POSIX_FADV_DONTNEED);
             advisedUpTo = upTo;
             calls = calls + 1; // one writer
         }
@@ -87,22 +84,12 @@ final class DropBehind implements AutoCloseable
         return calls;
     }
 
-    private void closeFile()
-    {
-        if (fd >= 0)
-        {
-            LIBC.close(fd);
-        }
-        fd = -1;
-        current = null;
-    }
-
     @Override
     public void close()
     {
-        if (LIBC != null)
+        if (file != null)
         {
-            closeFile();
+            file.close();
         }
     }
 }

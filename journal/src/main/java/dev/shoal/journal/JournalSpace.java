@@ -25,8 +25,7 @@ final class JournalSpace implements AutoCloseable
     private static final int EDQUOT = 122;
     private static final Libc.Calls LIBC = Libc.calls("shoal.journal.reserve");
 
-    private File current;
-    private int fd = -1;
+    private final Libc.OpenFile file = LIBC == null ? null : new Libc.OpenFile(LIBC, Libc.O_RDWR);
     private long reservedUpTo;
     /** False once the file system said it does not support the call: no more tries. */
     private boolean supported = LIBC != null;
@@ -47,23 +46,21 @@ final class JournalSpace implements AutoCloseable
      * @return {@code null} when they do (or cannot be reserved here, in which case nothing changes), else what the
      *     file system answered when it had no room.
      */
-    String reserve(final File file, final long upTo)
+    String reserve(final File cycleFile, final long upTo)
     {
         if (!supported)
         {
             return null;
         }
-        if (!file.equals(current))
+        if (!file.isOn(cycleFile))
         {
-            closeFile();
-            fd = LIBC.open(file.getPath(), Libc.O_RDWR);
-            if (fd < 0)
+            if (!file.open(cycleFile))
             {
                 return null; // rolled away, or not writable by path: the append goes on as without reservation
             }
-            current = file;
             reservedUpTo = 0;
         }
+        final int fd = file.fd();
         if (upTo <= reservedUpTo)
         {
             return null;
@@ -77,7 +74,7 @@ final class JournalSpace implements AutoCloseable
         if (errno != ENOSPC && errno != EDQUOT)
         {
             supported = false; // EOPNOTSUPP and the like: this file system does not reserve
-            closeFile();
+            file.close();
             return null;
         }
         if (LIBC.fallocate(fd, FALLOC_FL_KEEP_SIZE, reservedUpTo, upTo - reservedUpTo) == 0)
@@ -90,22 +87,12 @@ final class JournalSpace implements AutoCloseable
             "fallocate failed with errno " + again;
     }
 
-    private void closeFile()
-    {
-        if (fd >= 0)
-        {
-            LIBC.close(fd);
-        }
-        fd = -1;
-        current = null;
-    }
-
     @Override
     public void close()
     {
-        if (LIBC != null)
+        if (file != null)
         {
-            closeFile();
+            file.close();
         }
     }
 }

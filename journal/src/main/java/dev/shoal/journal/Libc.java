@@ -1,5 +1,7 @@
 package dev.shoal.journal;
 
+import java.io.File;
+
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
@@ -51,6 +53,74 @@ final class Libc
     static Calls calls(final String switchProperty)
     {
         return Boolean.parseBoolean(System.getProperty(switchProperty, "true")) ? CALLS : null;
+    }
+
+    /**
+     * A descriptor kept open on the journal file being appended to, opened again when appends move to another
+     * file (a cycle roll). One thread at a time.
+     */
+    static final class OpenFile implements AutoCloseable
+    {
+        private final Calls calls;
+        private final int flags;
+        private File current;
+        private int fd = -1;
+
+        /**
+         * @param calls the bound calls (not null).
+         * @param flags how to open ({@link #O_RDONLY}, {@link #O_RDWR}).
+         */
+        OpenFile(final Calls calls, final int flags)
+        {
+            this.calls = calls;
+            this.flags = flags;
+        }
+
+        /**
+         * @param file the file wanted.
+         * @return whether the descriptor is open on it already.
+         */
+        boolean isOn(final File file)
+        {
+            return file.equals(current);
+        }
+
+        /**
+         * Closes the descriptor it had and opens {@code file}.
+         *
+         * @param file the file wanted.
+         * @return false when it cannot be opened (rolled away, removed, not permitted): try again later.
+         */
+        boolean open(final File file)
+        {
+            close();
+            fd = calls.open(file.getPath(), flags);
+            if (fd < 0)
+            {
+                return false;
+            }
+            current = file;
+            return true;
+        }
+
+        /**
+         * @return the descriptor, valid after a successful {@link #open}.
+         */
+        int fd()
+        {
+            return fd;
+        }
+
+        @Override
+        public void close()
+        {
+            if (fd >= 0)
+            {
+                calls.close(fd);
+            }
+            fd = -1;
+            current = null;
+        }
     }
 
     /**
