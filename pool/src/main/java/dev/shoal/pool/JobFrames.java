@@ -55,7 +55,7 @@ final class JobFrames
         final byte[] name)
     {
         buffer.putLong(JOB_ID_OFFSET, firstJobId);
-        buffer.putInt(COUNT_OFFSET, count);
+        buffer.putInt(COUNT_OFFSET, countWord(count, 0));
         buffer.putInt(NAME_LENGTH_OFFSET, name.length);
         buffer.putBytes(NAME_OFFSET, name);
         return NAME_OFFSET + name.length;
@@ -77,8 +77,10 @@ final class JobFrames
      * @param firstJobId id of the first argument.
      * @param handler    handler name.
      * @param arguments  the arguments.
+     * @param earlierDeliveries deliveries the frame had before it last entered a ring (see the count word in
+     *                          {@link JobFrameDescriptor}).
      */
-    record Frame(long firstJobId, String handler, byte[][] arguments)
+    record Frame(long firstJobId, String handler, byte[][] arguments, int earlierDeliveries)
     {
     }
 
@@ -133,7 +135,8 @@ final class JobFrames
                 FIXED_LENGTH);
         }
         final long jobId = buffer.getLong(offset + JOB_ID_OFFSET);
-        final int count = buffer.getInt(offset + COUNT_OFFSET);
+        final int countWord = buffer.getInt(offset + COUNT_OFFSET);
+        final int count = count(countWord);
         final int nameLength = buffer.getInt(offset + NAME_LENGTH_OFFSET);
         if (count < 1 || count > MAX_BATCH)
         {
@@ -161,6 +164,7 @@ final class JobFrames
             buffer.getBytes(offset + at + ARG_HEADER_LENGTH, arguments[i]);
             at += ARG_HEADER_LENGTH + argLength;
         }
-        return new Frame(jobId, names.decode(buffer, offset + NAME_OFFSET, nameLength), arguments);
+        return new Frame(jobId, names.decode(buffer, offset + NAME_OFFSET, nameLength), arguments,
+            earlierDeliveries(countWord));
     }
 }

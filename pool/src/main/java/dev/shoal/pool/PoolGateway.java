@@ -10,6 +10,7 @@ import dev.shoal.core.JobRing;
 import dev.shoal.pool.spi.RemoteGateway;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 /**
@@ -109,23 +110,34 @@ final class PoolGateway implements RemoteGateway
             return;
         }
         final long firstJobId = buffer.getLong(offset + JobFrameDescriptor.JOB_ID_OFFSET);
-        final int count = buffer.getInt(offset + JobFrameDescriptor.COUNT_OFFSET);
+        final int countWord = buffer.getInt(offset + JobFrameDescriptor.COUNT_OFFSET);
+        final int count = JobFrameDescriptor.count(countWord);
         if (firstJobId < 0 || count < 1 || count > JobFrameDescriptor.MAX_BATCH)
         {
             config.logSink.accept("[pool] dropped a corrupt job frame: first job " + firstJobId + ", count " + count);
             return;
         }
-        current.onFrame(firstJobId, count, attempt, buffer, offset, length);
+        // Deliveries on hosts before the frame was handed back to the ring count on (see requeue).
+        current.onFrame(firstJobId, count, attempt + JobFrameDescriptor.earlierDeliveries(countWord), buffer, offset,
+            length);
     }
 
     @Override
-    public boolean requeue(final DirectBuffer buffer, final int offset, final int length)
+    public boolean requeue(final byte[] frame, final int deliveries)
     {
         if (producer == null)
         {
             producer = ring.producer();
         }
-        return producer.offer(buffer, offset, length);
+        if (frame.length < JobFrameDescriptor.FIXED_LENGTH)
+        {
+            throw new IllegalArgumentException("a job frame of " + frame.length +
+                " bytes is too short to name its jobs");
+        }
+        final UnsafeBuffer buffer = new UnsafeBuffer(frame);
+        final int count = JobFrameDescriptor.count(buffer.getInt(JobFrameDescriptor.COUNT_OFFSET));
+        buffer.putInt(JobFrameDescriptor.COUNT_OFFSET, JobFrameDescriptor.countWord(count, deliveries));
+        return producer.offer(buffer, 0, frame.length);
     }
 
     @Override

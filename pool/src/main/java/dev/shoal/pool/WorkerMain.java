@@ -162,7 +162,7 @@ public final class WorkerMain
     }
 
     private void runJob(final ResultWriter writer, final Context context, final JobFrames.Names names,
-        final int attempt, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+        final int ringAttempt, final org.agrona.DirectBuffer buffer, final int offset, final int length)
     {
         final JobFrames.Frame frame;
         try
@@ -172,9 +172,11 @@ public final class WorkerMain
         catch (final IllegalArgumentException ex)
         {
             System.err.println("worker " + workerId + ": corrupt job frame: " + ex.getMessage());
-            failCorrupt(writer, attempt, buffer, offset, length, ex.getMessage());
+            failCorrupt(writer, ringAttempt, buffer, offset, length, ex.getMessage());
             return;
         }
+        // A frame a lost remote host held comes back with its deliveries there: they count towards maxAttempts.
+        final int attempt = ringAttempt + frame.earlierDeliveries();
         final Handler handler = handlers.get(frame.handler());
         final int count = frame.arguments().length;
         if (attempt > 1 && count > 1)
@@ -209,8 +211,9 @@ public final class WorkerMain
         final long jobId = frame.firstJobId() + i;
         if (attempt > maxAttempts)
         {
-            writer.failed("job " + jobId + " (handler '" + frame.handler() + "') failed: its worker died on " +
-                "each of " + maxAttempts + " attempts");
+            writer.failed("job " + jobId + " (handler '" + frame.handler() + "') failed: its worker " +
+                (frame.earlierDeliveries() > 0 ? "or remote host " : "") + "died on each of " + maxAttempts +
+                " attempts");
         }
         else if (handler == null)
         {
@@ -252,7 +255,7 @@ public final class WorkerMain
             return;
         }
         final long firstJobId = buffer.getLong(offset + JobFrameDescriptor.JOB_ID_OFFSET);
-        final int count = buffer.getInt(offset + JobFrameDescriptor.COUNT_OFFSET);
+        final int count = JobFrameDescriptor.count(buffer.getInt(offset + JobFrameDescriptor.COUNT_OFFSET));
         if (firstJobId < 0 || count < 1 || count > JobFrameDescriptor.MAX_BATCH)
         {
             return;

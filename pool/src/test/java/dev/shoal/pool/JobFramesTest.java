@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Job frames written from a list of arguments and from one argument read back the same, and a reader decodes a
@@ -33,6 +34,21 @@ class JobFramesTest
         assertEquals("hash", frame.handler());
         assertEquals(1, frame.arguments().length);
         assertArrayEquals(argument, frame.arguments()[0]);
+    }
+
+    @Test
+    void shouldKeepAFramesEarlierDeliveriesBesideItsCountInTheCountWord()
+    {
+        final UnsafeBuffer buffer = frame("hash", 9);
+        assertEquals(0, JobFrames.read(buffer, 0, buffer.capacity()).earlierDeliveries(), "a submitter's frame");
+        buffer.putInt(JobFrameDescriptor.COUNT_OFFSET, JobFrameDescriptor.countWord(1, 5));
+        final JobFrames.Frame handedBack = JobFrames.read(buffer, 0, buffer.capacity());
+        assertEquals(5, handedBack.earlierDeliveries());
+        assertEquals(1, handedBack.arguments().length, "the count is read past the deliveries above it");
+        final int most = JobFrameDescriptor.countWord(JobFrameDescriptor.MAX_BATCH, Integer.MAX_VALUE);
+        assertEquals(JobFrameDescriptor.MAX_BATCH, JobFrameDescriptor.count(most));
+        assertEquals(JobFrameDescriptor.MAX_EARLIER_DELIVERIES, JobFrameDescriptor.earlierDeliveries(most));
+        assertTrue(most > 0, "the word stays positive");
     }
 
     @Test

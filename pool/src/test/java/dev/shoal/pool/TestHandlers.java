@@ -31,6 +31,8 @@ public final class TestHandlers implements HandlerRegistry
     public static final HandlerKey<byte[], byte[]> HALT_FIRST_ATTEMPT = HandlerKey.bytes("haltFirstAttempt");
     /** Calls System.exit(0) on the first attempt; returns the attempt number (a long) after. */
     public static final HandlerKey<byte[], byte[]> EXIT_ZERO_FIRST_ATTEMPT = HandlerKey.bytes("exitZeroFirstAttempt");
+    /** Returns the attempt it runs on (a long). */
+    public static final HandlerKey<byte[], byte[]> ATTEMPT = HandlerKey.bytes("attempt");
     /** Spins for its argument in microseconds, returns it. */
     public static final HandlerKey<Long, Long> SPIN = HandlerKey.of("spin", Codecs.LONG, Codecs.LONG);
     /** Parks for its argument in milliseconds, returns it. */
@@ -113,6 +115,7 @@ public final class TestHandlers implements HandlerRegistry
             System.out.println("stdout line of job " + ctx.jobId());
             return arg;
         });
+        h.add(ATTEMPT, (arg, ctx) -> Codecs.LONG.encode((long)ctx.attempt()));
         h.add(PID, (arg, ctx) -> Codecs.LONG.encode(ProcessHandle.current().pid()));
         h.add(READ_INPUT, (arg, ctx) -> Codecs.LONG.encode((long)System.in.read()));
     }

@@ -3,7 +3,6 @@ package dev.shoal.remote;
 import dev.shoal.pool.spi.RemoteGateway;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import static dev.shoal.remote.WireDescriptor.*;
 
@@ -157,7 +156,8 @@ final class PoolHubService implements HubService
     @Override
     public boolean handBack(final InFlightItem item)
     {
-        return gateway.hasLocalWorkers() && gateway.requeue(new UnsafeBuffer(item.bytes), 0, item.bytes.length);
+        // A waiting item's attempt is that of its next delivery (giveUp counts the lost one): it had one fewer.
+        return gateway.hasLocalWorkers() && gateway.requeue(item.bytes, item.attempt - 1);
     }
 
     @Override

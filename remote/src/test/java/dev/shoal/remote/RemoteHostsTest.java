@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.shoal.pool.Codecs;
 import dev.shoal.pool.JobFailedException;
 import dev.shoal.pool.ProcessPool;
 import dev.shoal.pool.TestHandlers;
@@ -443,6 +444,40 @@ class RemoteHostsTest
             {
                 assertEquals((long)i * i, futures.get(i).get(60, TimeUnit.SECONDS));
             }
+        }
+    }
+
+    /**
+     * A frame a lost host held goes back into the ring when no host is left; its delivery on the host counts on
+     * there (it started again at 1, so a job that kills every host it lands on could cycle past maxAttempts).
+     */
+    @Test
+    void shouldCountAHandedBackFramesDeliveriesOnItsLostHost() throws Exception
+    {
+        final String endpoint = "127.0.0.1:" + freeUdpPort();
+        try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(1).listen(endpoint)
+            .remoteWindow(1).hostTimeout(Duration.ofSeconds(1)).logSink(log::add).start())
+        {
+            final Process a = agent(endpoint, "127.0.0.2", TestHandlers.class);
+            ChildJvms.awaitCondition("the host", Duration.ofSeconds(30), () -> pool.remoteHosts() == 1);
+            signal(a, "STOP"); // what it takes now it holds until it is given up
+            final List<CompletableFuture<byte[]>> futures = new ArrayList<>();
+            for (int i = 0; i < 200; i++)
+            {
+                futures.add(pool.submit(TestHandlers.ATTEMPT, new byte[0]));
+            }
+            ChildJvms.awaitCondition("the stalled host given up", Duration.ofSeconds(30),
+                () -> pool.remoteHosts() == 0);
+            children.kill(a);
+            int second = 0;
+            for (final CompletableFuture<byte[]> f : futures)
+            {
+                final long attempt = Codecs.LONG.decode(f.get(60, TimeUnit.SECONDS));
+                assertTrue(attempt == 1 || attempt == 2, "attempt " + attempt);
+                second += attempt == 2 ? 1 : 0;
+            }
+            assertTrue(pool.remoteRedelivered() >= 1, "the host held a frame: " + log);
+            assertEquals(pool.remoteRedelivered(), second, "each frame the host held ran locally as its 2nd delivery");
         }
     }
 

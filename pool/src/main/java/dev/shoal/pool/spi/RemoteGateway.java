@@ -115,15 +115,15 @@ public interface RemoteGateway
     int takeFrames(FrameHandler handler, int limit);
 
     /**
-     * Puts a frame back into the pool's ring, for local workers or a later take. Its delivery count starts again
-     * in the ring: the remote side keeps its own count.
+     * Puts a frame back into the pool's ring, for local workers or a later take. The frame keeps the deliveries it
+     * had: the next one, local or remote, is {@code deliveries + 1}, so {@link #maxAttempts()} bounds a job across
+     * hosts and local workers together.
      *
-     * @param buffer holds the frame.
-     * @param offset where it starts.
-     * @param length its length.
+     * @param frame      the frame, as taken (its header is updated in place with the count).
+     * @param deliveries deliveries the frame had so far (the attempt of the last one).
      * @return false when the ring is full now.
      */
-    boolean requeue(DirectBuffer buffer, int offset, int length);
+    boolean requeue(byte[] frame, int deliveries);
 
     /**
      * The remote side stopped on an error of its own (its thread failed: a bug, not a host's failure). The frames it
