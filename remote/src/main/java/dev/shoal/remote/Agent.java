@@ -432,6 +432,7 @@ public final class Agent
         heartbeatNanos = TimeUnit.MILLISECONDS.toNanos(buffer.getLong(offset + WELCOME_HEARTBEAT_OFFSET, ORDER));
         hostId = id;
         lastHeardNanos = nowNanos;
+        lastSentNanos = nowNanos - heartbeatNanos - 1; // a heartbeat at once: the coordinator counts this host
         everConnected = true;
         itemsArrived = false;
         config.status().accept("agent: connected to " + coordinator + " as host " + id + " (window " + window +

@@ -21,11 +21,19 @@ final class HostLink
     long lastHeardNanos;
     long lastSentNanos;
     boolean welcomed;
+    /**
+     * Heard from after its WELCOME: it took the session (an agent that refuses it says goodbye instead). Only an
+     * accepted host counts as joined.
+     */
+    boolean accepted;
+    /** What its HELLO said it runs, for the line that says it joined. */
+    final String capacity;
     final long joinedNanos;
 
     HostLink(final int hostId, final long incarnation, final String name, final String endpoint, final long imageId,
-        final ExclusivePublication publication, final long nowNanos)
+        final ExclusivePublication publication, final long nowNanos, final String capacity)
     {
+        this.capacity = capacity;
         this.hostId = hostId;
         this.incarnation = incarnation;
         this.name = name;

@@ -317,6 +317,10 @@ final class RemoteHub implements RemoteWorkers, Runnable
             return;
         }
         host.lastHeardNanos = nowNanos;
+        if (!host.accepted && host.welcomed && type != AGENT_BYE)
+        {
+            accept(host);
+        }
         switch (type)
         {
             case ANSWERS -> onAnswers(host, buffer, offset, length);
@@ -396,11 +400,22 @@ final class RemoteHub implements RemoteWorkers, Runnable
             return;
         }
         final HostLink host = new HostLink(nextHostId++, incarnation, name, replyTo.toString(), imageId,
-            publication, nowNanos);
+            publication, nowNanos, workers + " worker(s) x " + threads + " thread(s)");
         hosts.put(host.hostId, host);
+        hostsChanged(); // taken in to be welcomed; it counts as joined once it is heard from after that (accept)
+    }
+
+    /**
+     * A welcomed host was heard from: it took the session. Until then it is not counted in {@link #hosts()} nor
+     * {@link #hostsJoined()}, so that an agent that refuses the WELCOME (its item limit too small) never satisfies
+     * a wait for hosts, not even for a moment.
+     */
+    private void accept(final HostLink host)
+    {
+        host.accepted = true;
         hostsChanged();
         joined.incrementAndGet();
-        log.accept("[remote] " + host + " joined with " + workers + " worker(s) x " + threads + " thread(s)");
+        log.accept("[remote] " + host + " joined with " + host.capacity);
     }
 
     private static String serviceName(final int kind)
@@ -432,7 +447,12 @@ final class RemoteHub implements RemoteWorkers, Runnable
     private void hostsChanged()
     {
         hostArray = hosts.values().toArray(new HostLink[0]);
-        hostCount = hostArray.length;
+        int accepted = 0;
+        for (final HostLink h : hostArray)
+        {
+            accepted += h.accepted ? 1 : 0;
+        }
+        hostCount = accepted;
     }
 
 
@@ -548,9 +568,9 @@ final class RemoteHub implements RemoteWorkers, Runnable
         int sent = 0;
         for (final HostLink host : hostArray)
         {
-            if (!host.welcomed || hosts.get(host.hostId) != host)
+            if (!host.accepted || hosts.get(host.hostId) != host)
             {
-                continue; // not welcomed yet, or given up earlier in this loop
+                continue; // not welcomed or not yet heard from since (it may refuse), or given up in this loop
             }
             int credit = window - host.inFlight.size();
             if (credit <= 0)
@@ -644,7 +664,7 @@ final class RemoteHub implements RemoteWorkers, Runnable
      */
     private int handBackWaiting()
     {
-        if (waiting.isEmpty() || !hosts.isEmpty())
+        if (waiting.isEmpty() || hostCount > 0)
         {
             return 0;
         }

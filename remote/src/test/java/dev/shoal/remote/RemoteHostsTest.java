@@ -392,6 +392,9 @@ class RemoteHostsTest
             ChildJvms.awaitCondition("the coordinator to hear why", Duration.ofSeconds(30),
                 () -> log.stream().anyMatch(l -> l.contains("it left: the agent refused the session: the " +
                     "coordinator sends items of up to 8192 bytes")));
+            // It never took the session, so it never counted as a host (a --min-hosts wait was met by it before).
+            assertEquals(0, pool.remoteHostsJoined(), log.toString());
+            assertTrue(log.stream().noneMatch(l -> l.contains("joined")), log.toString());
         }
     }
 
