@@ -380,10 +380,20 @@ final class PoolRuntime
     private int stop(final long state, final RuntimeException leftover)
     {
         submitter.stopIntake();
+        boolean remoteStopped = true;
         if (remote != null)
         {
             remote.close(); // after close()'s join nothing is in flight; after shutdownNow the rest is failed below
-            gateway.close();
+            remoteStopped = remote.stopped();
+            if (remoteStopped)
+            {
+                gateway.close();
+            }
+            else
+            {
+                config.logSink.accept("[pool] the remote side's thread did not end: the pool's region stays mapped " +
+                    "(it may still touch the ring)");
+            }
         }
         supervisor.stopSupervising();
         join(supervisorThread);
@@ -402,7 +412,7 @@ final class PoolRuntime
         closed = true;
         submitter.stop();
         handles.close();
-        if (collectorStopped)
+        if (collectorStopped && remoteStopped)
         {
             synchronized (mapping)
             {

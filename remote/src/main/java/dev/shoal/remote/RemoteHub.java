@@ -271,6 +271,12 @@ final class RemoteHub implements RemoteWorkers, Runnable
     }
 
     @Override
+    public boolean stopped()
+    {
+        return !thread.isAlive();
+    }
+
+    @Override
     public void close()
     {
         running = false;

@@ -27,8 +27,15 @@ public interface RemoteWorkers extends AutoCloseable
 
     /**
      * Tells the hosts the pool is going, stops taking jobs and releases the network. Jobs still in flight are not
-     * answered after this; the pool fails what is left, as for a local worker stopped at once.
+     * answered after this; the pool fails what is left, as for a local worker stopped at once. Waits a bounded time
+     * for the remote side's thread to end (see {@link #stopped()}).
      */
     @Override
     void close();
+
+    /**
+     * @return true once the remote side's thread has ended: it touches the pool's ring and result buffer, so the
+     * pool unmaps its region only then (a thread still running after {@link #close()} leaves the mapping in place).
+     */
+    boolean stopped();
 }
