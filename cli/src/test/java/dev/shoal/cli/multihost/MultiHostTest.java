@@ -22,6 +22,7 @@ import org.agrona.IoUtil;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -257,6 +258,7 @@ class MultiHostTest
     }
 
     @Test
+    @Tag("soak") // 15-25 s: in CI's soak step, out of mvn verify (docs/multi-host.md)
     void shouldRedeliverWhenAHostsLinkIsCutAndTakeItBackWhenRestored() throws Exception
     {
         final int port = port();
@@ -295,6 +297,7 @@ class MultiHostTest
     }
 
     @Test
+    @Tag("soak") // 15-25 s: in CI's soak step, out of mvn verify (docs/multi-host.md)
     void shouldTakeAHostThatJoinsMidRun() throws Exception
     {
         final int port = port();
