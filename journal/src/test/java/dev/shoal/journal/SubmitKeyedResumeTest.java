@@ -55,6 +55,68 @@ class SubmitKeyedResumeTest
     }
 
     /**
+     * A keyed submit to a journaled pool skipped the intake check: taken after shutdown(), and a submitter racing
+     * close() left futures that never completed (the pool's last scan of pending jobs ran before they were
+     * registered, and no worker read the ring any more). Every future handed out must end.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRefuseKeyedSubmitsOnceClosingAndEndEveryFutureHandedOut() throws Exception
+    {
+        try (ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(1)
+            .region(regions.resolve("keyed-shutdown").toString()).journal(journal).logSink(line -> { }).start())
+        {
+            pool.shutdown();
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.RejectedExecutionException.class,
+                () -> pool.submitKeyed("after", TestHandlers.SQUARE, 1L), "a keyed submit after shutdown()");
+        }
+        // A keyed submitter racing close(): before, close() waited for ever for the jobs it kept adding.
+        final ProcessPool pool = ProcessPool.builder(TestHandlers.class).workers(1)
+            .region(regions.resolve("keyed-close").toString()).journal(journal).logSink(line -> { }).start();
+        final List<CompletableFuture<Long>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+        final java.util.concurrent.atomic.AtomicReference<Throwable> refused =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread submitter = new Thread(() ->
+        {
+            for (long i = 0; ; i++)
+            {
+                try
+                {
+                    futures.add(pool.submitKeyed("k" + i, TestHandlers.SQUARE, i));
+                }
+                catch (final Throwable t)
+                {
+                    refused.set(t);
+                    return;
+                }
+            }
+        });
+        submitter.start();
+        try
+        {
+            org.agrona.concurrent.IdleStrategy idle = new org.agrona.concurrent.SleepingMillisIdleStrategy(1);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (futures.size() < 2_000 && System.nanoTime() < deadline)
+            {
+                idle.idle();
+            }
+            pool.close();
+            submitter.join(TimeUnit.SECONDS.toMillis(60));
+            assertTrue(!submitter.isAlive(), "the submitter is refused once the pool closes");
+            assertTrue(refused.get() instanceof java.util.concurrent.RejectedExecutionException, "" + refused.get());
+            final long open = futures.stream().filter(f -> !f.isDone()).count();
+            assertEquals(0, open, "of " + futures.size() + " futures handed out, none may stay open after close");
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.RejectedExecutionException.class,
+                () -> pool.submitKeyed("late", TestHandlers.SQUARE, 1L), "a keyed submit after close");
+        }
+        finally
+        {
+            submitter.interrupt();
+            pool.shutdownNow();
+        }
+    }
+
+    /**
      * The collector stamps the results of one read with one clock read; a read lasts while results keep coming, so
      * jobs submitted during it must not be stamped with its start (records said completed 11 ms before submitted).
      */

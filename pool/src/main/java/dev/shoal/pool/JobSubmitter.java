@@ -31,6 +31,14 @@ final class JobSubmitter
     private volatile boolean intakeStopped;
     /** Set once, when the pool has closed: a submit waiting for room in a full ring gives up. */
     private volatile boolean stopped;
+    /** Why the stopping pool fails what is pending ({@code null}: cancelled); written before {@link #failing}. */
+    private RuntimeException leftover;
+    /**
+     * Set once, by the stopping thread just before it fails every pending job. A submit that passed its intake check
+     * before the pool began closing may register its jobs after that scan: it reads this after registering and
+     * publishing, and fails them itself (see {@link #failIfBroken}).
+     */
+    private volatile boolean failing;
 
     JobSubmitter(final PoolConfig config, final Handlers handlers, final PendingJobs pending,
         final PoolJournal journal, final SubmitHandles handles, final Supplier<String> brokenReason)
@@ -51,6 +59,18 @@ final class JobSubmitter
     boolean intakeStopped()
     {
         return intakeStopped;
+    }
+
+    /**
+     * Called by the stopping thread just before it fails what is pending: from here on a submit that registers a
+     * job fails it itself, since the scan may have missed it and no worker will read the ring.
+     *
+     * @param cause what the pending jobs fail with ({@code null}: cancelled).
+     */
+    void failingPending(final RuntimeException cause)
+    {
+        leftover = cause;
+        failing = true; // volatile store after the plain one: a submit that reads true sees the cause
     }
 
     void stop()
@@ -132,14 +152,14 @@ final class JobSubmitter
         {
             checkKey(key);
         }
-        if (journal != null && key != null)
-        {
-            return submitResuming(handler, List.of(key), List.of(argument)).get(0);
-        }
-        checkIntake();
+        checkIntake(); // on every path: a keyed submit to a journaled pool was taken after shutdown() without it
         if (handlers.get(handler.name()) == null)
         {
             return CompletableFuture.failedFuture(unknownHandler(handler));
+        }
+        if (journal != null && key != null)
+        {
+            return submitResuming(handler, List.of(key), List.of(argument)).get(0);
         }
         final byte[] name = handler.nameBytes();
         final int length = checkLength(handler, JobFrames.length(name, argument), 1);
@@ -293,12 +313,18 @@ final class JobSubmitter
     }
 
     /**
-     * After registering and publishing: when the pool broke meanwhile, its own failing of the pending jobs may have
-     * run before these were registered, so they are failed here (failing twice is harmless: a job leaves the
-     * pending set once).
+     * After registering and publishing: when the pool broke or began failing its pending jobs meanwhile, that scan
+     * may have run before these were registered, so they are failed here (failing twice is harmless: a job leaves
+     * the pending set once). The registration and the stopping thread's flag are both sequentially consistent (a
+     * CAS into the pending table, a volatile store): either this read sees the flag, or the scan sees the jobs.
      */
     private void failIfBroken()
     {
+        if (failing)
+        {
+            pending.failAll(leftover);
+            return;
+        }
         final String broken = brokenReason.get();
         if (broken != null)
         {

@@ -408,6 +408,7 @@ final class PoolRuntime
             collector.drainOnce(supervisor::hasExited);
         }
         stopCompletions(); // after the reader's last hand-off: every result read is completed
+        submitter.failingPending(leftover); // first: a submit registering after the scan below fails its own jobs
         final int cancelled = pending.failAll(leftover);
         closed = true;
         submitter.stop();
