@@ -62,11 +62,33 @@ final class ResultWriter
         item(STATUS_OK, result);
     }
 
+    /**
+     * Reports what a handler threw. The throwable is the user's: its {@code getMessage()} or its stack trace may
+     * throw, or be larger than a result message holds, and neither may cost the worker's thread.
+     */
     void threw(final Throwable t)
     {
-        final StringWriter stack = new StringWriter();
-        t.printStackTrace(new PrintWriter(stack));
-        threw(t.getClass().getName(), t.getMessage() == null ? "" : t.getMessage(), stack.toString());
+        String message;
+        try
+        {
+            message = t.getMessage() == null ? "" : t.getMessage();
+        }
+        catch (final Throwable broken)
+        {
+            message = "(its getMessage() threw " + broken.getClass().getName() + ")";
+        }
+        String stack;
+        try
+        {
+            final StringWriter text = new StringWriter();
+            t.printStackTrace(new PrintWriter(text));
+            stack = text.toString();
+        }
+        catch (final Throwable broken)
+        {
+            stack = "(its stack trace could not be printed: printStackTrace threw " + broken.getClass().getName() + ")";
+        }
+        threw(t.getClass().getName(), message, stack);
     }
 
     /**
@@ -77,7 +99,15 @@ final class ResultWriter
     void threw(final String exceptionClass, final String message, final String stack)
     {
         final byte[] cls = utf8(exceptionClass);
-        final byte[] msg = utf8(message);
+        byte[] msg = utf8(message);
+        final int messageRoom = maxResultBytes() / 2 - cls.length - 3 * Integer.BYTES;
+        if (msg.length > messageRoom)
+        {
+            // A message larger than a result message could hold failed the claim and killed the worker's thread.
+            final byte[] cut = utf8(" ... (message of " + msg.length + " bytes cut)");
+            msg = java.util.Arrays.copyOf(msg, Math.max(0, messageRoom - cut.length) + cut.length);
+            System.arraycopy(cut, 0, msg, msg.length - cut.length, cut.length);
+        }
         byte[] trace = utf8(stack);
         final int room = maxResultBytes() - cls.length - msg.length - 3 * Integer.BYTES;
         if (trace.length > room)

@@ -238,8 +238,25 @@ public final class WorkerMain
             }
             catch (final Throwable t)
             {
-                writer.threw(t);
+                threw(writer, jobId, frame.handler(), t);
             }
+        }
+    }
+
+    /**
+     * Reports what a handler threw; when even that fails (an Error while describing it), the job fails naming the
+     * class, so that the consumer thread lives on and the future ends.
+     */
+    private static void threw(final ResultWriter writer, final long jobId, final String handler, final Throwable t)
+    {
+        try
+        {
+            writer.threw(t);
+        }
+        catch (final Throwable unreported)
+        {
+            writer.failed("job " + jobId + " (handler '" + handler + "') threw " + t.getClass().getName() +
+                ", which could not be reported: " + unreported.getClass().getName());
         }
     }
 

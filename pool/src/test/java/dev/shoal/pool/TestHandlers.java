@@ -31,6 +31,11 @@ public final class TestHandlers implements HandlerRegistry
     public static final HandlerKey<byte[], byte[]> HALT_FIRST_ATTEMPT = HandlerKey.bytes("haltFirstAttempt");
     /** Calls System.exit(0) on the first attempt; returns the attempt number (a long) after. */
     public static final HandlerKey<byte[], byte[]> EXIT_ZERO_FIRST_ATTEMPT = HandlerKey.bytes("exitZeroFirstAttempt");
+    /** Throws a RuntimeException whose message is the argument's count of 'x' characters. */
+    public static final HandlerKey<Long, Long> HUGE_MESSAGE = HandlerKey.of("hugeMessage", Codecs.LONG, Codecs.LONG);
+    /** Throws an exception whose getMessage() throws. */
+    public static final HandlerKey<Long, Long> BROKEN_MESSAGE = HandlerKey.of("brokenMessage", Codecs.LONG,
+        Codecs.LONG);
     /** Returns the attempt it runs on (a long). */
     public static final HandlerKey<byte[], byte[]> ATTEMPT = HandlerKey.bytes("attempt");
     /** Spins for its argument in microseconds, returns it. */
@@ -116,6 +121,21 @@ public final class TestHandlers implements HandlerRegistry
             return arg;
         });
         h.add(ATTEMPT, (arg, ctx) -> Codecs.LONG.encode((long)ctx.attempt()));
+        h.add(HUGE_MESSAGE, n ->
+        {
+            throw new IllegalStateException("x".repeat((int)(long)n));
+        });
+        h.add(BROKEN_MESSAGE, n ->
+        {
+            throw new IllegalStateException()
+            {
+                @Override
+                public String getMessage()
+                {
+                    throw new UnsupportedOperationException("no message for you");
+                }
+            };
+        });
         h.add(PID, (arg, ctx) -> Codecs.LONG.encode(ProcessHandle.current().pid()));
         h.add(READ_INPUT, (arg, ctx) -> Codecs.LONG.encode((long)System.in.read()));
     }
