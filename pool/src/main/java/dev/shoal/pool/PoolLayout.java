@@ -54,6 +54,16 @@ final class PoolLayout
         {
             b.bytes(results(writer), resultBufferBytes + RingBufferDescriptor.TRAILER_LENGTH);
         }
-        return b.paddedLongArray(CONTROL, CONTROL_LENGTH).participants(participants).build();
+        try
+        {
+            return b.paddedLongArray(CONTROL, CONTROL_LENGTH).participants(participants).build();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // "region too large" named neither setting that makes it so.
+            throw new IllegalArgumentException("the pool's region does not fit: a job ring of " + ringCapacity +
+                " slots x maxJobBytes=" + slotBytes + " and " + (workers + 1) + " result buffers (workers=" +
+                workers + " + 1) x resultBufferBytes=" + resultBufferBytes + ": " + ex.getMessage(), ex);
+        }
     }
 }

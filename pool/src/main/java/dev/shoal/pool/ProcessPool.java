@@ -90,6 +90,9 @@ public final class ProcessPool implements AutoCloseable
     /** How often a close() waiting for running jobs says what it waits for. */
     private static final Duration CLOSE_NOTICE = Duration.ofSeconds(10);
 
+    /** The longest wait join() measures: longer ones (up to "for ever") are cut to it, about 73 years. */
+    private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE / 4);
+
     private final PoolRuntime runtime;
 
     private ProcessPool(final PoolRuntime runtime)
@@ -103,7 +106,7 @@ public final class ProcessPool implements AutoCloseable
      */
     public static Builder builder(final Class<? extends HandlerRegistry> registry)
     {
-        return new Builder(registry.getName());
+        return new Builder(Objects.requireNonNull(registry, "registry").getName());
     }
 
     /**
@@ -112,7 +115,7 @@ public final class ProcessPool implements AutoCloseable
      */
     public static Builder builder(final String registryClass)
     {
-        return new Builder(registryClass);
+        return new Builder(Objects.requireNonNull(registryClass, "registryClass"));
     }
 
     /**
@@ -434,7 +437,9 @@ public final class ProcessPool implements AutoCloseable
     {
         runtime.checkNotInCallback("join()");
         final PendingJobs pending = runtime.pending;
-        final long deadline = System.nanoTime() + timeout.toNanos();
+        // Saturated: Duration.ofSeconds(Long.MAX_VALUE), "for ever", threw ArithmeticException from toNanos().
+        final long deadline = System.nanoTime() + (Objects.requireNonNull(timeout, "timeout")
+            .compareTo(FOREVER) >= 0 ? FOREVER.toNanos() : timeout.toNanos());
         // Interrupted: it returned only at the timeout, spinning a whole core meanwhile (a park returns at once).
         while (pending.size() > 0 && !Thread.currentThread().isInterrupted())
         {
@@ -716,7 +721,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder jvmOptions(final List<String> options)
         {
-            this.jvmOptions = List.copyOf(options);
+            this.jvmOptions = List.copyOf(Objects.requireNonNull(options, "jvmOptions"));
             return this;
         }
 
@@ -748,7 +753,7 @@ public final class ProcessPool implements AutoCloseable
          */
         public Builder initializer(final Class<? extends WorkerInitializer> initializer)
         {
-            this.initializerClass = initializer.getName();
+            this.initializerClass = Objects.requireNonNull(initializer, "initializer").getName();
             return this;
         }
 

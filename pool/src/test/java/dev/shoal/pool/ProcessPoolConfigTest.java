@@ -58,6 +58,23 @@ class ProcessPoolConfigTest
     }
 
     @Test
+    void shouldNameTheSettingThatIsNullOrMakesTheRegionTooLarge()
+    {
+        final NullPointerException noOptions = assertThrows(NullPointerException.class,
+            () -> ProcessPool.builder(TestHandlers.class).jvmOptions(null));
+        assertEquals("jvmOptions", noOptions.getMessage());
+        assertEquals("registryClass", assertThrows(NullPointerException.class,
+            () -> ProcessPool.builder((String)null)).getMessage());
+        assertEquals("initializer", assertThrows(NullPointerException.class,
+            () -> ProcessPool.builder(TestHandlers.class).initializer(null)).getMessage());
+        // It said only "region too large: length=2152062976 max=2147479552".
+        final IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
+            () -> ProcessPool.builder(TestHandlers.class).workers(1).resultBufferBytes(1 << 30).start());
+        assertTrue(tooLarge.getMessage().contains("resultBufferBytes=" + (1 << 30)) &&
+            tooLarge.getMessage().contains("workers=1"), tooLarge.getMessage());
+    }
+
+    @Test
     void shouldRejectMoreConsumerThreadsThanTheRegionHasParticipantsForBeforeStartingAnyWorker()
     {
         // Threw nothing: the region's participants were capped quietly and a worker never got ready, 60 s later,

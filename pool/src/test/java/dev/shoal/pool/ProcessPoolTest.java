@@ -86,6 +86,8 @@ class ProcessPoolTest
             () -> shared.map(HandlerKey.of("nope", Codecs.LONG, Codecs.LONG), List.of(1L, 2L), 2));
         assertTrue(unknown.getMessage().contains("no handler named 'nope'"), unknown.getMessage());
         assertTrue(shared.join(Duration.ofSeconds(30)), "a map's jobs count as pending until their results are in");
+        // "For ever" threw ArithmeticException (long overflow) from the deadline's arithmetic.
+        assertTrue(shared.join(Duration.ofSeconds(Long.MAX_VALUE)));
     }
 
     @Test
