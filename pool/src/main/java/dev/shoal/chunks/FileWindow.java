@@ -3,20 +3,20 @@ package dev.shoal.chunks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
-import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * A read-only window of a file, moved along the file as a reader needs it. The window is a buffer of
  * {@code windowBytes} plus a sixteenth (so the line that runs past a range's end usually arrives with the range)
- * that positional reads fill, reused for the whole run; a single line longer than that buffer is mapped instead,
- * so files above 2 GiB and lines of any length up to {@link #MAX_MAPPING} both work. Not thread-safe: one per
+ * that positional reads fill, reused for the whole run; a single line longer than that buffer is read into a
+ * direct buffer of its own length, freed when the window moves on, so files above 2 GiB and lines of any length
+ * up to {@link #MAX_LINE} both work. Nothing is ever mapped: a file cut short under a mapping raised SIGBUS inside
+ * the JDK's CRC32C stub and killed the JVM, where a read finds the end and says so. Not thread-safe: one per
  * reading thread.
  *
  * <p>Why reads and not a mapping of the file, measured on a 2-vCPU VM (session 11, docs/benchmarks.md): summing a
@@ -32,8 +32,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class FileWindow implements AutoCloseable
 {
-    /** Largest mapping: a line longer than this cannot be handed over as one buffer. */
-    static final int MAX_MAPPING = Integer.MAX_VALUE - 8;
+    /** Longest span handed over as one buffer (a line longer than this cannot be read): a direct buffer's most. */
+    static final int MAX_LINE = Integer.MAX_VALUE - 1024;
     /** Bytes of a read window's buffer before its first file byte: one cache line, never read from the file. */
     static final int MARGIN = 64;
 
@@ -44,7 +44,8 @@ final class FileWindow implements AutoCloseable
     /** The reused buffer the reads fill, aligned to a cache line; made at the first read. */
     private ByteBuffer readBuffer;
     private final int readCapacity;
-    private MappedByteBuffer mapped;
+    /** A line's own buffer, when it is longer than {@link #readBuffer}; freed when the window moves. */
+    private ByteBuffer lineBuffer;
     private long start;
     private long end;
 
@@ -57,7 +58,7 @@ final class FileWindow implements AutoCloseable
         this.channel = channel;
         this.fileLength = fileLength;
         this.windowBytes = windowBytes;
-        this.readCapacity = (int)Math.min(MAX_MAPPING - 64 - MARGIN, windowBytes + (long)windowBytes / 16);
+        this.readCapacity = (int)Math.min(MAX_LINE, windowBytes + (long)windowBytes / 16);
     }
 
     long fileLength()
@@ -74,8 +75,8 @@ final class FileWindow implements AutoCloseable
     }
 
     /**
-     * @return the window's bytes (from {@link #indexOf}; a read window's first {@link #MARGIN} bytes are not the
-     *     file's); valid until the next call that moves the window.
+     * @return the window's bytes (from {@link #indexOf}; its first {@link #MARGIN} bytes are not the file's); valid
+     *     until the next call that moves the window.
      */
     DirectBuffer buffer()
     {
@@ -88,7 +89,7 @@ final class FileWindow implements AutoCloseable
      */
     int indexOf(final long position)
     {
-        return (int)(position - start) + origin();
+        return (int)(position - start) + MARGIN;
     }
 
     /**
@@ -119,7 +120,7 @@ final class FileWindow implements AutoCloseable
             final int found = indexOfNewline(buffer, indexOf(position), indexOf(searchEnd));
             if (found >= 0)
             {
-                return start + (found - origin());
+                return start + (found - MARGIN);
             }
             position = searchEnd;
         }
@@ -139,46 +140,66 @@ final class FileWindow implements AutoCloseable
             return;
         }
         final long needed = to - from;
-        if (needed > MAX_MAPPING)
+        if (needed > MAX_LINE)
         {
-            throw new IllegalStateException("line too long to map: offset=" + from + " length=" + needed +
-                " max=" + MAX_MAPPING);
+            throw new IllegalStateException("line too long to read as one buffer: offset=" + from + " length=" +
+                needed + " max=" + MAX_LINE);
         }
-        unmap();
+        release();
         if (needed <= readCapacity)
         {
-            fill(from, (int)Math.min(fileLength - from, readCapacity));
+            if (readBuffer == null)
+            {
+                // No larger than the file: a small file (or a test's) does not zero a whole window's worth.
+                readBuffer = allocate((int)Math.max(1, Math.min(readCapacity, fileLength)), from, true);
+            }
+            read(readBuffer, from, (int)Math.min(fileLength - from, readCapacity));
         }
         else
         {
-            map(from, needed);
+            final int length = (int)Math.min(fileLength - from, needed);
+            lineBuffer = allocate(length, from, false);
+            read(lineBuffer, from, length);
         }
         start = from;
+    }
+
+    /**
+     * @param aligned cache-line aligned (a slice, which has no cleaner: freed by the collector), or a buffer of its
+     *                own that {@link #release} frees at once.
+     * @return a direct buffer with {@link #MARGIN} bytes before room for {@code bytes}.
+     */
+    private static ByteBuffer allocate(final int bytes, final long from, final boolean aligned)
+    {
+        try
+        {
+            return aligned ? BufferUtil.allocateDirectAligned(MARGIN + BitUtil.align(bytes, 64), 64) :
+                ByteBuffer.allocateDirect(MARGIN + bytes);
+        }
+        catch (final OutOfMemoryError ex)
+        {
+            throw new IllegalStateException("a line of " + bytes + " bytes at offset " + from + " does not fit in " +
+                "this JVM's direct memory (raise -XX:MaxDirectMemorySize): " + ex.getMessage(), ex);
+        }
     }
 
     /**
      * Reads {@code [from, from + length)} into the reused buffer; a short read before {@code length} bytes means
      * the file shrank since the run checked it, which is refused rather than read as fewer lines.
      */
-    private void fill(final long from, final int length)
+    private void read(final ByteBuffer target, final long from, final int length)
     {
-        if (readBuffer == null)
-        {
-            // No larger than the file: a small file (or a test's) does not zero a whole window's worth.
-            final int bytes = (int)Math.max(1, Math.min(readCapacity, fileLength));
-            readBuffer = BufferUtil.allocateDirectAligned(MARGIN + BitUtil.align(bytes, 64), 64);
-        }
-        readBuffer.clear().position(MARGIN).limit(MARGIN + length);
+        target.clear().position(MARGIN).limit(MARGIN + length);
         try
         {
-            while (readBuffer.hasRemaining())
+            while (target.hasRemaining())
             {
-                if (channel.read(readBuffer, from + (readBuffer.position() - MARGIN)) < 0)
+                if (channel.read(target, from + (target.position() - MARGIN)) < 0)
                 {
                     // Its length now, not where this read stopped: a file cut before this range ends earlier.
                     throw new IllegalStateException("file shrank while being read: expected " + fileLength +
                         " bytes, it now has " + channel.size() + " (a read at byte " + (from +
-                        (readBuffer.position() - MARGIN)) + " found its end)");
+                        (target.position() - MARGIN)) + " found its end)");
                 }
             }
         }
@@ -186,23 +207,7 @@ final class FileWindow implements AutoCloseable
         {
             throw new UncheckedIOException("cannot read file: offset=" + from + " length=" + length, ex);
         }
-        buffer.wrap(readBuffer, 0, MARGIN + length);
-        end = from + length;
-    }
-
-    /** Maps {@code [from, from + needed)}: a line longer than the reused buffer. */
-    private void map(final long from, final long needed)
-    {
-        final long length = Math.min(fileLength - from, needed);
-        try
-        {
-            mapped = channel.map(FileChannel.MapMode.READ_ONLY, from, length);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot map file: offset=" + from + " length=" + length, ex);
-        }
-        buffer.wrap(mapped);
+        buffer.wrap(target, 0, MARGIN + length);
         end = from + length;
     }
 
@@ -226,30 +231,23 @@ final class FileWindow implements AutoCloseable
         return ByteScan.matches(word, ByteScan.NEWLINES);
     }
 
-    /**
-     * @return the index of {@link #start} in {@link #buffer}: {@link #MARGIN} for a read window, 0 for a mapping.
-     */
-    private int origin()
-    {
-        return mapped == null ? MARGIN : 0;
-    }
-
-    private void unmap()
+    /** Empties the window; a long line's own buffer is freed now rather than whenever the collector runs. */
+    private void release()
     {
         start = 0;
         end = 0;
-        if (mapped != null)
+        if (lineBuffer != null)
         {
             buffer.wrap(new byte[0]);
-            IoUtil.unmap(mapped);
-            mapped = null;
+            BufferUtil.free(lineBuffer);
+            lineBuffer = null;
         }
     }
 
     @Override
     public void close()
     {
-        unmap();
+        release();
         buffer.wrap(new byte[0]);
         readBuffer = null; // an aligned slice, which has no cleaner of its own: the collector frees it
     }

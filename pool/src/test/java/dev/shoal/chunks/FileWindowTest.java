@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The window's two ways of holding bytes: the reused buffer that positional reads fill, and a mapping for a span
- * longer than that buffer; and a file that shrank under the reader.
+ * The window's two ways of holding bytes: the reused buffer that positional reads fill, and a buffer of its own
+ * for a span longer than that (it was a mapping, which a file cut under it turned into a SIGBUS); and a file that
+ * shrank under the reader.
  */
 class FileWindowTest
 {
@@ -25,7 +26,7 @@ class FileWindowTest
     Path dir;
 
     @Test
-    void shouldReadShortSpansIntoTheReusedBufferAndMapLongerOnes() throws IOException
+    void shouldReadShortSpansIntoTheReusedBufferAndLongerOnesIntoTheirOwn() throws IOException
     {
         final byte[] bytes = new byte[10_000];
         for (int i = 0; i < bytes.length; i++)
@@ -44,9 +45,9 @@ class FileWindowTest
             assertEquals(FileWindow.MARGIN, window.indexOf(100), "the first byte after the margin");
             assertEquals(bytes[150], window.buffer().getByte(window.indexOf(150)));
 
-            window.cover(3000, 8000); // longer than the buffer: mapped, exactly as long as asked
-            assertEquals(5000, window.buffer().capacity());
-            assertEquals(0, window.indexOf(3000), "a mapping has no margin");
+            window.cover(3000, 8000); // longer than the buffer: a buffer of its own, exactly as long as asked
+            assertEquals(FileWindow.MARGIN + 5000, window.buffer().capacity());
+            assertEquals(FileWindow.MARGIN, window.indexOf(3000), "with the same margin");
             assertEquals(bytes[7999], window.buffer().getByte(window.indexOf(7999)));
 
             window.cover(9990, 9995); // back to a read: clipped at the end of the file
@@ -56,7 +57,7 @@ class FileWindowTest
     }
 
     @Test
-    void shouldFindNewlinesAtTheirFilePositionsInReadWindowsAndMappings() throws IOException
+    void shouldFindNewlinesAtTheirFilePositionsInReadWindowsAndLongLines() throws IOException
     {
         final byte[] bytes = "abc\n".repeat(2000).getBytes(StandardCharsets.US_ASCII); // a '\n' at 3, 7, 11, ...
         final Path file = Files.write(dir.resolve("n.txt"), bytes);
@@ -66,7 +67,7 @@ class FileWindowTest
             assertEquals(3, window.indexOfNewline(0, bytes.length));
             assertEquals(7999, window.indexOfNewline(7997, bytes.length), "found after the window moved on");
             assertEquals(-1, window.indexOfNewline(4, 7));
-            window.cover(1000, 5000); // mapped: no margin
+            window.cover(1000, 5000); // longer than the window: a buffer of its own
             assertEquals(1003, window.indexOfNewline(1000, 5000));
             assertEquals('\n', window.buffer().getByte(window.indexOf(1003)));
         }
@@ -87,6 +88,31 @@ class FileWindowTest
             final IllegalStateException ex = assertThrows(IllegalStateException.class, () -> window.cover(0, 4));
             assertEquals("file shrank while being read: expected 100 bytes, it now has 8 (a read at byte 8 found " +
                 "its end)", ex.getMessage());
+        }
+    }
+
+    /**
+     * A line longer than the window in a file cut while the run reads: it was mapped, and the JDK's CRC32C stub
+     * reading the mapping past the file's new end raised SIGBUS, which killed the JVM. Now it is read, and refused.
+     */
+    @Test
+    void shouldRefuseALongLineOfAFileThatShrankInsteadOfMappingIt() throws IOException
+    {
+        final byte[] line = new byte[20_000];
+        java.util.Arrays.fill(line, (byte)'x');
+        line[line.length - 1] = '\n';
+        final Path file = Files.write(dir.resolve("long.txt"), line);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            FileWindow window = new FileWindow(channel, Files.size(file), 1024))
+        {
+            try (FileChannel writer = FileChannel.open(file, StandardOpenOption.WRITE))
+            {
+                writer.truncate(4096);
+            }
+            final IllegalStateException ex = assertThrows(IllegalStateException.class,
+                () -> window.cover(0, line.length));
+            assertEquals("file shrank while being read: expected 20000 bytes, it now has 4096 (a read at byte 4096 " +
+                "found its end)", ex.getMessage());
         }
     }
 
