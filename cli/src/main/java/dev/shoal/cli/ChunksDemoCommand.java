@@ -344,6 +344,12 @@ public final class ChunksDemoCommand implements Callable<Integer>
             {
                 throw new CommandLine.TypeConversionException("size must be at least 1: '" + value + "'");
             }
+            if (number > Long.MAX_VALUE >> shift)
+            {
+                // 16777217TB wrapped round to 1 TiB and ran; 8388608TB became a negative size.
+                throw new CommandLine.TypeConversionException("size too large: '" + value + "' (at most " +
+                    (Long.MAX_VALUE >> shift) + unit + ")");
+            }
             return number << shift;
         }
     }

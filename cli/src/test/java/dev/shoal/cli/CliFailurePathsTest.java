@@ -81,6 +81,11 @@ class CliFailurePathsTest
             Arguments.of("--seconds", List.of("demo", "scheduler", "--seconds", "-1")),
             Arguments.of("--workers", List.of("demo", "chunks", "--file", f, "--workers", "0")),
             Arguments.of("--chunk-bytes", List.of("demo", "chunks", "--file", f, "--chunk-bytes", "0")),
+            // 16777217TB wrapped round to 1 TiB and ran; 8388608TB became a negative size.
+            Arguments.of("size too large: '16777217TB'", List.of("demo", "chunks", "--file", f, "--chunk-bytes",
+                "16777217TB")),
+            Arguments.of("size too large: '8388608TB'", List.of("demo", "chunks", "--file", f, "--generate",
+                "8388608TB")),
             Arguments.of("--workers", List.of("demo", "--workers", "0")),
             Arguments.of("--seconds", List.of("demo", "--seconds", "0")),
             Arguments.of("--connect", List.of("agent", "--connect", "nonsense", "--workers", "1")),

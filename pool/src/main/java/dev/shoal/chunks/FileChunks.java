@@ -53,6 +53,8 @@ public final class FileChunks
     public static final int DEFAULT_WINDOW_BYTES = 1 << 20;
     /** JVM options of worker processes when none are given: a small heap, the serial collector. */
     public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx256m");
+    /** Characters of the input's file name kept in the derived region name (the rest is a hash of the path). */
+    private static final int MAX_NAME_IN_REGION = 64;
 
     final Path file;
     final long chunkBytes;
@@ -490,7 +492,10 @@ public final class FileChunks
     private String derivedName(final String jobClass)
     {
         final long h = hash(file.toAbsolutePath().normalize() + "|" + jobClass);
-        return "chunks-" + file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + "-" +
+        final String readable = file.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_");
+        // The hash names the file; the name is for people. Cut, so a legal file name of up to 255 bytes never makes
+        // a region name over the region file's limit (a 240-byte name was refused).
+        return "chunks-" + readable.substring(0, Math.min(readable.length(), MAX_NAME_IN_REGION)) + "-" +
             Long.toHexString(h);
     }
 

@@ -54,6 +54,17 @@ class FileChunksThreadsTest
         }
     }
 
+    /** A legal file name of 244 bytes made a derived region name over the 200-byte limit: refused, unprocessable. */
+    @Test
+    void shouldProcessAFileWhoseNameIsAsLongAsTheFileSystemAllows()
+    {
+        final byte[] bytes = "a\nbb\nccc\n".getBytes(StandardCharsets.US_ASCII);
+        final Path file = ChunkFixtures.write(dir, "n".repeat(240) + ".txt", bytes);
+        final ChunkOutcome<LineChecksum> o = FileChunks.builder(file).processes(false).workers(1).build()
+            .run(LineChecksumJob.class);
+        assertChecksum(bytes, o, "a 244-byte file name, its region named for it");
+    }
+
     @Test
     void shouldMatchReferenceOnRandomFilesWithRandomChunkSizes()
     {
