@@ -1,6 +1,8 @@
 package dev.shoal.process;
 
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Makes a child JVM end when the process that started it ends, however that happened (a crash or SIGKILL
@@ -17,6 +19,8 @@ public final class ParentWatch
      * subreaper) by the time the child's {@code main} runs, so the parent the child finds then is not its own.
      */
     public static final String PARENT_PID_PROPERTY = "shoal.parent.pid";
+    /** How often a child looks at who its parent is. */
+    static final long POLL_MILLIS = 50;
 
     private ParentWatch()
     {
@@ -36,11 +40,29 @@ public final class ParentWatch
             System.err.flush();
             Runtime.getRuntime().halt(EXIT_ORPHANED);
         }
-        parent.ifPresent(p -> p.onExit().thenRun(() ->
+        if (parent.isEmpty())
         {
-            System.err.println("parent process " + p.pid() + " exited: stopping this worker");
-            System.err.flush();
-            Runtime.getRuntime().halt(EXIT_ORPHANED);
-        }));
+            return;
+        }
+        // Not onExit(): for a process that is not its child the JDK polls with a back-off of up to seconds, and a
+        // worker lived on 2.2 s after its coordinator was SIGKILLed, long enough for a rerun to discard the region
+        // it still wrote into. The kernel hands an orphan to another parent at once, so a changed parent pid, read
+        // every POLL_MILLIS, is the parent's exit.
+        final long parentPid = parent.get().pid();
+        final Thread watch = new Thread(() ->
+        {
+            while (true)
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+                if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != parentPid)
+                {
+                    System.err.println("parent process " + parentPid + " exited: stopping this worker");
+                    System.err.flush();
+                    Runtime.getRuntime().halt(EXIT_ORPHANED);
+                }
+            }
+        }, "shoal-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
     }
 }
