@@ -74,6 +74,7 @@ public final class DemoCommand implements Callable<Integer>
         Checks.atLeast(spec, "--jobs", jobs, 1);
         Checks.atLeast(spec, "--size", size, 1);
         Checks.positive(spec, "--seconds", seconds);
+        refuseEmptyFile();
         final PrintWriter out = spec.commandLine().getOut();
         final Path sample = file != null ? file : Path.of(System.getProperty("java.io.tmpdir"), "shoal-demo",
             "sample.csv");
@@ -179,6 +180,19 @@ public final class DemoCommand implements Callable<Integer>
     private PoolDemoCommand.Progress progressBar(final PrintWriter out, final long total)
     {
         return new PoolDemoCommand.Progress(json.enabled || System.console() == null ? null : out, total);
+    }
+
+    /**
+     * An empty --file ran and printed "0 rows ... verified": a demo of nothing (a library run of an empty file is
+     * fine, with no lines; the demo's first pattern is there to read rows).
+     */
+    private void refuseEmptyFile() throws IOException
+    {
+        if (file != null && Files.isRegularFile(file) && Files.size(file) == 0)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--file " + file + " is empty: give a " +
+                "file with rows, or a path that does not exist yet for the demo to write a sample there");
+        }
     }
 
     private void ensureSample(final PrintWriter out, final Path sample) throws IOException

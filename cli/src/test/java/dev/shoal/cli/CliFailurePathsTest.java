@@ -59,6 +59,20 @@ class CliFailurePathsTest
         children.close();
     }
 
+    private static Path emptyFile()
+    {
+        try
+        {
+            final Path empty = shared.resolve("empty.csv");
+            Files.write(empty, new byte[0]);
+            return empty;
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
     static Stream<Arguments> badValues()
     {
         final String r = shared.resolve("r").toString();
@@ -141,6 +155,8 @@ class CliFailurePathsTest
             Arguments.of("at most 200 allowed", List.of("create", "n".repeat(201), "--array", "a:4")),
             // An empty path was the current folder: a journal written into it, a folder read as a file.
             Arguments.of("an empty path", List.of("demo", "pool", "--jobs", "1", "--journal", "")),
+            // An empty file ran as "0 rows ... verified".
+            Arguments.of("is empty: give a file with rows", List.of("demo", "--file", emptyFile().toString())),
             // Never a blank --file for plain demo: before the check it made a sample of that name (300 MB, here).
             Arguments.of("an empty path", List.of("demo", "chunks", "--file", " ")),
             Arguments.of("an empty path", List.of("demo", "--file", "")),
