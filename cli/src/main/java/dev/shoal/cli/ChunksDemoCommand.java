@@ -140,6 +140,11 @@ public final class ChunksDemoCommand implements Callable<Integer>
             throw new IllegalArgumentException("not writing a sample into " + file + ": it is not a regular file " +
                 "(a device, FIFO or socket)");
         }
+        if (Files.isDirectory(file))
+        {
+            // Even with --overwrite: the rename into place failed naming the temporary file ("Is a directory").
+            throw new IllegalArgumentException("not writing a sample over " + file + ": it is a directory");
+        }
         if (!overwrite && Files.exists(file, LinkOption.NOFOLLOW_LINKS))
         {
             throw new IllegalStateException("not writing over " + file + ": it exists (--generate writes a new " +

@@ -339,6 +339,19 @@ class CliFailurePathsTest
             () -> CliRun.run("demo", "chunks", "--generate", "1KB", "--overwrite", "--file", fifo.toString()));
         assertEquals(ShoalCli.EXIT_FAILURE, generate.code(), generate.out());
         assertTrue(generate.err().contains("not a regular file"), generate.err());
+
+        // inspect said "file length=0 smaller than the header length=4096 (empty file)".
+        final CliRun inspect = assertTimeoutPreemptively(Duration.ofSeconds(30),
+            () -> CliRun.run("inspect", fifo.toString()));
+        assertEquals(ShoalCli.EXIT_FAILURE, inspect.code(), inspect.out());
+        assertTrue(inspect.err().contains("is not a regular file") && inspect.err().contains("not a region"),
+            inspect.err());
+
+        // A folder: the rename into place failed naming the temporary file.
+        final CliRun folder = CliRun.run("demo", "chunks", "--generate", "1KB", "--overwrite", "--file",
+            dir.toString());
+        assertEquals(ShoalCli.EXIT_FAILURE, folder.code(), folder.out());
+        assertTrue(folder.err().contains("not writing a sample over " + dir + ": it is a directory"), folder.err());
     }
 
     @Test

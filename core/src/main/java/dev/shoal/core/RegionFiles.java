@@ -215,6 +215,12 @@ final class RegionFiles
         removeStaleCreations(location.path()); // a dead creator's file would otherwise stay in tmpfs for good
         try
         {
+            if (Files.exists(location.path()) && !Files.isRegularFile(location.path()))
+            {
+                // /dev/zero and a FIFO were reported as "file length=0 ... (empty file)", a folder by its open's error.
+                throw new RegionFormatException(location.path() + " is not a regular file (a folder, device, FIFO or " +
+                    "socket): not a region");
+            }
             final long size = Files.size(location.path());
             if (size > RegionSpec.MAX_REGION_LENGTH)
             {
