@@ -133,6 +133,26 @@ class RegionTest
         final RegionNotFoundException ex = assertThrows(RegionNotFoundException.class,
             () -> Region.open(dir.resolve("nope").toString()));
         assertTrue(ex.getMessage().contains("nope"));
+        assertFalse(ex.getMessage().contains("bare name"), "a path gets no hint: " + ex.getMessage());
+    }
+
+    /** "inspect reg.bin" beside ./reg.bin said only "region not found: /dev/shm/shoal/reg.bin". */
+    @Test
+    void shouldPointABareNameThatIsAFileInTheCurrentFolderToItsPath() throws java.io.IOException
+    {
+        final String name = "hint-probe-" + ProcessHandle.current().pid() + ".bin";
+        final java.nio.file.Path here = java.nio.file.Path.of(name);
+        java.nio.file.Files.write(here, new byte[1]);
+        try
+        {
+            final RegionNotFoundException ex = assertThrows(RegionNotFoundException.class, () -> Region.open(name));
+            assertTrue(ex.getMessage().contains("a bare name is looked up in " + RegionLocation.defaultDirectory()) &&
+                ex.getMessage().contains("give ./" + name), ex.getMessage());
+        }
+        finally
+        {
+            java.nio.file.Files.deleteIfExists(here);
+        }
     }
 
     @Test
