@@ -140,7 +140,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
             throw new IllegalArgumentException("not writing a sample into " + file + ": it is not a regular file " +
                 "(a device, FIFO or socket)");
         }
-        if (Files.isDirectory(file))
+        if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS))
         {
             // Even with --overwrite: the rename into place failed naming the temporary file ("Is a directory").
             throw new IllegalArgumentException("not writing a sample over " + file + ": it is a directory");

@@ -51,8 +51,13 @@ public final class FileChunks
     public static final long DEFAULT_CHUNK_BYTES = 1 << 20;
     /** Bytes of the file each worker reads at a time when none is given (see {@link Builder#windowBytes}). */
     public static final int DEFAULT_WINDOW_BYTES = 1 << 20;
-    /** JVM options of worker processes when none are given: a small heap, the serial collector. */
-    public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx256m");
+    /**
+     * JVM options of worker processes when none are given: a small heap, the serial collector, and room for a line
+     * longer than the read window in direct memory (read into a buffer of its own; the limit would otherwise be the
+     * heap's size, and nothing is taken unless such a line comes).
+     */
+    public static final List<String> DEFAULT_WORKER_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xmx256m",
+        "-XX:MaxDirectMemorySize=3g");
     /** Characters of the input's file name kept in the derived region name (the rest is a hash of the path). */
     private static final int MAX_NAME_IN_REGION = 64;
 

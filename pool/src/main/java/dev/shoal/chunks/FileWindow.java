@@ -15,7 +15,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code windowBytes} plus a sixteenth (so the line that runs past a range's end usually arrives with the range)
  * that positional reads fill, reused for the whole run; a single line longer than that buffer is read into a
  * direct buffer of its own length, freed when the window moves on, so files above 2 GiB and lines of any length
- * up to {@link #MAX_LINE} both work. Nothing is ever mapped: a file cut short under a mapping raised SIGBUS inside
+ * up to {@link #MAX_LINE} both work where the JVM's direct memory allows it (worker processes get
+ * {@code -XX:MaxDirectMemorySize=3g} by default; threads in a caller's JVM have its limit, by default its heap's
+ * size). Nothing is ever mapped: a file cut short under a mapping raised SIGBUS inside
  * the JDK's CRC32C stub and killed the JVM, where a read finds the end and says so. Not thread-safe: one per
  * reading thread.
  *
@@ -178,8 +180,10 @@ final class FileWindow implements AutoCloseable
         }
         catch (final OutOfMemoryError ex)
         {
-            throw new IllegalStateException("a line of " + bytes + " bytes at offset " + from + " does not fit in " +
-                "this JVM's direct memory (raise -XX:MaxDirectMemorySize): " + ex.getMessage(), ex);
+            throw new IllegalStateException((aligned ? "the read window of " + bytes + " bytes" : "a line of " + bytes +
+                " bytes at offset " + from) + " does not fit in this JVM's direct memory (raise " +
+                "-XX:MaxDirectMemorySize: workerJvmOptions for worker processes, the JVM's own options for " +
+                "threads): " + ex.getMessage(), ex);
         }
     }
 

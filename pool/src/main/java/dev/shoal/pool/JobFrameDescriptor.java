@@ -58,7 +58,9 @@ final class JobFrameDescriptor
      */
     static int count(final int countWord)
     {
-        return countWord & ((1 << COUNT_BITS) - 1);
+        // A negative word is never written (earlier deliveries saturate below the sign bit): corrupt, and -1 fails
+        // every reader's range check rather than pass as 128 or more deliveries.
+        return countWord < 0 ? -1 : countWord & ((1 << COUNT_BITS) - 1);
     }
 
     /**

@@ -71,6 +71,9 @@ final class JobSubmitter
     {
         leftover = cause;
         failing = true; // volatile store after the plain one: a submit that reads true sees the cause
+        // The scan that follows reads a skip list's links with plain loads (the frames map): a full fence keeps
+        // them after the store above on every processor, as the Dekker argument in failIfBroken needs.
+        java.lang.invoke.VarHandle.fullFence();
     }
 
     void stop()
@@ -316,7 +319,8 @@ final class JobSubmitter
      * After registering and publishing: when the pool broke or began failing its pending jobs meanwhile, that scan
      * may have run before these were registered, so they are failed here (failing twice is harmless: a job leaves
      * the pending set once). The registration and the stopping thread's flag are both sequentially consistent (a
-     * CAS into the pending table, a volatile store): either this read sees the flag, or the scan sees the jobs.
+     * CAS into the pending table or the frames map, a volatile store followed by a full fence before the scan):
+     * either this read sees the flag, or the scan sees the jobs.
      */
     private void failIfBroken()
     {

@@ -71,7 +71,8 @@ final class ResultWriter
         String message;
         try
         {
-            message = t.getMessage() == null ? "" : t.getMessage();
+            final String given = t.getMessage(); // once: a second call may answer otherwise
+            message = given == null ? "" : given;
         }
         catch (final Throwable broken)
         {
@@ -98,16 +99,10 @@ final class ResultWriter
      */
     void threw(final String exceptionClass, final String message, final String stack)
     {
-        final byte[] cls = utf8(exceptionClass);
-        byte[] msg = utf8(message);
-        final int messageRoom = maxResultBytes() / 2 - cls.length - 3 * Integer.BYTES;
-        if (msg.length > messageRoom)
-        {
-            // A message larger than a result message could hold failed the claim and killed the worker's thread.
-            final byte[] cut = utf8(" ... (message of " + msg.length + " bytes cut)");
-            msg = java.util.Arrays.copyOf(msg, Math.max(0, messageRoom - cut.length) + cut.length);
-            System.arraycopy(cut, 0, msg, msg.length - cut.length, cut.length);
-        }
+        // A class name or message larger than a result message could hold failed the claim and killed the worker's
+        // thread: each is cut to its share, the class name to a quarter, the message to what is left of a half.
+        final byte[] cls = cut(utf8(exceptionClass), maxResultBytes() / 4, "class name");
+        final byte[] msg = cut(utf8(message), maxResultBytes() / 2 - cls.length - 3 * Integer.BYTES, "message");
         byte[] trace = utf8(stack);
         final int room = maxResultBytes() - cls.length - msg.length - 3 * Integer.BYTES;
         if (trace.length > room)
@@ -217,6 +212,27 @@ final class ResultWriter
     long droppedLogs()
     {
         return droppedLogs;
+    }
+
+    /**
+     * @return {@code text} when it has at most {@code room} bytes, else its start, cut at a character boundary,
+     *     followed by a note of how long it was.
+     */
+    private static byte[] cut(final byte[] text, final int room, final String what)
+    {
+        if (text.length <= room)
+        {
+            return text;
+        }
+        final byte[] note = utf8(" ... (" + what + " of " + text.length + " bytes cut)");
+        int keep = Math.max(0, room - note.length);
+        while (keep > 0 && (text[keep] & 0xC0) == 0x80)
+        {
+            keep--; // not inside a character's UTF-8 bytes
+        }
+        final byte[] out = java.util.Arrays.copyOf(text, keep + note.length);
+        System.arraycopy(note, 0, out, keep, note.length);
+        return out;
     }
 
     private static byte[] utf8(final String s)

@@ -21,6 +21,8 @@ public final class ParentWatch
     public static final String PARENT_PID_PROPERTY = "shoal.parent.pid";
     /** How often a child looks at who its parent is. */
     static final long POLL_MILLIS = 50;
+    /** How long the parent may go unread before the child takes it for gone. */
+    static final long UNREAD_LIMIT_MILLIS = 5_000;
 
     private ParentWatch()
     {
@@ -51,10 +53,15 @@ public final class ParentWatch
         final long parentPid = parent.get().pid();
         final Thread watch = new Thread(() ->
         {
+            int unread = 0;
             while (true)
             {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
-                if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) != parentPid)
+                // Empty when /proc could not be read (a handler out of file descriptors): not a parent's exit
+                // unless it lasts, as a parent that no longer exists also reads empty.
+                final long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+                unread = now == -1L ? unread + 1 : 0;
+                if (now != -1L && now != parentPid || unread * POLL_MILLIS > UNREAD_LIMIT_MILLIS)
                 {
                     System.err.println("parent process " + parentPid + " exited: stopping this worker");
                     System.err.flush();

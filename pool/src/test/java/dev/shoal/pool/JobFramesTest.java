@@ -49,6 +49,7 @@ class JobFramesTest
         assertEquals(JobFrameDescriptor.MAX_BATCH, JobFrameDescriptor.count(most));
         assertEquals(JobFrameDescriptor.MAX_EARLIER_DELIVERIES, JobFrameDescriptor.earlierDeliveries(most));
         assertTrue(most > 0, "the word stays positive");
+        assertEquals(-1, JobFrameDescriptor.count(0x8000_0001), "a negative word is corrupt, not 128 deliveries");
     }
 
     @Test
