@@ -77,6 +77,12 @@ public final class AgentCommand implements Callable<Integer>
         Checks.within(spec, "--connect-timeout", connectTimeout, 1, 86_400);
         Checks.endpoint(spec, "--connect", connect);
         Checks.localAddress(spec, "--bind", bind);
+        final String mismatch = bind == null ? null : dev.shoal.remote.Endpoint.familyMismatch(bind,
+            dev.shoal.remote.Endpoint.parse(connect, "--connect", false));
+        if (mismatch != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(), mismatch);
+        }
         Checks.within(spec, "--max-job-bytes", maxJobBytes, 64, 1 << 20);
         if ((maxJobBytes & 7) != 0)
         {

@@ -112,6 +112,9 @@ class CliFailurePathsTest
             Arguments.of("--listen", List.of("demo", "scheduler", "--listen", "192.0.2.1:7300")),
             Arguments.of("--bind", List.of("agent", "--connect", "127.0.0.1:7300", "--bind", "192.0.2.1")),
             Arguments.of("--bind", List.of("agent", "--connect", "127.0.0.1:7300", "--bind", "no.such.host.invalid")),
+            // Mixed families ended only as "unreachable" after the connect timeout.
+            Arguments.of("is an IPv6 address and the coordinator 127.0.0.1:7300 an IPv4 one", List.of("agent",
+                "--connect", "127.0.0.1:7300", "--bind", "[::1]")),
             Arguments.of("--records", List.of("demo", "scheduler", "--records", "100000000")),
             Arguments.of("--seconds", List.of("demo", "scheduler", "--seconds", "0")),
             // Within --threads' 1..256 alone, but 8 x 256 consumer threads need more participants than a region has.

@@ -219,6 +219,7 @@ public final class Agent
     {
         // A bracketed IPv6 address ([::1]) became the channel endpoint [[::1]]:0, which Aeron could not bind.
         final String bind = config.bind() != null ? Endpoint.bareHost(config.bind()) : localAddressTowards(coordinator);
+        refuseMixedFamilies(bind);
         aeron = EmbeddedAeron.start(timeoutNanos);
         try
         {
@@ -244,6 +245,15 @@ public final class Agent
         // Before the first HELLO: workers that start while the coordinator waits for heartbeats could take longer
         // than its host timeout on a loaded machine.
         service.start(config.status());
+    }
+
+    private void refuseMixedFamilies(final String bind)
+    {
+        final String mismatch = Endpoint.familyMismatch(bind, coordinator);
+        if (mismatch != null)
+        {
+            throw new IllegalArgumentException(mismatch);
+        }
     }
 
     /**

@@ -76,4 +76,40 @@ public record Endpoint(String host, int port)
     {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
+
+    /**
+     * An IPv4 address to receive on and an IPv6 coordinator, or the other way round, never meet: an agent's session
+     * ended only as "unreachable" after its connect timeout. A wildcard bind, or a name that does not resolve, is
+     * left to the stack.
+     *
+     * @param bind        the address an agent receives on.
+     * @param coordinator the coordinator it connects to.
+     * @return what is wrong, naming {@code --bind}, or {@code null} when the two can meet.
+     */
+    public static String familyMismatch(final String bind, final Endpoint coordinator)
+    {
+        final java.net.InetAddress local;
+        final java.net.InetAddress remote;
+        try
+        {
+            local = java.net.InetAddress.getByName(bareHost(bind));
+            remote = java.net.InetAddress.getByName(bareHost(coordinator.host()));
+        }
+        catch (final java.net.UnknownHostException ex)
+        {
+            return null; // named where it is used
+        }
+        if (local.isAnyLocalAddress() || local.getClass() == remote.getClass())
+        {
+            return null;
+        }
+        return "--bind " + bind + " is an " + family(local) + " address and the coordinator " + coordinator + " an " +
+            family(remote) + " one: they cannot reach each other; bind an " + family(remote) + " address, or leave " +
+            "--bind out";
+    }
+
+    private static String family(final java.net.InetAddress address)
+    {
+        return address instanceof java.net.Inet6Address ? "IPv6" : "IPv4";
+    }
 }
