@@ -28,7 +28,7 @@ public final class ChunksUsage
         // tag::usage[]
         ChunkOutcome<CsvStats> outcome = FileChunks.builder(Path.of("user_behavior.csv"))
             .chunkBytes(1 << 20)                 // bytes per range (default 1 MiB)
-            .workers(2)                          // worker JVMs (default: available processors)
+            .workers(2)                          // worker JVMs (default: available processors, at most 64)
             .progress((done, total) -> bar.update(done, total))
             .build()
             .run(CsvStatsJob.class);             // a class name travels to the workers, never an object
