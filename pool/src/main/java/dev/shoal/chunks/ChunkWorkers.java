@@ -163,19 +163,29 @@ final class ChunkWorkers
         final ChunkJob<?> job = FileChunks.newJob(jobClass);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < count; i++)
-        {
-            final int stopAfter = i == 0 ? config.stopFirstWorkerAfter : -1;
-            final Thread thread = new Thread(() ->
-                ChunkWorker.work(region, config.file, job, config.windowBytes, stopAfter, config.stopMode),
-                "shoal-chunks-" + i);
-            thread.setUncaughtExceptionHandler((t, ex) -> failure.compareAndSet(null, ex));
-            threads.add(thread);
-            thread.start();
-        }
-        // Interrupted, the workers are interrupted too and waited for: they write into the region's mapping, which
-        // the caller unmaps once this returns (a worker thread still writing then crashed the JVM).
+        // Every way out of here waits for the worker threads first: they write into the region's mapping, which
+        // the caller unmaps once this returns (a worker thread still writing then crashed the JVM: an interrupt,
+        // a progress listener that threw, a thread that could not be started).
+        RuntimeException ownFailure = null;
         boolean interrupted = false;
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final int stopAfter = i == 0 ? config.stopFirstWorkerAfter : -1;
+                final Thread thread = new Thread(() ->
+                    ChunkWorker.work(region, config.file, job, config.windowBytes, stopAfter, config.stopMode),
+                    "shoal-chunks-" + i);
+                thread.setUncaughtExceptionHandler((t, ex) -> failure.compareAndSet(null, ex));
+                threads.add(thread);
+                thread.start();
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            threads.forEach(Thread::interrupt);
+            ownFailure = ex instanceof RuntimeException r ? r : new IllegalStateException(ex);
+        }
         for (final Thread thread : threads)
         {
             while (thread.isAlive())
@@ -189,8 +199,28 @@ final class ChunkWorkers
                     interrupted = true;
                     threads.forEach(Thread::interrupt);
                 }
-                reportProgress();
+                if (ownFailure == null)
+                {
+                    try
+                    {
+                        reportProgress();
+                    }
+                    catch (final RuntimeException | Error ex)
+                    {
+                        // The caller's listener: its failure ends the run, once the workers have stopped.
+                        ownFailure = new IllegalStateException("the progress listener threw: " + ex, ex);
+                        threads.forEach(Thread::interrupt);
+                    }
+                }
             }
+        }
+        if (ownFailure != null)
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+            throw ownFailure;
         }
         if (interrupted)
         {

@@ -54,6 +54,29 @@ class FileChunksThreadsTest
         }
     }
 
+    /**
+     * A progress listener that threw left the join loop without stopping the worker threads: the caller unmapped
+     * the region under them and the JVM died of SIGSEGV. Now the threads are stopped and joined first.
+     */
+    @Test
+    @Timeout(60)
+    void shouldStopTheWorkerThreadsBeforeAThrowingProgressListenerEndsTheRun()
+    {
+        TestJobs.HoldingJob.reset(); // one worker holds its first line until interrupted: it is still running
+        final Path file = ChunkFixtures.write(dir, "listened.txt", ChunkFixtures.randomContent(11, 3000));
+        final FileChunks chunks = FileChunks.builder(file).processes(false).workers(2).chunkBytes(200)
+            .region(dir.resolve("listened")).progress((done, total) ->
+            {
+                throw new IllegalStateException("the bar broke");
+            }).build();
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> chunks.run(TestJobs.HoldingJob.class));
+        assertTrue(ex.getMessage().contains("the progress listener threw") &&
+            ex.getMessage().contains("the bar broke"), ex.getMessage());
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+            .noneMatch(t -> t.getName().startsWith("shoal-chunks-") && t.isAlive()), "every worker thread joined");
+    }
+
     /** A legal file name of 244 bytes made a derived region name over the 200-byte limit: refused, unprocessable. */
     @Test
     void shouldProcessAFileWhoseNameIsAsLongAsTheFileSystemAllows()
