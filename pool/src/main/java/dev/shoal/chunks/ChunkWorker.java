@@ -44,6 +44,8 @@ public final class ChunkWorker
     public static final String STOP_MODE_PROPERTY = "shoal.chunks.test.stopMode";
     /** Exit code of a worker halted by the test hook. */
     public static final int HALT_EXIT_CODE = 99;
+    /** Exit code of a session worker that ended on a job's error (out of memory, an assertion...). */
+    static final int ERROR_EXIT_CODE = 3;
 
     /**
      * How a worker stops early, for tests and demos.
@@ -154,6 +156,17 @@ public final class ChunkWorker
                     ex.printStackTrace();
                     reportFailure(regionPath, ex);
                     answers.println(FAILED_REPLY);
+                }
+                catch (final Error err)
+                {
+                    // Answered, then the worker ends, whatever threads a job left: escaping main, the error left a
+                    // JVM that a job's non-daemon thread kept alive, silent, and the session's run waited for ever.
+                    err.printStackTrace();
+                    reportFailure(regionPath, err);
+                    answers.println(FAILED_REPLY);
+                    answers.flush();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(ERROR_EXIT_CODE);
                 }
                 answers.flush();
             }

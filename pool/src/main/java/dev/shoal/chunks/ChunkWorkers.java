@@ -107,6 +107,11 @@ final class ChunkWorkers
                     continue; // nothing yet, or an answer of a worker replaced since
                 }
                 final String line = reply.line();
+                if (line == null)
+                {
+                    // Its output ended: the session's failed runs said only "run incomplete", naming no cause.
+                    exits.add(exited(reply.process()));
+                }
                 if (line != null && line.startsWith(ChunkWorker.DONE_REPLY))
                 {
                     busy[reply.slot()] = false;
@@ -267,9 +272,7 @@ final class ChunkWorkers
                         archiveExited(p);
                         if (p.exitValue() != 0)
                         {
-                            final int code = p.exitValue();
-                            exits.add("worker " + p.pid() + " exited with code " + code + (code > 128 ?
-                                " (killed by signal " + (code - 128) + ")" : ""));
+                            exits.add(exited(p));
                         }
                         if (p.exitValue() != 0 && restarts < config.maxRestarts && region.countDone() < ranges)
                         {
@@ -369,6 +372,28 @@ final class ChunkWorkers
         // No failure written: a worker that ended without one (System.exit in a job, killed, a JVM crash) is named
         // by its exit code; the run said only "run incomplete: 4 of 5 ranges done".
         return String.join("; ", exits);
+    }
+
+    /**
+     * @return how a worker ended, for the run's failure message (its exit code, waited for a moment).
+     */
+    private static String exited(final Process p)
+    {
+        try
+        {
+            if (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                return "worker " + p.pid() + " stopped answering";
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "worker " + p.pid() + " stopped answering";
+        }
+        final int code = p.exitValue();
+        return "worker " + p.pid() + " exited with code " + code + (code > 128 ? " (killed by signal " + (code - 128) +
+            ")" : "");
     }
 
     private static void waitFor(final Process process)

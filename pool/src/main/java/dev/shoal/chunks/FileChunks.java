@@ -291,9 +291,9 @@ public final class FileChunks
             final String cause = processes ? group.firstFailure() : "";
             final Path logs = session != null ? session.logFolder() : chunkRegion.sideFolder();
             throw new IllegalStateException("run incomplete: " + done + " of " + params.ranges() +
-                " ranges done" + (cause.isEmpty() ? "" : ": " + cause) + "; worker logs in " +
-                logs + "; the region " + chunkRegion.region().location().path() +
-                " is kept: run again to resume");
+                " ranges done" + (cause.isEmpty() ? "" : ": " + cause) + "; worker logs in " + logs +
+                (session != null ? " (removed when the session closes)" : "") + "; the region " +
+                chunkRegion.region().location().path() + " is kept: run again to resume");
         }
     }
 
@@ -537,6 +537,12 @@ public final class FileChunks
             }
             return (ChunkJob<A>)type.getDeclaredConstructor().newInstance();
         }
+        catch (final java.lang.reflect.InvocationTargetException ex)
+        {
+            // Its own failure, not a missing constructor: "config missing" hid two causes down.
+            throw new IllegalArgumentException("the constructor of job " + className + " threw: " + ex.getCause(),
+                ex.getCause());
+        }
         catch (final ReflectiveOperationException ex)
         {
             throw new IllegalArgumentException("cannot create job " + className +
@@ -741,6 +747,7 @@ public final class FileChunks
          */
         public Builder workerJvmOptions(final List<String> options)
         {
+            Objects.requireNonNull(options, "workerJvmOptions"); // before the defaults are cleared
             workerJvmOptions.clear();
             workerJvmOptions.addAll(options);
             return this;

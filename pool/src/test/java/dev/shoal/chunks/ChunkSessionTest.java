@@ -225,6 +225,25 @@ class ChunkSessionTest
         FileChunksThreadsTest.assertChecksum(bytes, run(session, good, 1000), "the session still works");
     }
 
+    /**
+     * A job's Error escaped the worker's command loop; the JVM, kept up by a thread the job had started, answered
+     * nothing and the run (and then the session's close) waited for ever. A worker killed mid-run named no cause.
+     */
+    @Test
+    void shouldFailTheRunOfAJobErrorNamingItAndReplaceTheWorker()
+    {
+        final ChunkSession session = session(1);
+        final Path bad = ChunkFixtures.write(dir, "error.txt", "a\nerror\nc\n".getBytes(StandardCharsets.US_ASCII));
+        final IllegalStateException ex = assertTimeoutPreemptively(Duration.ofSeconds(60), () ->
+            assertThrows(IllegalStateException.class, () -> FileChunks.builder(bad).session(session)
+                .region(dir.resolve("error-region")).maxRestarts(1).build().run(TestJobs.FailingJob.class)));
+        assertTrue(ex.getMessage().contains("AssertionError: invariant broken at offset"), ex.getMessage());
+
+        final byte[] bytes = ChunkFixtures.randomContent(55, 5_000);
+        final Path good = ChunkFixtures.write(dir, "after-error.txt", bytes);
+        FileChunksThreadsTest.assertChecksum(bytes, run(session, good, 1000), "a new worker took its place");
+    }
+
     @Test
     void shouldKeepAJobsOwnInputAndOutputAwayFromTheCommands()
     {

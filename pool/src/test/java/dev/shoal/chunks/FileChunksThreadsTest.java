@@ -77,6 +77,20 @@ class FileChunksThreadsTest
             .noneMatch(t -> t.getName().startsWith("shoal-chunks-") && t.isAlive()), "every worker thread joined");
     }
 
+    /** A job's constructor that threw was reported as a missing no-arg constructor, its own message two causes down. */
+    @Test
+    void shouldNameWhatAJobsConstructorThrew()
+    {
+        final Path file = ChunkFixtures.write(dir, "ctor.txt", "a\n".getBytes(StandardCharsets.US_ASCII));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
+            () -> FileChunks.builder(file).processes(false).workers(1).region(dir.resolve("ctor")).build()
+                .run(TestJobs.ConstructorThrows.class));
+        assertTrue(ex.getMessage().contains("the constructor of job " + TestJobs.ConstructorThrows.class.getName() +
+            " threw: java.lang.IllegalStateException: config missing: set FOO"), ex.getMessage());
+        assertEquals("workerJvmOptions", assertThrows(NullPointerException.class,
+            () -> FileChunks.builder(file).workerJvmOptions(null)).getMessage());
+    }
+
     /** A legal file name of 244 bytes made a derived region name over the 200-byte limit: refused, unprocessable. */
     @Test
     void shouldProcessAFileWhoseNameIsAsLongAsTheFileSystemAllows()

@@ -3,6 +3,7 @@ package dev.shoal.chunks;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.shoal.pool.Codec;
 import org.agrona.DirectBuffer;
@@ -122,6 +123,13 @@ public final class TestJobs
             if (length == 4 && buffer.getStringWithoutLengthAscii(offset, length).equals("exit"))
             {
                 System.exit(7); // ends its worker without a failure written (worker processes only)
+            }
+            if (length == 5 && buffer.getStringWithoutLengthAscii(offset, length).equals("error"))
+            {
+                // An Error, with a non-daemon thread left behind that would keep its JVM up (worker processes only)
+                final Thread stay = new Thread(() -> LockSupport.park(), "stays");
+                stay.start();
+                throw new AssertionError("invariant broken at offset " + offset);
             }
             acc.add(buffer, offset, length);
         }
@@ -269,6 +277,48 @@ public final class TestJobs
         public Codec<LineChecksum> codec()
         {
             return checksum.codec();
+        }
+    }
+
+    /**
+     * A job whose constructor fails, as one missing its configuration would.
+     */
+    public static final class ConstructorThrows extends ChunkJobAdapter
+    {
+        /**
+         * By name: throws.
+         */
+        public ConstructorThrows()
+        {
+            throw new IllegalStateException("config missing: set FOO");
+        }
+    }
+
+    /** A line checksum, to extend. */
+    public static class ChunkJobAdapter implements ChunkJob<LineChecksum>
+    {
+        @Override
+        public LineChecksum newAccumulator()
+        {
+            return new LineChecksum();
+        }
+
+        @Override
+        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
+        {
+            acc.add(buffer, offset, length);
+        }
+
+        @Override
+        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
+        {
+            return earlier.add(later);
+        }
+
+        @Override
+        public Codec<LineChecksum> codec()
+        {
+            return LineChecksum.CODEC;
         }
     }
 
