@@ -94,6 +94,10 @@ final class ChunkWorkers
             }
             while (busyCount > 0)
             {
+                if (session.closing())
+                {
+                    throw new IllegalStateException("the chunk session was closed during the run");
+                }
                 final ChunkSession.Reply reply = session.poll(POLL_MILLIS);
                 final long done = reportProgress();
                 if (chaosPending && done >= config.chaosKillAt * ranges)

@@ -188,6 +188,30 @@ class ChunkSessionTest
         assertTrue(Files.notExists(region), "region deleted once complete");
     }
 
+    /**
+     * close() from another thread waited for the run in progress to end (it holds the session's lock throughout):
+     * 73 s for a long run, for ever for a hung one. Now the run fails at once, naming why, and close() returns.
+     */
+    @Test
+    void shouldEndARunInProgressWhenTheSessionIsClosed() throws Exception
+    {
+        final ChunkSession session = ChunkSession.builder().workers(1).start(); // closed here, not by the teardown
+        final Path file = ChunkFixtures.write(dir, "closed.txt", ChunkFixtures.randomContent(56, 20_000));
+        final Path region = dir.resolve("closed-region");
+        final FileChunks held = FileChunks.builder(file).session(session).chunkBytes(2000).region(region)
+            .maxRestarts(0).stopFirstWorkerAfter(2, ChunkWorker.StopMode.PAUSE).build();
+        final ProcessHandle worker = session.processes().get(0);
+        final Future<ChunkOutcome<LineChecksum>> run = executor.submit(() -> held.run(LineChecksumJob.class));
+        ChildJvms.awaitCondition("worker paused holding a range", Duration.ofSeconds(30), () ->
+            Files.exists(ChunkRegion.sideFolder(region).resolve("paused-" + worker.pid())));
+
+        assertTimeoutPreemptively(Duration.ofSeconds(20), session::close, "close() with a run held in progress");
+        final ExecutionException ex = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
+        assertTrue(ex.getCause().getMessage().contains("the chunk session was closed during the run"),
+            ex.getCause().getMessage());
+        ChildJvms.awaitCondition("the worker gone", Duration.ofSeconds(30), () -> !worker.isAlive());
+    }
+
     /** Monitoring during a run: processes() answered only once the run was over (it waited for the run's lock). */
     @Test
     void shouldListItsWorkersWhileARunIsInProgress() throws Exception
