@@ -196,14 +196,8 @@ class ChunkSessionTest
     void shouldEndARunInProgressWhenTheSessionIsClosed() throws Exception
     {
         final ChunkSession session = ChunkSession.builder().workers(1).start(); // closed here, not by the teardown
-        final Path file = ChunkFixtures.write(dir, "closed.txt", ChunkFixtures.randomContent(56, 20_000));
-        final Path region = dir.resolve("closed-region");
-        final FileChunks held = FileChunks.builder(file).session(session).chunkBytes(2000).region(region)
-            .maxRestarts(0).stopFirstWorkerAfter(2, ChunkWorker.StopMode.PAUSE).build();
         final ProcessHandle worker = session.processes().get(0);
-        final Future<ChunkOutcome<LineChecksum>> run = executor.submit(() -> held.run(LineChecksumJob.class));
-        ChildJvms.awaitCondition("worker paused holding a range", Duration.ofSeconds(30), () ->
-            Files.exists(ChunkRegion.sideFolder(region).resolve("paused-" + worker.pid())));
+        final Future<ChunkOutcome<LineChecksum>> run = heldRun(session, "closed", 56);
 
         assertTimeoutPreemptively(Duration.ofSeconds(20), session::close, "close() with a run held in progress");
         final ExecutionException ex = assertThrows(ExecutionException.class, () -> run.get(30, TimeUnit.SECONDS));
@@ -217,14 +211,8 @@ class ChunkSessionTest
     void shouldListItsWorkersWhileARunIsInProgress() throws Exception
     {
         final ChunkSession session = session(1);
-        final Path file = ChunkFixtures.write(dir, "busy.txt", ChunkFixtures.randomContent(54, 20_000));
-        final Path region = dir.resolve("busy-region");
-        final FileChunks held = FileChunks.builder(file).session(session).chunkBytes(2000).region(region)
-            .maxRestarts(0).stopFirstWorkerAfter(2, ChunkWorker.StopMode.PAUSE).build();
         final ProcessHandle worker = session.processes().get(0);
-        final Future<ChunkOutcome<LineChecksum>> run = executor.submit(() -> held.run(LineChecksumJob.class));
-        ChildJvms.awaitCondition("worker paused holding a range", Duration.ofSeconds(30), () ->
-            Files.exists(ChunkRegion.sideFolder(region).resolve("paused-" + worker.pid())));
+        final Future<ChunkOutcome<LineChecksum>> run = heldRun(session, "busy", 54);
 
         final List<ProcessHandle> during = assertTimeoutPreemptively(Duration.ofSeconds(10), session::processes,
             "processes() while a run holds the session");
@@ -360,6 +348,23 @@ class ChunkSessionTest
         final IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
             () -> ChunkSession.builder().workers(0).start());
         assertTrue(none.getMessage().contains("workers must be 1..64"), none.getMessage());
+    }
+
+    /**
+     * @return a run on the session's one worker, which pauses holding its third range: in progress until its worker
+     *     is killed (no restarts).
+     */
+    private Future<ChunkOutcome<LineChecksum>> heldRun(final ChunkSession session, final String name, final long seed)
+    {
+        final Path file = ChunkFixtures.write(dir, name + ".txt", ChunkFixtures.randomContent(seed, 20_000));
+        final Path region = dir.resolve(name + "-region");
+        final FileChunks held = FileChunks.builder(file).session(session).chunkBytes(2000).region(region)
+            .maxRestarts(0).stopFirstWorkerAfter(2, ChunkWorker.StopMode.PAUSE).build();
+        final long worker = session.processes().get(0).pid();
+        final Future<ChunkOutcome<LineChecksum>> run = executor.submit(() -> held.run(LineChecksumJob.class));
+        ChildJvms.awaitCondition("worker paused holding a range", Duration.ofSeconds(30), () ->
+            Files.exists(ChunkRegion.sideFolder(region).resolve("paused-" + worker)));
+        return run;
     }
 
     private ChunkSession session(final int workers)

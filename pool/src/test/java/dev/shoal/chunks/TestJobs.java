@@ -98,7 +98,7 @@ public final class TestJobs
     /**
      * Fails on a line that reads "boom"; ends its process with System.exit(7) at a line that reads "exit".
      */
-    public static final class FailingJob implements ChunkJob<LineChecksum>
+    public static class FailingJob implements ChunkJob<LineChecksum>
     {
         /**
          * By name.
@@ -283,7 +283,7 @@ public final class TestJobs
     /**
      * A job whose constructor fails, as one missing its configuration would.
      */
-    public static final class ConstructorThrows extends ChunkJobAdapter
+    public static final class ConstructorThrows extends FailingJob
     {
         /**
          * By name: throws.
@@ -291,34 +291,6 @@ public final class TestJobs
         public ConstructorThrows()
         {
             throw new IllegalStateException("config missing: set FOO");
-        }
-    }
-
-    /** A line checksum, to extend. */
-    public static class ChunkJobAdapter implements ChunkJob<LineChecksum>
-    {
-        @Override
-        public LineChecksum newAccumulator()
-        {
-            return new LineChecksum();
-        }
-
-        @Override
-        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
-        {
-            acc.add(buffer, offset, length);
-        }
-
-        @Override
-        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
-        {
-            return earlier.add(later);
-        }
-
-        @Override
-        public Codec<LineChecksum> codec()
-        {
-            return LineChecksum.CODEC;
         }
     }
 
