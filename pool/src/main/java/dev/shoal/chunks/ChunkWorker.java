@@ -151,22 +151,20 @@ public final class ChunkWorker
                         Integer.parseInt(f[4]), StopMode.valueOf(f[5]));
                     answers.println(DONE_REPLY + "\t" + processed);
                 }
-                catch (final Exception ex)
+                catch (final Exception | Error ex)
                 {
                     ex.printStackTrace();
                     reportFailure(regionPath, ex);
                     answers.println(FAILED_REPLY);
-                }
-                catch (final Error err)
-                {
-                    // Answered, then the worker ends, whatever threads a job left: escaping main, the error left a
-                    // JVM that a job's non-daemon thread kept alive, silent, and the session's run waited for ever.
-                    err.printStackTrace();
-                    reportFailure(regionPath, err);
-                    answers.println(FAILED_REPLY);
-                    answers.flush();
-                    System.err.flush();
-                    Runtime.getRuntime().halt(ERROR_EXIT_CODE);
+                    if (ex instanceof Error)
+                    {
+                        // Answered, then the worker ends, whatever threads a job left: escaping main, the error left
+                        // a JVM that a job's non-daemon thread kept alive, silent, and the session's run waited for
+                        // ever.
+                        answers.flush();
+                        System.err.flush();
+                        Runtime.getRuntime().halt(ERROR_EXIT_CODE);
+                    }
                 }
                 answers.flush();
             }

@@ -141,17 +141,6 @@ final class PoolGateway implements RemoteGateway
     }
 
     @Override
-    public void clearEarlierDeliveries(final byte[] frame)
-    {
-        if (frame.length >= JobFrameDescriptor.FIXED_LENGTH)
-        {
-            final UnsafeBuffer buffer = new UnsafeBuffer(frame);
-            final int count = JobFrameDescriptor.count(buffer.getInt(JobFrameDescriptor.COUNT_OFFSET));
-            buffer.putInt(JobFrameDescriptor.COUNT_OFFSET, JobFrameDescriptor.countWord(Math.max(count, 0), 0));
-        }
-    }
-
-    @Override
     public ResultSink resultSink(final int workerId)
     {
         final ResultWriter writer = new ResultWriter(results, workerId, new BackoffIdleStrategy());

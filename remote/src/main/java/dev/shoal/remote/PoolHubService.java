@@ -62,9 +62,6 @@ final class PoolHubService implements HubService
         }
         final byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
-        // The attempt travels beside the frame (ITEMS' attempt field, written back by requeue): the frame goes to
-        // a host with a plain count word.
-        gateway.clearEarlierDeliveries(copy);
         current.item(attempt, copy, jobs);
     }
 

@@ -126,14 +126,6 @@ public interface RemoteGateway
     boolean requeue(byte[] frame, int deliveries);
 
     /**
-     * Clears what {@link #requeue} wrote into a frame's header, for a copy the remote side sends to a host (the
-     * delivery count travels beside the frame there).
-     *
-     * @param frame a frame taken from the ring, copied.
-     */
-    void clearEarlierDeliveries(byte[] frame);
-
-    /**
      * The remote side stopped on an error of its own (its thread failed: a bug, not a host's failure). The frames it
      * held will not be answered, so the pool is marked broken: every pending job fails with the reason and new jobs
      * are refused, instead of callers waiting for results that cannot come.
