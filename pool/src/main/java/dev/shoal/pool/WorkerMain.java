@@ -3,15 +3,23 @@ package dev.shoal.pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.shoal.process.ParentWatch;
+import dev.shoal.core.CrashPoints;
 import dev.shoal.core.JobConsumer;
 import dev.shoal.core.JobHandler;
+import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
 import dev.shoal.core.SharedLongArray;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 /**
@@ -24,6 +32,11 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
  * before the result is written redelivers the job; a death between the result and {@code taskDone} redelivers
  * it too, and the pool drops the duplicate result by job id.
  *
+ * <p>A job delivered again runs alone in its worker ({@link SoloGate}), so that if it kills the worker again no job
+ * beside it is charged the delivery; a thread that finds such a job while another one runs alone hands its frame
+ * back to the ring with its deliveries so far in the frame's count word (uncharged), then releases its lease. A
+ * death between the two leaves both, and the job runs twice: the pool keeps the first result.
+ *
  * <p>Exit codes: {@link #EXIT_DONE} done (drained, stopped or recycled after MAX_JOBS), 3 could not start; any
  * other (0 from a handler's System.exit too) is a death.
  */
@@ -31,6 +44,11 @@ public final class WorkerMain
 {
     /** Exit code when the worker cannot load its handlers or initializer. */
     public static final int EXIT_START_FAILED = 3;
+    /**
+     * Exit code when a consumer thread fails outside a handler (a fault of the worker itself): the worker halts, so
+     * that the lease the thread held is recovered and its job delivered again, rather than held by a live process.
+     */
+    public static final int EXIT_CONSUMER_FAILED = 4;
     /**
      * A worker that ends as planned (drained, stopped, recycled). Not 0: a handler that calls System.exit(0)
      * ends its worker with 0 mid-job, which the supervisor took for a planned recycle (no "died" line, counted as
@@ -49,6 +67,15 @@ public final class WorkerMain
     private final int maxAttempts;
     private final long maxJobs;
     private final AtomicLong jobsRun = new AtomicLong();
+    /** Null with one consumer thread: nothing runs beside a job then. */
+    private SoloGate gate;
+    /**
+     * The thread that owns the hand-back's producer (a producer handle is used from one thread), started at the
+     * first hand-back; guarded by this. One producer per worker: PoolConfig counts threads + 2 entries per worker.
+     */
+    private ExecutorService handBackThread;
+    /** Used on {@link #handBackThread} only. */
+    private JobProducer handBackProducer;
 
     private WorkerMain(final String[] args)
     {
@@ -93,6 +120,7 @@ public final class WorkerMain
 
     private void run(final int threads)
     {
+        gate = threads > 1 ? new SoloGate(threads) : null;
         final List<Thread> consumers = new ArrayList<>();
         final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(threads);
         for (int t = 0; t < threads; t++)
@@ -103,7 +131,18 @@ public final class WorkerMain
                 // Detached by region.close() below once every consumer thread has returned.
                 final JobConsumer consumer = ring.consumer();
                 attached.countDown();
-                consume(consumer, index);
+                try
+                {
+                    consume(consumer, index);
+                }
+                catch (final Throwable fault)
+                {
+                    System.err.println("worker " + workerId + ": consumer thread " + index + " failed outside a " +
+                        "handler; halting so that its job is delivered again");
+                    fault.printStackTrace();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(EXIT_CONSUMER_FAILED);
+                }
             }, "shoal-worker-" + workerId + "-" + t);
             consumers.add(thread);
             thread.start();
@@ -138,7 +177,7 @@ public final class WorkerMain
         final WorkerIdle waitIdle = new WorkerIdle(1_000_000L * Math.min(index + 1, 64));
         // One handler for the worker's life: a lambda made inside the loop would be an allocation per job.
         final JobHandler handler = (jobId, attempt, buffer, offset, length) ->
-            runJob(writer, context, names, attempt, buffer, offset, length);
+            runJob(index, writer, context, names, attempt, buffer, offset, length);
         while (true)
         {
             // Volatile read: the pool's release store of a new state is seen within one poll timeout.
@@ -147,22 +186,39 @@ public final class WorkerMain
             {
                 return;
             }
-            final boolean got = consumer.take(handler, pollTimeout, waitIdle);
-            if (got)
+            if (gate != null && !gate.tryEnter(index))
             {
-                waitIdle.jobCame();
-                consumer.taskDone();
-                jobsRun.incrementAndGet();
+                SoloGate.pause(); // a redelivered job runs alone in this worker: take nothing beside it
+                continue;
             }
-            else if (state == PoolLayout.STATE_DRAIN)
+            final boolean got;
+            try
+            {
+                got = consumer.take(handler, pollTimeout, waitIdle);
+                if (got)
+                {
+                    waitIdle.jobCame();
+                    consumer.taskDone();
+                    jobsRun.incrementAndGet();
+                }
+            }
+            finally
+            {
+                if (gate != null)
+                {
+                    gate.leave(index);
+                }
+            }
+            if (!got && state == PoolLayout.STATE_DRAIN)
             {
                 return;
             }
         }
     }
 
-    private void runJob(final ResultWriter writer, final Context context, final JobFrames.Names names,
-        final int ringAttempt, final org.agrona.DirectBuffer buffer, final int offset, final int length)
+    private void runJob(final int index, final ResultWriter writer, final Context context,
+        final JobFrames.Names names, final int ringAttempt, final DirectBuffer buffer, final int offset,
+        final int length)
     {
         final JobFrames.Frame frame;
         try
@@ -178,6 +234,119 @@ public final class WorkerMain
         // A frame a lost remote host held comes back with its deliveries there: they count towards maxAttempts.
         final int attempt = ringAttempt + frame.earlierDeliveries();
         final Handler handler = handlers.get(frame.handler());
+        final boolean solo = gate != null && attempt > 1 && attempt <= maxAttempts && handler != null;
+        if (solo && !awaitSolo(index, attempt, buffer, offset, length))
+        {
+            return; // handed back uncharged: the lease is released without a result
+        }
+        try
+        {
+            runFrame(writer, context, frame, handler, attempt);
+        }
+        finally
+        {
+            if (solo)
+            {
+                gate.endSolo(index);
+            }
+        }
+    }
+
+    /**
+     * Waits until this thread runs its redelivered frame alone, or hands the frame back to the ring.
+     *
+     * @return true to run it now (alone); false when it was handed back.
+     */
+    private boolean awaitSolo(final int index, final int attempt, final DirectBuffer buffer, final int offset,
+        final int length)
+    {
+        while (true)
+        {
+            if (gate.trySolo(index))
+            {
+                return true;
+            }
+            if (handBack(attempt, buffer, offset, length))
+            {
+                return false;
+            }
+            gate.hold(index); // the ring is full: wait for our turn, holding the lease
+            SoloGate.pause();
+        }
+    }
+
+    /**
+     * Offers a copy of a redelivered frame to the ring, its deliveries so far (attempt - 1) in the count word, so
+     * that its next delivery counts as this one did. The offer runs on the hand-back thread, which owns the producer.
+     *
+     * @return true when offered; false when the ring is full.
+     */
+    private boolean handBack(final int attempt, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] copy = new byte[length];
+        buffer.getBytes(offset, copy);
+        final UnsafeBuffer frame = new UnsafeBuffer(copy);
+        final int count = JobFrameDescriptor.count(frame.getInt(JobFrameDescriptor.COUNT_OFFSET));
+        frame.putInt(JobFrameDescriptor.COUNT_OFFSET, JobFrameDescriptor.countWord(count, attempt - 1));
+        CrashPoints.at(WorkerCrashPoint.HAND_BACK_OFFER);
+        final Future<Boolean> offered = handBackThread().submit(() ->
+        {
+            if (handBackProducer == null)
+            {
+                handBackProducer = ring.producer();
+            }
+            return handBackProducer.offer(frame, 0, length);
+        });
+        boolean interrupted = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!offered.get())
+                    {
+                        return false;
+                    }
+                    CrashPoints.at(WorkerCrashPoint.HAND_BACK_RELEASE);
+                    return true;
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true; // the offer is under way: its answer decides what we do with the lease
+                }
+                catch (final ExecutionException ex)
+                {
+                    throw new IllegalStateException("handing a frame back to the ring failed", ex.getCause());
+                }
+            }
+        }
+        finally
+        {
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private synchronized ExecutorService handBackThread()
+    {
+        if (handBackThread == null)
+        {
+            handBackThread = Executors.newSingleThreadExecutor(task ->
+            {
+                final Thread thread = new Thread(task, "shoal-worker-" + workerId + "-hand-back");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return handBackThread;
+    }
+
+    private void runFrame(final ResultWriter writer, final Context context, final JobFrames.Frame frame,
+        final Handler handler, final int attempt)
+    {
         final int count = frame.arguments().length;
         if (attempt > 1 && count > 1)
         {
@@ -264,7 +433,7 @@ public final class WorkerMain
      * Fails the futures of a frame that cannot be read, when its header still names them, so that no caller
      * waits forever for a job that will never run. A frame too short to name its jobs is only reported.
      */
-    private static void failCorrupt(final ResultWriter writer, final int attempt, final org.agrona.DirectBuffer buffer,
+    private static void failCorrupt(final ResultWriter writer, final int attempt, final DirectBuffer buffer,
         final int offset, final int length, final String problem)
     {
         if (length < JobFrameDescriptor.FIXED_LENGTH)
