@@ -28,7 +28,8 @@ final class ChunkRegion implements AutoCloseable
      * files), a worker's failure line, a test worker's pause marker. Nothing else there is removed.
      */
     private static final Pattern SIDE_FILE = Pattern.compile(
-        "worker-\\d+\\.log|range-\\d+(\\.tmp-\\d+-\\d+)?|" + ChunkWorker.FAILURE_PREFIX + "\\d+|paused-\\d+");
+        "worker-\\d+\\.log|range-\\d+(-[0-9a-f]{1,8})?(\\.tmp-\\d+-\\d+)?|" + ChunkWorker.FAILURE_PREFIX +
+        "\\d+|paused-\\d+");
     private final Region region;
     private final SharedLongArray control;
     private final SharedLongArray state;

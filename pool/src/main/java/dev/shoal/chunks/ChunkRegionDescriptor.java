@@ -27,11 +27,14 @@ import dev.shoal.core.RegionSpec;
  *      0 = FREE, 1 = DONE, any other value = the participant token of the claimer
  *
  *  "chunks.results"  bytes, RANGE_COUNT slots of SLOT_BYTES:
- *      0               8               16            20         24
- *      +---------------+---------------+-------------+----------+--------------------------+
- *      | lines (long)  | covered bytes | result len  | reserved | result bytes ...         |
- *      +---------------+---------------+-------------+----------+--------------------------+
- *      result len = -1: the result did not fit and is in the file "range-INDEX" of the side folder.
+ *      0               8               16            20           24
+ *      +---------------+---------------+-------------+------------+--------------------------+
+ *      | lines (long)  | covered bytes | result len  | spill name | result bytes ...         |
+ *      +---------------+---------------+-------------+------------+--------------------------+
+ *      result len = -1: the result did not fit and is in the file "range-INDEX-NAME" of the side folder, NAME the
+ *      spill name in hex: a random non-zero int its writer chose, so that a file written for another region of the
+ *      same path (an orphan worker of a run discarded since) is never read as this one's; 0 in regions of builds
+ *      before session 34, whose spill files are "range-INDEX".
  * </pre>
  */
 final class ChunkRegionDescriptor
@@ -63,6 +66,7 @@ final class ChunkRegionDescriptor
     static final int LINES_OFFSET = 0;
     static final int COVERED_OFFSET = 8;
     static final int RESULT_LENGTH_OFFSET = 16;
+    static final int SPILL_NAME_OFFSET = 20;
     static final int SLOT_HEADER = 24;
     static final int SPILLED = -1;
 

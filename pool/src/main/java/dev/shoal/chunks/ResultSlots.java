@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.shoal.core.RegionFormatException;
@@ -19,9 +20,11 @@ import static dev.shoal.chunks.ChunkRegionDescriptor.*;
 
 /**
  * Per-range results: a slot in the region each (see {@link ChunkRegionDescriptor}), or, for a result larger
- * than its slot, a file {@code range-INDEX} in the side folder, written under a temporary name and renamed
- * into place (so a reader never sees half a file). Writers write a slot before marking the range done
- * ({@link RangeClaims#markDone}); readers read it after seeing DONE.
+ * than its slot, a file {@code range-INDEX-NAME} in the side folder, written under a temporary name and renamed
+ * into place (so a reader never sees half a file). NAME is random, chosen by the writer and kept in the slot: a
+ * region discarded and made again under the same path keeps its side folder, and a worker still writing for the
+ * old one (an orphan of a killed coordinator) must not replace a file the new one reads. Writers write a slot
+ * before marking the range done ({@link RangeClaims#markDone}); readers read it after seeing DONE.
  */
 final class ResultSlots
 {
@@ -64,6 +67,7 @@ final class ResultSlots
     {
         final int slot = slotOffset(index, slotBytes);
         final int resultLength;
+        int spillName = 0;
         if (length <= slotBytes - SLOT_HEADER)
         {
             results.putBytes(slot + SLOT_HEADER, result, 0, length);
@@ -71,12 +75,14 @@ final class ResultSlots
         }
         else
         {
-            spill(index, result, length);
+            spillName = newSpillName();
+            spill(index, spillName, result, length);
             resultLength = SPILLED;
         }
         // Plain stores: published by the CAS to DONE that follows in RangeClaims.markDone.
         results.putLong(slot + LINES_OFFSET, lines);
         results.putLong(slot + COVERED_OFFSET, covered);
+        results.putInt(slot + SPILL_NAME_OFFSET, spillName);
         results.putInt(slot + RESULT_LENGTH_OFFSET, resultLength);
     }
 
@@ -110,7 +116,7 @@ final class ResultSlots
         final int length = results.getInt(slot + RESULT_LENGTH_OFFSET);
         if (length == SPILLED)
         {
-            final byte[] bytes = readSpilled(index);
+            final byte[] bytes = readSpilled(index, results.getInt(slot + SPILL_NAME_OFFSET));
             visitor.onResult(index, lines(index), new UnsafeBuffer(bytes), 0, bytes.length);
         }
         else if (length >= 0 && length <= slotBytes - SLOT_HEADER)
@@ -124,10 +130,32 @@ final class ResultSlots
         }
     }
 
-    private void spill(final int index, final DirectBuffer result, final int length)
+    private static int newSpillName()
     {
-        final Path target = sideFolder.resolve("range-" + index);
-        final Path temp = sideFolder.resolve("range-" + index + ".tmp-" + ProcessHandle.current().pid() + "-" +
+        int name;
+        do
+        {
+            name = ThreadLocalRandom.current().nextInt();
+        }
+        while (name == 0);
+        return name;
+    }
+
+    /**
+     * @param index     range index.
+     * @param spillName the slot's spill name; 0 in a region of a build before session 34.
+     * @return the file of that range's spilled result.
+     */
+    private Path spillFile(final int index, final int spillName)
+    {
+        return sideFolder.resolve(spillName == 0 ? "range-" + index :
+            "range-" + index + "-" + Integer.toHexString(spillName));
+    }
+
+    private void spill(final int index, final int spillName, final DirectBuffer result, final int length)
+    {
+        final Path target = spillFile(index, spillName);
+        final Path temp = sideFolder.resolve(target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" +
             TEMP_NAMES.incrementAndGet());
         try
         {
@@ -151,9 +179,9 @@ final class ResultSlots
         }
     }
 
-    private byte[] readSpilled(final int index)
+    private byte[] readSpilled(final int index, final int spillName)
     {
-        final Path path = sideFolder.resolve("range-" + index);
+        final Path path = spillFile(index, spillName);
         try
         {
             return Files.readAllBytes(path);
