@@ -265,14 +265,14 @@ public final class ChunkSession implements AutoCloseable
     }
 
     /**
-     * Kills a worker (SIGKILL) and waits until it is gone (unless the calling thread is interrupted).
+     * Kills a worker (SIGKILL) and waits until it is gone (an interrupt of the caller is kept, not obeyed).
      *
      * @param process the worker.
      * @throws IllegalStateException when it outlives the wait.
      */
     static void kill(final Process process)
     {
-        if (!JavaProcess.kill(process, CLOSE_WAIT_SECONDS) && !Thread.currentThread().isInterrupted())
+        if (!JavaProcess.kill(process, CLOSE_WAIT_SECONDS))
         {
             throw new IllegalStateException("chunk worker " + process.pid() + " did not end within " +
                 CLOSE_WAIT_SECONDS + " s of SIGKILL");

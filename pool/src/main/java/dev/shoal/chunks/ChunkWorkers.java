@@ -63,10 +63,25 @@ final class ChunkWorkers
         {
             synchronized (config.session)
             {
+                // Sent, the commands' first poll would fail at once and the ending run would kill the warm workers.
+                checkNotInterrupted();
                 return runSession(config.session, count);
             }
         }
         return config.processes ? runProcesses(count) : runThreads(count);
+    }
+
+    /**
+     * Fails a session run whose thread was interrupted while it waited for another run to end, before it sends
+     * anything to the session's workers (the flag is kept).
+     */
+    static void checkNotInterrupted()
+    {
+        if (Thread.currentThread().isInterrupted())
+        {
+            throw new IllegalStateException("interrupted while waiting for the chunk session's run in progress; " +
+                "nothing was sent to its workers");
+        }
     }
 
     /**

@@ -162,7 +162,8 @@ public final class FileChunks
         final long startNanos = System.nanoTime();
         if (session != null)
         {
-            session.checkOpen();
+            session.checkOpen(); // waits while another run holds the session
+            ChunkWorkers.checkNotInterrupted();
         }
         checkSplittable(file);
         final long length;

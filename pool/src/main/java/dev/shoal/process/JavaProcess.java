@@ -31,8 +31,10 @@ public final class JavaProcess
 
     /**
      * Kills a child (SIGKILL) and waits for it to be gone: a kill takes effect a moment later, and whatever comes
-     * next (a replacement, a check of its exit) must not meet it still running. An interrupted wait returns at once,
-     * the interrupt kept: the SIGKILL is sent either way.
+     * next (a replacement, a check of its exit) must not meet it still running. The wait goes on through an
+     * interrupt (a SIGKILLed child is gone within milliseconds, and the wait is bounded), which is kept for the
+     * caller: until session 34 an interrupted caller returned at once, and a session's next run could send its
+     * command to the dying worker.
      *
      * @param process the child.
      * @param seconds longest wait.
@@ -41,14 +43,28 @@ public final class JavaProcess
     public static boolean kill(final Process process, final long seconds)
     {
         process.destroyForcibly();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        boolean interrupted = Thread.interrupted();
         try
         {
-            return process.waitFor(seconds, TimeUnit.SECONDS);
+            while (true)
+            {
+                try
+                {
+                    return process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    interrupted = true;
+                }
+            }
         }
-        catch (final InterruptedException ex)
+        finally
         {
-            Thread.currentThread().interrupt();
-            return !process.isAlive();
+            if (interrupted)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.shoal.core.RegionLocation;
 import dev.shoal.testing.ChildJvms;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -206,6 +208,46 @@ class ChunkSessionTest
         ChildJvms.awaitCondition("the worker gone", Duration.ofSeconds(30), () -> !worker.isAlive());
     }
 
+    /**
+     * A run interrupted while it waited for another run to end failed making its region ("cannot create region ...:
+     * ClosedByInterruptException"), or, interrupted at its second wait for the session (by reading: a narrow race),
+     * sent its commands, failed at its first poll and killed the warm workers it had just sent them to. Now it fails
+     * before making or sending anything, naming why, and the session's workers stay.
+     */
+    @Test
+    void shouldLeaveTheWarmWorkersAloneWhenARunIsInterruptedWaitingForTheSession() throws Exception
+    {
+        final ChunkSession session = session(2);
+        final ProcessHandle second = session.processes().get(1);
+        final Future<ChunkOutcome<LineChecksum>> held = heldRun(session, "held", 58);
+        final Path file = ChunkFixtures.write(dir, "waiting.txt", ChunkFixtures.randomContent(59, 20_000));
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread waiting = new Thread(() ->
+        {
+            try
+            {
+                run(session, file, 2000);
+            }
+            catch (final Throwable t)
+            {
+                failure.set(t);
+            }
+        }, "waiting run");
+        waiting.start();
+        ChildJvms.awaitCondition("the second run waiting for the session", Duration.ofSeconds(30),
+            () -> waiting.getState() == Thread.State.BLOCKED);
+        waiting.interrupt();
+        session.processes().get(0).destroyForcibly(); // ends the held run, on one worker (no restarts allowed)
+        assertThrows(ExecutionException.class, () -> held.get(30, TimeUnit.SECONDS));
+        waiting.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(waiting.isAlive());
+        assertNotNull(failure.get(), "the interrupted run fails");
+        assertTrue(failure.get().getMessage().contains("interrupted while waiting for the chunk session"),
+            failure.get().getMessage());
+        assertTrue(second.isAlive(), "the warm worker the interrupted run never used lives on");
+        assertEquals(second, session.processes().get(1));
+    }
+
     /** Monitoring during a run: processes() answered only once the run was over (it waited for the run's lock). */
     @Test
     void shouldListItsWorkersWhileARunIsInProgress() throws Exception
@@ -351,14 +393,14 @@ class ChunkSessionTest
     }
 
     /**
-     * @return a run on the session's one worker, which pauses holding its third range: in progress until its worker
-     *     is killed (no restarts).
+     * @return a run on the session's first worker (slot 0) alone, which pauses holding its third range: in progress
+     *     until its worker is killed (no restarts).
      */
     private Future<ChunkOutcome<LineChecksum>> heldRun(final ChunkSession session, final String name, final long seed)
     {
         final Path file = ChunkFixtures.write(dir, name + ".txt", ChunkFixtures.randomContent(seed, 20_000));
         final Path region = dir.resolve(name + "-region");
-        final FileChunks held = FileChunks.builder(file).session(session).chunkBytes(2000).region(region)
+        final FileChunks held = FileChunks.builder(file).session(session).workers(1).chunkBytes(2000).region(region)
             .maxRestarts(0).stopFirstWorkerAfter(2, ChunkWorker.StopMode.PAUSE).build();
         final long worker = session.processes().get(0).pid();
         final Future<ChunkOutcome<LineChecksum>> run = executor.submit(() -> held.run(LineChecksumJob.class));
