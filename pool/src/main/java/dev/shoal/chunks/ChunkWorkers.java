@@ -34,6 +34,8 @@ final class ChunkWorkers
     private final FileChunks config;
     private final ChunkRegion region;
     private final String jobClass;
+    /** The job's class itself, for threads of this JVM; worker processes load {@link #jobClass} by name. */
+    private final Class<?> jobType;
     private final int ranges;
     /** The workers' class-data archive, or null when archives are off (see {@link ClassDataArchive}). */
     private final ClassDataArchive archive;
@@ -43,11 +45,12 @@ final class ChunkWorkers
     private List<String> splitOptions = List.of();
     private int started;
 
-    ChunkWorkers(final FileChunks config, final ChunkRegion region, final String jobClass)
+    ChunkWorkers(final FileChunks config, final ChunkRegion region, final String jobClass, final Class<?> jobType)
     {
         this.config = config;
         this.region = region;
         this.jobClass = jobClass;
+        this.jobType = jobType;
         this.ranges = region.state().length();
         this.archive = config.processes && config.session == null ?
             ClassDataArchive.forClassPath(System.getProperty("java.class.path")) : null;
@@ -184,7 +187,7 @@ final class ChunkWorkers
 
     private Stats runThreads(final int count)
     {
-        final ChunkJob<?> job = FileChunks.newJob(jobClass);
+        final ChunkJob<?> job = FileChunks.newJob(jobType);
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final List<Thread> threads = new ArrayList<>();
         // Every way out of here waits for the worker threads first: they write into the region's mapping, which

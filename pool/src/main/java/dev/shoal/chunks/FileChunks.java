@@ -117,7 +117,7 @@ public final class FileChunks
      */
     public <A> ChunkOutcome<A> run(final Class<? extends ChunkJob<A>> jobClass)
     {
-        final ChunkJob<A> job = newJob(jobClass.getName());
+        final ChunkJob<A> job = newJob(jobClass);
         final Merger<A> merger = new Merger<>(job);
         final ChunkOutcome<Void> outcome = execute(job, jobClass.getName(), merger);
         return withResult(outcome, merger.result);
@@ -136,7 +136,7 @@ public final class FileChunks
      */
     public ChunkOutcome<Void> runOrdered(final Class<? extends ChunkJob<?>> jobClass, final WritableByteChannel out)
     {
-        final ChunkJob<?> job = newJob(jobClass.getName());
+        final ChunkJob<?> job = newJob(jobClass);
         return execute(job, jobClass.getName(), (index, lines, buffer, offset, length) ->
         {
             final ByteBuffer bytes = ByteBuffer.allocate(length);
@@ -164,6 +164,10 @@ public final class FileChunks
         {
             session.checkOpen(); // waits while another run holds the session
             ChunkWorkers.checkNotInterrupted();
+        }
+        if (processes)
+        {
+            checkWorkersCanLoad(job.getClass());
         }
         checkSplittable(file);
         final long length;
@@ -201,7 +205,7 @@ public final class FileChunks
             // orders them before anything a worker does).
             control.setPlain(ChunkRegionDescriptor.FIRST_CLAIM_NANOS, 0);
             control.setPlain(ChunkRegionDescriptor.LAST_DONE_NANOS, 0);
-            final ChunkWorkers group = new ChunkWorkers(this, chunkRegion, jobClass);
+            final ChunkWorkers group = new ChunkWorkers(this, chunkRegion, jobClass, job.getClass());
             final ChunkWorkers.Stats stats;
             try
             {
@@ -526,12 +530,37 @@ public final class FileChunks
      * @return a new instance.
      * @throws IllegalArgumentException when the class is missing or not a job.
      */
-    @SuppressWarnings("unchecked")
     static <A> ChunkJob<A> newJob(final String className)
     {
+        final Class<?> type;
         try
         {
-            final Class<?> type = Class.forName(className);
+            type = Class.forName(className);
+        }
+        catch (final ClassNotFoundException ex)
+        {
+            throw new IllegalArgumentException("cannot create job " + className + ": no such class on this JVM's " +
+                "class path", ex);
+        }
+        return newJob(type);
+    }
+
+    /**
+     * Creates a job from its class itself, in the caller's JVM: the merger's job and the threads of a run in
+     * threads mode (until session 34 they reloaded it by name, which lost a class of another class loader, or
+     * found another class of the same name).
+     *
+     * @param type the job's class.
+     * @param <A>  its result type, unchecked: the caller names the class it expects.
+     * @return a new instance.
+     * @throws IllegalArgumentException when it is not a job or cannot be created.
+     */
+    @SuppressWarnings("unchecked")
+    static <A> ChunkJob<A> newJob(final Class<?> type)
+    {
+        final String className = type.getName();
+        try
+        {
             if (!ChunkJob.class.isAssignableFrom(type))
             {
                 throw new IllegalArgumentException("not a ChunkJob: " + className);
@@ -548,6 +577,25 @@ public final class FileChunks
         {
             throw new IllegalArgumentException("cannot create job " + className +
                 " (it needs a public no-arg constructor): " + ex, ex);
+        }
+    }
+
+    /**
+     * Worker JVMs start with this JVM's class path and create the job by name: a class only another class loader
+     * of this JVM knows (a plugin's, a container's) failed every worker, one restart after another, and the run
+     * ended "incomplete" naming each worker's exit. Refused here, before anything is made.
+     */
+    private static void checkWorkersCanLoad(final Class<?> type)
+    {
+        try
+        {
+            Class.forName(type.getName(), false, ClassLoader.getSystemClassLoader());
+        }
+        catch (final ClassNotFoundException | LinkageError ex)
+        {
+            throw new IllegalArgumentException("job " + type.getName() + " is not on the class path worker JVMs " +
+                "start with (it was loaded by " + type.getClassLoader() + "): put it there, or run the job in " +
+                "threads of this JVM (processes(false))", ex);
         }
     }
 
