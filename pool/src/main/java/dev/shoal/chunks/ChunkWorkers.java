@@ -377,6 +377,22 @@ final class ChunkWorkers
     /**
      * @return the first failure a worker process reported (one line, its log named), or "" when none did.
      */
+    /**
+     * @return whether a worker wrote a failure of its own (the job threw, a line too long, the file changed): a
+     *     cause that a plain rerun meets again, unlike a worker killed from outside.
+     */
+    boolean failureReported()
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(region.sideFolder()))
+        {
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(ChunkWorker.FAILURE_PREFIX));
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
     String firstFailure()
     {
         try (java.util.stream.Stream<Path> files = Files.list(region.sideFolder()))

@@ -295,10 +295,15 @@ public final class FileChunks
         {
             final String cause = processes ? group.firstFailure() : "";
             final Path logs = session != null ? session.logFolder() : chunkRegion.sideFolder();
+            // A failure a worker reported (the job threw, a line too long, the file changed) comes again on a plain
+            // rerun: "run again to resume" sent users round that loop.
+            final String advice = processes && group.failureReported() ?
+                "fix the cause above, then run again: a run of the same job over the unchanged file resumes it (a " +
+                "job changed to fix it starts over)" : "run again to resume";
             throw new IllegalStateException("run incomplete: " + done + " of " + params.ranges() +
                 " ranges done" + (cause.isEmpty() ? "" : ": " + cause) + "; worker logs in " + logs +
                 (session != null ? " (removed when the session closes)" : "") + "; the region " +
-                chunkRegion.region().location().path() + " is kept: run again to resume");
+                chunkRegion.region().location().path() + " is kept: " + advice);
         }
     }
 

@@ -66,7 +66,9 @@ class FileChunksCodeChangeTest
         final String first = coordinate(v1, regions, file, 1);
         assertTrue(first.startsWith("failed: run incomplete: 5 of 10 ranges done"), first);
         assertTrue(first.contains("version 1 fails on purpose"), first);
-        assertTrue(first.contains("is kept: run again to resume"), first);
+        // The job threw: a plain rerun fails the same way, and the fix (a changed job) starts over.
+        assertTrue(first.contains("is kept: fix the cause above, then run again") &&
+            first.contains("(a job changed to fix it starts over)"), first);
 
         final String second = coordinate(v2, regions, file, 0);
         assertTrue(second.startsWith("ok resumed=0 result=[200] "), "every line counted by version 2 alone (2 " +

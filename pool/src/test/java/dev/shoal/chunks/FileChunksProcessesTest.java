@@ -176,7 +176,7 @@ class FileChunksProcessesTest
             final IllegalStateException ex = assertThrows(IllegalStateException.class,
                 () -> derived(file).build().run(TestJobs.FailingJob.class));
             assertTrue(ex.getMessage().contains("IllegalStateException: boom at offset"), ex.getMessage());
-            assertTrue(ex.getMessage().contains("run again to resume"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("fix the cause above, then run again"), ex.getMessage());
             assertFalse(ex.getMessage().contains("\n"), "one line: " + ex.getMessage());
             try (Stream<Path> left = Files.list(regions))
             {
