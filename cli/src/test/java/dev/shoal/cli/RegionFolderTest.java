@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import dev.shoal.core.RegionLocation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,39 @@ class RegionFolderTest
         try (var files = Files.list(folder))
         {
             assertEquals(List.of(), files.toList());
+        }
+    }
+
+    /**
+     * The folder of bare names not writable: the hint offered only a file path, which commands that derive their
+     * region's name (demo chunks) have no option for; -Dshoal.dir serves both.
+     */
+    @Test
+    void shouldOfferTheFolderPropertyWhenTheFolderOfBareNamesIsNotWritable() throws IOException, InterruptedException
+    {
+        final Path folder = Files.createDirectory(dir.resolve("bare"));
+        assumeTrue(chattr("+i", folder) == 0, "chattr +i failed here");
+        final String before = System.getProperty(RegionLocation.DIRECTORY_PROPERTY);
+        System.setProperty(RegionLocation.DIRECTORY_PROPERTY, folder.toString());
+        try
+        {
+            assumeTrue(!Files.isWritable(folder), "chattr +i took no effect");
+            final CliRun create = CliRun.run("create", "r", "--array", "a:8");
+            assertEquals(ShoalCli.EXIT_FAILURE, create.code(), create.out());
+            assertTrue(create.err().strip().endsWith("or give a file path, or move bare names to a folder of your " +
+                "own with -Dshoal.dir=FOLDER, which also serves names a command derives itself)"), create.err());
+        }
+        finally
+        {
+            if (before == null)
+            {
+                System.clearProperty(RegionLocation.DIRECTORY_PROPERTY);
+            }
+            else
+            {
+                System.setProperty(RegionLocation.DIRECTORY_PROPERTY, before);
+            }
+            assertEquals(0, chattr("-i", folder));
         }
     }
 

@@ -118,7 +118,9 @@ final class RegionFiles
             throw new IllegalStateException("cannot create region " + path + ": no permission to write folder " + dir +
                 (dir.equals(RegionLocation.defaultDirectory().toAbsolutePath().normalize()) ? " (the folder of " +
                 "bare names, made by the first user who made a region: its owner can open it to others with chmod " +
-                "1777, as /tmp is; or give a file path)" : ""));
+                "1777, as /tmp is; or give a file path, or move bare names to a folder of your own with -D" +
+                RegionLocation.DIRECTORY_PROPERTY + "=FOLDER, which also serves names a command derives itself)" :
+                ""));
         }
         removeStaleCreations(path);
         // The name carries the creator's identity (pid and start ticks), so a sweep can tell a dead creator's
