@@ -397,10 +397,11 @@ public final class FileChunks
             }
             try
             {
-                RunOwner.refuseIfRunning(opened, file, jobClass);
                 final ChunkRegion.Params stored = opened.params();
+                final String differences = ChunkRegion.differences(stored, params);
+                RunOwner.refuseIfRunning(opened, file, jobClass, differences);
                 discarded = "a kept run of this file and job was discarded, " + opened.countDone() + " of " +
-                    stored.ranges() + " ranges done by it: " + ChunkRegion.differences(stored, params);
+                    stored.ranges() + " ranges done by it: " + differences;
             }
             finally
             {
@@ -413,9 +414,10 @@ public final class FileChunks
             {
                 throw ex;
             }
-            refuseIfRunning(location, jobClass);
-            discarded = "a kept run of this file and job was discarded: its region's layout differs (the file's " +
-                "size, the chunk size or the job's result size hint changed, or an older Shoal made it)";
+            final String layout = "its region's layout differs (the file's size, the chunk size or the job's " +
+                "result size hint changed, or an older Shoal made it)";
+            refuseIfRunning(location, jobClass, layout);
+            discarded = "a kept run of this file and job was discarded: " + layout;
         }
         catch (final dev.shoal.core.RegionFormatException ex)
         {
@@ -436,7 +438,7 @@ public final class FileChunks
     /**
      * Refuses to discard a region of another layout that a live run owns: opened without a layout to expect.
      */
-    private void refuseIfRunning(final RegionLocation location, final String jobClass)
+    private void refuseIfRunning(final RegionLocation location, final String jobClass, final String differs)
     {
         final ChunkRegion other;
         try
@@ -449,7 +451,7 @@ public final class FileChunks
         }
         try (other)
         {
-            RunOwner.refuseIfRunning(other, file, jobClass);
+            RunOwner.refuseIfRunning(other, file, jobClass, differs);
         }
     }
 

@@ -64,7 +64,8 @@ final class RunOwner implements AutoCloseable
                     {
                         return null; // a copy its finished run deleted: the path may hold a fresh region
                     }
-                    throw inProgress(region, owner, file, jobClass);
+                    throw inProgress(region, owner, file, jobClass,
+                        "it then resumes whatever that run leaves undone");
                 }
                 // CAS from the free or dead owner we read: of two coordinators, exactly one wins.
                 if (control.compareAndSet(RUN_OWNER, owner, me.token()))
@@ -96,9 +97,11 @@ final class RunOwner implements AutoCloseable
      * @param region   a region of this name, open.
      * @param file     the file of this run (for the message).
      * @param jobClass the job of this run (for the message).
+     * @param differs  how the region's run differs from this one (for the message: a later run discards it).
      * @throws IllegalStateException when a live coordinator runs the region, naming its pid.
      */
-    static void refuseIfRunning(final ChunkRegion region, final Path file, final String jobClass)
+    static void refuseIfRunning(final ChunkRegion region, final Path file, final String jobClass,
+        final String differs)
     {
         final SharedLongArray control = region.control();
         if (control.length() <= RUN_OWNER)
@@ -108,7 +111,9 @@ final class RunOwner implements AutoCloseable
         final long owner = control.get(RUN_OWNER);
         if (owner != 0 && region.region().participants().isAlive(owner))
         {
-            throw inProgress(region, owner, file, jobClass);
+            // Not "it then resumes": this run's settings differ, so once that run ends this one discards it.
+            throw inProgress(region, owner, file, jobClass, "it then discards that run's region and starts over, " +
+                "since " + differs);
         }
     }
 
@@ -130,7 +135,7 @@ final class RunOwner implements AutoCloseable
     }
 
     private static IllegalStateException inProgress(final ChunkRegion region, final long owner, final Path file,
-        final String jobClass)
+        final String jobClass, final String afterwards)
     {
         long pid = -1;
         for (final ParticipantInfo info : region.region().participants().snapshot())
@@ -144,8 +149,7 @@ final class RunOwner implements AutoCloseable
             pid > 0 ? "pid " + pid : "pid unknown";
         return new IllegalStateException("another run of " + file + " with " + jobClass + " is in progress (its " +
             "coordinator is " + who + ") on the region " + region.region().location().path() + ": this run did " +
-            "nothing and changed nothing; run it again once that run has ended (it then resumes whatever that run " +
-            "leaves undone)");
+            "nothing and changed nothing; run it again once that run has ended (" + afterwards + ")");
     }
 
     /**

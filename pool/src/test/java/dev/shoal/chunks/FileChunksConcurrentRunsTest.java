@@ -88,6 +88,28 @@ class FileChunksConcurrentRunsTest
         assertEquals(List.of(), regionFiles(), "the finished run deleted its region");
     }
 
+    /** A run with another chunk size was told it would "resume" a run it would discard once that one ended. */
+    @Test
+    void shouldSayARunWithOtherSettingsWouldDiscardTheRunInProgress() throws Exception
+    {
+        final Path file = ChunkFixtures.write(dir, "settings.txt", ChunkFixtures.randomContent(63, 3_000));
+        TestJobs.HoldingJob.reset();
+        final Future<ChunkOutcome<LineChecksum>> first = executor.submit(() -> threads(file).run(
+            TestJobs.HoldingJob.class));
+        assertTrue(TestJobs.HoldingJob.holding.await(30, TimeUnit.SECONDS), "the first run holds its first range");
+
+        final IllegalStateException ex = assertThrows(IllegalStateException.class,
+            () -> FileChunks.builder(file).processes(false).workers(2).chunkBytes(1000).build()
+                .run(TestJobs.HoldingJob.class));
+        assertInProgress(ex.getMessage(), ProcessHandle.current().pid());
+        assertTrue(ex.getMessage().contains("(it then discards that run's region and starts over, since "),
+            ex.getMessage());
+        assertFalse(ex.getMessage().contains("resumes"), ex.getMessage());
+
+        TestJobs.HoldingJob.release.countDown();
+        assertEquals(0, first.get(30, TimeUnit.SECONDS).rangesResumed());
+    }
+
     @Test
     void shouldRefuseARunWhileAnotherJvmRunsTheSameFileAndJob() throws Exception
     {
