@@ -188,6 +188,10 @@ public final class ChunksDemoCommand implements Callable<Integer>
         for (final Path file : files)
         {
             FileChunks.checkSplittable(file);
+            if (chaos)
+            {
+                checkChaosRanges(spec.commandLine(), file, chunkBytes, "--chunk-bytes");
+            }
         }
         final boolean session = !threads && (long)runs * files.size() > 1;
         try (ChunkSession workerSession = session ? ChunkSession.builder().workers(workers).start() : null)
@@ -204,6 +208,38 @@ public final class ChunksDemoCommand implements Callable<Integer>
                     count(out, file, workerSession, run++);
                 }
             }
+        }
+    }
+
+    /**
+     * --chaos kills a worker once a third of the ranges are done: with fewer than 3 it fired after the last range
+     * and printed "1 worker killed ... 0 ranges redone", a demonstration of nothing.
+     *
+     * @param commandLine for the usage error.
+     * @param file        an existing regular file.
+     * @param chunkBytes  the run's range size.
+     * @param sizeOption  the option that sets it, for the advice; null when the command has none.
+     */
+    static void checkChaosRanges(final CommandLine commandLine, final Path file, final long chunkBytes,
+        final String sizeOption)
+    {
+        final long size;
+        try
+        {
+            size = Files.size(file);
+        }
+        catch (final IOException ex)
+        {
+            return; // the run names it
+        }
+        final long ranges = size == 0 ? 0 : (size - 1) / chunkBytes + 1;
+        if (ranges < 3)
+        {
+            throw new CommandLine.ParameterException(commandLine, "--chaos kills a worker a third of the way " +
+                "through, so it needs at least 3 ranges: " + file + " is " + size + " bytes, " + ranges + " range" +
+                (ranges == 1 ? "" : "s") + " of " + chunkBytes + " bytes" + (sizeOption == null ?
+                "; give a larger file" : "; give a smaller " + sizeOption + " (at most " +
+                Math.max(1, (size + 2) / 3) + ")"));
         }
     }
 

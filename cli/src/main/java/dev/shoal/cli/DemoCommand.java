@@ -193,6 +193,10 @@ public final class DemoCommand implements Callable<Integer>
             throw new CommandLine.ParameterException(spec.commandLine(), "--file " + file + " is empty: give a " +
                 "file with rows, or a path that does not exist yet for the demo to write a sample there");
         }
+        if (chaos && file != null && Files.isRegularFile(file))
+        {
+            ChunksDemoCommand.checkChaosRanges(spec.commandLine(), file, CHUNK_BYTES, null);
+        }
     }
 
     private void ensureSample(final PrintWriter out, final Path sample) throws IOException

@@ -232,6 +232,18 @@ class ChunksDemoCommandTest
         assertFalse(Files.exists(missing), "a mistyped path leaves no folder behind");
     }
 
+    /** --chaos on a file of one range killed the worker after the range was done: "0 ranges redone". */
+    @Test
+    void shouldRefuseChaosOnAFileOfFewerThanThreeRanges() throws Exception
+    {
+        final Path file = Files.writeString(dir.resolve("tiny.txt"), "a\nb\nc\n");
+        assertEquals(2, run("--file", file.toString(), "--chaos"));
+        assertTrue(err.toString().contains("--chaos kills a worker a third of the way through, so it needs at " +
+            "least 3 ranges: " + file + " is 6 bytes, 1 range of 1048576 bytes; give a smaller --chunk-bytes (at " +
+            "most 2)"), err.toString());
+        assertEquals("", out.toString());
+    }
+
     private int run(final String... args)
     {
         final String[] full = new String[args.length + 2];
