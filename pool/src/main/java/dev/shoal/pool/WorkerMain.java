@@ -16,6 +16,7 @@ import dev.shoal.core.JobHandler;
 import dev.shoal.core.JobProducer;
 import dev.shoal.core.JobRing;
 import dev.shoal.core.Region;
+import dev.shoal.core.RegionFormatException;
 import dev.shoal.core.SharedLongArray;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -178,6 +179,10 @@ public final class WorkerMain
         // One handler for the worker's life: a lambda made inside the loop would be an allocation per job.
         final JobHandler handler = (jobId, attempt, buffer, offset, length) ->
             runJob(index, writer, context, names, attempt, buffer, offset, length);
+        if (gate != null)
+        {
+            gate.register(index);
+        }
         while (true)
         {
             // Volatile read: the pool's release store of a new state is seen within one poll timeout.
@@ -188,19 +193,13 @@ public final class WorkerMain
             }
             if (gate != null && !gate.tryEnter(index))
             {
-                SoloGate.pause(); // a redelivered job runs alone in this worker: take nothing beside it
+                gate.awaitTurn(index); // a redelivered job runs alone in this worker: take nothing beside it
                 continue;
             }
             final boolean got;
             try
             {
-                got = consumer.take(handler, pollTimeout, waitIdle);
-                if (got)
-                {
-                    waitIdle.jobCame();
-                    consumer.taskDone();
-                    jobsRun.incrementAndGet();
-                }
+                got = takeOne(consumer, handler, pollTimeout, waitIdle, context);
             }
             finally
             {
@@ -209,11 +208,60 @@ public final class WorkerMain
                     gate.leave(index);
                 }
             }
+            if (context.solo)
+            {
+                // After taskDone: a death before it would charge whatever the others took meanwhile.
+                context.solo = false;
+                gate.endSolo(index);
+            }
             if (!got && state == PoolLayout.STATE_DRAIN)
             {
                 return;
             }
         }
+    }
+
+    /**
+     * Takes, runs and acknowledges one job.
+     *
+     * @return whether a job came.
+     */
+    private boolean takeOne(final JobConsumer consumer, final JobHandler handler, final Duration pollTimeout,
+        final WorkerIdle waitIdle, final Context context)
+    {
+        final boolean got;
+        try
+        {
+            got = consumer.take(handler, pollTimeout, waitIdle);
+        }
+        catch (final RegionFormatException corrupt)
+        {
+            if (consumer.holdsJob())
+            {
+                throw corrupt;
+            }
+            // A slot the ring found corrupt, skipped and counted: no lease held, nothing to redeliver. Halting for
+            // it (as for a fault of ours) would charge every job this worker's other threads hold.
+            System.err.println("worker " + workerId + ": skipped a corrupt job slot: " + corrupt.getMessage());
+            return false;
+        }
+        // A handler that left this thread interrupted would make every park of ours (the ring's idle wait, the
+        // gate's) return at once: a spin on a whole core.
+        Thread.interrupted();
+        if (got)
+        {
+            waitIdle.jobCame();
+            consumer.taskDone();
+            if (context.handedBack)
+            {
+                context.handedBack = false; // no job of ours ran: it does not count towards maxJobsPerWorker
+            }
+            else
+            {
+                jobsRun.incrementAndGet();
+            }
+        }
+        return got;
     }
 
     private void runJob(final int index, final ResultWriter writer, final Context context,
@@ -234,41 +282,44 @@ public final class WorkerMain
         // A frame a lost remote host held comes back with its deliveries there: they count towards maxAttempts.
         final int attempt = ringAttempt + frame.earlierDeliveries();
         final Handler handler = handlers.get(frame.handler());
-        final boolean solo = gate != null && attempt > 1 && attempt <= maxAttempts && handler != null;
-        if (solo && !awaitSolo(index, attempt, buffer, offset, length))
+        if (gate != null && attempt > 1 && attempt <= maxAttempts && handler != null)
         {
-            return; // handed back uncharged: the lease is released without a result
-        }
-        try
-        {
-            runFrame(writer, context, frame, handler, attempt);
-        }
-        finally
-        {
-            if (solo)
+            final SoloGate.Solo solo = awaitSolo(index, attempt, buffer, offset, length);
+            if (solo == SoloGate.Solo.TAKEN)
             {
-                gate.endSolo(index);
+                context.handedBack = true; // released without a result: its copy is in the ring
+                return;
             }
+            context.solo = solo == SoloGate.Solo.ALONE; // ended by consume, after taskDone
         }
+        runFrame(writer, context, frame, handler, attempt);
     }
 
     /**
-     * Waits until this thread runs its redelivered frame alone, or hands the frame back to the ring.
+     * Waits until this thread may run its redelivered frame: alone, or beside long jobs it waited for in vain; or
+     * hands the frame back to the ring while another thread runs alone.
      *
-     * @return true to run it now (alone); false when it was handed back.
+     * @return {@link SoloGate.Solo#ALONE} or {@link SoloGate.Solo#CROWDED} to run it now;
+     *         {@link SoloGate.Solo#TAKEN} when it was handed back.
      */
-    private boolean awaitSolo(final int index, final int attempt, final DirectBuffer buffer, final int offset,
+    private SoloGate.Solo awaitSolo(final int index, final int attempt, final DirectBuffer buffer, final int offset,
         final int length)
     {
+        byte[] copy = null;
         while (true)
         {
-            if (gate.trySolo(index))
+            final SoloGate.Solo solo = gate.trySolo(index);
+            if (solo != SoloGate.Solo.TAKEN)
             {
-                return true;
+                return solo;
             }
-            if (handBack(attempt, buffer, offset, length))
+            if (copy == null)
             {
-                return false;
+                copy = handBackCopy(attempt, buffer, offset, length);
+            }
+            if (handBack(copy))
+            {
+                return SoloGate.Solo.TAKEN;
             }
             gate.hold(index); // the ring is full: wait for our turn, holding the lease
             SoloGate.pause();
@@ -276,18 +327,27 @@ public final class WorkerMain
     }
 
     /**
-     * Offers a copy of a redelivered frame to the ring, its deliveries so far (attempt - 1) in the count word, so
-     * that its next delivery counts as this one did. The offer runs on the hand-back thread, which owns the producer.
-     *
-     * @return true when offered; false when the ring is full.
+     * @return a copy of a redelivered frame whose count word carries its deliveries so far (attempt - 1), so that
+     *     its next delivery counts as this one did.
      */
-    private boolean handBack(final int attempt, final DirectBuffer buffer, final int offset, final int length)
+    private static byte[] handBackCopy(final int attempt, final DirectBuffer buffer, final int offset,
+        final int length)
     {
         final byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
         final UnsafeBuffer frame = new UnsafeBuffer(copy);
         final int count = JobFrameDescriptor.count(frame.getInt(JobFrameDescriptor.COUNT_OFFSET));
         frame.putInt(JobFrameDescriptor.COUNT_OFFSET, JobFrameDescriptor.countWord(count, attempt - 1));
+        return copy;
+    }
+
+    /**
+     * Offers a frame's copy to the ring. The offer runs on the hand-back thread, which owns the producer.
+     *
+     * @return true when offered; false when the ring is full.
+     */
+    private boolean handBack(final byte[] copy)
+    {
         CrashPoints.at(WorkerCrashPoint.HAND_BACK_OFFER);
         final Future<Boolean> offered = handBackThread().submit(() ->
         {
@@ -295,7 +355,7 @@ public final class WorkerMain
             {
                 handBackProducer = ring.producer();
             }
-            return handBackProducer.offer(frame, 0, length);
+            return handBackProducer.offer(copy, 0, copy.length);
         });
         boolean interrupted = false;
         try
@@ -456,6 +516,10 @@ public final class WorkerMain
 
     private final class Context implements JobContext
     {
+        /** This thread's frame ran alone: end the solo run once its lease is released. */
+        boolean solo;
+        /** This thread's frame was handed back: its release is no job run. */
+        boolean handedBack;
         private final ResultWriter writer;
         private long jobId;
         private int attempt;

@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
  * Handlers for {@code PoisonNeighboursTest}: a poison job and its neighbours, which meet in one worker JVM through
  * latches of that JVM. On its first delivery the poison job waits until three neighbours run beside it, then halts
  * its worker; on a later one it halts after waiting a moment for them. A neighbour that finds the poison job running
- * in its JVM waits for the halt; otherwise it returns the attempt it runs on (a long).
+ * in its JVM (on its first delivery it waits for it) waits for the halt; otherwise it returns the attempt it runs on
+ * (a long).
  */
 public final class NeighbourHandlers implements HandlerRegistry
 {
@@ -34,7 +35,9 @@ public final class NeighbourHandlers implements HandlerRegistry
         h.add(NEIGHBOUR, (arg, ctx) ->
         {
             NEIGHBOURS_RUNNING.countDown();
-            if (POISON_RUNNING.await(300, TimeUnit.MILLISECONDS))
+            // On its first delivery it is sure to meet the poison job (all four start at once): no short bound that
+            // a stalled machine could outlast. Later, alone, it looks for a moment and goes on.
+            if (POISON_RUNNING.await(ctx.attempt() == 1 ? 60_000 : 300, TimeUnit.MILLISECONDS))
             {
                 // The poison job runs beside us: it halts this JVM (60 s is a bound the test never reaches).
                 new CountDownLatch(1).await(60, TimeUnit.SECONDS);
