@@ -148,46 +148,16 @@ public final class TestJobs
     }
 
     /**
-     * A line checksum whose every range, in a worker process, prints what looks like a session worker's answer and
-     * reads its standard input: a session worker must keep both away from its commands and answers, and a one-shot
-     * worker's input must end at once (not wait on the coordinator's pipe).
+     * The line checksum of {@link LineChecksumJob} (final), for test jobs to extend with what they add.
      */
-    public static final class NoisyJob implements ChunkJob<LineChecksum>
+    public abstract static class ChecksumJob implements ChunkJob<LineChecksum>
     {
         private final LineChecksumJob checksum = new LineChecksumJob();
-
-        /**
-         * By name.
-         */
-        public NoisyJob()
-        {
-        }
 
         @Override
         public LineChecksum newAccumulator()
         {
-            if (System.getProperty("sun.java.command", "").startsWith(ChunkWorker.class.getName()))
-            {
-                noise(); // not in the coordinator: a test JVM, whose input is the test runner's
-            }
             return checksum.newAccumulator();
-        }
-
-        private static void noise()
-        {
-            System.out.println(ChunkWorker.DONE_REPLY + "\t1");
-            System.out.flush();
-            try
-            {
-                if (System.in.read() >= 0)
-                {
-                    throw new IllegalStateException("a job read a byte of the session's commands");
-                }
-            }
-            catch (final java.io.IOException ex)
-            {
-                throw new java.io.UncheckedIOException(ex);
-            }
         }
 
         @Override
@@ -210,17 +180,58 @@ public final class TestJobs
     }
 
     /**
+     * A line checksum whose every range, in a worker process, prints what looks like a session worker's answer and
+     * reads its standard input: a session worker must keep both away from its commands and answers, and a one-shot
+     * worker's input must end at once (not wait on the coordinator's pipe).
+     */
+    public static final class NoisyJob extends ChecksumJob
+    {
+        /**
+         * By name.
+         */
+        public NoisyJob()
+        {
+        }
+
+        @Override
+        public LineChecksum newAccumulator()
+        {
+            if (System.getProperty("sun.java.command", "").startsWith(ChunkWorker.class.getName()))
+            {
+                noise(); // not in the coordinator: a test JVM, whose input is the test runner's
+            }
+            return super.newAccumulator();
+        }
+
+        private static void noise()
+        {
+            System.out.println(ChunkWorker.DONE_REPLY + "\t1");
+            System.out.flush();
+            try
+            {
+                if (System.in.read() >= 0)
+                {
+                    throw new IllegalStateException("a job read a byte of the session's commands");
+                }
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
+    }
+
+    /**
      * A line checksum whose first line of all (in this JVM) waits until the test lets it go: the run holding that
      * range stays in progress for as long as the test needs. Reset with {@link #reset()} before use.
      */
-    public static final class HoldingJob implements ChunkJob<LineChecksum>
+    public static final class HoldingJob extends ChecksumJob
     {
         /** Counted down once the first line is held. */
         public static volatile CountDownLatch holding = new CountDownLatch(1);
         /** Count down to let the held line go. */
         public static volatile CountDownLatch release = new CountDownLatch(1);
         private static final AtomicBoolean HELD = new AtomicBoolean();
-        private final LineChecksumJob checksum = new LineChecksumJob();
 
         /**
          * By name.
@@ -237,12 +248,6 @@ public final class TestJobs
             holding = new CountDownLatch(1);
             release = new CountDownLatch(1);
             HELD.set(false);
-        }
-
-        @Override
-        public LineChecksum newAccumulator()
-        {
-            return checksum.newAccumulator();
         }
 
         @Override
@@ -264,19 +269,7 @@ public final class TestJobs
                     throw new IllegalStateException("interrupted while held", ex);
                 }
             }
-            checksum.accept(acc, buffer, offset, length);
-        }
-
-        @Override
-        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
-        {
-            return checksum.merge(earlier, later);
-        }
-
-        @Override
-        public Codec<LineChecksum> codec()
-        {
-            return checksum.codec();
+            super.accept(acc, buffer, offset, length);
         }
     }
 

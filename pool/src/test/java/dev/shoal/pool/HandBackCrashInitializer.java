@@ -2,7 +2,6 @@ package dev.shoal.pool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,11 +45,11 @@ public final class HandBackCrashInitializer implements WorkerInitializer
     public void initialize(final int workerId) throws IOException
     {
         final Path dir = Path.of(System.getProperty("shoal.test.handBackDir"));
-        if (takeRole(dir.resolve("first")))
+        if (ResultCrashInitializer.takeRole(dir.resolve("first")))
         {
             role = Role.FIRST;
         }
-        else if (takeRole(dir.resolve("halter")))
+        else if (ResultCrashInitializer.takeRole(dir.resolve("halter")))
         {
             role = Role.HALTER;
             CrashPoints.install(new Counter(dir, Long.getLong("shoal.test.handBackHaltAt", 0)));
@@ -68,19 +67,6 @@ public final class HandBackCrashInitializer implements WorkerInitializer
     static void awaitHandBackEnd() throws InterruptedException
     {
         HAND_BACK_ENDED.await(30, TimeUnit.SECONDS);
-    }
-
-    private static boolean takeRole(final Path marker) throws IOException
-    {
-        try
-        {
-            Files.createFile(marker);
-            return true;
-        }
-        catch (final FileAlreadyExistsException ex)
-        {
-            return false;
-        }
     }
 
     private static final class Counter implements CrashPoints.Hook

@@ -43,7 +43,11 @@ public final class ResultCrashInitializer implements WorkerInitializer
         }
     }
 
-    private static boolean takeRole(final Path marker) throws IOException
+    /**
+     * @param marker the role's marker file.
+     * @return true for the one JVM that creates it first (each role is taken once).
+     */
+    static boolean takeRole(final Path marker) throws IOException
     {
         try
         {
