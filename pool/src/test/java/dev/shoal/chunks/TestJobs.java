@@ -290,10 +290,8 @@ public final class TestJobs
     /**
      * A line checksum whose merge fails.
      */
-    public static final class FailingMergeJob implements ChunkJob<LineChecksum>
+    public static final class FailingMergeJob extends ChecksumJob
     {
-        private final LineChecksumJob checksum = new LineChecksumJob();
-
         /**
          * By name.
          */
@@ -302,27 +300,9 @@ public final class TestJobs
         }
 
         @Override
-        public LineChecksum newAccumulator()
-        {
-            return checksum.newAccumulator();
-        }
-
-        @Override
-        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
-        {
-            checksum.accept(acc, buffer, offset, length);
-        }
-
-        @Override
         public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
         {
             throw new IllegalStateException("merge failed on purpose");
-        }
-
-        @Override
-        public Codec<LineChecksum> codec()
-        {
-            return checksum.codec();
         }
     }
 
@@ -330,25 +310,18 @@ public final class TestJobs
      * Counts lines as {@link LineChecksumJob}; the first line it sees overwrites bytes of {@link #target} in place
      * (its length unchanged), as another program writing the file during a run. Threads only (a static target).
      */
-    public static final class RewritingJob implements ChunkJob<LineChecksum>
+    public static final class RewritingJob extends ChecksumJob
     {
         /** The file to overwrite, set by the test. */
         public static volatile java.nio.file.Path target;
         private static final java.util.concurrent.atomic.AtomicBoolean DONE =
             new java.util.concurrent.atomic.AtomicBoolean();
-        private final LineChecksumJob checksum = new LineChecksumJob();
 
         /**
          * By name.
          */
         public RewritingJob()
         {
-        }
-
-        @Override
-        public LineChecksum newAccumulator()
-        {
-            return checksum.newAccumulator();
         }
 
         @Override
@@ -369,19 +342,7 @@ public final class TestJobs
                     throw new java.io.UncheckedIOException(ex);
                 }
             }
-            checksum.accept(acc, buffer, offset, length);
-        }
-
-        @Override
-        public LineChecksum merge(final LineChecksum earlier, final LineChecksum later)
-        {
-            return checksum.merge(earlier, later);
-        }
-
-        @Override
-        public Codec<LineChecksum> codec()
-        {
-            return checksum.codec();
+            super.accept(acc, buffer, offset, length);
         }
     }
 }
