@@ -130,7 +130,22 @@ public final class WorkerMain
             final Thread thread = new Thread(() ->
             {
                 // Detached by region.close() below once every consumer thread has returned.
-                final JobConsumer consumer = ring.consumer();
+                final JobConsumer consumer;
+                try
+                {
+                    consumer = ring.consumer();
+                }
+                catch (final Throwable cannotAttach)
+                {
+                    // The worker's main thread waits for every consumer to attach: without this it never got
+                    // ready and never ended, and the pool saw a worker that hung starting.
+                    System.err.println("worker failed to start: consumer thread " + index + " cannot attach to " +
+                        "the job ring: " + cannotAttach);
+                    cannotAttach.printStackTrace();
+                    System.err.flush();
+                    Runtime.getRuntime().halt(EXIT_START_FAILED);
+                    return;
+                }
                 attached.countDown();
                 try
                 {
