@@ -594,15 +594,29 @@ public final class FileChunks
      */
     private static void checkWorkersCanLoad(final Class<?> type)
     {
+        final String advice = ": put it there, or run the job in threads of this JVM (processes(false))";
+        if (type.isHidden())
+        {
+            throw new IllegalArgumentException("job " + type.getName() + " is a hidden class, which no class loader " +
+                "finds by name: worker JVMs load a job by name from the class path they start with" + advice);
+        }
+        final Class<?> theirs;
         try
         {
-            Class.forName(type.getName(), false, ClassLoader.getSystemClassLoader());
+            theirs = Class.forName(type.getName(), false, ClassLoader.getSystemClassLoader());
         }
         catch (final ClassNotFoundException | LinkageError ex)
         {
             throw new IllegalArgumentException("job " + type.getName() + " is not on the class path worker JVMs " +
-                "start with (it was loaded by " + type.getClassLoader() + "): put it there, or run the job in " +
-                "threads of this JVM (processes(false))", ex);
+                "start with (it was loaded by " + type.getClassLoader() + ")" + advice, ex);
+        }
+        if (theirs != type)
+        {
+            // Same name, another class: the workers would run theirs while this JVM merges with, and hashes the code
+            // of, the one given; a resume could then mix the results of two codes.
+            throw new IllegalArgumentException("job " + type.getName() + " was loaded by " + type.getClassLoader() +
+                ", not from the class path worker JVMs start with, where a class of that name is another one" +
+                advice);
         }
     }
 
