@@ -62,6 +62,9 @@ final class ChunkWorkers
      */
     Stats run(final int count)
     {
+        // A failure an earlier run of this region left (kept for a resume) is not this run's: it named the old
+        // cause, and its advice ("fix the cause") for a run whose workers were only killed.
+        clearFailures();
         if (config.session != null)
         {
             synchronized (config.session)
@@ -374,9 +377,28 @@ final class ChunkWorkers
         return done;
     }
 
-    /**
-     * @return the first failure a worker process reported (one line, its log named), or "" when none did.
-     */
+    /** Removes the failure files of earlier runs from the side folder (each failing worker writes one). */
+    private void clearFailures()
+    {
+        try (java.util.stream.Stream<Path> files = Files.list(region.sideFolder()))
+        {
+            for (final Path file : files.filter(f -> f.getFileName().toString().startsWith(ChunkWorker.FAILURE_PREFIX))
+                .toList())
+            {
+                Files.deleteIfExists(file);
+            }
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            // no side folder yet: nothing to clear
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException("cannot clear the failures of an earlier run from " +
+                region.sideFolder() + ": " + ex.getMessage(), ex);
+        }
+    }
+
     /**
      * @return whether a worker wrote a failure of its own (the job threw, a line too long, the file changed): a
      *     cause that a plain rerun meets again, unlike a worker killed from outside.
@@ -393,6 +415,9 @@ final class ChunkWorkers
         }
     }
 
+    /**
+     * @return the first failure a worker process reported (one line, its log named), or "" when none did.
+     */
     String firstFailure()
     {
         try (java.util.stream.Stream<Path> files = Files.list(region.sideFolder()))

@@ -224,6 +224,32 @@ class FileChunksProcessesTest
             .getMessage();
     }
 
+    /**
+     * A failure an earlier run left in the kept region's side folder was read again by the next run: one whose worker
+     * was only killed named the old cause and said to fix it.
+     */
+    @Test
+    void shouldNameOnlyThisRunsFailures() throws Exception
+    {
+        final Path file = ChunkFixtures.write(dir, "flaky.txt", ChunkFixtures.randomContent(66, 2000));
+        final Path region = dir.resolve("flaky-region");
+        final List<String> options = List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:TieredStopAtLevel=1");
+        final IllegalStateException first = assertThrows(IllegalStateException.class, () -> FileChunks.builder(file)
+            .workers(1).chunkBytes(500).region(region).maxRestarts(0)
+            .workerJvmOptions(java.util.stream.Stream.concat(options.stream(), java.util.stream.Stream.of(
+                "-Dshoal.test.flaky=true")).toList()).build().run(TestJobs.FlakyJob.class));
+        assertTrue(first.getMessage().contains("flaky: the database is down") &&
+            first.getMessage().contains("fix the cause above"), first.getMessage());
+
+        // The cause is gone; this run's only worker is halted after two ranges, with no restart allowed.
+        final IllegalStateException second = assertThrows(IllegalStateException.class, () -> FileChunks.builder(file)
+            .workers(1).chunkBytes(500).region(region).maxRestarts(0).workerJvmOptions(options)
+            .stopFirstWorkerAfter(2, ChunkWorker.StopMode.HALT).build().run(TestJobs.FlakyJob.class));
+        assertTrue(second.getMessage().contains("exited with code " + ChunkWorker.HALT_EXIT_CODE), second.getMessage());
+        assertFalse(second.getMessage().contains("the database is down"), second.getMessage());
+        assertTrue(second.getMessage().endsWith("is kept: run again to resume"), second.getMessage());
+    }
+
     private FileChunks.Builder derived(final Path file)
     {
         return FileChunks.builder(file).workers(2).chunkBytes(2).maxRestarts(1).workerStarted(workers::add)

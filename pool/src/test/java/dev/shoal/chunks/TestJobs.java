@@ -180,6 +180,30 @@ public final class TestJobs
     }
 
     /**
+     * A line checksum that throws on every line while its JVM runs with {@code -Dshoal.test.flaky=true}: a cause
+     * that goes away (a database down), so that the next run of the same job and file resumes.
+     */
+    public static final class FlakyJob extends ChecksumJob
+    {
+        /**
+         * By name.
+         */
+        public FlakyJob()
+        {
+        }
+
+        @Override
+        public void accept(final LineChecksum acc, final DirectBuffer buffer, final int offset, final int length)
+        {
+            if (Boolean.getBoolean("shoal.test.flaky"))
+            {
+                throw new IllegalStateException("flaky: the database is down");
+            }
+            super.accept(acc, buffer, offset, length);
+        }
+    }
+
+    /**
      * A line checksum whose every range, in a worker process, prints what looks like a session worker's answer and
      * reads its standard input: a session worker must keep both away from its commands and answers, and a one-shot
      * worker's input must end at once (not wait on the coordinator's pipe).
