@@ -159,12 +159,25 @@ public final class FileChunks
     private ChunkOutcome<Void> execute(final ChunkJob<?> job, final String jobClass,
         final ResultSlots.Visitor visitor)
     {
-        final long startNanos = System.nanoTime();
-        if (session != null)
+        if (session == null)
         {
-            session.checkOpen(); // waits while another run holds the session
-            ChunkWorkers.checkNotInterrupted();
+            return executeRun(job, jobClass, visitor);
         }
+        // One run at a time on a session, from before its region is made to its merge: a run that waited behind
+        // another and was interrupted fails here having made nothing. The lock was taken only around the workers'
+        // part, so of several runs waiting, all but the first made their regions before waiting again.
+        synchronized (session)
+        {
+            session.checkOpen();
+            ChunkWorkers.checkNotInterrupted();
+            return executeRun(job, jobClass, visitor);
+        }
+    }
+
+    private ChunkOutcome<Void> executeRun(final ChunkJob<?> job, final String jobClass,
+        final ResultSlots.Visitor visitor)
+    {
+        final long startNanos = System.nanoTime();
         if (processes)
         {
             checkWorkersCanLoad(job.getClass());

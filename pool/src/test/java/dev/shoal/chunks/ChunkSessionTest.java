@@ -233,6 +233,15 @@ class ChunkSessionTest
                 failure.set(t);
             }
         }, "waiting run");
+        // Another run waits too, not interrupted: of several waiting runs, all but the first made their regions
+        // before they waited again (the lock was taken only around the workers' part).
+        final Path other = ChunkFixtures.write(dir, "other.txt", ChunkFixtures.randomContent(60, 20_000));
+        final Future<ChunkOutcome<LineChecksum>> otherRun = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread t = new Thread(r, "other run");
+            t.setDaemon(true);
+            return t;
+        }).submit(() -> run(session, other, 2000));
         waiting.start();
         ChildJvms.awaitCondition("the second run waiting for the session", Duration.ofSeconds(30),
             () -> waiting.getState() == Thread.State.BLOCKED);
@@ -244,6 +253,8 @@ class ChunkSessionTest
         assertNotNull(failure.get(), "the interrupted run fails");
         assertTrue(failure.get().getMessage().contains("interrupted while waiting for the chunk session"),
             failure.get().getMessage());
+        assertFalse(failure.get().getMessage().contains("is kept"), "it made no region: " + failure.get());
+        assertNotNull(otherRun.get(30, TimeUnit.SECONDS).result(), "the other waiting run ran");
         assertTrue(second.isAlive(), "the warm worker the interrupted run never used lives on");
         assertEquals(second, session.processes().get(1));
     }
