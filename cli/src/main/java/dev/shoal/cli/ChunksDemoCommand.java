@@ -178,7 +178,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
      * One run per file and round; with more than one run in all, worker processes stay up between them (a
      * {@link ChunkSession}), so the second and later runs show what warm workers read.
      */
-    private void countAll(final PrintWriter out)
+    private void countAll(final PrintWriter out) throws IOException
     {
         if (chaos && threads)
         {
@@ -190,7 +190,7 @@ public final class ChunksDemoCommand implements Callable<Integer>
             FileChunks.checkSplittable(file);
             if (chaos)
             {
-                checkChaosRanges(spec.commandLine(), file, chunkBytes, "--chunk-bytes");
+                checkChaosRanges(spec.commandLine(), file.toString(), Files.size(file), chunkBytes, null);
             }
         }
         final boolean session = !threads && (long)runs * files.size() > 1;
@@ -216,30 +216,23 @@ public final class ChunksDemoCommand implements Callable<Integer>
      * and printed "1 worker killed ... 0 ranges redone", a demonstration of nothing.
      *
      * @param commandLine for the usage error.
-     * @param file        an existing regular file.
+     * @param what        the file, in words.
+     * @param size        its bytes.
      * @param chunkBytes  the run's range size.
-     * @param sizeOption  the option that sets it, for the advice; null when the command has none.
+     * @param advice      what to give instead, or null for demo chunks' own (a smaller --chunk-bytes).
      */
-    static void checkChaosRanges(final CommandLine commandLine, final Path file, final long chunkBytes,
-        final String sizeOption)
+    static void checkChaosRanges(final CommandLine commandLine, final String what, final long size,
+        final long chunkBytes, final String advice)
     {
-        final long size;
-        try
-        {
-            size = Files.size(file);
-        }
-        catch (final IOException ex)
-        {
-            return; // the run names it
-        }
         final long ranges = size == 0 ? 0 : (size - 1) / chunkBytes + 1;
         if (ranges < 3)
         {
+            // 3 ranges or more: (size - 1) / chunk >= 2, so a chunk of at most (size - 1) / 2 bytes.
+            final String instead = advice != null ? advice : size < 3 ? "give a file of at least 3 bytes" :
+                "give a smaller --chunk-bytes (at most " + (size - 1) / 2 + ")";
             throw new CommandLine.ParameterException(commandLine, "--chaos kills a worker a third of the way " +
-                "through, so it needs at least 3 ranges: " + file + " is " + size + " bytes, " + ranges + " range" +
-                (ranges == 1 ? "" : "s") + " of " + chunkBytes + " bytes" + (sizeOption == null ?
-                "; give a larger file" : "; give a smaller " + sizeOption + " (at most " +
-                Math.max(1, (size + 2) / 3) + ")"));
+                "through, so it needs at least 3 ranges: " + what + " is " + size + " bytes, " + ranges + " range" +
+                (ranges == 1 ? "" : "s") + " of " + chunkBytes + " bytes; " + instead);
         }
     }
 

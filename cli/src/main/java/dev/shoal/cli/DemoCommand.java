@@ -195,7 +195,15 @@ public final class DemoCommand implements Callable<Integer>
         }
         if (chaos && file != null && Files.isRegularFile(file))
         {
-            ChunksDemoCommand.checkChaosRanges(spec.commandLine(), file, CHUNK_BYTES, null);
+            ChunksDemoCommand.checkChaosRanges(spec.commandLine(), "--file " + file, Files.size(file), CHUNK_BYTES,
+                "give a file of more than 2 ranges (" + (2 * CHUNK_BYTES + 1) + " bytes or more)");
+        }
+        else if (chaos && size < 3 * CHUNK_BYTES)
+        {
+            // The sample is written to about --size bytes: three whole ranges, so that it has 3 whatever the cut.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chaos kills a worker a third of the " +
+                "way through, so it needs at least 3 ranges of " + CHUNK_BYTES + " bytes: give --size " +
+                (3 * CHUNK_BYTES >> 20) + "MB or more");
         }
     }
 

@@ -242,6 +242,13 @@ class ChunksDemoCommandTest
             "least 3 ranges: " + file + " is 6 bytes, 1 range of 1048576 bytes; give a smaller --chunk-bytes (at " +
             "most 2)"), err.toString());
         assertEquals("", out.toString());
+        // At most 2 is right: 3 ranges of 2 bytes; 4 bytes at 2 are 2 ranges, and 2 bytes can never be 3.
+        final Path four = Files.writeString(dir.resolve("four.txt"), "a\nb\n");
+        assertEquals(2, run("--file", four.toString(), "--chaos", "--chunk-bytes", "2"));
+        assertTrue(err.toString().contains("give a smaller --chunk-bytes (at most 1)"), err.toString());
+        final Path two = Files.writeString(dir.resolve("two.txt"), "a\n");
+        assertEquals(2, run("--file", two.toString(), "--chaos"));
+        assertTrue(err.toString().contains("give a file of at least 3 bytes"), err.toString());
     }
 
     private int run(final String... args)

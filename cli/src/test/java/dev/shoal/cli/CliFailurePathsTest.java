@@ -160,6 +160,9 @@ class CliFailurePathsTest
             Arguments.of("an empty path", List.of("demo", "pool", "--jobs", "1", "--journal", "")),
             // An empty file ran as "0 rows ... verified".
             Arguments.of("is empty: give a file with rows", List.of("demo", "--file", emptyFile().toString())),
+            // --chaos on a sample of fewer than 3 ranges killed its worker after the last range: nothing redone.
+            Arguments.of("so it needs at least 3 ranges of 4194304 bytes: give --size 12MB or more",
+                List.of("demo", "--chaos", "--size", "5MB")),
             // Never a blank --file for plain demo: before the check it made a sample of that name (300 MB, here).
             Arguments.of("an empty path", List.of("demo", "chunks", "--file", " ")),
             Arguments.of("an empty path", List.of("demo", "--file", "")),
