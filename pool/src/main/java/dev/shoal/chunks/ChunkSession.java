@@ -265,6 +265,26 @@ public final class ChunkSession implements AutoCloseable
     }
 
     /**
+     * Kills workers (SIGKILL to each first, then one wait for them all) on the way out of a run that ended early.
+     * Never throws: it runs in a finally block, where a throw would hide the run's own failure; a worker that
+     * outlives the wait (a process stuck in the kernel) is left to {@link #send}, which kills and waits again.
+     *
+     * @param processes the workers.
+     */
+    static void killAll(final List<Process> processes)
+    {
+        for (final Process p : processes)
+        {
+            p.destroyForcibly();
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLOSE_WAIT_SECONDS);
+        for (final Process p : processes)
+        {
+            JavaProcess.kill(p, Math.max(0, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())));
+        }
+    }
+
+    /**
      * Kills a worker (SIGKILL) and waits until it is gone (an interrupt of the caller is kept, not obeyed).
      *
      * @param process the worker.

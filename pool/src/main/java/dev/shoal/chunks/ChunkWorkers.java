@@ -160,10 +160,7 @@ final class ChunkWorkers
         {
             if (!ended)
             {
-                for (final Process p : busyWorkers(session, busy))
-                {
-                    ChunkSession.kill(p); // gone before the next run sends to its slot
-                }
+                ChunkSession.killAll(busyWorkers(session, busy)); // gone before the next run sends to their slots
             }
         }
         return new Stats(restarts, killed);

@@ -111,9 +111,9 @@ final class RunOwner implements AutoCloseable
         final long owner = control.get(RUN_OWNER);
         if (owner != 0 && region.region().participants().isAlive(owner))
         {
-            // Not "it then resumes": this run's settings differ, so once that run ends this one discards it.
-            throw inProgress(region, owner, file, jobClass, "it then discards that run's region and starts over, " +
-                "since " + differs);
+            // Not "it then resumes": this run's settings differ, so this one starts over (discarding a kept region).
+            throw inProgress(region, owner, file, jobClass, "it then starts over, discarding that run's region if it " +
+                "was kept, since " + differs);
         }
     }
 

@@ -102,8 +102,8 @@ class FileChunksConcurrentRunsTest
             () -> FileChunks.builder(file).processes(false).workers(2).chunkBytes(1000).build()
                 .run(TestJobs.HoldingJob.class));
         assertInProgress(ex.getMessage(), ProcessHandle.current().pid());
-        assertTrue(ex.getMessage().contains("(it then discards that run's region and starts over, since "),
-            ex.getMessage());
+        assertTrue(ex.getMessage().contains("(it then starts over, discarding that run's region if it was kept, " +
+            "since "), ex.getMessage());
         assertFalse(ex.getMessage().contains("resumes"), ex.getMessage());
 
         TestJobs.HoldingJob.release.countDown();
