@@ -67,27 +67,9 @@ final class ChunkWorkers
         clearFailures();
         if (config.session != null)
         {
-            synchronized (config.session)
-            {
-                // Sent, the commands' first poll would fail at once and the ending run would kill the warm workers.
-                checkNotInterrupted();
-                return runSession(config.session, count);
-            }
+            return runSession(config.session, count); // the caller holds the session for the whole run
         }
         return config.processes ? runProcesses(count) : runThreads(count);
-    }
-
-    /**
-     * Fails a session run whose thread was interrupted while it waited for another run to end, before it sends
-     * anything to the session's workers (the flag is kept).
-     */
-    static void checkNotInterrupted()
-    {
-        if (Thread.currentThread().isInterrupted())
-        {
-            throw new IllegalStateException("interrupted while waiting for the chunk session's run in progress; " +
-                "nothing was sent to its workers");
-        }
     }
 
     /**
@@ -374,20 +356,33 @@ final class ChunkWorkers
         return done;
     }
 
-    /** Removes the failure files of earlier runs from the side folder (each failing worker writes one). */
-    private void clearFailures()
+    /**
+     * @return the failure files in the side folder (each failing worker writes one), by name; none when there is
+     *     no side folder yet.
+     * @throws IOException when the folder cannot be read.
+     */
+    private List<Path> failureFiles() throws IOException
     {
         try (java.util.stream.Stream<Path> files = Files.list(region.sideFolder()))
         {
-            for (final Path file : files.filter(f -> f.getFileName().toString().startsWith(ChunkWorker.FAILURE_PREFIX))
-                .toList())
-            {
-                Files.deleteIfExists(file);
-            }
+            return files.filter(f -> f.getFileName().toString().startsWith(ChunkWorker.FAILURE_PREFIX)).sorted()
+                .toList();
         }
         catch (final java.nio.file.NoSuchFileException ex)
         {
-            // no side folder yet: nothing to clear
+            return List.of();
+        }
+    }
+
+    /** Removes the failure files of earlier runs from the side folder. */
+    private void clearFailures()
+    {
+        try
+        {
+            for (final Path file : failureFiles())
+            {
+                Files.deleteIfExists(file);
+            }
         }
         catch (final IOException ex)
         {
@@ -402,9 +397,9 @@ final class ChunkWorkers
      */
     boolean failureReported()
     {
-        try (java.util.stream.Stream<Path> files = Files.list(region.sideFolder()))
+        try
         {
-            return files.anyMatch(f -> f.getFileName().toString().startsWith(ChunkWorker.FAILURE_PREFIX));
+            return !failureFiles().isEmpty();
         }
         catch (final IOException ex)
         {
@@ -417,12 +412,12 @@ final class ChunkWorkers
      */
     String firstFailure()
     {
-        try (java.util.stream.Stream<Path> files = Files.list(region.sideFolder()))
+        try
         {
-            for (final Path file : files.filter(f -> f.getFileName().toString().startsWith(ChunkWorker.FAILURE_PREFIX))
-                .sorted().toList())
+            final List<Path> files = failureFiles();
+            if (!files.isEmpty())
             {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
+                return Files.readString(files.get(0), StandardCharsets.UTF_8).strip();
             }
         }
         catch (final IOException ex)

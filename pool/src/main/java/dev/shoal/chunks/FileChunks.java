@@ -169,7 +169,12 @@ public final class FileChunks
         synchronized (session)
         {
             session.checkOpen();
-            ChunkWorkers.checkNotInterrupted();
+            if (Thread.currentThread().isInterrupted())
+            {
+                // Sent, its commands' first poll would fail at once and the ending run would kill the warm workers.
+                throw new IllegalStateException("interrupted while waiting for the chunk session's run in progress; " +
+                    "nothing was sent to its workers");
+            }
             return executeRun(job, jobClass, visitor);
         }
     }

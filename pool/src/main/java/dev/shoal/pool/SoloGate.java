@@ -60,22 +60,12 @@ final class SoloGate
     private final Thread[] consumers;
 
     /**
-     * @param threads the worker's consumer threads.
+     * @param consumers the worker's consumer threads, by index (not started yet: their start publishes this gate).
      */
-    SoloGate(final int threads)
+    SoloGate(final Thread[] consumers)
     {
-        states = new AtomicIntegerArray((threads + 1) * STRIDE);
-        consumers = new Thread[threads];
-    }
-
-    /**
-     * Names the calling thread as consumer {@code index}, so that {@link #endSolo} can wake it.
-     *
-     * @param index the calling thread's index.
-     */
-    synchronized void register(final int index)
-    {
-        consumers[index] = Thread.currentThread();
+        this.consumers = consumers.clone();
+        states = new AtomicIntegerArray((consumers.length + 1) * STRIDE);
     }
 
     /**
@@ -182,16 +172,11 @@ final class SoloGate
         // Volatile store: the solo job's writes (its result, its lease's release) come before any other thread's
         // next lease in this worker.
         soloOwner.set(NONE);
-        final Thread[] waiting;
-        synchronized (this)
+        for (int t = 0; t < consumers.length; t++)
         {
-            waiting = consumers.clone();
-        }
-        for (int t = 0; t < waiting.length; t++)
-        {
-            if (t != index && waiting[t] != null)
+            if (t != index)
             {
-                LockSupport.unpark(waiting[t]);
+                LockSupport.unpark(consumers[t]);
             }
         }
     }

@@ -121,7 +121,6 @@ public final class WorkerMain
 
     private void run(final int threads)
     {
-        gate = threads > 1 ? new SoloGate(threads) : null;
         final List<Thread> consumers = new ArrayList<>();
         final java.util.concurrent.CountDownLatch attached = new java.util.concurrent.CountDownLatch(threads);
         for (int t = 0; t < threads; t++)
@@ -161,6 +160,11 @@ public final class WorkerMain
                 }
             }, "shoal-worker-" + workerId + "-" + t);
             consumers.add(thread);
+        }
+        // Made before the threads start (their start publishes it to them), knowing them so as to wake them.
+        gate = threads > 1 ? new SoloGate(consumers.toArray(new Thread[0])) : null;
+        for (final Thread thread : consumers)
+        {
             thread.start();
         }
         try
@@ -194,10 +198,6 @@ public final class WorkerMain
         // One handler for the worker's life: a lambda made inside the loop would be an allocation per job.
         final JobHandler handler = (jobId, attempt, buffer, offset, length) ->
             runJob(index, writer, context, names, attempt, buffer, offset, length);
-        if (gate != null)
-        {
-            gate.register(index);
-        }
         while (true)
         {
             // Volatile read: the pool's release store of a new state is seen within one poll timeout.

@@ -20,7 +20,7 @@ class SoloGateTest
     @Test
     void shouldRunASuspectAloneOnceTheJobsBesideItFinished() throws Exception
     {
-        final SoloGate gate = new SoloGate(3);
+        final SoloGate gate = gate(3);
         assertTrue(gate.tryEnter(0), "thread 0 runs a job");
         assertTrue(gate.tryEnter(1), "thread 1 takes a suspect");
         final CompletableFuture<SoloGate.Solo> solo = CompletableFuture.supplyAsync(() -> gate.trySolo(1));
@@ -39,7 +39,7 @@ class SoloGateTest
     @Test
     void shouldRunASuspectBesideAJobThatOutlastsTheWait() throws Exception
     {
-        final SoloGate gate = new SoloGate(2);
+        final SoloGate gate = gate(2);
         assertTrue(gate.tryEnter(0), "thread 0 runs a long job (or a hung one)");
         assertTrue(gate.tryEnter(1), "thread 1 takes a suspect");
         final long start = System.nanoTime();
@@ -53,7 +53,7 @@ class SoloGateTest
     @Test
     void shouldStartASoloRunBesideASuspectHeldWhileTheRingIsFull() throws Exception
     {
-        final SoloGate gate = new SoloGate(3);
+        final SoloGate gate = gate(3);
         assertTrue(gate.tryEnter(0));
         assertTrue(gate.tryEnter(1));
         final CompletableFuture<SoloGate.Solo> solo = CompletableFuture.supplyAsync(() -> gate.trySolo(0));
@@ -61,6 +61,14 @@ class SoloGateTest
         assertEquals(SoloGate.Solo.TAKEN, gate.trySolo(1));
         gate.hold(1); // it could not hand its frame back: it runs nothing, so the solo run may start
         assertEquals(SoloGate.Solo.ALONE, solo.get(10, TimeUnit.SECONDS));
+    }
+
+    /** A gate for {@code threads} consumer threads (this test's threads stand for them; none is woken). */
+    private static SoloGate gate(final int threads)
+    {
+        final Thread[] consumers = new Thread[threads];
+        java.util.Arrays.fill(consumers, new Thread(() -> { }));
+        return new SoloGate(consumers);
     }
 
     /** Waits until {@code index}'s entry is refused: a solo run owns the worker. */
